@@ -1,0 +1,157 @@
+package probe
+
+import "time"
+
+// NetError is a transport failure, told apart by phase so a timeout or a
+// TLS problem is never mistaken for a rejected key.
+type NetError struct {
+	Phase   string // dns, tcp, tls, tls_untrusted, timeout, proxy, canceled, other
+	Message string // sanitized
+	Issuer  string // for tls_untrusted: the certificate's issuer
+}
+
+// Answer is one HTTP exchange as recorded: what was asked and what came
+// back. It holds no secret: the key is never part of it.
+type Answer struct {
+	Label  string // what the request was for: auth, control, quota, model, candidate, clean, status
+	Method string
+	URL    string
+	Time   time.Time
+
+	Status      int
+	ErrorType   string // error.type of the envelope
+	Message     string // error.message, sanitized
+	RequestID   string // request-id header or body request_id
+	OrgID       string // anthropic-organization-id
+	RetryAfter  string
+	ShouldRetry string            // x-should-retry
+	RateLimit   map[string]string // anthropic-ratelimit-* headers
+	ContentType string
+	Server      string
+	Location    string // a redirect's target (never followed)
+
+	// Shape is what the body looked like: anthropic (the API's JSON or error
+	// envelope), html, text, openai, json (other JSON), empty.
+	Shape     string
+	Anthropic bool // the Anthropic API answered (request-id or its envelope)
+
+	ModelIDs    []string // GET /v1/models: the ids listed
+	InputTokens int      // count_tokens
+
+	Attempts int // 1 + retries made
+	Duration time.Duration
+	Err      *NetError // the request got no HTTP answer
+}
+
+// OK reports whether the exchange returned 2xx.
+func (a *Answer) OK() bool { return a != nil && a.Err == nil && a.Status >= 200 && a.Status < 300 }
+
+// NetResult is the connection to the API host: DNS, TCP, TLS, with timings.
+type NetResult struct {
+	Host      string
+	Addrs     []string
+	Proxy     string // proxy URL in use for the base URL, credentials removed
+	DNS       time.Duration
+	TCP       time.Duration
+	TLS       time.Duration
+	TLSIssuer string
+	TLSVer    string
+	Err       *NetError
+}
+
+// ProxyVar is one proxy variable, by name, with its URL's credentials removed.
+type ProxyVar struct {
+	Name  string
+	Value string
+}
+
+// EnvFacts are the variables that change how SDKs authenticate. Values of
+// secrets are never kept here, only names and sanitized forms.
+type EnvFacts struct {
+	BaseURLVar    string   // ANTHROPIC_BASE_URL, sanitized; empty when unset
+	AuthToken     bool     // ANTHROPIC_AUTH_TOKEN is set and non-empty
+	CustomHeaders []string // header names in ANTHROPIC_CUSTOM_HEADERS
+	Proxies       []ProxyVar
+	NoProxy       string
+	OAuthToken    bool // CLAUDE_CODE_OAUTH_TOKEN is set
+}
+
+// StatusPage is what the Statuspage summary said.
+type StatusPage struct {
+	Indicator   string // none, minor, major, critical
+	Description string
+	Component   string // the API component's name
+	APIStatus   string // operational, degraded_performance, partial_outage, major_outage, under_maintenance
+	Incidents   []string
+	Answer      *Answer
+}
+
+// CandidateAnswer is the auth answer for one other discovered key.
+type CandidateAnswer struct {
+	Index  int // into Report.Candidates
+	Answer *Answer
+}
+
+// Target is what was probed.
+type Target struct {
+	BaseURL       string
+	BaseURLSource string // flag, env:ANTHROPIC_BASE_URL, default
+	StatusURL     string
+}
+
+// Report is everything one run measured. Probes fill it part by part; the
+// steps package reads it.
+type Report struct {
+	StartedAt time.Time
+	Zone      string
+	Target    Target
+	Env       EnvFacts
+
+	Candidates []Candidate
+	Active     int // index of the key in use, -1 when there is none
+
+	Net       *NetResult
+	Auth      *Answer           // GET /v1/models with the key in use
+	CleanAuth *Answer           // the same with the cleaned key, when hygiene failed
+	Others    []CandidateAnswer // every other distinct candidate
+	Control   *Answer           // a well-formed invalid key: must be a clean 401
+	Quota     *Answer           // POST /v1/messages/count_tokens
+	Model     *Answer           // GET /v1/models/{id}, with --model
+	Status    *StatusPage
+
+	Done map[string]bool // which probes have finished: net, auth, clean, others, control, quota, model, status
+}
+
+// ActiveKey returns the key in use, or nil.
+func (r *Report) ActiveKey() *Candidate {
+	if r == nil || r.Active < 0 || r.Active >= len(r.Candidates) {
+		return nil
+	}
+	return &r.Candidates[r.Active]
+}
+
+// Requests lists every HTTP exchange made, in a stable order.
+func (r *Report) Requests() []*Answer {
+	var out []*Answer
+	add := func(a *Answer) {
+		if a != nil {
+			out = append(out, a)
+		}
+	}
+	add(r.Auth)
+	add(r.CleanAuth)
+	for _, o := range r.Others {
+		add(o.Answer)
+	}
+	add(r.Control)
+	add(r.Quota)
+	add(r.Model)
+	if r.Status != nil {
+		add(r.Status.Answer)
+	}
+	return out
+}
+
+// Part is one probe's finished measurement, applied to a Report. The wizard
+// applies parts in its Update as they arrive; Run applies them all.
+type Part func(*Report)
