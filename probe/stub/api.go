@@ -1,0 +1,643 @@
+// Package stub is a local stand-in for the Anthropic API and its status
+// page, with named failure scenarios. It answers the way the real API does
+// (status, error envelope, request-id, Cloudflare and rate-limit headers) so
+// that fix401's probes, its demo, and a developer's own app pointed at it
+// through ANTHROPIC_BASE_URL all see what they would see in production.
+//
+// Assumptions where the real API's behaviour is not documented:
+//   - authentication runs before the anthropic-version check, and an
+//     x-api-key header wins over an Authorization header sent with it;
+//   - an unknown path or method is a 404 not_found_error before any auth;
+//   - anthropic-organization-id and rate-limit headers are sent only once a
+//     key was accepted;
+//   - the 402 billing_error text of the billing-402 scenario is invented.
+package stub
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Options configure a stub.
+type Options struct {
+	// Scenario is a name from Scenarios; empty means healthy.
+	Scenario string
+	// Latency delays every answer. The slow scenario uses 2s when unset.
+	Latency time.Duration
+	// ValidKeys, when set, are the only credentials accepted (API keys or
+	// OAuth tokens); other well-formed keys get 401 "invalid x-api-key".
+	ValidKeys []string
+	// RevokedKeys are always rejected with 401 "invalid x-api-key".
+	RevokedKeys []string
+	// RetryAfter is the retry-after of rate-limited answers; 1s when unset.
+	RetryAfter time.Duration
+	// RedirectURL is where the redirect scenario points; a host under
+	// .invalid when unset, so a client that follows it goes nowhere.
+	RedirectURL string
+	// AllowNonLoopback lets Serve listen on an address other than loopback.
+	AllowNonLoopback bool
+}
+
+// OrganizationID is the anthropic-organization-id the stub reports.
+const OrganizationID = "5f0c8a3e-2b7d-4c19-9e6a-1d3f8b2c7a40"
+
+// MaxBody is the largest request body the stub reads; larger ones get the
+// 413 that Cloudflare sends in front of the real API.
+const MaxBody = 32 << 20
+
+const (
+	defaultSlowLatency = 2 * time.Second
+	defaultRetryAfter  = time.Second
+	defaultRedirectURL = "https://login.captive.invalid/portal"
+	oauthBeta          = "oauth-2025-04-20"
+	maxLogged          = 10000
+)
+
+var knownVersions = []string{"2023-06-01", "2023-01-01"}
+
+// API is the stub's http.Handler. It records every request it receives.
+type API struct {
+	opts    Options
+	valid   map[string]bool
+	revoked map[string]bool
+
+	mu       sync.Mutex
+	reqs     []Request
+	closed   bool
+	inflight sync.WaitGroup
+	closing  chan struct{}
+
+	logMu sync.Mutex
+	logw  io.Writer
+}
+
+// Request is what the stub recorded about one request. It never holds a
+// header value: only names, so tests can check which credentials were sent.
+type Request struct {
+	Time      time.Time
+	Method    string
+	Path      string
+	Headers   []string // lower-case names of the headers received, sorted
+	Auth      string   // accepted, rejected, missing; empty when auth was not reached
+	Status    int      // 0 when no answer was sent (hang, client gone)
+	RequestID string   // the request-id sent back; empty when none
+}
+
+// Has reports whether the request carried a header called name.
+func (r Request) Has(name string) bool {
+	_, found := slices.BinarySearch(r.Headers, strings.ToLower(name))
+	return found
+}
+
+// Auth outcomes recorded in Request.Auth.
+const (
+	AuthAccepted = "accepted"
+	AuthRejected = "rejected"
+	AuthMissing  = "missing"
+)
+
+// Handler returns the stub API for opts, or an error for an unknown
+// scenario. Close it to release requests held by hang or Latency.
+func Handler(opts Options) (*API, error) {
+	if opts.Scenario == "" {
+		opts.Scenario = Healthy
+	}
+	if _, ok := Lookup(opts.Scenario); !ok {
+		return nil, fmt.Errorf("stub: unknown scenario %q", opts.Scenario)
+	}
+	if opts.Scenario == Slow && opts.Latency == 0 {
+		opts.Latency = defaultSlowLatency
+	}
+	if opts.RetryAfter <= 0 {
+		opts.RetryAfter = defaultRetryAfter
+	}
+	if opts.RedirectURL == "" {
+		opts.RedirectURL = defaultRedirectURL
+	}
+	a := &API{opts: opts, valid: set(opts.ValidKeys), revoked: set(opts.RevokedKeys), closing: make(chan struct{})}
+	return a, nil
+}
+
+func set(keys []string) map[string]bool {
+	m := make(map[string]bool, len(keys))
+	for _, k := range keys {
+		m[k] = true
+	}
+	return m
+}
+
+// Scenario returns the name of the scenario being played.
+func (a *API) Scenario() string { return a.opts.Scenario }
+
+// Requests returns a copy of the requests received so far, oldest first
+// (at most the last 10000).
+func (a *API) Requests() []Request {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return slices.Clone(a.reqs)
+}
+
+// Close answers no more requests, releases those held by hang or Latency,
+// and waits until every handler has returned.
+func (a *API) Close() {
+	a.stop()
+	a.inflight.Wait()
+}
+
+func (a *API) stop() {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if !a.closed {
+		a.closed = true
+		close(a.closing)
+	}
+}
+
+// enter registers a handler unless the API is closed; Add never races with
+// Wait because both happen after checking closed under mu.
+func (a *API) enter() bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.closed {
+		return false
+	}
+	a.inflight.Add(1)
+	return true
+}
+
+// ServeHTTP answers one request as the scenario says.
+func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if !a.enter() {
+		http.Error(w, "stub closed", http.StatusServiceUnavailable)
+		return
+	}
+	defer a.inflight.Done()
+	start := time.Now()
+	rec := &recorder{ResponseWriter: w}
+	x := &exchange{api: a, w: rec, r: r, id: newRequestID()}
+	x.serve()
+	a.record(Request{
+		Time:      start,
+		Method:    r.Method,
+		Path:      r.URL.Path,
+		Headers:   headerNames(r.Header),
+		Auth:      x.auth,
+		Status:    rec.status,
+		RequestID: rec.Header().Get("Request-Id"),
+	}, time.Since(start))
+}
+
+func headerNames(h http.Header) []string {
+	names := make([]string, 0, len(h))
+	for k := range h {
+		names = append(names, strings.ToLower(k))
+	}
+	slices.Sort(names)
+	return names
+}
+
+func (a *API) record(req Request, d time.Duration) {
+	a.mu.Lock()
+	if len(a.reqs) >= maxLogged {
+		a.reqs = slices.Delete(a.reqs, 0, len(a.reqs)-maxLogged+1)
+	}
+	a.reqs = append(a.reqs, req)
+	a.mu.Unlock()
+	if a.logw == nil {
+		return
+	}
+	id := req.RequestID
+	if id == "" {
+		id = "-"
+	}
+	status := "-"
+	if req.Status != 0 {
+		status = strconv.Itoa(req.Status)
+	}
+	a.logMu.Lock()
+	defer a.logMu.Unlock()
+	fmt.Fprintf(a.logw, "%s %s %s %s %s %s\n", req.Time.Format("15:04:05.000"),
+		req.Method, printable(req.Path), status, id, d.Round(time.Millisecond))
+}
+
+// printable keeps control characters in a logged path from forging lines.
+func printable(s string) string {
+	if len(s) > 200 {
+		s = s[:200] + "…"
+	}
+	for _, c := range s {
+		if c < 0x20 || c == 0x7f {
+			return strconv.Quote(s)
+		}
+	}
+	return s
+}
+
+// wait returns true after d, false when the request or the stub ends first.
+func (a *API) wait(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	case <-a.closing:
+		return false
+	}
+}
+
+// recorder remembers the status written.
+type recorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *recorder) WriteHeader(code int) {
+	if r.status == 0 {
+		r.status = code
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *recorder) Write(b []byte) (int, error) {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	return r.ResponseWriter.Write(b)
+}
+
+func (r *recorder) Flush() {
+	if f, ok := r.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+// exchange is one request being answered.
+type exchange struct {
+	api  *API
+	w    http.ResponseWriter
+	r    *http.Request
+	id   string
+	body []byte
+	auth string
+	org  bool // the key was accepted: the organization is known
+}
+
+// apiError is an answer in the API's error envelope.
+type apiError struct {
+	status int
+	typ    string
+	msg    string
+}
+
+type endpoint int
+
+const (
+	epNone endpoint = iota
+	epModels
+	epModel
+	epMessages
+	epCountTokens
+)
+
+func route(r *http.Request) (endpoint, string) {
+	p := r.URL.Path
+	switch {
+	case p == "/v1/models" && r.Method == http.MethodGet:
+		return epModels, ""
+	case strings.HasPrefix(p, "/v1/models/") && r.Method == http.MethodGet:
+		id := strings.TrimPrefix(p, "/v1/models/")
+		if id == "" || strings.Contains(id, "/") {
+			return epNone, ""
+		}
+		return epModel, id
+	case p == "/v1/messages" && r.Method == http.MethodPost:
+		return epMessages, ""
+	case p == "/v1/messages/count_tokens" && r.Method == http.MethodPost:
+		return epCountTokens, ""
+	}
+	return epNone, ""
+}
+
+func (x *exchange) serve() {
+	a, r := x.api, x.r
+	body, err := io.ReadAll(http.MaxBytesReader(x.w, r.Body, MaxBody))
+	if err != nil {
+		if _, tooBig := errors.AsType[*http.MaxBytesError](err); tooBig {
+			x.tooLarge()
+		}
+		return
+	}
+	x.body = body
+	if a.opts.Latency > 0 && !a.wait(r.Context(), a.opts.Latency) {
+		return
+	}
+	if r.URL.Path == statusSummaryPath || r.URL.Path == statusPath {
+		x.statusPage()
+		return
+	}
+	if x.intercepted() {
+		return
+	}
+	ep, modelID := route(r)
+	if ep == epNone {
+		x.fail(apiError{http.StatusNotFound, "not_found_error", "Not Found"})
+		return
+	}
+	if a.opts.Scenario == Outage {
+		if ep == epMessages || ep == epCountTokens {
+			x.fail(errOverloaded)
+		} else {
+			x.fail(errInternal)
+		}
+		return
+	}
+	if a.opts.Scenario == HeaderStripped {
+		x.auth = AuthMissing
+		x.fail(apiError{http.StatusUnauthorized, "authentication_error", "x-api-key header is required"})
+		return
+	}
+	if r.Header.Get("Origin") != "" {
+		if !strings.EqualFold(r.Header.Get("Anthropic-Dangerous-Direct-Browser-Access"), "true") {
+			x.fail(apiError{http.StatusUnauthorized, "authentication_error",
+				"CORS requests must set 'anthropic-dangerous-direct-browser-access' header"})
+			return
+		}
+		x.w.Header().Set("Access-Control-Allow-Origin", "*")
+		x.w.Header().Set("Access-Control-Expose-Headers", "*")
+	}
+	oauth, authErr := x.authenticate()
+	if authErr != nil {
+		x.fail(*authErr)
+		return
+	}
+	if e := checkVersion(r.Header.Values("Anthropic-Version")); e != nil {
+		x.fail(*e)
+		return
+	}
+	if e := x.scenarioError(ep, oauth); e != nil {
+		x.fail(*e)
+		return
+	}
+	switch ep {
+	case epModels:
+		x.listModels()
+	case epModel:
+		x.getModel(modelID)
+	case epCountTokens:
+		x.countTokens()
+	case epMessages:
+		x.createMessage()
+	}
+}
+
+var (
+	errOverloaded = apiError{529, "overloaded_error", "Overloaded"}
+	errInternal   = apiError{http.StatusInternalServerError, "api_error", "Internal server error"}
+	errInvalidKey = apiError{http.StatusUnauthorized, "authentication_error", "invalid x-api-key"}
+)
+
+// authenticate checks the credential like the real API: x-api-key first,
+// then a Bearer token, which must be an OAuth token with its beta header.
+func (x *exchange) authenticate() (oauth bool, _ *apiError) {
+	a, h := x.api, x.r.Header
+	reject := func(msg string) *apiError {
+		x.auth = AuthRejected
+		return &apiError{http.StatusUnauthorized, "authentication_error", msg}
+	}
+	missing := func() *apiError {
+		x.auth = AuthMissing
+		return &apiError{http.StatusUnauthorized, "authentication_error", "x-api-key header is required"}
+	}
+	if keys := h.Values("X-Api-Key"); len(keys) > 0 {
+		switch {
+		case len(keys) > 1:
+			return false, reject(errInvalidKey.msg)
+		case keys[0] == "":
+			return false, missing()
+		case !a.acceptsAPIKey(keys[0]):
+			return false, reject(errInvalidKey.msg)
+		}
+		x.auth, x.org = AuthAccepted, true
+		return false, nil
+	}
+	authz := h.Get("Authorization")
+	if authz == "" {
+		return false, missing()
+	}
+	scheme, tok, _ := strings.Cut(authz, " ")
+	tok = strings.TrimSpace(tok)
+	if !strings.EqualFold(scheme, "Bearer") || !strings.HasPrefix(tok, oauthPrefix) {
+		return false, reject("Invalid bearer token")
+	}
+	if !hasBeta(h, oauthBeta) {
+		return false, reject("OAuth authentication is currently not supported.")
+	}
+	if !a.acceptsOAuth(tok) {
+		return false, reject("Invalid bearer token")
+	}
+	x.auth, x.org = AuthAccepted, true
+	return true, nil
+}
+
+func hasBeta(h http.Header, want string) bool {
+	for _, v := range h.Values("Anthropic-Beta") {
+		for b := range strings.SplitSeq(v, ",") {
+			if strings.TrimSpace(b) == want {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (a *API) acceptsAPIKey(key string) bool {
+	if a.opts.Scenario == Revoked || a.revoked[key] || strings.HasPrefix(key, adminKeyPrefix) {
+		return false
+	}
+	if len(a.valid) > 0 {
+		return a.valid[key]
+	}
+	return WellFormedAPIKey(key)
+}
+
+func (a *API) acceptsOAuth(tok string) bool {
+	if a.opts.Scenario == Revoked || a.revoked[tok] {
+		return false
+	}
+	if len(a.valid) > 0 {
+		return a.valid[tok]
+	}
+	return wellFormedOAuth(tok)
+}
+
+func checkVersion(vals []string) *apiError {
+	if len(vals) == 0 || vals[0] == "" {
+		return &apiError{http.StatusBadRequest, "invalid_request_error", "anthropic-version: header is required"}
+	}
+	if !slices.Contains(knownVersions, vals[0]) {
+		return &apiError{http.StatusBadRequest, "invalid_request_error",
+			fmt.Sprintf("anthropic-version: %q is not a valid version", vals[0])}
+	}
+	return nil
+}
+
+// scenarioError is the failure an accepted request meets, if any.
+func (x *exchange) scenarioError(ep endpoint, oauth bool) *apiError {
+	costs := ep == epMessages || ep == epCountTokens
+	switch x.api.opts.Scenario {
+	case Forbidden:
+		if oauth {
+			return &apiError{http.StatusForbidden, "permission_error", "OAuth authentication is currently not allowed for this organization."}
+		}
+		return &apiError{http.StatusForbidden, "permission_error", "Permission denied"}
+	case OrgDisabled:
+		return &apiError{http.StatusBadRequest, "invalid_request_error", "This organization has been disabled."}
+	case Billing:
+		if costs {
+			return &apiError{http.StatusBadRequest, "invalid_request_error",
+				"Your credit balance is too low to access the Anthropic API. Please go to Plans & Billing to upgrade or purchase credits."}
+		}
+	case Billing402:
+		if costs {
+			return &apiError{http.StatusPaymentRequired, "billing_error", "This organization has an unpaid balance. Update its payment method to continue."}
+		}
+	case RateLimited:
+		secs := max(1, int(x.api.opts.RetryAfter.Round(time.Second)/time.Second))
+		x.w.Header().Set("Retry-After", strconv.Itoa(secs))
+		x.rateLimitHeaders(0, time.Now().Add(time.Duration(secs)*time.Second))
+		return &apiError{http.StatusTooManyRequests, "rate_limit_error",
+			"This request would exceed your organization's rate limit of 50 requests per minute."}
+	case SpendLimit:
+		x.rateLimitHeaders(0, time.Now().Add(time.Minute))
+		return &apiError{http.StatusTooManyRequests, "rate_limit_error",
+			"You have reached your specified API usage limits. You will regain access on " + nextMonth(time.Now()) + " at 00:00 UTC."}
+	case Overloaded:
+		return &errOverloaded
+	case ServerError:
+		return &errInternal
+	case CORSBlocked:
+		if x.r.Header.Get("Origin") != "" {
+			return &apiError{http.StatusUnauthorized, "authentication_error",
+				"CORS requests are not allowed for this Organization because of its settings. If you believe this in error, contact support at https://support.anthropic.com/."}
+		}
+	}
+	return nil
+}
+
+func nextMonth(now time.Time) string {
+	y, m, _ := now.UTC().Date()
+	return time.Date(y, m+1, 1, 0, 0, 0, 0, time.UTC).Format(time.DateOnly)
+}
+
+// apiHeaders are the headers of every answer from the API itself.
+func (x *exchange) apiHeaders() {
+	h := x.w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("Request-Id", x.id)
+	if x.org {
+		h.Set("Anthropic-Organization-Id", OrganizationID)
+		if h.Get("Anthropic-Ratelimit-Requests-Remaining") == "" {
+			x.rateLimitHeaders(49, time.Now().Add(1200*time.Millisecond))
+		}
+	}
+	cloudflare(h)
+}
+
+func cloudflare(h http.Header) {
+	h.Set("Server", "cloudflare")
+	h.Set("Cf-Ray", newRay())
+	h.Set("Cf-Cache-Status", "DYNAMIC")
+	h.Set("Via", "1.1 google")
+	h.Set("X-Robots-Tag", "none")
+}
+
+func (x *exchange) rateLimitHeaders(requestsLeft int, reset time.Time) {
+	h := x.w.Header()
+	at := reset.UTC().Format(time.RFC3339)
+	for _, l := range []struct {
+		name         string
+		limit, spare int
+	}{
+		{"requests", 50, requestsLeft},
+		{"tokens", 100000, 100000},
+		{"input-tokens", 80000, 80000},
+		{"output-tokens", 20000, 20000},
+	} {
+		p := "Anthropic-Ratelimit-" + l.name + "-"
+		h.Set(p+"Limit", strconv.Itoa(l.limit))
+		h.Set(p+"Remaining", strconv.Itoa(l.spare))
+		h.Set(p+"Reset", at)
+	}
+}
+
+// fail answers with the API's error envelope.
+func (x *exchange) fail(e apiError) {
+	x.apiHeaders()
+	if e.status == http.StatusTooManyRequests || e.status >= 500 {
+		x.w.Header().Set("X-Should-Retry", "true")
+	}
+	x.writeJSON(e.status, struct {
+		Type  string `json:"type"`
+		Error struct {
+			Type    string `json:"type"`
+			Message string `json:"message"`
+		} `json:"error"`
+		RequestID string `json:"request_id"`
+	}{Type: "error", Error: struct {
+		Type    string `json:"type"`
+		Message string `json:"message"`
+	}{e.typ, e.msg}, RequestID: x.id})
+}
+
+// ok answers 200 with v as the API's JSON.
+func (x *exchange) ok(v any) {
+	x.apiHeaders()
+	x.writeJSON(http.StatusOK, v)
+}
+
+func (x *exchange) writeJSON(status int, v any) {
+	b, err := marshal(v)
+	if err != nil {
+		http.Error(x.w, "stub: "+err.Error(), http.StatusInternalServerError)
+		return
+	}
+	x.w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+	x.w.WriteHeader(status)
+	_, _ = x.w.Write(b)
+}
+
+// marshal writes JSON without HTML escaping, as the API does.
+func marshal(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, fmt.Errorf("encode answer: %w", err)
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
+
+// tooLarge is Cloudflare's answer to an oversized body: not the API's
+// envelope, and no request-id.
+func (x *exchange) tooLarge() {
+	h := x.w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("Connection", "close")
+	cloudflare(h)
+	x.w.WriteHeader(http.StatusRequestEntityTooLarge)
+	_, _ = io.WriteString(x.w, `{"error":{"type":"request_too_large","message":"Request exceeds the maximum allowed number of bytes."}}`)
+}

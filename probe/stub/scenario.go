@@ -1,0 +1,69 @@
+package stub
+
+// Scenario is one named behaviour of the stub.
+type Scenario struct {
+	Name        string
+	Description string
+}
+
+// Scenario names.
+const (
+	Healthy        = "healthy"
+	Revoked        = "revoked"
+	Forbidden      = "forbidden"
+	OrgDisabled    = "org-disabled"
+	Billing        = "billing"
+	Billing402     = "billing-402"
+	RateLimited    = "rate-limited"
+	SpendLimit     = "spend-limit"
+	Overloaded     = "overloaded"
+	ServerError    = "server-error"
+	Outage         = "outage"
+	NotAnthropic   = "not-anthropic"
+	HeaderStripped = "header-stripped"
+	Redirect       = "redirect"
+	ProxyAuth      = "proxy-auth"
+	OpenAI         = "openai"
+	RegionBlocked  = "region-blocked"
+	CORSBlocked    = "cors-blocked"
+	Slow           = "slow"
+	Hang           = "hang"
+)
+
+var scenarios = []Scenario{
+	{Healthy, "accepts any well-formed API key (or only Options.ValidKeys)"},
+	{Revoked, "401 authentication_error \"invalid x-api-key\" for every key"},
+	{Forbidden, "accepted keys get 403 permission_error"},
+	{OrgDisabled, "accepted keys get 400 \"This organization has been disabled.\""},
+	{Billing, "models list works; count_tokens and messages get 400 credit balance too low"},
+	{Billing402, "models list works; count_tokens and messages get 402 billing_error"},
+	{RateLimited, "accepted keys get 429 rate_limit_error with retry-after"},
+	{SpendLimit, "accepted keys get 429 rate_limit_error for a reached spend limit, no retry-after"},
+	{Overloaded, "accepted keys get 529 overloaded_error"},
+	{ServerError, "accepted keys get 500 api_error"},
+	{Outage, "every API call gets 500 or 529, and the status page reports a major outage"},
+	{NotAnthropic, "an HTML captive-portal page answers every API path, with no request-id"},
+	{HeaderStripped, "401 \"x-api-key header is required\" even when the header was sent"},
+	{Redirect, "every API path redirects (301/307) to another host, with no request-id"},
+	{ProxyAuth, "a proxy answers 407 Proxy Authentication Required"},
+	{OpenAI, "an OpenAI-shaped 401 invalid_api_key answers, as from a gateway or the wrong base URL"},
+	{RegionBlocked, "Cloudflare answers 403 forbidden \"Request not allowed\", with no request-id"},
+	{CORSBlocked, "browser requests from accepted keys get 401: CORS not allowed for this organization"},
+	{Slow, "normal answers, each after Options.Latency (2s when unset)"},
+	{Hang, "API paths never answer until the client gives up"},
+}
+
+// Scenarios returns every scenario in a stable order, healthy first.
+func Scenarios() []Scenario {
+	return append([]Scenario(nil), scenarios...)
+}
+
+// Lookup returns the scenario called name.
+func Lookup(name string) (Scenario, bool) {
+	for _, s := range scenarios {
+		if s.Name == name {
+			return s, true
+		}
+	}
+	return Scenario{}, false
+}
