@@ -25,6 +25,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -76,6 +77,7 @@ type API struct {
 	closed   bool
 	inflight sync.WaitGroup
 	closing  chan struct{}
+	held     atomic.Int32 // requests the hang scenario is holding
 
 	logMu sync.Mutex
 	logw  io.Writer

@@ -14,6 +14,8 @@ func (x *exchange) intercepted() bool {
 	case Hang:
 		// The client's deadline or the stub's Close ends the wait; the
 		// body was already read, so a closed connection is noticed.
+		x.api.held.Add(1)
+		defer x.api.held.Add(-1)
 		select {
 		case <-x.r.Context().Done():
 		case <-x.api.closing:

@@ -1,0 +1,738 @@
+package stub_test
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/fix401/fix401/probe/stub"
+)
+
+var requestIDRE = regexp.MustCompile(`^req_[A-Za-z0-9]{24}$`)
+
+// call is one request a test sends.
+type call struct {
+	method string
+	path   string
+	key    string            // sent as x-api-key when non-empty
+	header map[string]string // extra headers; "anthropic-version" defaults to 2023-06-01
+	body   string
+}
+
+// answer is what came back.
+type answer struct {
+	status int
+	header http.Header
+	body   []byte
+	env    struct {
+		Type  string `json:"type"`
+		Error struct {
+			Type    string `json:"type"`
+			Message string `json:"message"`
+		} `json:"error"`
+		RequestID string `json:"request_id"`
+	}
+}
+
+var noRedirect = &http.Client{
+	Timeout:       10 * time.Second,
+	CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+}
+
+func send(t *testing.T, base string, c call) answer {
+	t.Helper()
+	if c.method == "" {
+		c.method = http.MethodGet
+	}
+	var body io.Reader
+	if c.body != "" {
+		body = strings.NewReader(c.body)
+	}
+	req, err := http.NewRequest(c.method, base+c.path, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.key != "" {
+		req.Header.Set("x-api-key", c.key)
+	}
+	req.Header.Set("anthropic-version", "2023-06-01")
+	if c.body != "" {
+		req.Header.Set("content-type", "application/json")
+	}
+	for k, v := range c.header {
+		if v == "" {
+			req.Header.Del(k)
+			continue
+		}
+		req.Header.Set(k, v)
+	}
+	resp, err := noRedirect.Do(req)
+	if err != nil {
+		t.Fatalf("%s %s: %v", c.method, c.path, err)
+	}
+	defer resp.Body.Close()
+	a := answer{status: resp.StatusCode, header: resp.Header}
+	if a.body, err = io.ReadAll(resp.Body); err != nil {
+		t.Fatal(err)
+	}
+	if strings.HasPrefix(resp.Header.Get("Content-Type"), "application/json") {
+		_ = json.Unmarshal(a.body, &a.env)
+	}
+	return a
+}
+
+const countBody = `{"model":"claude-sonnet-4-5","messages":[{"role":"user","content":"Hi there"}]}`
+const messageBody = `{"model":"claude-sonnet-4-5","max_tokens":16,"messages":[{"role":"user","content":"Hi there"}]}`
+
+func TestScenarios(t *testing.T) {
+	good, other := stub.NewAPIKey(), stub.NewAPIKey()
+	oauth := stub.NewOAuthToken()
+	beta := map[string]string{"anthropic-beta": "oauth-2025-04-20"}
+
+	tests := []struct {
+		name     string
+		opts     stub.Options
+		call     call
+		status   int
+		errType  string // empty: a 2xx answer, or not the API's envelope
+		message  string // exact error.message; empty: not checked
+		api      bool   // the API itself answered: request-id, cloudflare
+		check    func(t *testing.T, a answer)
+		scenario string // covered scenario; defaults to opts.Scenario or healthy
+	}{
+		{name: "healthy models", call: call{path: "/v1/models", key: good}, status: 200, api: true,
+			check: func(t *testing.T, a answer) {
+				var list struct {
+					Data []struct {
+						Type, ID string
+					}
+					HasMore bool   `json:"has_more"`
+					FirstID string `json:"first_id"`
+				}
+				if err := json.Unmarshal(a.body, &list); err != nil || len(list.Data) == 0 || list.Data[0].Type != "model" || list.FirstID != list.Data[0].ID {
+					t.Errorf("model list = %s (%v)", a.body, err)
+				}
+				if a.header.Get("anthropic-organization-id") == "" || a.header.Get("anthropic-ratelimit-requests-limit") == "" {
+					t.Errorf("accepted answer lacks organization or rate-limit headers: %v", a.header)
+				}
+				if _, err := time.Parse(time.RFC3339, a.header.Get("anthropic-ratelimit-requests-reset")); err != nil {
+					t.Errorf("reset is not RFC 3339: %v", err)
+				}
+			}},
+		{name: "missing key", call: call{path: "/v1/models"}, status: 401, errType: "authentication_error",
+			message: "x-api-key header is required", api: true,
+			check: func(t *testing.T, a answer) {
+				if a.header.Get("anthropic-organization-id") != "" {
+					t.Error("a rejected key must not reveal an organization")
+				}
+			}},
+		{name: "empty key", call: call{path: "/v1/models", header: map[string]string{"x-api-key": " "}}, status: 401,
+			errType: "authentication_error", message: "x-api-key header is required", api: true},
+		{name: "truncated key", call: call{path: "/v1/models", key: good[:60]}, status: 401,
+			errType: "authentication_error", message: "invalid x-api-key", api: true},
+		{name: "api key as bearer", call: call{path: "/v1/models", header: map[string]string{"authorization": "Bearer " + good}},
+			status: 401, errType: "authentication_error", message: "Invalid bearer token", api: true},
+		{name: "oauth without beta", call: call{path: "/v1/models", header: map[string]string{"authorization": "Bearer " + oauth}},
+			status: 401, errType: "authentication_error", message: "OAuth authentication is currently not supported.", api: true},
+		{name: "oauth with beta", call: call{path: "/v1/models", header: map[string]string{"authorization": "Bearer " + oauth, "anthropic-beta": "oauth-2025-04-20"}},
+			status: 200, api: true},
+		{name: "oauth as x-api-key", call: call{path: "/v1/models", key: oauth, header: beta}, status: 401,
+			errType: "authentication_error", message: "invalid x-api-key", api: true},
+		{name: "admin key", call: call{path: "/v1/models", key: stub.NewAdminKey()}, status: 401,
+			errType: "authentication_error", message: "invalid x-api-key", api: true},
+		{name: "missing version", call: call{path: "/v1/models", key: good, header: map[string]string{"anthropic-version": ""}},
+			status: 400, errType: "invalid_request_error", message: "anthropic-version: header is required", api: true},
+		{name: "unknown version", call: call{path: "/v1/models", key: good, header: map[string]string{"anthropic-version": "2024-13-01"}},
+			status: 400, errType: "invalid_request_error", message: `anthropic-version: "2024-13-01" is not a valid version`, api: true},
+		{name: "unknown path", call: call{path: "/v1/nothing", key: good}, status: 404, errType: "not_found_error", api: true},
+		{name: "wrong method", call: call{method: http.MethodDelete, path: "/v1/models", key: good}, status: 404, errType: "not_found_error", api: true},
+		{name: "unknown model", call: call{path: "/v1/models/claude-nope", key: good}, status: 404,
+			errType: "not_found_error", message: "model: claude-nope", api: true},
+		{name: "model by alias", call: call{path: "/v1/models/claude-sonnet-4-5", key: good}, status: 200, api: true,
+			check: func(t *testing.T, a answer) {
+				if !bytes.Contains(a.body, []byte(`"id":"claude-sonnet-4-5-`)) {
+					t.Errorf("model = %s", a.body)
+				}
+			}},
+		{name: "count tokens", call: call{method: "POST", path: "/v1/messages/count_tokens", key: good, body: countBody}, status: 200, api: true,
+			check: func(t *testing.T, a answer) {
+				var n struct {
+					InputTokens int `json:"input_tokens"`
+				}
+				if err := json.Unmarshal(a.body, &n); err != nil || n.InputTokens < 1 {
+					t.Errorf("count = %s", a.body)
+				}
+			}},
+		{name: "message", call: call{method: "POST", path: "/v1/messages", key: good, body: messageBody}, status: 200, api: true,
+			check: func(t *testing.T, a answer) {
+				var m struct {
+					ID, Type, Role string
+					Content        []struct{ Type, Text string }
+				}
+				if err := json.Unmarshal(a.body, &m); err != nil || m.Type != "message" || !strings.HasPrefix(m.ID, "msg_") || len(m.Content) != 1 {
+					t.Errorf("message = %s", a.body)
+				}
+			}},
+		{name: "message without max_tokens", call: call{method: "POST", path: "/v1/messages", key: good, body: countBody}, status: 400,
+			errType: "invalid_request_error", message: "max_tokens: Field required", api: true},
+		{name: "message not json", call: call{method: "POST", path: "/v1/messages", key: good, body: "{"}, status: 400,
+			errType: "invalid_request_error", api: true},
+		{name: "valid keys: another key", opts: stub.Options{ValidKeys: []string{good}}, call: call{path: "/v1/models", key: other},
+			status: 401, errType: "authentication_error", message: "invalid x-api-key", api: true},
+		{name: "valid keys: the key", opts: stub.Options{ValidKeys: []string{good}}, call: call{path: "/v1/models", key: good},
+			status: 200, api: true},
+		{name: "revoked keys", opts: stub.Options{RevokedKeys: []string{good}}, call: call{path: "/v1/models", key: good},
+			status: 401, errType: "authentication_error", message: "invalid x-api-key", api: true},
+		{name: "browser without opt-in", call: call{path: "/v1/models", key: good, header: map[string]string{"origin": "https://app.example"}},
+			status: 401, errType: "authentication_error", message: "CORS requests must set 'anthropic-dangerous-direct-browser-access' header", api: true},
+		{name: "browser with opt-in", call: call{path: "/v1/models", key: good, header: map[string]string{"origin": "https://app.example", "anthropic-dangerous-direct-browser-access": "true"}},
+			status: 200, api: true, check: func(t *testing.T, a answer) {
+				if a.header.Get("access-control-allow-origin") != "*" {
+					t.Error("no access-control-allow-origin")
+				}
+			}},
+
+		{name: "revoked", opts: stub.Options{Scenario: stub.Revoked}, call: call{path: "/v1/models", key: good},
+			status: 401, errType: "authentication_error", message: "invalid x-api-key", api: true},
+		{name: "forbidden", opts: stub.Options{Scenario: stub.Forbidden}, call: call{path: "/v1/models", key: good},
+			status: 403, errType: "permission_error", api: true},
+		{name: "forbidden oauth", opts: stub.Options{Scenario: stub.Forbidden},
+			call:   call{path: "/v1/models", header: map[string]string{"authorization": "Bearer " + oauth, "anthropic-beta": "oauth-2025-04-20"}},
+			status: 403, errType: "permission_error", message: "OAuth authentication is currently not allowed for this organization.", api: true},
+		{name: "forbidden bad key", opts: stub.Options{Scenario: stub.Forbidden, ValidKeys: []string{good}}, call: call{path: "/v1/models", key: other},
+			status: 401, errType: "authentication_error", message: "invalid x-api-key", api: true},
+		{name: "org disabled", opts: stub.Options{Scenario: stub.OrgDisabled}, call: call{path: "/v1/models", key: good},
+			status: 400, errType: "invalid_request_error", message: "This organization has been disabled.", api: true},
+		{name: "billing models", opts: stub.Options{Scenario: stub.Billing}, call: call{path: "/v1/models", key: good},
+			status: 200, api: true},
+		{name: "billing count", opts: stub.Options{Scenario: stub.Billing}, call: call{method: "POST", path: "/v1/messages/count_tokens", key: good, body: countBody},
+			status: 400, errType: "invalid_request_error", api: true, check: func(t *testing.T, a answer) {
+				if !strings.Contains(a.env.Error.Message, "credit balance is too low") {
+					t.Errorf("message = %q", a.env.Error.Message)
+				}
+			}},
+		{name: "billing 402", opts: stub.Options{Scenario: stub.Billing402}, call: call{method: "POST", path: "/v1/messages", key: good, body: messageBody},
+			status: 402, errType: "billing_error", api: true},
+		{name: "rate limited", opts: stub.Options{Scenario: stub.RateLimited, RetryAfter: 3 * time.Second}, call: call{path: "/v1/models", key: good},
+			status: 429, errType: "rate_limit_error", api: true, check: func(t *testing.T, a answer) {
+				if got := a.header.Get("retry-after"); got != "3" {
+					t.Errorf("retry-after = %q, want 3", got)
+				}
+				if got := a.header.Get("anthropic-ratelimit-requests-remaining"); got != "0" {
+					t.Errorf("requests remaining = %q, want 0", got)
+				}
+			}},
+		{name: "rate limited bad key", opts: stub.Options{Scenario: stub.RateLimited}, call: call{path: "/v1/models", key: good[:50]},
+			status: 401, errType: "authentication_error", message: "invalid x-api-key", api: true},
+		{name: "spend limit", opts: stub.Options{Scenario: stub.SpendLimit}, call: call{path: "/v1/models", key: good},
+			status: 429, errType: "rate_limit_error", api: true, check: func(t *testing.T, a answer) {
+				if a.header.Get("retry-after") != "" {
+					t.Error("a spend limit has no retry-after")
+				}
+			}},
+		{name: "overloaded", opts: stub.Options{Scenario: stub.Overloaded}, call: call{method: "POST", path: "/v1/messages", key: good, body: messageBody},
+			status: 529, errType: "overloaded_error", message: "Overloaded", api: true},
+		{name: "server error", opts: stub.Options{Scenario: stub.ServerError}, call: call{path: "/v1/models", key: good},
+			status: 500, errType: "api_error", api: true},
+		{name: "outage models", opts: stub.Options{Scenario: stub.Outage}, call: call{path: "/v1/models", key: good},
+			status: 500, errType: "api_error", api: true},
+		{name: "outage count, no key", opts: stub.Options{Scenario: stub.Outage}, call: call{method: "POST", path: "/v1/messages/count_tokens", body: countBody},
+			status: 529, errType: "overloaded_error", api: true},
+		{name: "header stripped", opts: stub.Options{Scenario: stub.HeaderStripped}, call: call{path: "/v1/models", key: good},
+			status: 401, errType: "authentication_error", message: "x-api-key header is required", api: true},
+		{name: "cors blocked", opts: stub.Options{Scenario: stub.CORSBlocked},
+			call:   call{path: "/v1/models", key: good, header: map[string]string{"origin": "https://app.example", "anthropic-dangerous-direct-browser-access": "true"}},
+			status: 401, errType: "authentication_error", api: true},
+		{name: "slow", opts: stub.Options{Scenario: stub.Slow, Latency: 20 * time.Millisecond}, call: call{path: "/v1/models", key: good},
+			status: 200, api: true},
+
+		{name: "not anthropic", opts: stub.Options{Scenario: stub.NotAnthropic}, call: call{path: "/v1/models", key: good}, status: 200,
+			check: func(t *testing.T, a answer) {
+				if !strings.HasPrefix(a.header.Get("content-type"), "text/html") || !bytes.Contains(a.body, []byte("<html")) {
+					t.Errorf("want an HTML page, got %q: %.60s", a.header.Get("content-type"), a.body)
+				}
+			}},
+		{name: "redirect get", opts: stub.Options{Scenario: stub.Redirect}, call: call{path: "/v1/models", key: good}, status: 301,
+			check: wantLocation},
+		{name: "redirect post", opts: stub.Options{Scenario: stub.Redirect}, call: call{method: "POST", path: "/v1/messages", key: good, body: messageBody},
+			status: 307, check: wantLocation},
+		{name: "proxy auth", opts: stub.Options{Scenario: stub.ProxyAuth}, call: call{path: "/v1/models", key: good}, status: 407,
+			check: func(t *testing.T, a answer) {
+				if a.header.Get("proxy-authenticate") == "" {
+					t.Error("no proxy-authenticate")
+				}
+			}},
+		{name: "openai", opts: stub.Options{Scenario: stub.OpenAI}, call: call{path: "/v1/models", key: good}, status: 401,
+			check: func(t *testing.T, a answer) {
+				var o struct {
+					Error struct{ Code string }
+				}
+				if err := json.Unmarshal(a.body, &o); err != nil || o.Error.Code != "invalid_api_key" || a.env.Type != "" {
+					t.Errorf("want an OpenAI-shaped error, got %s", a.body)
+				}
+			}},
+		{name: "region blocked", opts: stub.Options{Scenario: stub.RegionBlocked}, call: call{path: "/v1/models", key: good}, status: 403,
+			check: func(t *testing.T, a answer) {
+				if a.env.Error.Type != "forbidden" || a.env.Type != "" || a.header.Get("server") != "cloudflare" {
+					t.Errorf("want Cloudflare's bare forbidden, got %s", a.body)
+				}
+			}},
+		{name: "hang status page still answers", opts: stub.Options{Scenario: stub.Hang}, call: call{path: "/api/v2/summary.json"}, status: 200},
+	}
+
+	covered := map[string]bool{stub.Hang: true} // TestHang covers its API paths
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv, err := stub.Start(tt.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer srv.Close()
+			a := send(t, srv.URL, tt.call)
+			if a.status != tt.status {
+				t.Fatalf("status = %d, want %d: %s", a.status, tt.status, a.body)
+			}
+			if tt.api {
+				checkAPIAnswer(t, a)
+			} else if a.header.Get("request-id") != "" {
+				t.Errorf("something other than the API sent request-id %q", a.header.Get("request-id"))
+			}
+			if tt.errType != "" && a.env.Error.Type != tt.errType {
+				t.Errorf("error.type = %q, want %q", a.env.Error.Type, tt.errType)
+			}
+			if tt.message != "" && a.env.Error.Message != tt.message {
+				t.Errorf("error.message = %q, want %q", a.env.Error.Message, tt.message)
+			}
+			if tt.errType == "" && tt.api && a.env.Type == "error" {
+				t.Errorf("unexpected error envelope: %s", a.body)
+			}
+			if tt.check != nil {
+				tt.check(t, a)
+			}
+		})
+		s := tt.opts.Scenario
+		if s == "" {
+			s = stub.Healthy
+		}
+		covered[s] = true
+	}
+	for _, s := range stub.Scenarios() {
+		if !covered[s.Name] {
+			t.Errorf("scenario %s has no test case", s.Name)
+		}
+	}
+}
+
+// checkAPIAnswer checks what every answer of the API itself carries.
+func checkAPIAnswer(t *testing.T, a answer) {
+	t.Helper()
+	id := a.header.Get("request-id")
+	if !requestIDRE.MatchString(id) {
+		t.Errorf("request-id = %q", id)
+	}
+	if a.status >= 400 && a.env.RequestID != id {
+		t.Errorf("body request_id %q != header %q", a.env.RequestID, id)
+	}
+	if a.status >= 400 && a.env.Type != "error" {
+		t.Errorf("envelope type = %q: %s", a.env.Type, a.body)
+	}
+	if ct := a.header.Get("content-type"); ct != "application/json" {
+		t.Errorf("content-type = %q", ct)
+	}
+	if a.header.Get("server") != "cloudflare" || a.header.Get("cf-ray") == "" {
+		t.Errorf("server = %q, cf-ray = %q", a.header.Get("server"), a.header.Get("cf-ray"))
+	}
+	transient := a.status == 429 || a.status >= 500
+	if got := a.header.Get("x-should-retry"); (got == "true") != transient {
+		t.Errorf("x-should-retry = %q for %d", got, a.status)
+	}
+}
+
+func wantLocation(t *testing.T, a answer) {
+	t.Helper()
+	if loc := a.header.Get("location"); !strings.HasPrefix(loc, "https://") || strings.Contains(loc, "127.0.0.1") {
+		t.Errorf("location = %q, want another host", loc)
+	}
+}
+
+func TestUnknownScenario(t *testing.T) {
+	if _, err := stub.Start(stub.Options{Scenario: "no-such"}); err == nil {
+		t.Fatal("want an error for an unknown scenario")
+	}
+	if _, err := stub.Handler(stub.Options{Scenario: "no-such"}); err == nil {
+		t.Fatal("want an error for an unknown scenario")
+	}
+}
+
+func TestScenarioList(t *testing.T) {
+	list := stub.Scenarios()
+	if len(list) == 0 || list[0].Name != stub.Healthy {
+		t.Fatalf("list starts with %v", list[:1])
+	}
+	seen := map[string]bool{}
+	for _, s := range list {
+		if seen[s.Name] || s.Description == "" {
+			t.Errorf("scenario %q: duplicate or no description", s.Name)
+		}
+		seen[s.Name] = true
+		if got, ok := stub.Lookup(s.Name); !ok || got != s {
+			t.Errorf("Lookup(%q) = %v, %v", s.Name, got, ok)
+		}
+		if _, err := stub.Handler(stub.Options{Scenario: s.Name}); err != nil {
+			t.Errorf("Handler(%q): %v", s.Name, err)
+		}
+	}
+	list[0].Name = "changed"
+	if stub.Scenarios()[0].Name != stub.Healthy {
+		t.Error("Scenarios returns the package's own slice")
+	}
+}
+
+func TestStatusPage(t *testing.T) {
+	for _, tt := range []struct {
+		scenario, indicator, api string
+		incidents                int
+	}{
+		{stub.Healthy, "none", "operational", 0},
+		{stub.Revoked, "none", "operational", 0},
+		{stub.Outage, "major", "major_outage", 1},
+	} {
+		t.Run(tt.scenario, func(t *testing.T) {
+			srv, err := stub.Start(stub.Options{Scenario: tt.scenario})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer srv.Close()
+			a := send(t, srv.URL, call{path: "/api/v2/summary.json", header: map[string]string{"anthropic-version": ""}})
+			if a.status != 200 || a.header.Get("request-id") != "" {
+				t.Fatalf("status %d, request-id %q", a.status, a.header.Get("request-id"))
+			}
+			var s struct {
+				Status     struct{ Indicator string }
+				Components []struct{ Name, Status string }
+				Incidents  []struct {
+					Name, Impact string
+				}
+			}
+			if err := json.Unmarshal(a.body, &s); err != nil {
+				t.Fatal(err)
+			}
+			if s.Status.Indicator != tt.indicator || len(s.Incidents) != tt.incidents {
+				t.Errorf("indicator %q, %d incidents", s.Status.Indicator, len(s.Incidents))
+			}
+			api := ""
+			for _, c := range s.Components {
+				if c.Name == stub.APIComponent {
+					api = c.Status
+				}
+			}
+			if api != tt.api {
+				t.Errorf("API component status %q, want %q", api, tt.api)
+			}
+		})
+	}
+}
+
+func TestModelPages(t *testing.T) {
+	srv, err := stub.Start(stub.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	key := stub.NewAPIKey()
+	type page struct {
+		Data []struct {
+			ID string
+		}
+		HasMore bool    `json:"has_more"`
+		FirstID *string `json:"first_id"`
+		LastID  *string `json:"last_id"`
+	}
+	get := func(q string) page {
+		t.Helper()
+		a := send(t, srv.URL, call{path: "/v1/models" + q, key: key})
+		var p page
+		if err := json.Unmarshal(a.body, &p); err != nil || a.status != 200 {
+			t.Fatalf("%s: %d %s", q, a.status, a.body)
+		}
+		return p
+	}
+	all := stub.Models()
+	var ids []string
+	p := get("?limit=2")
+	for {
+		if len(p.Data) == 0 || *p.FirstID != p.Data[0].ID || *p.LastID != p.Data[len(p.Data)-1].ID {
+			t.Fatalf("page %+v", p)
+		}
+		for _, d := range p.Data {
+			ids = append(ids, d.ID)
+		}
+		if !p.HasMore {
+			break
+		}
+		p = get("?limit=2&after_id=" + *p.LastID)
+	}
+	if len(ids) != len(all) {
+		t.Fatalf("paged through %d models, want %d", len(ids), len(all))
+	}
+	for i, m := range all {
+		if ids[i] != m.ID {
+			t.Errorf("model %d = %s, want %s", i, ids[i], m.ID)
+		}
+	}
+	if a := send(t, srv.URL, call{path: "/v1/models?limit=0", key: key}); a.status != 400 {
+		t.Errorf("limit=0: status %d", a.status)
+	}
+}
+
+func TestStreamingMessage(t *testing.T) {
+	srv, err := stub.Start(stub.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	body := strings.Replace(messageBody, `{`, `{"stream":true,`, 1)
+	a := send(t, srv.URL, call{method: "POST", path: "/v1/messages", key: stub.NewAPIKey(), body: body})
+	if a.status != 200 || !strings.HasPrefix(a.header.Get("content-type"), "text/event-stream") {
+		t.Fatalf("status %d, content-type %q", a.status, a.header.Get("content-type"))
+	}
+	var events []string
+	sc := bufio.NewScanner(bytes.NewReader(a.body))
+	for sc.Scan() {
+		if name, ok := strings.CutPrefix(sc.Text(), "event: "); ok {
+			events = append(events, name)
+		} else if data, ok := strings.CutPrefix(sc.Text(), "data: "); ok && !json.Valid([]byte(data)) {
+			t.Errorf("data is not JSON: %s", data)
+		}
+	}
+	if len(events) < 3 || events[0] != "message_start" || events[len(events)-1] != "message_stop" {
+		t.Errorf("events = %v", events)
+	}
+}
+
+func TestTooLarge(t *testing.T) {
+	srv, err := stub.Start(stub.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	big := `{"model":"claude-sonnet-4-5","pad":"` + strings.Repeat("x", stub.MaxBody) + `"}`
+	a := send(t, srv.URL, call{method: "POST", path: "/v1/messages/count_tokens", key: stub.NewAPIKey(), body: big})
+	if a.status != 413 || a.header.Get("request-id") != "" || a.env.Type != "" {
+		t.Fatalf("status %d, request-id %q, body %s", a.status, a.header.Get("request-id"), a.body)
+	}
+}
+
+func TestRequestLog(t *testing.T) {
+	good, bad := stub.NewAPIKey(), stub.NewAPIKey()
+	srv, err := stub.Start(stub.Options{ValidKeys: []string{good}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	send(t, srv.URL, call{path: "/v1/models", key: good})
+	send(t, srv.URL, call{path: "/v1/models", key: bad})
+	send(t, srv.URL, call{path: "/api/v2/summary.json"})
+	reqs := srv.Requests()
+	if len(reqs) != 3 {
+		t.Fatalf("%d requests logged, want 3", len(reqs))
+	}
+	want := []struct {
+		path, auth string
+		status     int
+		key        bool
+	}{
+		{"/v1/models", stub.AuthAccepted, 200, true},
+		{"/v1/models", stub.AuthRejected, 401, true},
+		{"/api/v2/summary.json", "", 200, false},
+	}
+	for i, w := range want {
+		r := reqs[i]
+		if r.Path != w.path || r.Auth != w.auth || r.Status != w.status || r.Has("x-api-key") != w.key || !r.Has("Anthropic-Version") {
+			t.Errorf("request %d = %+v", i, r)
+		}
+		if (r.RequestID != "") != strings.HasPrefix(r.Path, "/v1/") {
+			t.Errorf("request %d: request id %q", i, r.RequestID)
+		}
+	}
+	dump := fmt.Sprintf("%+v", reqs)
+	if strings.Contains(dump, good[20:]) || strings.Contains(dump, bad[20:]) {
+		t.Error("the request log holds a key")
+	}
+}
+
+func TestHang(t *testing.T) {
+	srv, err := stub.Start(stub.Options{Scenario: stub.Hang})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	client := &http.Client{Timeout: 100 * time.Millisecond}
+	req, _ := http.NewRequest(http.MethodGet, srv.URL+"/v1/models", nil)
+	req.Header.Set("x-api-key", stub.NewAPIKey())
+	resp, err := client.Do(req)
+	if err == nil {
+		resp.Body.Close()
+		t.Fatalf("hang answered %d", resp.StatusCode)
+	}
+	var ne interface{ Timeout() bool }
+	if !errors.As(err, &ne) || !ne.Timeout() {
+		t.Fatalf("want a timeout, got %v", err)
+	}
+	client.CloseIdleConnections()
+	// The handler logs the request when it returns: it must return because
+	// the client left, before any Close.
+	for i := 0; len(srv.Requests()) == 0; i++ {
+		if i == 1000 {
+			t.Fatal("the hang handler did not notice its client had gone")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	closed := make(chan struct{})
+	go func() { srv.Close(); close(closed) }()
+	select {
+	case <-closed:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Close did not return: a hang handler outlived its client")
+	}
+	if r := srv.Requests(); len(r) != 1 || r[0].Status != 0 {
+		t.Errorf("log = %+v, want one unanswered request", r)
+	}
+}
+
+func TestTLS(t *testing.T) {
+	srv, err := stub.StartTLS(stub.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	if !strings.HasPrefix(srv.URL, "https://127.0.0.1:") {
+		t.Fatalf("URL = %s", srv.URL)
+	}
+	untrusting := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{}}
+	_, err = untrusting.Get(srv.URL + "/v1/models")
+	var unknown x509.UnknownAuthorityError
+	if !errors.As(err, &unknown) {
+		t.Fatalf("want an unknown-authority error, got %v", err)
+	}
+	if cn := unknown.Cert.Issuer.CommonName; cn != stub.InterceptCA {
+		t.Errorf("issuer = %q, want %q", cn, stub.InterceptCA)
+	}
+	trusting := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{
+		TLSClientConfig: &tls.Config{RootCAs: srv.CertPool()}, ForceAttemptHTTP2: true,
+	}}
+	req, _ := http.NewRequest(http.MethodGet, srv.URL+"/v1/models", nil)
+	req.Header.Set("x-api-key", stub.NewAPIKey())
+	req.Header.Set("anthropic-version", "2023-06-01")
+	resp, err := trusting.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Errorf("status %d", resp.StatusCode)
+	}
+	if plain, _ := stub.Start(stub.Options{}); plain.CertPool() != nil {
+		plain.Close()
+		t.Error("a plain server has a cert pool")
+	} else {
+		plain.Close()
+	}
+}
+
+// syncBuffer is a log writer safe for the server's goroutines.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+func TestServe(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var logw syncBuffer
+	done := make(chan error, 1)
+	go func() { done <- stub.Serve(ctx, "127.0.0.1:0", stub.Options{Scenario: stub.Revoked}, &logw) }()
+	addrRE := regexp.MustCompile(`http://127\.0\.0\.1:\d+`)
+	var base string
+	for range 500 {
+		if base = addrRE.FindString(logw.String()); base != "" {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if base == "" {
+		t.Fatalf("Serve did not say where it listens: %q", logw.String())
+	}
+	key := stub.NewAPIKey()
+	a := send(t, base, call{path: "/v1/models", key: key})
+	if a.status != 401 {
+		t.Fatalf("status %d", a.status)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("Serve: %v", err)
+	}
+	out := logw.String()
+	line := "GET /v1/models 401 " + a.header.Get("request-id")
+	if !strings.Contains(out, line) {
+		t.Errorf("log lacks %q:\n%s", line, out)
+	}
+	if strings.Contains(out, key[13:]) {
+		t.Error("the log holds the key")
+	}
+}
+
+func TestServeRefusesNonLoopback(t *testing.T) {
+	for _, addr := range []string{":8401", "0.0.0.0:0", "192.0.2.1:0", "example.com:80", "nonsense"} {
+		if err := stub.Serve(context.Background(), addr, stub.Options{}, io.Discard); err == nil {
+			t.Errorf("Serve(%q) did not refuse", addr)
+		}
+	}
+}
+
+func TestKeys(t *testing.T) {
+	k := stub.NewAPIKey()
+	if len(k) != 108 || !stub.WellFormedAPIKey(k) {
+		t.Fatalf("NewAPIKey made a malformed key (%d chars)", len(k))
+	}
+	if stub.NewAPIKey() == k {
+		t.Error("two keys are equal")
+	}
+	for name, bad := range map[string]string{
+		"newline":  k + "\n",
+		"short":    k[:107],
+		"suffix":   k[:106] + "AB",
+		"alphabet": k[:50] + "!" + k[51:],
+		"admin":    stub.NewAdminKey(),
+		"oauth":    stub.NewOAuthToken(),
+		"empty":    "",
+	} {
+		if stub.WellFormedAPIKey(bad) {
+			t.Errorf("%s: accepted as well-formed", name)
+		}
+	}
+}
