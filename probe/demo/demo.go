@@ -1,0 +1,421 @@
+// Package demo builds simulated developer machines for `fix401 demo`: a
+// fresh temporary home and project with key sources in files and variables,
+// and a local stub API playing the failure. Every step of the wizard then
+// has something real to show, with no real key and no network. Keys are
+// random on every run.
+package demo
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/fix401/fix401/probe"
+	"github.com/fix401/fix401/probe/stub"
+)
+
+// Scenario is one simulated situation.
+type Scenario struct {
+	Name        string
+	Description string
+	// Want is the diagnosis code fix401 should reach (DESIGN.md).
+	Want string
+}
+
+// Default is the scenario `fix401 demo` plays when none is named: the most
+// common cause of a 401.
+const Default = "shadowed"
+
+// Demo is a simulated environment with its stub server running.
+type Demo struct {
+	Scenario Scenario
+	// Env is ready for the probes: variables, home and project in a
+	// temporary directory, the stub as API and status page.
+	Env *probe.Env
+	// Stub is the server playing the API (and the status page).
+	Stub *stub.Server
+	// Root is the temporary directory holding Env.Home and Env.Dir.
+	Root string
+	// Files are the files the demo wrote, as absolute paths.
+	Files []string
+
+	keys map[string]string // role → key, for tests
+}
+
+// Settings every demo shares.
+const (
+	Timeout = 3 * time.Second
+	Retries = 1
+	Backoff = 50 * time.Millisecond
+)
+
+// Where the demo's files go, relative to Root.
+const (
+	homeDir    = "home/dev"
+	projectDir = "home/dev/projects/weather-bot"
+)
+
+type spec struct {
+	Scenario
+	build func(b *builder) error
+}
+
+var specs = []spec{
+	{Scenario{"healthy", "the key in the environment works", "ok"}, buildHealthy},
+	{Scenario{"shadowed", "an old key exported in ~/.zshrc hides the new key in the project's .env", "key_shadowed"}, buildShadowed},
+	{Scenario{"trailing-newline", "the key in .env ends with \\n inside its quotes; the clean key works", "key_malformed"}, buildTrailingNewline},
+	{Scenario{"revoked", "the only key, exported in ~/.zshrc, was revoked", "key_rejected"}, buildRevoked},
+	{Scenario{"no-key", "no key in the environment, .env files, shell files or Claude Code settings", "no_key"}, buildNoKey},
+	{Scenario{"key-not-loaded", "the key is in ~/.zshrc but this shell was started before it was added", "key_not_loaded"}, buildNotLoaded},
+	{Scenario{"admin-key", "ANTHROPIC_API_KEY holds an Admin API key", "key_wrong_kind"}, buildAdminKey},
+	{Scenario{"openai-key", "ANTHROPIC_API_KEY holds an OpenAI key", "key_wrong_kind"}, buildOpenAIKey},
+	{Scenario{"auth-conflict", "ANTHROPIC_AUTH_TOKEN is set besides a working key", "auth_conflict"}, buildAuthConflict},
+	{Scenario{"proxy-page", "ANTHROPIC_BASE_URL and HTTPS_PROXY lead to a captive-portal HTML page", "not_anthropic"}, buildProxyPage},
+	{Scenario{"redirect", "the API address answers with a redirect to another host", "not_anthropic"}, buildRedirect},
+	{Scenario{"header-stripped", "something between here and the API removes the x-api-key header", "header_stripped"}, buildHeaderStripped},
+	{Scenario{"tls", "an intercepting proxy's certificate (Acme Corp TLS Inspection CA) is not trusted", "tls_untrusted"}, buildTLS},
+	{Scenario{"timeout", "the API never answers", "network_unreachable"}, buildTimeout},
+	{Scenario{"forbidden", "the key is valid but gets 403 permission_error", "permission_denied"}, scenarioOnly(stub.Forbidden)},
+	{Scenario{"org-disabled", "the key's organization has been disabled", "org_disabled"}, scenarioOnly(stub.OrgDisabled)},
+	{Scenario{"billing", "the key works but the credit balance is too low", "billing"}, scenarioOnly(stub.Billing)},
+	{Scenario{"rate-limited", "the key works but every request gets 429 with retry-after", "rate_limited"}, scenarioOnly(stub.RateLimited)},
+	{Scenario{"outage", "the API fails with 500/529 and the status page reports a major outage", "service_degraded"}, scenarioOnly(stub.Outage)},
+	{Scenario{"model-not-found", "the key works but the model your code asks for does not exist", "model_not_found"}, buildModelNotFound},
+}
+
+// Scenarios returns every demo scenario in a stable order.
+func Scenarios() []Scenario {
+	out := make([]Scenario, len(specs))
+	for i, s := range specs {
+		out[i] = s.Scenario
+	}
+	return out
+}
+
+// Lookup returns the demo scenario called name.
+func Lookup(name string) (Scenario, bool) {
+	for _, s := range specs {
+		if s.Name == name {
+			return s.Scenario, true
+		}
+	}
+	return Scenario{}, false
+}
+
+// New builds the named demo: it writes its files into a fresh temporary
+// directory and starts its stub. Close it when done.
+func New(name string) (*Demo, error) {
+	i := slices.IndexFunc(specs, func(s spec) bool { return s.Name == name })
+	if i < 0 {
+		return nil, fmt.Errorf("demo: unknown scenario %q", name)
+	}
+	root, err := os.MkdirTemp("", "fix401-demo-")
+	if err != nil {
+		return nil, fmt.Errorf("demo: %w", err)
+	}
+	// A resolved path keeps file locations stable where the temp dir is a
+	// symlink (macOS /var → /private/var).
+	if r, err := filepath.EvalSymlinks(root); err == nil {
+		root = r
+	}
+	d := &Demo{Scenario: specs[i].Scenario, Root: root, keys: map[string]string{}}
+	home, dir := filepath.Join(root, homeDir), filepath.Join(root, projectDir)
+	d.Env = &probe.Env{
+		Vars: map[string]string{
+			"HOME":  home,
+			"USER":  "dev",
+			"SHELL": "/bin/zsh",
+			"PATH":  "/opt/homebrew/bin:/usr/local/bin:/usr/bin:/bin",
+			"LANG":  "en_US.UTF-8",
+			"PWD":   dir,
+		},
+		Home:    home,
+		Dir:     dir,
+		Timeout: Timeout,
+		Retries: Retries,
+		Backoff: Backoff,
+		Now:     time.Now,
+	}
+	b := &builder{d: d, opts: stub.Options{Scenario: stub.Healthy}}
+	err = b.project()
+	if err == nil {
+		err = specs[i].build(b)
+	}
+	if err == nil {
+		err = b.start()
+	}
+	if err != nil {
+		return nil, errors.Join(err, d.Close())
+	}
+	return d, nil
+}
+
+// Close stops the stub and removes the temporary directory. It is safe to
+// call more than once.
+func (d *Demo) Close() error {
+	if d.Stub != nil {
+		d.Stub.Close()
+	}
+	if err := os.RemoveAll(d.Root); err != nil {
+		return fmt.Errorf("demo: remove %s: %w", d.Root, err)
+	}
+	return nil
+}
+
+// builder assembles one demo.
+type builder struct {
+	d          *Demo
+	opts       stub.Options
+	tls        bool
+	zshrcExtra []string // lines appended to ~/.zshrc
+	baseVar    bool     // point ANTHROPIC_BASE_URL, not Env.BaseURL, at the stub
+	proxyVar   bool     // set HTTPS_PROXY to the stub, with credentials
+}
+
+// key makes a new random API key for role and remembers it.
+func (b *builder) key(role string) string {
+	k := stub.NewAPIKey()
+	b.d.keys[role] = k
+	return k
+}
+
+func (b *builder) valid(keys ...string)   { b.opts.ValidKeys = append(b.opts.ValidKeys, keys...) }
+func (b *builder) revoked(keys ...string) { b.opts.RevokedKeys = append(b.opts.RevokedKeys, keys...) }
+
+func (b *builder) write(path, content string, perm os.FileMode) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	if err := os.WriteFile(path, []byte(content), perm); err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	b.d.Files = append(b.d.Files, path)
+	return nil
+}
+
+func (b *builder) home(rel, content string) error {
+	return b.write(filepath.Join(b.d.Env.Home, rel), content, 0o644)
+}
+
+func (b *builder) dotenv(content string) error {
+	return b.write(filepath.Join(b.d.Env.Dir, ".env"), content, 0o600)
+}
+
+// project writes what every demo has: a small Python app and a Claude Code
+// settings file without credentials.
+func (b *builder) project() error {
+	files := []struct{ rel, content string }{
+		{"main.py", mainPy},
+		{"requirements.txt", "anthropic==0.69.0\npython-dotenv==1.1.1\nhttpx==0.28.1\n"},
+		{".gitignore", ".env\n.venv/\n__pycache__/\n"},
+		{"README.md", "# weather-bot\n\nAsks Claude for a short forecast summary.\n\n    pip install -r requirements.txt\n    python main.py\n"},
+	}
+	for _, f := range files {
+		if err := b.write(filepath.Join(b.d.Env.Dir, f.rel), f.content, 0o644); err != nil {
+			return err
+		}
+	}
+	return b.home(".claude/settings.json", "{\n  \"model\": \"sonnet\",\n  \"permissions\": {\n    \"allow\": [\"Bash(git status)\"]\n  }\n}\n")
+}
+
+// start writes ~/.zshrc, starts the stub and points the Env at it.
+func (b *builder) start() error {
+	if err := b.home(".zshrc", zshrc+strings.Join(b.zshrcExtra, "")); err != nil {
+		return err
+	}
+	var err error
+	if b.tls {
+		b.d.Stub, err = stub.StartTLS(b.opts)
+	} else {
+		b.d.Stub, err = stub.Start(b.opts)
+	}
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	url := b.d.Stub.URL
+	b.d.Env.StatusURL = url
+	if b.baseVar {
+		b.d.Env.Vars["ANTHROPIC_BASE_URL"] = url
+	} else {
+		b.d.Env.BaseURL = url
+	}
+	if b.proxyVar {
+		host := strings.TrimPrefix(url, "http://")
+		b.d.Env.Vars["HTTPS_PROXY"] = "http://dev:" + stub.NewAPIKey()[13:29] + "@" + host
+	}
+	return nil
+}
+
+// exportKey puts key in the process environment and in ~/.zshrc, where
+// the developer exported it.
+func (b *builder) exportKey(name, key string) {
+	b.d.Env.Vars[name] = key
+	b.zshrcExtra = append(b.zshrcExtra, "export "+name+"=\""+key+"\"\n")
+}
+
+func buildHealthy(b *builder) error {
+	k := b.key("env")
+	b.exportKey("ANTHROPIC_API_KEY", k)
+	b.valid(k)
+	return nil
+}
+
+func buildShadowed(b *builder) error {
+	old, fresh := b.key("env"), b.key("dotenv")
+	b.exportKey("ANTHROPIC_API_KEY", old)
+	b.valid(fresh)
+	b.revoked(old)
+	return b.dotenv("# Created " + time.Now().AddDate(0, 0, -2).Format(time.DateOnly) + " in the Console\nANTHROPIC_API_KEY=" + fresh + "\nWEATHER_CITY=Berlin\n")
+}
+
+func buildTrailingNewline(b *builder) error {
+	k := b.key("dotenv")
+	b.valid(k)
+	return b.dotenv("WEATHER_CITY=Berlin\nANTHROPIC_API_KEY=\"" + k + "\\n\"\n")
+}
+
+func buildRevoked(b *builder) error {
+	k := b.key("env")
+	b.exportKey("ANTHROPIC_API_KEY", k)
+	b.valid(b.key("unseen"))
+	b.revoked(k)
+	return nil
+}
+
+func buildNoKey(b *builder) error {
+	b.valid(b.key("unseen"))
+	return nil
+}
+
+func buildNotLoaded(b *builder) error {
+	k := b.key("shell")
+	b.valid(k)
+	b.zshrcExtra = append(b.zshrcExtra, "export ANTHROPIC_API_KEY=\""+k+"\"\n")
+	return nil
+}
+
+func buildAdminKey(b *builder) error {
+	k := stub.NewAdminKey()
+	b.d.keys["env"] = k
+	b.exportKey("ANTHROPIC_API_KEY", k)
+	b.valid(b.key("unseen"))
+	return nil
+}
+
+func buildOpenAIKey(b *builder) error {
+	k := "sk-proj-" + strings.ReplaceAll(stub.NewAPIKey()[13:], "-", "x")
+	b.d.keys["env"] = k
+	b.exportKey("ANTHROPIC_API_KEY", k)
+	b.valid(b.key("unseen"))
+	return nil
+}
+
+func buildAuthConflict(b *builder) error {
+	k, tok := b.key("env"), b.key("token")
+	b.exportKey("ANTHROPIC_API_KEY", k)
+	b.exportKey("ANTHROPIC_AUTH_TOKEN", tok)
+	b.valid(k)
+	b.revoked(tok)
+	return nil
+}
+
+func buildProxyPage(b *builder) error {
+	b.opts.Scenario = stub.NotAnthropic
+	b.baseVar, b.proxyVar = true, true
+	return buildHealthy(b)
+}
+
+func buildRedirect(b *builder) error {
+	b.opts.Scenario = stub.Redirect
+	return buildHealthy(b)
+}
+
+func buildHeaderStripped(b *builder) error {
+	b.opts.Scenario = stub.HeaderStripped
+	return buildHealthy(b)
+}
+
+func buildTLS(b *builder) error {
+	b.tls = true
+	return buildHealthy(b)
+}
+
+func buildTimeout(b *builder) error {
+	b.opts.Scenario = stub.Hang
+	return buildHealthy(b)
+}
+
+func buildModelNotFound(b *builder) error {
+	b.d.Env.Model = "claude-sonnet-5"
+	return buildHealthy(b)
+}
+
+// scenarioOnly is a working key in front of a stub scenario.
+func scenarioOnly(name string) func(*builder) error {
+	return func(b *builder) error {
+		b.opts.Scenario = name
+		return buildHealthy(b)
+	}
+}
+
+const mainPy = `import anthropic
+from dotenv import load_dotenv
+
+load_dotenv()
+
+client = anthropic.Anthropic()
+reply = client.messages.create(
+    model="claude-sonnet-4-5",
+    max_tokens=300,
+    messages=[{"role": "user", "content": "Summarise tomorrow's weather in Berlin in two lines."}],
+)
+print(reply.content[0].text)
+`
+
+// zshrc is an ordinary start-up file, 40 lines long, so that an added
+// export lands on line 41.
+const zshrc = `# Path to your oh-my-zsh installation.
+export ZSH="$HOME/.oh-my-zsh"
+
+ZSH_THEME="robbyrussell"
+
+# Update automatically without asking.
+zstyle ':omz:update' mode auto
+
+plugins=(git docker python)
+
+source $ZSH/oh-my-zsh.sh
+
+# User configuration
+export LANG=en_US.UTF-8
+export EDITOR="nvim"
+export PATH="$HOME/.local/bin:$HOME/go/bin:$PATH"
+
+# Homebrew
+if [ -x /opt/homebrew/bin/brew ]; then
+  eval "$(/opt/homebrew/bin/brew shellenv)"
+fi
+
+# Python
+export PYENV_ROOT="$HOME/.pyenv"
+command -v pyenv >/dev/null && eval "$(pyenv init -)"
+
+# Node
+export NVM_DIR="$HOME/.nvm"
+[ -s "$NVM_DIR/nvm.sh" ] && . "$NVM_DIR/nvm.sh"
+
+# Aliases
+alias ll="ls -lah"
+alias gs="git status"
+alias k="kubectl"
+alias py="python3"
+
+# History
+HISTSIZE=50000
+SAVEHIST=50000
+
+`
