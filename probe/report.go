@@ -95,9 +95,14 @@ type CandidateAnswer struct {
 // Target is what was probed.
 type Target struct {
 	BaseURL       string
-	BaseURLSource string // flag, env:ANTHROPIC_BASE_URL, default
+	BaseURLSource string // flag, env:ANTHROPIC_BASE_URL, default, or SourceDemo
 	StatusURL     string
+	Model         string // --model; empty when not asked
 }
+
+// SourceDemo is the BaseURLSource of a simulated environment (fix401 demo),
+// where the built-in stub stands in for the API.
+const SourceDemo = "demo"
 
 // Report is everything one run measured. Probes fill it part by part; the
 // steps package reads it.

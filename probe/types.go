@@ -5,8 +5,8 @@
 package probe
 
 import (
-	"crypto/x509"
 	"context"
+	"crypto/x509"
 	"net"
 	"time"
 )
@@ -105,6 +105,10 @@ type Env struct {
 	HasStdinKey bool
 
 	Now func() time.Time
+
+	// Demo marks a simulated environment (fix401 demo): the base URL is the
+	// built-in stub, which is expected rather than an override to warn about.
+	Demo bool
 
 	// Network. Nil fields mean the real thing.
 	DialContext func(ctx context.Context, network, addr string) (net.Conn, error)

@@ -1,0 +1,689 @@
+package probe
+
+import (
+	"fmt"
+	"net"
+	"strings"
+	"time"
+)
+
+// Check ids, stable across versions (DESIGN.md).
+const (
+	CheckKeyFound    = "key.found"
+	CheckKeyFormat   = "key.format"
+	CheckKeyKind     = "key.kind"
+	CheckKeySources  = "key.sources"
+	CheckKeyCleaned  = "key.cleaned"
+	CheckAuthToken   = "env.auth_token"
+	CheckBaseURL     = "env.base_url"
+	CheckCustomHdrs  = "env.custom_headers"
+	CheckProxy       = "env.proxy"
+	CheckDNS         = "net.dns"
+	CheckTCP         = "net.tcp"
+	CheckTLS         = "net.tls"
+	CheckOrigin      = "api.origin"
+	CheckAuth        = "api.auth"
+	CheckControl     = "api.control"
+	CheckCandidates  = "api.candidates"
+	CheckPermissions = "api.permissions"
+	CheckQuota       = "api.quota"
+	CheckModel       = "api.model"
+	CheckStatusPage  = "status.page"
+)
+
+// Checks derives the checklist from what has been measured so far. Checks
+// whose probe has not finished are Pending; the order is stable.
+func (r *Report) Checks() []Result {
+	var out []Result
+	add := func(res Result) { out = append(out, res) }
+	add(r.checkKeyFound())
+	add(r.checkKeyFormat())
+	add(r.checkKeyKind())
+	add(r.checkKeySources())
+	if k := r.ActiveKey(); k != nil && k.Clean != k.Value && k.Clean != "" {
+		add(r.checkCleaned())
+	}
+	add(r.checkAuthToken())
+	add(r.checkBaseURL())
+	if len(r.Env.CustomHeaders) > 0 {
+		add(r.checkCustomHeaders())
+	}
+	add(r.checkProxy())
+	out = append(out, r.checkNet()...)
+	add(r.checkOrigin())
+	add(r.checkAuth())
+	add(r.checkControl())
+	add(r.checkCandidates())
+	add(r.checkPermissions())
+	add(r.checkQuota())
+	add(r.checkModel())
+	add(r.checkStatusPage())
+	return out
+}
+
+// CheckByID returns the check with the given id, if present.
+func (r *Report) CheckByID(id string) (Result, bool) {
+	for _, c := range r.Checks() {
+		if c.ID == id {
+			return c, true
+		}
+	}
+	return Result{}, false
+}
+
+func pending(id, title string) Result { return Result{ID: id, Status: Pending, Title: title} }
+
+func (r *Report) checkKeyFound() Result {
+	res := Result{ID: CheckKeyFound}
+	if k := r.ActiveKey(); k != nil {
+		res.Status = Pass
+		res.Title = fmt.Sprintf("Key in use: %s from %s", k.Hint, k.Source)
+		return res
+	}
+	for _, c := range r.Candidates {
+		if c.Value != "" && (c.Origin == OriginShell || c.Origin == OriginClaude) {
+			res.Status = Fail
+			res.Title = fmt.Sprintf("A key is in %s, but not in this process's environment", c.Source)
+			res.Fix = "Open a new terminal or source the file, then check that `echo ${#ANTHROPIC_API_KEY}` prints 108."
+			return res
+		}
+	}
+	res.Status = Fail
+	res.Title = "No API key found in the environment, .env files, shell start-up files or Claude Code settings"
+	res.Fix = "Create a key in the Console (Settings → API keys) and set ANTHROPIC_API_KEY."
+	return res
+}
+
+func (r *Report) checkKeyFormat() Result {
+	k := r.ActiveKey()
+	if k == nil {
+		return Result{ID: CheckKeyFormat, Status: Skip, Title: "Key format: no key to inspect"}
+	}
+	if len(k.Issues) == 0 {
+		return Result{ID: CheckKeyFormat, Status: Pass, Title: "Key format: clean (no spaces, quotes, newlines or hidden characters)"}
+	}
+	words := make([]string, len(k.Issues))
+	for i, is := range k.Issues {
+		words[i] = is.Detail
+	}
+	detail := ""
+	if len(words) > 1 {
+		detail = "Also: " + strings.Join(words[1:], "; ")
+	}
+	return Result{ID: CheckKeyFormat, Status: Fail,
+		Title:  fmt.Sprintf("Key format: the key from %s %s", k.Source, words[0]),
+		Detail: detail,
+		Fix:    fmt.Sprintf("Re-enter the key in %s as one plain line, with nothing around it.", k.Source)}
+}
+
+func (r *Report) checkKeyKind() Result {
+	k := r.ActiveKey()
+	if k == nil {
+		return Result{ID: CheckKeyKind, Status: Skip, Title: "Key kind: no key to inspect"}
+	}
+	switch k.Kind {
+	case KindAPI:
+		return Result{ID: CheckKeyKind, Status: Pass, Title: "Key kind: an API key (sk-ant-api03-)"}
+	case KindAdmin:
+		return Result{ID: CheckKeyKind, Status: Fail, Title: "Key kind: an Admin API key, which the Messages and Models APIs do not accept",
+			Fix: "Use a regular API key (sk-ant-api03-…) for API calls; keep the admin key for the Admin API."}
+	case KindOAuth:
+		return Result{ID: CheckKeyKind, Status: Warn, Title: "Key kind: an OAuth token, not an API key",
+			Detail: "OAuth tokens need Authorization: Bearer plus the anthropic-beta: oauth-2025-04-20 header; SDKs send them only as auth tokens.",
+			Fix:    "For API code, use an API key (sk-ant-api03-…) from the Console."}
+	case KindOther:
+		p := k.Provider
+		if p == "" {
+			p = "another provider"
+		}
+		return Result{ID: CheckKeyKind, Status: Fail, Title: fmt.Sprintf("Key kind: this is a %s key, not an Anthropic key", p),
+			Fix: fmt.Sprintf("Put an Anthropic key (sk-ant-api03-…) in %s.", k.Source)}
+	}
+	return Result{ID: CheckKeyKind, Status: Warn, Title: "Key kind: does not look like any Anthropic key",
+		Fix: "Anthropic API keys start with sk-ant-api03-; copy the key again from the Console."}
+}
+
+func (r *Report) checkKeySources() Result {
+	res := Result{ID: CheckKeySources}
+	if len(r.Candidates) == 0 {
+		res.Status = Skip
+		res.Title = "Key sources: none found"
+		return res
+	}
+	distinct := map[string]bool{}
+	var lines []string
+	for _, c := range r.Candidates {
+		if c.Clean != "" {
+			distinct[c.Clean] = true
+		}
+		lines = append(lines, fmt.Sprintf("%s  %s", c.Hint, c.Source))
+	}
+	res.Detail = strings.Join(lines, "\n")
+	switch {
+	case len(distinct) > 1:
+		res.Status = Warn
+		res.Title = fmt.Sprintf("Key sources: %d places hold %d different keys", len(r.Candidates), len(distinct))
+		res.Fix = "Keep one key; remove or update the stale copies."
+	default:
+		res.Status = Pass
+		res.Title = fmt.Sprintf("Key sources: %s", plural(len(r.Candidates), "place", "places")+" hold the same key")
+		if len(r.Candidates) == 1 {
+			res.Title = "Key sources: one place holds a key"
+		}
+	}
+	return res
+}
+
+func (r *Report) checkCleaned() Result {
+	k := r.ActiveKey()
+	if !r.Done[ProbeClean] {
+		return pending(CheckKeyCleaned, "Testing the key without its stray characters…")
+	}
+	a := r.CleanAuth
+	res := Result{ID: CheckKeyCleaned, Duration: dur(a)}
+	switch {
+	case a.OK():
+		res.Status = Pass
+		res.Title = "The cleaned key works: only the stray characters are wrong"
+		res.Fix = fmt.Sprintf("Fix the value in %s; the key itself is good.", k.Source)
+	case a != nil && a.Status == 401:
+		res.Status = Fail
+		res.Title = "The cleaned key is rejected too"
+	default:
+		res.Status = Skip
+		res.Title = "The cleaned key could not be tested: " + answerWords(a)
+	}
+	return res
+}
+
+func (r *Report) checkAuthToken() Result {
+	if !r.Env.AuthToken {
+		return Result{ID: CheckAuthToken, Status: Pass, Title: "ANTHROPIC_AUTH_TOKEN is not set"}
+	}
+	if k := r.ActiveKey(); k != nil && k.Var == "ANTHROPIC_AUTH_TOKEN" {
+		return Result{ID: CheckAuthToken, Status: Warn, Title: "ANTHROPIC_AUTH_TOKEN is the only credential: SDKs send it as a Bearer token"}
+	}
+	return Result{ID: CheckAuthToken, Status: Fail,
+		Title: "ANTHROPIC_AUTH_TOKEN is set besides the API key: the Python and TypeScript SDKs send both",
+		Fix:   "unset ANTHROPIC_AUTH_TOKEN (and remove it from your shell start-up files)."}
+}
+
+func (r *Report) checkBaseURL() Result {
+	t := r.Target
+	if r.Insecure() {
+		return Result{ID: CheckBaseURL, Status: Fail,
+			Title: fmt.Sprintf("Base URL %s is plain HTTP to another machine: fix401 did not send the key", t.BaseURL),
+			Fix:   "Use https://api.anthropic.com, or an https:// gateway you trust."}
+	}
+	if t.BaseURL == DefaultBaseURL {
+		return Result{ID: CheckBaseURL, Status: Pass, Title: "Base URL: " + t.BaseURL}
+	}
+	res := Result{ID: CheckBaseURL, Status: Warn,
+		Detail: "Requests go to this address instead of https://api.anthropic.com."}
+	switch t.BaseURLSource {
+	case SourceDemo:
+		return Result{ID: CheckBaseURL, Status: Pass, Title: "Base URL: the demo stub at " + t.BaseURL}
+	case "flag":
+		res.Title = fmt.Sprintf("Base URL set by --base-url: %s", t.BaseURL)
+	default:
+		res.Title = fmt.Sprintf("Base URL overridden by %s: %s", strings.TrimPrefix(t.BaseURLSource, "env:"), t.BaseURL)
+		res.Fix = "If this is not a gateway you meant to use, unset ANTHROPIC_BASE_URL."
+	}
+	return res
+}
+
+func (r *Report) checkCustomHeaders() Result {
+	var auth []string
+	for _, h := range r.Env.CustomHeaders {
+		switch strings.ToLower(h) {
+		case "x-api-key", "authorization", "anthropic-version":
+			auth = append(auth, h)
+		}
+	}
+	if len(auth) > 0 {
+		return Result{ID: CheckCustomHdrs, Status: Warn,
+			Title: "ANTHROPIC_CUSTOM_HEADERS overrides " + strings.Join(auth, ", "),
+			Fix:   "Remove those headers from ANTHROPIC_CUSTOM_HEADERS; the SDK sets them itself."}
+	}
+	return Result{ID: CheckCustomHdrs, Status: Pass, Title: "ANTHROPIC_CUSTOM_HEADERS adds " + strings.Join(r.Env.CustomHeaders, ", ")}
+}
+
+func (r *Report) checkProxy() Result {
+	if len(r.Env.Proxies) == 0 {
+		return Result{ID: CheckProxy, Status: Pass, Title: "No proxy variables set"}
+	}
+	var names []string
+	for _, p := range r.Env.Proxies {
+		names = append(names, p.Name+"="+p.Value)
+	}
+	res := Result{ID: CheckProxy, Status: Warn, Title: "Proxy in use: " + strings.Join(names, ", ")}
+	if r.Env.NoProxy != "" {
+		res.Detail = "NO_PROXY=" + r.Env.NoProxy
+	}
+	return res
+}
+
+func (r *Report) checkNet() []Result {
+	if !r.Done[ProbeNet] {
+		return []Result{pending(CheckDNS, "Resolving the API host…"), pending(CheckTCP, "Connecting…"), pending(CheckTLS, "TLS handshake…")}
+	}
+	n := r.Net
+	if n == nil {
+		n = &NetResult{Err: &NetError{Phase: "other", Message: "no result"}}
+	}
+	phase := ""
+	if n.Err != nil {
+		phase = n.Err.Phase
+	}
+	via := ""
+	if n.Proxy != "" {
+		via = " (via proxy " + n.Proxy + ")"
+	}
+	dns := Result{ID: CheckDNS, Status: Pass, Duration: n.DNS, Title: fmt.Sprintf("DNS: %s resolves%s", n.Host, via)}
+	if net.ParseIP(n.Host) != nil {
+		dns = Result{ID: CheckDNS, Status: Skip, Title: "DNS: not needed for an IP address"}
+	}
+	tcp := Result{ID: CheckTCP, Status: Pass, Duration: n.TCP, Title: "TCP: connected" + via}
+	tls := Result{ID: CheckTLS, Status: Pass, Duration: n.TLS, Title: fmt.Sprintf("TLS: %s, certificate from %s", n.TLSVer, n.TLSIssuer)}
+	if n.TLSVer == "" {
+		tls = Result{ID: CheckTLS, Status: Skip, Title: "TLS: not used (plain HTTP)"}
+	}
+	fail := func(res *Result, title string) {
+		res.Status = Fail
+		res.Title = title
+		if n.Err != nil {
+			res.Detail = n.Err.Message
+		}
+	}
+	skip := func(res *Result, what string) { *res = Result{ID: res.ID, Status: Skip, Title: what + ": not reached"} }
+	switch phase {
+	case "":
+	case "dns":
+		fail(&dns, fmt.Sprintf("DNS: %s does not resolve", n.Host))
+		dns.Fix = "Check your network, VPN or DNS settings; try another network."
+		skip(&tcp, "TCP")
+		skip(&tls, "TLS")
+	case "tcp", "proxy":
+		fail(&tcp, "TCP: cannot connect to "+n.Host+via)
+		tcp.Fix = "A firewall, VPN or proxy blocks the way; try another network or check the proxy settings."
+		skip(&tls, "TLS")
+	case "timeout":
+		fail(&tcp, "Connection timed out"+via)
+		tcp.Fix = "Check the network path; a timeout says nothing about the key."
+		skip(&tls, "TLS")
+	case "tls_untrusted":
+		fail(&tls, "TLS: the certificate is not trusted (issued by "+orUnknown(n.Err.Issuer)+")")
+		tls.Fix = "Something on your network intercepts TLS. Add its CA to your trust store (SSL_CERT_FILE) or bypass it for api.anthropic.com."
+	case "tls":
+		fail(&tls, "TLS: handshake failed")
+	default:
+		fail(&tcp, "Connection failed")
+		skip(&tls, "TLS")
+	}
+	return []Result{dns, tcp, tls}
+}
+
+func (r *Report) checkOrigin() Result {
+	if r.Insecure() {
+		return Result{ID: CheckOrigin, Status: Skip, Title: "API not asked: the base URL is insecure"}
+	}
+	a := r.firstAnswer()
+	if a == nil {
+		return pending(CheckOrigin, "Waiting for the API to answer…")
+	}
+	if a.Err != nil {
+		return Result{ID: CheckOrigin, Status: Skip, Title: "No answer to judge: " + answerWords(a)}
+	}
+	if a.Anthropic {
+		res := Result{ID: CheckOrigin, Status: Pass, Title: "The Anthropic API answered"}
+		if a.RequestID != "" {
+			res.Title += " (request-id " + a.RequestID + ")"
+		}
+		return res
+	}
+	res := Result{ID: CheckOrigin, Status: Fail, Duration: a.Duration}
+	switch {
+	case a.Location != "":
+		res.Title = fmt.Sprintf("Not the API: HTTP %d redirect to %s (not followed)", a.Status, a.Location)
+		res.Fix = "Point the base URL at the final address; SDKs do not carry the key across redirects."
+	case a.Status == 407:
+		res.Title = "Not the API: a proxy asks for its own login (HTTP 407)"
+		res.Fix = "Give the proxy its credentials in HTTPS_PROXY, or bypass it for api.anthropic.com."
+	case a.Shape == "html":
+		res.Title = fmt.Sprintf("Not the API: an HTML page answered (HTTP %d%s)", a.Status, serverWords(a))
+		res.Fix = "A proxy, captive portal or gateway answered instead of the API; check the base URL and proxy settings."
+	case a.Shape == "openai":
+		res.Title = "Not the API: an OpenAI-style server answered"
+		res.Fix = "The base URL points at another provider or an OpenAI-compatible gateway."
+	default:
+		res.Title = fmt.Sprintf("Not the API: HTTP %d without a request-id (%s body%s)", a.Status, a.Shape, serverWords(a))
+		res.Fix = "Something between you and the API answered; check the base URL and proxy settings."
+	}
+	return res
+}
+
+// firstAnswer is the answer that best shows who is at the other end.
+func (r *Report) firstAnswer() *Answer {
+	for _, a := range []*Answer{r.Auth, r.Control, r.Quota} {
+		if a != nil && a.Err == nil {
+			return a
+		}
+	}
+	for _, a := range []*Answer{r.Auth, r.Control} {
+		if a != nil {
+			return a
+		}
+	}
+	return nil
+}
+
+func (r *Report) checkAuth() Result {
+	k := r.ActiveKey()
+	switch {
+	case r.Insecure():
+		return Result{ID: CheckAuth, Status: Skip, Title: "Key not sent: the base URL is plain HTTP to another machine"}
+	case k == nil:
+		return Result{ID: CheckAuth, Status: Skip, Title: "No key to test"}
+	case !r.Done[ProbeAuth]:
+		return pending(CheckAuth, "Asking the API whether it accepts "+k.Hint+"…")
+	}
+	a := r.Auth
+	res := Result{ID: CheckAuth, Duration: dur(a)}
+	switch {
+	case a.OK():
+		res.Status = Pass
+		res.Title = fmt.Sprintf("The API accepts %s (HTTP %d, %s)", k.Hint, a.Status, plural(len(a.ModelIDs), "model", "models")+" listed")
+	case a.Err != nil && a.Err.Phase == "invalid_header":
+		res.Status = Fail
+		res.Title = "The key cannot be sent as it is: " + a.Err.Message
+	case a.Err != nil:
+		res.Status = Error
+		res.Title = "No answer from the API: " + answerWords(a)
+		res.Fix = "This is a network problem, not a verdict on the key."
+	case !a.Anthropic:
+		res.Status = Error
+		res.Title = fmt.Sprintf("HTTP %d, but not from the Anthropic API", a.Status)
+	case a.Status == 401:
+		res.Status = Fail
+		res.Title = fmt.Sprintf("The API rejects %s: 401 %s %q", k.Hint, a.ErrorType, a.Message)
+	default:
+		res.Status = Fail
+		res.Title = fmt.Sprintf("The API answered %d %s %q", a.Status, a.ErrorType, a.Message)
+	}
+	if a.RequestID != "" {
+		res.Detail = "request-id " + a.RequestID
+	}
+	return res
+}
+
+func (r *Report) checkControl() Result {
+	if r.Insecure() {
+		return Result{ID: CheckControl, Status: Skip, Title: "Control request not sent: the base URL is insecure"}
+	}
+	if !r.Done[ProbeControl] {
+		return pending(CheckControl, "Sending a made-up key as a control…")
+	}
+	a := r.Control
+	res := Result{ID: CheckControl, Duration: dur(a)}
+	switch {
+	case a.Err != nil:
+		res.Status = Error
+		res.Title = "Control request got no answer: " + answerWords(a)
+	case !a.Anthropic:
+		res.Status = Fail
+		res.Title = fmt.Sprintf("A made-up key got HTTP %d from something that is not the API", a.Status)
+	case a.Anthropic && a.Status == 401 && a.ErrorType == "authentication_error" && strings.Contains(a.Message, "x-api-key header is required"):
+		res.Status = Fail
+		res.Title = "A made-up key was reported as missing: the x-api-key header does not arrive"
+		res.Fix = "A proxy or gateway between you and the API drops the x-api-key header."
+	case a.Anthropic && a.Status == 401 && a.ErrorType == "authentication_error":
+		res.Status = Pass
+		res.Title = "A made-up key gets a clean 401 authentication_error: the endpoint checks keys"
+	case a.OK():
+		res.Status = Fail
+		res.Title = "A made-up key was accepted: whatever answers does not check keys"
+		res.Fix = "The base URL points at a gateway or mock; point it at https://api.anthropic.com."
+	default:
+		res.Status = Fail
+		res.Title = fmt.Sprintf("A made-up key got HTTP %d %s instead of a clean 401", a.Status, a.ErrorType)
+	}
+	return res
+}
+
+func (r *Report) checkCandidates() Result {
+	others := r.otherKeys()
+	if len(others) == 0 {
+		return Result{ID: CheckCandidates, Status: Skip, Title: "No other keys to test"}
+	}
+	if !r.Done[ProbeOthers] {
+		return pending(CheckCandidates, fmt.Sprintf("Testing %s…", plural(len(others), "other key", "other keys")))
+	}
+	var good, lines []string
+	var slow time.Duration
+	for _, o := range r.Others {
+		c := r.Candidates[o.Index]
+		slow = max(slow, dur(o.Answer))
+		verdict := answerWords(o.Answer)
+		if o.Answer.OK() {
+			verdict = "accepted"
+			good = append(good, c.Source)
+		} else if o.Answer != nil && o.Answer.Status == 401 {
+			verdict = "rejected (401)"
+		}
+		lines = append(lines, fmt.Sprintf("%s  %s: %s", c.Hint, c.Source, verdict))
+	}
+	res := Result{ID: CheckCandidates, Duration: slow, Detail: strings.Join(lines, "\n")}
+	active := r.ActiveKey()
+	switch {
+	case len(good) > 0 && (active == nil || !r.Auth.OK()):
+		res.Status = Fail
+		res.Title = "Another key works: " + strings.Join(good, ", ")
+	case len(good) > 0:
+		res.Status = Pass
+		res.Title = fmt.Sprintf("Other keys tested: %d of %d accepted", len(good), len(r.Others))
+	default:
+		res.Status = Warn
+		res.Title = fmt.Sprintf("Other keys tested: none of %d accepted", len(r.Others))
+		res.Fix = "Remove stale keys so they cannot shadow a good one later."
+	}
+	return res
+}
+
+func (r *Report) checkPermissions() Result {
+	if r.ActiveKey() == nil || r.Insecure() {
+		return Result{ID: CheckPermissions, Status: Skip, Title: "Permissions: no key to test"}
+	}
+	if !r.Done[ProbeAuth] || !r.Done[ProbeQuota] {
+		return pending(CheckPermissions, "Checking permissions and organization…")
+	}
+	for _, a := range []*Answer{r.Auth, r.Quota} {
+		if a == nil || !a.Anthropic {
+			continue
+		}
+		switch {
+		case a.Status == 403:
+			return Result{ID: CheckPermissions, Status: Fail, Duration: dur(a),
+				Title: fmt.Sprintf("Permission denied: 403 %s %q", a.ErrorType, a.Message),
+				Fix:   "The key works but may not do this: check its workspace and your role in the Console."}
+		case a.Status == 400 && strings.Contains(strings.ToLower(a.Message), "disabled"):
+			return Result{ID: CheckPermissions, Status: Fail, Duration: dur(a),
+				Title: "The organization is disabled: " + a.Message,
+				Fix:   "Only Anthropic support can re-enable it; a new key will not help."}
+		}
+	}
+	if r.Auth.OK() {
+		return Result{ID: CheckPermissions, Status: Pass, Title: "Permissions: the key may list models", Duration: dur(r.Auth)}
+	}
+	return Result{ID: CheckPermissions, Status: Skip, Title: "Permissions: not known until the key is accepted"}
+}
+
+func (r *Report) checkQuota() Result {
+	if r.ActiveKey() == nil || r.Insecure() {
+		return Result{ID: CheckQuota, Status: Skip, Title: "Quota: no key to test"}
+	}
+	if !r.Done[ProbeQuota] {
+		return pending(CheckQuota, "Counting tokens to check billing and rate limits…")
+	}
+	a := r.Quota
+	res := Result{ID: CheckQuota, Duration: dur(a)}
+	lower := strings.ToLower(a.Message)
+	switch {
+	case a.OK():
+		res.Status = Pass
+		res.Title = "Quota: count_tokens works (no billing or rate-limit block)"
+	case a.Err != nil && a.Err.Phase == PhaseInvalidHeader:
+		res.Status = Skip
+		res.Title = "Quota: not known until the key can be sent"
+	case a.Err != nil:
+		res.Status = Error
+		res.Title = "Quota: no answer: " + answerWords(a)
+	case a.Status == 402 || a.ErrorType == "billing_error" || strings.Contains(lower, "credit balance"):
+		res.Status = Fail
+		res.Title = fmt.Sprintf("Billing: %d %s %q", a.Status, a.ErrorType, a.Message)
+		res.Fix = "Add credits or a payment method in the Console under Billing."
+	case a.Status == 429:
+		res.Status = Warn
+		res.Title = "Rate limited: 429 " + a.Message
+		if a.RetryAfter != "" {
+			res.Title += " (retry after " + a.RetryAfter + "s)"
+		} else {
+			res.Detail = "No retry-after: this may be a spend limit, not a short burst."
+		}
+		res.Fix = "Wait and retry with backoff; check your limits in the Console."
+	case a.Status >= 500:
+		res.Status = Warn
+		res.Title = fmt.Sprintf("Quota: the API is failing (%d %s)", a.Status, a.ErrorType)
+	default:
+		res.Status = Skip
+		res.Title = fmt.Sprintf("Quota: not known (HTTP %d %s)", a.Status, a.ErrorType)
+	}
+	return res
+}
+
+func (r *Report) checkModel() Result {
+	switch {
+	case r.Target.Model == "" || r.ActiveKey() == nil || r.Insecure():
+		return Result{ID: CheckModel, Status: Skip, Title: "Model: not checked (pass --model to check yours)"}
+	case !r.Done[ProbeModel]:
+		return pending(CheckModel, "Looking up "+r.Target.Model+"…")
+	}
+	a := r.Model
+	res := Result{ID: CheckModel, Duration: dur(a)}
+	switch {
+	case a.OK():
+		res.Status = Pass
+		res.Title = "Model: " + r.Target.Model + " is available to this key"
+	case a.Status == 404:
+		res.Status = Fail
+		res.Title = fmt.Sprintf("Model: %s does not exist for this key (%s)", r.Target.Model, a.Message)
+		res.Fix = "Use a current model id; `GET /v1/models` lists what this key can use."
+	default:
+		res.Status = Skip
+		res.Title = "Model: not known: " + answerWords(a)
+	}
+	return res
+}
+
+func (r *Report) checkStatusPage() Result {
+	if !r.Done[ProbeStatus] {
+		return pending(CheckStatusPage, "Reading the status page…")
+	}
+	s := r.Status
+	res := Result{ID: CheckStatusPage}
+	if s == nil || s.Answer == nil || !s.Answer.OK() || s.Indicator == "" {
+		res.Status = Error
+		res.Title = "Status page: could not be read"
+		if s != nil && s.Answer != nil {
+			res.Title += ": " + answerWords(s.Answer)
+			res.Duration = s.Answer.Duration
+		}
+		return res
+	}
+	res.Duration = s.Answer.Duration
+	comp := s.APIStatus
+	if comp == "" {
+		comp = "unknown"
+	}
+	switch {
+	case s.Indicator == "none" && (comp == "operational" || comp == "unknown"):
+		res.Status = Pass
+		res.Title = "Status page: all systems operational"
+	case comp == "major_outage" || comp == "partial_outage" || s.Indicator == "major" || s.Indicator == "critical":
+		res.Status = Fail
+		res.Title = fmt.Sprintf("Status page: %s (API: %s)", s.Description, strings.ReplaceAll(comp, "_", " "))
+		res.Fix = "Wait for the incident to end before changing keys."
+	default:
+		res.Status = Warn
+		res.Title = fmt.Sprintf("Status page: %s (API: %s)", s.Description, strings.ReplaceAll(comp, "_", " "))
+	}
+	if len(s.Incidents) > 0 {
+		res.Detail = "Open: " + strings.Join(s.Incidents, "; ")
+	}
+	return res
+}
+
+func dur(a *Answer) time.Duration {
+	if a == nil {
+		return 0
+	}
+	return a.Duration
+}
+
+// answerWords says in a few words what came back.
+func answerWords(a *Answer) string {
+	switch {
+	case a == nil:
+		return "no request made"
+	case a.Err != nil:
+		return phaseWords(a.Err.Phase)
+	case a.ErrorType != "":
+		return fmt.Sprintf("HTTP %d %s", a.Status, a.ErrorType)
+	}
+	return fmt.Sprintf("HTTP %d", a.Status)
+}
+
+// phaseWords names a transport failure in words.
+func phaseWords(phase string) string {
+	switch phase {
+	case PhaseDNS:
+		return "the host name does not resolve"
+	case PhaseTCP:
+		return "the connection failed"
+	case PhaseTimeout:
+		return "timed out"
+	case PhaseTLSUntrusted:
+		return "the certificate is not trusted"
+	case PhaseTLS:
+		return "the TLS handshake failed"
+	case PhaseProxy:
+		return "the proxy failed"
+	case PhaseInvalidHeader:
+		return "the key cannot be sent as a header"
+	case PhaseCanceled:
+		return "canceled"
+	case PhaseInsecure:
+		return "not sent over plain HTTP"
+	}
+	return "no answer"
+}
+
+func serverWords(a *Answer) string {
+	if a.Server == "" {
+		return ""
+	}
+	return ", server " + a.Server
+}
+
+func orUnknown(s string) string {
+	if s == "" {
+		return "an unknown issuer"
+	}
+	return s
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}

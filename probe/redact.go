@@ -1,0 +1,203 @@
+package probe
+
+import (
+	"regexp"
+	"strings"
+	"sync"
+)
+
+// MinPiece is the shortest run of a known secret's characters that the
+// redactor removes wherever it appears, even without the rest of the key.
+const MinPiece = 12
+
+// Redactor masks secrets in text. It knows two kinds: anything that looks
+// like a credential (keys of every provider, bearer tokens, URL user info,
+// token query parameters, secret header values), and the exact secrets it
+// was given (every key discovered), including any run of MinPiece or more
+// of their characters, so a truncated echo of a key is caught too.
+//
+// Every byte fix401 prints or writes passes through String.
+type Redactor struct {
+	mu      sync.RWMutex
+	secrets []secret
+}
+
+type secret struct {
+	value string
+	hint  string
+	grams map[string]struct{}
+}
+
+// NewRedactor returns a Redactor that also knows the given secrets.
+func NewRedactor(secrets ...string) *Redactor {
+	r := &Redactor{}
+	r.Add(secrets...)
+	return r
+}
+
+// Add teaches the redactor more secrets. Empty and very short values are
+// ignored: they cannot be told apart from ordinary text.
+func (r *Redactor) Add(secrets ...string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+next:
+	for _, v := range secrets {
+		v = strings.TrimSpace(v)
+		if len(v) < MinPiece {
+			continue
+		}
+		for _, s := range r.secrets {
+			if s.value == v {
+				continue next
+			}
+		}
+		body := secretBody(v)
+		grams := make(map[string]struct{}, len(body))
+		for i := 0; i+MinPiece <= len(body); i++ {
+			grams[body[i:i+MinPiece]] = struct{}{}
+		}
+		r.secrets = append(r.secrets, secret{value: v, hint: Hint(v), grams: grams})
+	}
+}
+
+// Redact masks everything that looks like a credential. It is String on a
+// Redactor that knows no particular secret.
+func Redact(s string) string { return (*Redactor)(nil).String(s) }
+
+// String returns s with every secret masked. Keys become their
+// Console-style hint, so a user can still tell which key is meant.
+func (r *Redactor) String(s string) string {
+	if s == "" {
+		return s
+	}
+	if r != nil {
+		r.mu.RLock()
+		for _, sec := range r.secrets {
+			s = strings.ReplaceAll(s, sec.value, sec.hint)
+		}
+		for _, sec := range r.secrets {
+			s = maskPieces(s, sec.grams)
+		}
+		r.mu.RUnlock()
+	}
+	s = urlUserinfo.ReplaceAllString(s, "${1}redacted@")
+	s = queryToken.ReplaceAllString(s, "${1}redacted")
+	s = headerValue.ReplaceAllStringFunc(s, maskHeader)
+	s = bearer.ReplaceAllStringFunc(s, maskBearer)
+	s = anthropicKey.ReplaceAllStringFunc(s, maskAnthropic)
+	s = otherKey.ReplaceAllStringFunc(s, maskOther)
+	return s
+}
+
+// Strings redacts each element of ss in place and returns it.
+func (r *Redactor) Strings(ss []string) []string {
+	for i := range ss {
+		ss[i] = r.String(ss[i])
+	}
+	return ss
+}
+
+var (
+	// A hint (prefix, 3 characters, "...", 4 characters) is matched first so
+	// that it is kept as it is; anything else with the prefix is a key.
+	anthropicKey = regexp.MustCompile(`sk-ant-[a-z]+[0-9]*-(?:[A-Za-z0-9_-]{3}\.\.\.[A-Za-z0-9_-]{4}|[A-Za-z0-9_-]*)`)
+	otherKey     = regexp.MustCompile(`\b(?:sk-(?:proj-|or-v1-|svcacct-)?[A-Za-z0-9_-]{20,}|AIza[0-9A-Za-z_-]{30,}|gsk_[A-Za-z0-9]{20,}|xai-[A-Za-z0-9]{20,}|gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,})`)
+	bearer       = regexp.MustCompile(`(?i)(\bbearer\s+)([^\s"',;}\]]{4,})`)
+	urlUserinfo  = regexp.MustCompile(`(?i)(\b[a-z][a-z0-9+.-]*://)[^/\s@"']+@`)
+	queryToken   = regexp.MustCompile(`(?i)([?&](?:key|api[_-]?key|token|access_token|auth|secret|password|sig|signature)=)[^&\s"'#]+`)
+	headerValue  = regexp.MustCompile(`(?i)\b(x-api-key|authorization|proxy-authorization|api-key|x-goog-api-key|cookie|set-cookie)("?\s*[:=]\s*"?)([^\s"',}\]]+(?: [^\s"',}\]]+)?)`)
+)
+
+// secretBody is the part of v that is secret: what follows a key's public
+// prefix (sk-ant-api03-), wherever the key starts inside v (a raw file
+// value may carry quotes or "Bearer " before it).
+func secretBody(v string) string {
+	if i := strings.Index(v, "sk-ant-"); i >= 0 {
+		v = v[i:]
+	}
+	return v[keyPrefixLen(v):]
+}
+
+func keyPrefixLen(v string) int {
+	if !strings.HasPrefix(v, "sk-ant-") {
+		return 0
+	}
+	rest := v[len("sk-ant-"):]
+	if i := strings.IndexByte(rest, '-'); i > 0 && i <= 8 {
+		return len("sk-ant-") + i + 1
+	}
+	return 0
+}
+
+func maskAnthropic(m string) string {
+	p := keyPrefixLen(m)
+	body := m[p:]
+	switch {
+	case strings.Contains(body, "..."):
+		return m // already a hint
+	case len(body) <= 4:
+		return m // a bare prefix, as in "keys start with sk-ant-api03-"
+	case len(body) < 20:
+		return m[:p] + "[redacted]"
+	}
+	return Hint(m)
+}
+
+func maskBearer(m string) string {
+	sub := bearer.FindStringSubmatch(m)
+	tok := sub[2]
+	if tok == "[redacted]" || strings.Contains(tok, "...") || (len(tok) < 16 && !strings.ContainsAny(tok, "0123456789")) {
+		return m // "Invalid bearer token" is a message, not a credential
+	}
+	return sub[1] + "[redacted]"
+}
+
+func maskOther(m string) string {
+	if len(m) < 24 {
+		return "[redacted]"
+	}
+	return Hint(m)
+}
+
+func maskHeader(m string) string {
+	sub := headerValue.FindStringSubmatch(m)
+	v := sub[3]
+	if strings.Contains(v, "...") || v == "[redacted]" || strings.HasPrefix(strings.ToLower(v), "header") {
+		return m
+	}
+	return sub[1] + sub[2] + "[redacted]"
+}
+
+// maskPieces replaces every run of text made of MinPiece-long pieces of a
+// secret with a marker.
+func maskPieces(s string, grams map[string]struct{}) string {
+	if len(grams) == 0 || len(s) < MinPiece {
+		return s
+	}
+	hit := make([]bool, len(s))
+	any := false
+	for i := 0; i+MinPiece <= len(s); i++ {
+		if _, ok := grams[s[i:i+MinPiece]]; ok {
+			for j := i; j < i+MinPiece; j++ {
+				hit[j] = true
+			}
+			any = true
+		}
+	}
+	if !any {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		if !hit[i] {
+			b.WriteByte(s[i])
+			i++
+			continue
+		}
+		for i < len(s) && hit[i] {
+			i++
+		}
+		b.WriteString("[redacted]")
+	}
+	return b.String()
+}

@@ -1,0 +1,272 @@
+package probe
+
+import (
+	"context"
+	"os"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Probe names, the keys of Report.Done.
+const (
+	ProbeNet     = "net"
+	ProbeAuth    = "auth"
+	ProbeClean   = "clean"
+	ProbeOthers  = "others"
+	ProbeControl = "control"
+	ProbeQuota   = "quota"
+	ProbeModel   = "model"
+	ProbeStatus  = "status"
+)
+
+// withDefaults fills the zero fields of env that have a sensible default.
+func withDefaults(env *Env) *Env {
+	e := *env
+	if e.Now == nil {
+		e.Now = time.Now
+	}
+	if e.Timeout <= 0 {
+		e.Timeout = DefaultTimeout
+	}
+	if e.Vars == nil {
+		e.Vars = map[string]string{}
+	}
+	return &e
+}
+
+// Prepare resolves the target, reads the environment and finds every key.
+// It touches no network and takes milliseconds.
+func Prepare(env *Env) *Report {
+	env = withDefaults(env)
+	now := env.Now()
+	r := &Report{
+		StartedAt: now,
+		Zone:      zoneName(env, now),
+		Target:    ResolveTarget(env),
+		Env:       ReadEnvFacts(env),
+		Done:      map[string]bool{},
+	}
+	r.Target.Model = env.Model
+	if env.Demo {
+		r.Target.BaseURLSource = SourceDemo
+	}
+	r.Candidates = Discover(env)
+	r.Active = ChooseActive(env, r.Candidates)
+	return r
+}
+
+// Insecure reports whether the key must not be sent at all because the base
+// URL is plain HTTP to a host that is not this machine.
+func (r *Report) Insecure() bool { return InsecureBaseURL(r.Target.BaseURL) }
+
+// Planned lists the probes Start will run for this report, so a view can
+// show what is still pending.
+func (r *Report) Planned() []string {
+	ps := []string{ProbeNet, ProbeStatus}
+	if r.Insecure() {
+		return ps
+	}
+	ps = append(ps, ProbeControl)
+	if k := r.ActiveKey(); k != nil {
+		ps = append(ps, ProbeAuth, ProbeQuota)
+		if k.Clean != k.Value && k.Clean != "" {
+			ps = append(ps, ProbeClean)
+		}
+		if r.Target.Model != "" {
+			ps = append(ps, ProbeModel)
+		}
+	}
+	if len(r.otherKeys()) > 0 {
+		ps = append(ps, ProbeOthers)
+	}
+	return ps
+}
+
+// Finished reports whether every planned probe has delivered its part.
+func (r *Report) Finished() bool {
+	for _, p := range r.Planned() {
+		if !r.Done[p] {
+			return false
+		}
+	}
+	return true
+}
+
+// otherKeys returns the index of one candidate per distinct key other than
+// the key in use, in discovery order. Candidates without a value (an
+// apiKeyHelper command) are not tested.
+func (r *Report) otherKeys() []int {
+	seen := map[string]bool{}
+	if k := r.ActiveKey(); k != nil {
+		seen[k.Clean] = true
+		seen[k.Value] = true
+	}
+	var out []int
+	for i, c := range r.Candidates {
+		if i == r.Active || c.Clean == "" || seen[c.Clean] {
+			continue
+		}
+		seen[c.Clean] = true
+		out = append(out, i)
+	}
+	return out
+}
+
+// Start launches every network probe at once. Each finished probe sends
+// one Part; the channel is closed when all are done or ctx ends. Start
+// reads r but never changes it: the caller applies the parts.
+func Start(ctx context.Context, env *Env, r *Report) <-chan Part {
+	env = withDefaults(env)
+	out := make(chan Part, 16)
+	client, err := NewClient(env)
+	if err != nil {
+		msg := Redact(err.Error())
+		go func() {
+			defer close(out)
+			out <- func(r *Report) {
+				r.Net = &NetResult{Err: &NetError{Phase: "other", Message: msg}}
+				for _, p := range r.Planned() {
+					r.Done[p] = true
+				}
+			}
+		}()
+		return out
+	}
+
+	var wg sync.WaitGroup
+	run := func(name string, f func() Part) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			p := f()
+			select {
+			case out <- func(r *Report) { p(r); r.Done[name] = true }:
+			case <-ctx.Done():
+			}
+		}()
+	}
+	planned := map[string]bool{}
+	for _, p := range r.Planned() {
+		planned[p] = true
+	}
+
+	run(ProbeNet, func() Part {
+		n := client.Connect(ctx)
+		return func(r *Report) { r.Net = n }
+	})
+	run(ProbeStatus, func() Part {
+		s := client.Status(ctx)
+		return func(r *Report) { r.Status = s }
+	})
+	if planned[ProbeControl] {
+		run(ProbeControl, func() Part {
+			a := labelled("control", client.Models(ctx, ControlKey()))
+			return func(r *Report) { r.Control = a }
+		})
+	}
+	if k := r.ActiveKey(); k != nil {
+		key := *k
+		run(ProbeAuth, func() Part {
+			a := labelled("auth", sendable(ctx, client.Models, key.Value))
+			return func(r *Report) { r.Auth = a }
+		})
+		run(ProbeQuota, func() Part {
+			a := labelled("quota", sendable(ctx, client.CountTokens, key.Value))
+			return func(r *Report) { r.Quota = a }
+		})
+		if planned[ProbeClean] {
+			run(ProbeClean, func() Part {
+				a := labelled("clean", client.Models(ctx, key.Clean))
+				return func(r *Report) { r.CleanAuth = a }
+			})
+		}
+		if planned[ProbeModel] {
+			run(ProbeModel, func() Part {
+				a := labelled("model", sendable(ctx, func(ctx context.Context, k string) *Answer {
+					return client.Model(ctx, k, env.Model)
+				}, key.Value))
+				return func(r *Report) { r.Model = a }
+			})
+		}
+	}
+	if others := r.otherKeys(); len(others) > 0 {
+		keys := make([]string, len(others))
+		for i, idx := range others {
+			keys[i] = r.Candidates[idx].Clean
+		}
+		run(ProbeOthers, func() Part {
+			res := make([]CandidateAnswer, len(others))
+			var owg sync.WaitGroup
+			for i := range others {
+				owg.Add(1)
+				go func() {
+					defer owg.Done()
+					res[i] = CandidateAnswer{Index: others[i], Answer: labelled("candidate", client.Models(ctx, keys[i]))}
+				}()
+			}
+			owg.Wait()
+			return func(r *Report) { r.Others = res }
+		})
+	}
+	go func() {
+		wg.Wait()
+		close(out)
+	}()
+	return out
+}
+
+// Run prepares a report, runs every probe at once and waits for all of them.
+func Run(ctx context.Context, env *Env) *Report {
+	r := Prepare(env)
+	for p := range Start(ctx, env, r) {
+		p(r)
+	}
+	return r
+}
+
+func labelled(label string, a *Answer) *Answer {
+	if a != nil {
+		a.Label = label
+	}
+	return a
+}
+
+// sendable sends key with send unless it cannot travel in an HTTP header at
+// all (a newline, a control character): then the answer records why, the
+// way an SDK would fail before sending anything.
+func sendable(ctx context.Context, send func(context.Context, string) *Answer, key string) *Answer {
+	for _, c := range []byte(key) {
+		if (c < 0x20 && c != '\t') || c == 0x7f {
+			return &Answer{Err: &NetError{Phase: "invalid_header",
+				Message: "the key holds a control character (such as a newline), so no HTTP client can send it as a header"}}
+		}
+	}
+	return send(ctx, key)
+}
+
+// ControlKey returns a well-formed API key that no account owns. The API
+// must reject it with a clean 401: proof that the endpoint judges keys and
+// that the request itself is well formed.
+func ControlKey() string {
+	body := strings.Repeat("fix401-control-key-0000", 5)[:93]
+	return "sk-ant-api03-" + body + "AA"
+}
+
+// zoneName returns the IANA name of the local time zone where it can be
+// known, else the abbreviation.
+func zoneName(env *Env, now time.Time) string {
+	if tz := env.Vars["TZ"]; tz != "" {
+		return strings.TrimPrefix(tz, ":")
+	}
+	if now.Location() != time.Local {
+		return now.Location().String()
+	}
+	if link, err := os.Readlink("/etc/localtime"); err == nil {
+		if i := strings.Index(link, "zoneinfo/"); i >= 0 {
+			return link[i+len("zoneinfo/"):]
+		}
+	}
+	name, _ := now.Zone()
+	return name
+}

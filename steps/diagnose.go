@@ -1,0 +1,543 @@
+// Package steps is the guide: the ordered steps of the wizard, which checks
+// each shows, how measurements become one diagnosis and advice, the
+// checklist and the summary. It is pure: no terminal, no I/O.
+package steps
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/fix401/fix401/probe"
+)
+
+// Code is a diagnosis code (DESIGN.md), stable for scripts.
+type Code string
+
+// Diagnosis codes, in precedence order: the first that matches wins.
+const (
+	InsecureBaseURL    Code = "insecure_base_url"
+	NetworkUnreachable Code = "network_unreachable"
+	TLSUntrusted       Code = "tls_untrusted"
+	NotAnthropic       Code = "not_anthropic"
+	HeaderStripped     Code = "header_stripped"
+	NoKey              Code = "no_key"
+	KeyNotLoaded       Code = "key_not_loaded"
+	KeyWrongKind       Code = "key_wrong_kind"
+	KeyMalformed       Code = "key_malformed"
+	KeyShadowed        Code = "key_shadowed"
+	AuthConflict       Code = "auth_conflict"
+	KeyRejected        Code = "key_rejected"
+	PermissionDenied   Code = "permission_denied"
+	OrgDisabled        Code = "org_disabled"
+	Billing            Code = "billing"
+	RateLimited        Code = "rate_limited"
+	ServiceDegraded    Code = "service_degraded"
+	ModelNotFound      Code = "model_not_found"
+	OK                 Code = "ok"
+	// Unexplained is the fallback when no rule matches: an answer none of
+	// the codes above describes. It is never mistaken for a key problem.
+	Unexplained Code = "unexplained"
+	// Incomplete means the probes have not all finished.
+	Incomplete Code = "incomplete"
+)
+
+// Codes lists every diagnosis code in precedence order.
+func Codes() []Code {
+	return []Code{InsecureBaseURL, NetworkUnreachable, TLSUntrusted, NotAnthropic, HeaderStripped, NoKey,
+		KeyNotLoaded, KeyWrongKind, KeyMalformed, KeyShadowed, AuthConflict, KeyRejected, PermissionDenied,
+		OrgDisabled, Billing, RateLimited, ServiceDegraded, ModelNotFound, OK, Unexplained}
+}
+
+// Diagnosis is the most specific root cause found, with advice written for
+// this finding. Also holds the other causes that matched, in order.
+type Diagnosis struct {
+	Code  Code
+	Title string
+	Fix   string
+	Step  StepID
+	Also  []Diagnosis
+}
+
+// Diagnose returns one diagnosis for a finished report, by the precedence
+// of DESIGN.md. A report whose probes are still running gives Incomplete.
+func Diagnose(r *probe.Report) Diagnosis {
+	if !r.Finished() {
+		return Diagnosis{Code: Incomplete, Title: "Still checking…", Step: Understand}
+	}
+	var found []Diagnosis
+	for _, rule := range rules {
+		if d, ok := rule(r); ok {
+			found = append(found, d)
+		}
+	}
+	if len(found) == 0 {
+		a := r.Auth
+		d := Diagnosis{Code: Unexplained, Step: Understand,
+			Title: "The API answered in a way fix401 cannot explain",
+			Fix:   "Send the summary (fix401 report) with its request ids to Anthropic support."}
+		if a != nil && a.Err == nil {
+			d.Title = fmt.Sprintf("The API answered HTTP %d %s %q, which fix401 cannot explain", a.Status, a.ErrorType, a.Message)
+			if a.Status == 404 {
+				d.Fix = "A 404 on /v1/models usually means the base URL has an extra path (such as /v1); use https://api.anthropic.com."
+				d.Step = Headers
+			}
+		}
+		found = append(found, d)
+	}
+	// ok only stands when nothing else matched.
+	if found[0].Code != OK {
+		kept := found[:0]
+		for _, d := range found {
+			if d.Code != OK {
+				kept = append(kept, d)
+			}
+		}
+		found = kept
+	}
+	d := found[0]
+	d.Step = StepOfCode(d.Code)
+	if d.Code == Unexplained && found[0].Step != "" {
+		d.Step = found[0].Step
+	}
+	for _, o := range found[1:] {
+		o.Step = StepOfCode(o.Code)
+		d.Also = append(d.Also, o)
+	}
+	return d
+}
+
+type rule func(r *probe.Report) (Diagnosis, bool)
+
+var rules = []rule{
+	ruleInsecure, ruleNetwork, ruleTLS, ruleNotAnthropic, ruleHeaderStripped, ruleNoKey, ruleNotLoaded,
+	ruleWrongKind, ruleMalformed, ruleShadowed, ruleAuthConflict, ruleRejected, rulePermission, ruleOrgDisabled,
+	ruleBilling, ruleRateLimited, ruleDegraded, ruleModel, ruleOK,
+}
+
+// netPhases are transport failures that mean "could not reach the API".
+var netPhases = map[string]bool{"dns": true, "tcp": true, "timeout": true, "proxy": true, "other": true, "tls": true}
+
+// reference is the answer that tells whether the API can be reached: the
+// control request always carries a clean key, so its failure is never the
+// key's fault.
+func reference(r *probe.Report) *probe.Answer {
+	if r.Control != nil {
+		return r.Control
+	}
+	return r.Auth
+}
+
+func ruleInsecure(r *probe.Report) (Diagnosis, bool) {
+	if !r.Insecure() {
+		return Diagnosis{}, false
+	}
+	return Diagnosis{Code: InsecureBaseURL,
+		Title: fmt.Sprintf("The base URL %s is plain HTTP to another machine, so the key was not sent", r.Target.BaseURL),
+		Fix:   fixBaseURL(r, "use https://api.anthropic.com (or an https:// gateway)")}, true
+}
+
+func fixBaseURL(r *probe.Report, what string) string {
+	switch r.Target.BaseURLSource {
+	case "env:ANTHROPIC_BASE_URL":
+		return "Unset ANTHROPIC_BASE_URL, or " + what + "."
+	case "flag":
+		return "Pass --base-url again and " + what + "."
+	}
+	return strings.ToUpper(what[:1]) + what[1:] + "."
+}
+
+func ruleNetwork(r *probe.Report) (Diagnosis, bool) {
+	a := reference(r)
+	if a == nil || a.Err == nil || !netPhases[a.Err.Phase] {
+		return Diagnosis{}, false
+	}
+	host := r.Target.BaseURL
+	if r.Net != nil && r.Net.Host != "" {
+		host = r.Net.Host
+	}
+	d := Diagnosis{Code: NetworkUnreachable}
+	switch a.Err.Phase {
+	case "dns":
+		d.Title = fmt.Sprintf("%s does not resolve: no request reached the API", host)
+		d.Fix = "Check your connection, VPN and DNS; this says nothing about your key."
+	case "timeout":
+		d.Title = fmt.Sprintf("%s did not answer in time", host)
+		d.Fix = "Check your connection or try another network; a timeout says nothing about your key."
+	case "proxy":
+		d.Title = "The proxy refused or dropped the connection"
+		d.Fix = "Check HTTPS_PROXY, or try without the proxy (unset HTTPS_PROXY) if your network allows it."
+	default:
+		d.Title = fmt.Sprintf("Cannot connect to %s: %s", host, a.Err.Message)
+		d.Fix = "A firewall, VPN or proxy is in the way; try another network. Your key was never judged."
+	}
+	if len(r.Env.Proxies) > 0 && a.Err.Phase != "proxy" {
+		d.Fix += " Traffic goes through " + r.Env.Proxies[0].Name + "=" + r.Env.Proxies[0].Value + "."
+	}
+	return d, true
+}
+
+func ruleTLS(r *probe.Report) (Diagnosis, bool) {
+	var issuer string
+	found := false
+	for _, a := range []*probe.Answer{reference(r), r.Auth} {
+		if a != nil && a.Err != nil && a.Err.Phase == "tls_untrusted" {
+			issuer, found = a.Err.Issuer, true
+		}
+	}
+	if r.Net != nil && r.Net.Err != nil && r.Net.Err.Phase == "tls_untrusted" {
+		if issuer == "" {
+			issuer = r.Net.Err.Issuer
+		}
+		found = found || reference(r) == nil
+	}
+	if !found {
+		return Diagnosis{}, false
+	}
+	if issuer == "" {
+		issuer = "an unknown issuer"
+	}
+	return Diagnosis{Code: TLSUntrusted,
+		Title: fmt.Sprintf("The API's certificate is not trusted: it was issued by %s", issuer),
+		Fix: "Something on your network (a corporate proxy or antivirus) intercepts TLS. Add its CA certificate " +
+			"(SSL_CERT_FILE, NODE_EXTRA_CA_CERTS, REQUESTS_CA_BUNDLE) or ask IT to exempt api.anthropic.com."}, true
+}
+
+func ruleNotAnthropic(r *probe.Report) (Diagnosis, bool) {
+	c, _ := r.CheckByID(probe.CheckOrigin)
+	if c.Status != probe.Fail {
+		return Diagnosis{}, false
+	}
+	d := Diagnosis{Code: NotAnthropic, Title: strings.TrimPrefix(c.Title, "Not the API: ")}
+	d.Title = "Something other than the Anthropic API answered: " + d.Title
+	switch {
+	case r.Target.BaseURLSource == "env:ANTHROPIC_BASE_URL":
+		d.Fix = fmt.Sprintf("ANTHROPIC_BASE_URL sends requests to %s. Unset it, or point it at https://api.anthropic.com.", r.Target.BaseURL)
+	case len(r.Env.Proxies) > 0:
+		d.Fix = fmt.Sprintf("Requests go through %s=%s. Bypass the proxy for api.anthropic.com (NO_PROXY) or ask its owner to allow it.",
+			r.Env.Proxies[0].Name, r.Env.Proxies[0].Value)
+	default:
+		d.Fix = c.Fix
+	}
+	return d, true
+}
+
+func ruleHeaderStripped(r *probe.Report) (Diagnosis, bool) {
+	for _, a := range []*probe.Answer{r.Control, r.Auth} {
+		if a != nil && a.Anthropic && a.Status == 401 && strings.Contains(a.Message, "x-api-key header is required") {
+			d := Diagnosis{Code: HeaderStripped,
+				Title: "The API says no x-api-key header arrived, although fix401 sent one",
+				Fix:   "A proxy or gateway on the way removes the header."}
+			if len(r.Env.Proxies) > 0 {
+				d.Fix += fmt.Sprintf(" Traffic goes through %s=%s: let it pass x-api-key, or bypass it for api.anthropic.com.",
+					r.Env.Proxies[0].Name, r.Env.Proxies[0].Value)
+			} else if r.Target.BaseURLSource != "default" {
+				d.Fix += fmt.Sprintf(" Requests go to %s: configure it to forward x-api-key, or use https://api.anthropic.com.", r.Target.BaseURL)
+			}
+			return d, true
+		}
+	}
+	return Diagnosis{}, false
+}
+
+func ruleNoKey(r *probe.Report) (Diagnosis, bool) {
+	for _, c := range r.Candidates {
+		if c.Value != "" {
+			return Diagnosis{}, false
+		}
+	}
+	return Diagnosis{Code: NoKey,
+		Title: "No API key anywhere: not in the environment, .env files, shell start-up files or Claude Code settings",
+		Fix: "Create a key at https://platform.claude.com/settings/keys, then run `fix401` to paste and save it, " +
+			"or export ANTHROPIC_API_KEY yourself."}, true
+}
+
+func ruleNotLoaded(r *probe.Report) (Diagnosis, bool) {
+	if r.ActiveKey() != nil {
+		return Diagnosis{}, false
+	}
+	for _, c := range r.Candidates {
+		if c.Value == "" {
+			continue
+		}
+		d := Diagnosis{Code: KeyNotLoaded,
+			Title: fmt.Sprintf("A key (%s) is in %s, but this process does not see it", c.Hint, c.Source)}
+		switch {
+		case c.Origin == probe.OriginShell && !c.Exported:
+			d.Fix = fmt.Sprintf("Line %d of %s sets %s without `export`: add `export` and open a new terminal.", c.Line, fileOf(c.Source), c.Var)
+		case c.Origin == probe.OriginShell:
+			d.Fix = fmt.Sprintf("Open a new terminal, or run `source %s`. IDEs and services do not read shell files: set the key there too.", fileOf(c.Source))
+		case c.Origin == probe.OriginClaude:
+			d.Fix = "Claude Code's settings only reach Claude Code. Export ANTHROPIC_API_KEY for your own programs."
+		default:
+			d.Fix = fmt.Sprintf("Export %s in the environment your program runs in.", c.Var)
+		}
+		return d, true
+	}
+	return Diagnosis{}, false
+}
+
+func ruleWrongKind(r *probe.Report) (Diagnosis, bool) {
+	k := r.ActiveKey()
+	if k == nil {
+		return Diagnosis{}, false
+	}
+	d := Diagnosis{Code: KeyWrongKind}
+	switch k.Kind {
+	case probe.KindAdmin:
+		d.Title = fmt.Sprintf("%s from %s is an Admin API key; the Messages API does not take it", k.Hint, k.Source)
+		d.Fix = fmt.Sprintf("Create a regular API key in the Console and put it in %s.", placeOf(k))
+	case probe.KindOAuth:
+		d.Title = fmt.Sprintf("%s from %s is an OAuth token, not an API key", k.Hint, k.Source)
+		d.Fix = "SDKs send %s as x-api-key, which an OAuth token cannot pass. Use an API key from the Console, " +
+			"or pass the token as an auth token with the oauth beta header."
+		d.Fix = fmt.Sprintf(d.Fix, k.Var)
+	case probe.KindOther:
+		p := k.Provider
+		if p == "" {
+			p = "another provider's"
+		}
+		d.Title = fmt.Sprintf("The key in %s is a%s %s key, not an Anthropic one", k.Source, an(p), p)
+		d.Fix = fmt.Sprintf("Put an Anthropic key (it starts with sk-ant-api03-) in %s.", placeOf(k))
+	default:
+		return Diagnosis{}, false
+	}
+	return d, true
+}
+
+func ruleMalformed(r *probe.Report) (Diagnosis, bool) {
+	k := r.ActiveKey()
+	if k == nil || len(k.Issues) == 0 {
+		return Diagnosis{}, false
+	}
+	d := Diagnosis{Code: KeyMalformed,
+		Title: fmt.Sprintf("The key from %s %s", k.Source, k.Issues[0].Detail)}
+	d.Fix = fmt.Sprintf("Rewrite %s as a single plain line with the key and nothing else.", placeOf(k))
+	if r.CleanAuth.OK() {
+		d.Title += "; without that, the API accepts it"
+		d.Fix = fmt.Sprintf("The key itself is good. Remove the stray characters in %s.", placeOf(k))
+	}
+	for _, is := range k.Issues {
+		if is.Code == "truncated" {
+			d.Fix = "The key was cut off when copied. Copy it again in full, or create a new one in the Console: a key is shown only once."
+		}
+	}
+	return d, true
+}
+
+func ruleShadowed(r *probe.Report) (Diagnosis, bool) {
+	k := r.ActiveKey()
+	if k == nil || r.Auth == nil || r.Auth.Status != 401 {
+		return Diagnosis{}, false
+	}
+	for _, o := range r.Others {
+		if !o.Answer.OK() {
+			continue
+		}
+		good := r.Candidates[o.Index]
+		d := Diagnosis{Code: KeyShadowed,
+			Title: fmt.Sprintf("The key in use (%s, %s) is rejected, but %s in %s works", k.Hint, k.Source, good.Hint, good.Source)}
+		switch k.Origin {
+		case probe.OriginEnv:
+			d.Fix = fmt.Sprintf("An old %s in your environment overrides %s (dotenv loaders never replace a set variable). Run `unset %s`",
+				k.Var, good.Source, k.Var)
+			if src := shellOrigin(r, k); src != nil {
+				d.Fix += fmt.Sprintf(" and delete line %d of %s", src.Line, fileOf(src.Source))
+			}
+			d.Fix += "."
+		default:
+			d.Fix = fmt.Sprintf("Replace the key in %s with the working one, or delete that line.", placeOf(k))
+		}
+		return d, true
+	}
+	return Diagnosis{}, false
+}
+
+// shellOrigin finds the shell start-up line that exports the same key as
+// the environment, which is where a stale key keeps coming back from.
+func shellOrigin(r *probe.Report, k *probe.Candidate) *probe.Candidate {
+	for i := range r.Candidates {
+		c := &r.Candidates[i]
+		if c.Origin == probe.OriginShell && c.Var == k.Var && c.Clean == k.Clean {
+			return c
+		}
+	}
+	return nil
+}
+
+func ruleAuthConflict(r *probe.Report) (Diagnosis, bool) {
+	k := r.ActiveKey()
+	if !r.Env.AuthToken || k == nil || k.Var == "ANTHROPIC_AUTH_TOKEN" {
+		return Diagnosis{}, false
+	}
+	d := Diagnosis{Code: AuthConflict,
+		Title: "ANTHROPIC_AUTH_TOKEN is set as well as the API key: SDKs send a second credential and the API refuses the pair",
+		Fix:   "Run `unset ANTHROPIC_AUTH_TOKEN`"}
+	for _, c := range r.Candidates {
+		if c.Var == "ANTHROPIC_AUTH_TOKEN" && c.Origin != probe.OriginEnv && c.Line > 0 {
+			d.Fix += fmt.Sprintf(" and delete line %d of %s", c.Line, fileOf(c.Source))
+			break
+		}
+	}
+	d.Fix += "; keep only ANTHROPIC_API_KEY."
+	return d, true
+}
+
+func ruleRejected(r *probe.Report) (Diagnosis, bool) {
+	k, a := r.ActiveKey(), r.Auth
+	if k == nil || a == nil || !a.Anthropic || a.Status != 401 {
+		return Diagnosis{}, false
+	}
+	d := Diagnosis{Code: KeyRejected,
+		Title: fmt.Sprintf("The API rejects %s from %s: %s", k.Hint, k.Source, a.Message)}
+	if a.RequestID != "" {
+		d.Title += " (" + a.RequestID + ")"
+	}
+	d.Fix = fmt.Sprintf("Find %s in the Console's key list: if it is missing, revoked or expired, create a new key and put it in %s.",
+		k.Hint, placeOf(k))
+	return d, true
+}
+
+func answers(r *probe.Report) []*probe.Answer {
+	var out []*probe.Answer
+	for _, a := range []*probe.Answer{r.Auth, r.Quota, r.Model} {
+		if a != nil && a.Err == nil && a.Anthropic {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+func rulePermission(r *probe.Report) (Diagnosis, bool) {
+	for _, a := range answers(r) {
+		if a.Status == 403 {
+			return Diagnosis{Code: PermissionDenied,
+				Title: fmt.Sprintf("The key is valid but not allowed: 403 %s %q", a.ErrorType, a.Message),
+				Fix:   "Check the key's workspace and your organization role in the Console, or use a key from the right workspace."}, true
+		}
+	}
+	return Diagnosis{}, false
+}
+
+func ruleOrgDisabled(r *probe.Report) (Diagnosis, bool) {
+	for _, a := range answers(r) {
+		if a.Status == 400 && strings.Contains(strings.ToLower(a.Message), "organization has been disabled") {
+			return Diagnosis{Code: OrgDisabled,
+				Title: "Your organization is disabled: " + a.Message,
+				Fix:   "A new key will not help. Contact Anthropic support with the request id " + orNone(a.RequestID) + "."}, true
+		}
+	}
+	return Diagnosis{}, false
+}
+
+func ruleBilling(r *probe.Report) (Diagnosis, bool) {
+	for _, a := range answers(r) {
+		if a.Status == 402 || a.ErrorType == "billing_error" || strings.Contains(strings.ToLower(a.Message), "credit balance") {
+			return Diagnosis{Code: Billing,
+				Title: fmt.Sprintf("The key works, but billing blocks requests: %d %q", a.Status, a.Message),
+				Fix:   "Add credits or a payment method in the Console (Settings → Billing); the key itself is fine."}, true
+		}
+	}
+	return Diagnosis{}, false
+}
+
+func ruleRateLimited(r *probe.Report) (Diagnosis, bool) {
+	for _, a := range answers(r) {
+		if a.Status == 429 {
+			d := Diagnosis{Code: RateLimited, Title: "The key works, but requests are rate limited (429)"}
+			if a.RetryAfter != "" {
+				d.Fix = fmt.Sprintf("Wait %ss and retry with backoff; check your tier's limits in the Console.", a.RetryAfter)
+			} else {
+				d.Fix = "No retry-after came back, which points at a spend limit: check Limits in the Console."
+			}
+			return d, true
+		}
+	}
+	return Diagnosis{}, false
+}
+
+func ruleDegraded(r *probe.Report) (Diagnosis, bool) {
+	for _, a := range answers(r) {
+		if a.Status >= 500 {
+			d := Diagnosis{Code: ServiceDegraded,
+				Title: fmt.Sprintf("The API is failing: %d %s (after %s)", a.Status, a.ErrorType, attempts(a.Attempts)),
+				Fix:   "This is on Anthropic's side. Wait and retry with backoff; do not rotate your key for this."}
+			if s := r.Status; s != nil && s.Description != "" && s.Indicator != "none" {
+				d.Fix = "The status page says: " + s.Description + ". " + d.Fix
+			}
+			return d, true
+		}
+	}
+	if c, _ := r.CheckByID(probe.CheckStatusPage); c.Status == probe.Fail {
+		return Diagnosis{Code: ServiceDegraded, Title: c.Title,
+			Fix: "Wait for the incident to end (status.claude.com) before changing keys or code."}, true
+	}
+	return Diagnosis{}, false
+}
+
+func ruleModel(r *probe.Report) (Diagnosis, bool) {
+	if a := r.Model; a != nil && a.Status == 404 && r.Auth.OK() {
+		return Diagnosis{Code: ModelNotFound,
+			Title: fmt.Sprintf("The key works, but the model %q does not exist for it", r.Target.Model),
+			Fix:   "Use a model id from `GET /v1/models` (fix401 check lists them in the JSON), such as " + firstModel(r) + "."}, true
+	}
+	return Diagnosis{}, false
+}
+
+func ruleOK(r *probe.Report) (Diagnosis, bool) {
+	k := r.ActiveKey()
+	if k == nil || !r.Auth.OK() {
+		return Diagnosis{}, false
+	}
+	return Diagnosis{Code: OK,
+		Title: fmt.Sprintf("The API accepts %s from %s", k.Hint, k.Source),
+		Fix:   "Nothing to fix. Keep this key in one place only."}, true
+}
+
+func firstModel(r *probe.Report) string {
+	if r.Auth != nil && len(r.Auth.ModelIDs) > 0 {
+		return r.Auth.ModelIDs[0]
+	}
+	return "one listed in the Console"
+}
+
+func attempts(n int) string {
+	if n <= 1 {
+		return "1 attempt"
+	}
+	return fmt.Sprintf("%d attempts", n)
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(none was sent)"
+	}
+	return s
+}
+
+func an(word string) string {
+	if word != "" && strings.ContainsRune("AEIOU", rune(word[0])) {
+		return "n"
+	}
+	return ""
+}
+
+// placeOf names where to change a key: the file and line, or the variable.
+func placeOf(k *probe.Candidate) string {
+	switch {
+	case k.Origin == probe.OriginStdin:
+		return "the place you copied it from"
+	case k.Line > 0:
+		return fmt.Sprintf("line %d of %s", k.Line, fileOf(k.Source))
+	case k.Origin == probe.OriginEnv:
+		return k.Var
+	}
+	return k.Source
+}
+
+// fileOf strips a ":line" suffix from a source label.
+func fileOf(source string) string {
+	if i := strings.LastIndexByte(source, ':'); i > 0 {
+		return source[:i]
+	}
+	return source
+}

@@ -1,0 +1,236 @@
+package steps
+
+import (
+	"context"
+	"encoding/json"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/fix401/fix401/probe"
+	"github.com/fix401/fix401/probe/stub"
+)
+
+// world is one simulated machine: a project dir, a home dir, variables and
+// a stub API on loopback.
+type world struct {
+	t    *testing.T
+	env  *probe.Env
+	keys []string // every key placed anywhere, for the leak check
+}
+
+func newWorld(t *testing.T) *world {
+	t.Helper()
+	root := t.TempDir()
+	home, dir := filepath.Join(root, "home"), filepath.Join(root, "home", "project")
+	if err := os.MkdirAll(filepath.Join(dir, ".git"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return &world{t: t, env: &probe.Env{
+		Vars: map[string]string{"HOME": home}, Home: home, Dir: dir,
+		Timeout: 3 * time.Second, Retries: 1, Backoff: 5 * time.Millisecond,
+		// Nothing in these tests may leave the machine.
+		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			host, _, _ := net.SplitHostPort(addr)
+			if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
+				return nil, &net.OpError{Op: "dial", Net: network, Err: os.ErrPermission}
+			}
+			var d net.Dialer
+			return d.DialContext(ctx, network, addr)
+		},
+		LookupHost: func(ctx context.Context, host string) ([]string, error) {
+			if host == "localhost" {
+				return []string{"127.0.0.1"}, nil
+			}
+			return nil, &net.DNSError{Err: "no such host", Name: host, IsNotFound: true}
+		},
+	}}
+}
+
+func (w *world) key(k string) string { w.keys = append(w.keys, k); return k }
+
+func (w *world) file(rel, content string) {
+	w.t.Helper()
+	p := filepath.Join(w.env.Home, rel)
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		w.t.Fatal(err)
+	}
+	if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+		w.t.Fatal(err)
+	}
+}
+
+func (w *world) serve(opts stub.Options, tls bool) *stub.Server {
+	w.t.Helper()
+	start := stub.Start
+	if tls {
+		start = stub.StartTLS
+	}
+	s, err := start(opts)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	w.t.Cleanup(s.Close)
+	w.env.BaseURL, w.env.StatusURL = s.URL, s.URL
+	return s
+}
+
+func TestDiagnoseThroughStub(t *testing.T) {
+	tests := []struct {
+		code  Code
+		setup func(w *world)
+		step  StepID
+	}{
+		{InsecureBaseURL, func(w *world) {
+			w.serve(stub.Options{}, false)
+			w.env.Vars["ANTHROPIC_API_KEY"] = w.key(stub.NewAPIKey())
+			w.env.BaseURL = "http://api.example.com"
+		}, Headers},
+		{NetworkUnreachable, func(w *world) {
+			s := w.serve(stub.Options{}, false)
+			s.Close() // nothing listens there any more
+			w.env.Vars["ANTHROPIC_API_KEY"] = w.key(stub.NewAPIKey())
+		}, Headers},
+		{TLSUntrusted, func(w *world) {
+			w.serve(stub.Options{}, true)
+			w.env.Vars["ANTHROPIC_API_KEY"] = w.key(stub.NewAPIKey())
+		}, Headers},
+		{NotAnthropic, func(w *world) {
+			w.serve(stub.Options{Scenario: stub.NotAnthropic}, false)
+			w.env.Vars["ANTHROPIC_API_KEY"] = w.key(stub.NewAPIKey())
+		}, Headers},
+		{NotAnthropic, func(w *world) {
+			w.serve(stub.Options{Scenario: stub.Redirect}, false)
+			w.env.Vars["ANTHROPIC_API_KEY"] = w.key(stub.NewAPIKey())
+		}, Headers},
+		{HeaderStripped, func(w *world) {
+			w.serve(stub.Options{Scenario: stub.HeaderStripped}, false)
+			w.env.Vars["ANTHROPIC_API_KEY"] = w.key(stub.NewAPIKey())
+		}, Headers},
+		{NoKey, func(w *world) { w.serve(stub.Options{}, false) }, VerifyKey},
+		{KeyNotLoaded, func(w *world) {
+			w.serve(stub.Options{}, false)
+			w.file(".zshrc", "alias ll='ls -l'\nexport ANTHROPIC_API_KEY="+w.key(stub.NewAPIKey())+"\n")
+		}, VerifyKey},
+		{KeyWrongKind, func(w *world) {
+			w.serve(stub.Options{}, false)
+			w.env.Vars["ANTHROPIC_API_KEY"] = w.key(stub.NewAdminKey())
+		}, VerifyKey},
+		{KeyMalformed, func(w *world) {
+			w.serve(stub.Options{}, false)
+			w.env.Vars["ANTHROPIC_API_KEY"] = w.key(stub.NewAPIKey()) + "\n"
+		}, VerifyKey},
+		{KeyShadowed, func(w *world) {
+			old, fresh := w.key(stub.NewAPIKey()), w.key(stub.NewAPIKey())
+			w.serve(stub.Options{ValidKeys: []string{fresh}}, false)
+			w.env.Vars["ANTHROPIC_API_KEY"] = old
+			w.file(".bashrc", "export ANTHROPIC_API_KEY="+old+"\n")
+			w.file("project/.env", "ANTHROPIC_API_KEY="+fresh+"\n")
+		}, NewKey},
+		{AuthConflict, func(w *world) {
+			w.serve(stub.Options{}, false)
+			w.env.Vars["ANTHROPIC_API_KEY"] = w.key(stub.NewAPIKey())
+			w.env.Vars["ANTHROPIC_AUTH_TOKEN"] = w.key(stub.NewOAuthToken())
+		}, Headers},
+		{KeyRejected, func(w *world) {
+			w.serve(stub.Options{Scenario: stub.Revoked}, false)
+			w.file("project/.env", "ANTHROPIC_API_KEY="+w.key(stub.NewAPIKey())+"\n")
+		}, VerifyKey},
+		{PermissionDenied, func(w *world) {
+			w.serve(stub.Options{Scenario: stub.Forbidden}, false)
+			w.env.Vars["ANTHROPIC_API_KEY"] = w.key(stub.NewAPIKey())
+		}, Permissions},
+		{OrgDisabled, func(w *world) {
+			w.serve(stub.Options{Scenario: stub.OrgDisabled}, false)
+			w.env.Vars["ANTHROPIC_API_KEY"] = w.key(stub.NewAPIKey())
+		}, Permissions},
+		{Billing, func(w *world) {
+			w.serve(stub.Options{Scenario: stub.Billing}, false)
+			w.env.Vars["ANTHROPIC_API_KEY"] = w.key(stub.NewAPIKey())
+		}, Permissions},
+		{Billing, func(w *world) {
+			w.serve(stub.Options{Scenario: stub.Billing402}, false)
+			w.env.Vars["ANTHROPIC_API_KEY"] = w.key(stub.NewAPIKey())
+		}, Permissions},
+		{RateLimited, func(w *world) {
+			w.serve(stub.Options{Scenario: stub.RateLimited, RetryAfter: time.Second}, false)
+			w.env.Vars["ANTHROPIC_API_KEY"] = w.key(stub.NewAPIKey())
+			w.env.Retries = 0
+		}, Permissions},
+		{ServiceDegraded, func(w *world) {
+			w.serve(stub.Options{Scenario: stub.Overloaded}, false)
+			w.env.Vars["ANTHROPIC_API_KEY"] = w.key(stub.NewAPIKey())
+		}, Permissions},
+		{ServiceDegraded, func(w *world) {
+			w.serve(stub.Options{Scenario: stub.Outage}, false)
+			w.env.Vars["ANTHROPIC_API_KEY"] = w.key(stub.NewAPIKey())
+		}, Permissions},
+		{ModelNotFound, func(w *world) {
+			w.serve(stub.Options{}, false)
+			w.env.Vars["ANTHROPIC_API_KEY"] = w.key(stub.NewAPIKey())
+			w.env.Model = "claude-opus-0"
+		}, Permissions},
+		{OK, func(w *world) {
+			w.serve(stub.Options{}, false)
+			w.env.Vars["ANTHROPIC_API_KEY"] = w.key(stub.NewAPIKey())
+		}, Verify},
+	}
+	seen := map[Code]bool{}
+	for _, tt := range tests {
+		t.Run(string(tt.code), func(t *testing.T) {
+			t.Parallel()
+			w := newWorld(t)
+			tt.setup(w)
+			r := probe.Run(context.Background(), w.env)
+			d := Diagnose(r)
+			if d.Code != tt.code {
+				t.Fatalf("diagnosis %s (%s), want %s\nchecks:\n%s", d.Code, d.Title, tt.code, dump(r))
+			}
+			if d.Step != tt.step {
+				t.Errorf("step %s, want %s", d.Step, tt.step)
+			}
+			if d.Title == "" || d.Fix == "" {
+				t.Errorf("diagnosis %s has no title or fix: %+v", d.Code, d)
+			}
+			for _, c := range r.Checks() {
+				if c.Status == probe.Pending {
+					t.Errorf("check %s still pending in a finished report", c.ID)
+				}
+			}
+			red := probe.NewRedactor()
+			for _, c := range r.Candidates {
+				red.Add(c.Value, c.Raw, c.Clean)
+			}
+			b, err := json.Marshal(ToJSON(r, d, "test"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			out := red.String(string(b)) + red.String(d.Title+d.Fix)
+			for _, k := range w.keys {
+				body := strings.TrimSpace(k)[13:]
+				for i := 0; i+probe.MinPiece <= len(body); i++ {
+					if strings.Contains(out, body[i:i+probe.MinPiece]) {
+						t.Fatalf("output leaks a piece of a key: %s", out)
+					}
+				}
+			}
+		})
+		seen[tt.code] = true
+	}
+	for _, c := range Codes() {
+		if !seen[c] && c != Unexplained {
+			t.Errorf("no test reaches diagnosis %s", c)
+		}
+	}
+}
+
+func dump(r *probe.Report) string {
+	var b strings.Builder
+	for _, c := range r.Checks() {
+		b.WriteString("  " + string(c.Status) + " " + c.ID + ": " + c.Title + "\n")
+	}
+	return b.String()
+}

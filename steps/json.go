@@ -1,0 +1,100 @@
+package steps
+
+import (
+	"time"
+
+	"github.com/fix401/fix401/probe"
+)
+
+// JSON is `fix401 check --json`, schema 1 (DESIGN.md). Field names and
+// meanings are a contract for scripts: add, never rename.
+type JSON struct {
+	Schema    int           `json:"schema"`
+	Tool      JSONTool      `json:"tool"`
+	StartedAt string        `json:"started_at"`
+	TimeZone  string        `json:"time_zone"`
+	Target    JSONTarget    `json:"target"`
+	Key       *JSONKey      `json:"key"`
+	Diagnosis JSONDiagnosis `json:"diagnosis"`
+	Checks    []JSONCheck   `json:"checks"`
+	Requests  []JSONRequest `json:"requests"`
+}
+
+// JSONTool names the tool and its version.
+type JSONTool struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+}
+
+// JSONTarget is what was probed.
+type JSONTarget struct {
+	BaseURL   string `json:"base_url"`
+	StatusURL string `json:"status_url"`
+}
+
+// JSONKey is the key in use, by hint only.
+type JSONKey struct {
+	Source string `json:"source"`
+	Hint   string `json:"hint"`
+	Kind   string `json:"kind"`
+}
+
+// JSONDiagnosis is the one diagnosis.
+type JSONDiagnosis struct {
+	Code  Code   `json:"code"`
+	Title string `json:"title"`
+	Fix   string `json:"fix"`
+	Step  StepID `json:"step"`
+}
+
+// JSONCheck is one check.
+type JSONCheck struct {
+	ID         string       `json:"id"`
+	Step       StepID       `json:"step"`
+	Status     probe.Status `json:"status"`
+	Title      string       `json:"title"`
+	Detail     string       `json:"detail"`
+	Fix        string       `json:"fix"`
+	DurationMS int64        `json:"duration_ms"`
+}
+
+// JSONRequest is one HTTP exchange.
+type JSONRequest struct {
+	Method    string `json:"method"`
+	URL       string `json:"url"`
+	Status    int    `json:"status"`
+	ErrorType string `json:"error_type"`
+	Message   string `json:"message"`
+	RequestID string `json:"request_id"`
+}
+
+// ToJSON builds the schema-1 document for a finished report. The caller
+// marshals it and passes the text through the redactor.
+func ToJSON(r *probe.Report, d Diagnosis, version string) JSON {
+	j := JSON{
+		Schema:    1,
+		Tool:      JSONTool{Name: "fix401", Version: version},
+		StartedAt: r.StartedAt.Format(time.RFC3339),
+		TimeZone:  r.Zone,
+		Target:    JSONTarget{BaseURL: r.Target.BaseURL, StatusURL: r.Target.StatusURL},
+		Diagnosis: JSONDiagnosis{Code: d.Code, Title: d.Title, Fix: d.Fix, Step: d.Step},
+		Checks:    []JSONCheck{},
+		Requests:  []JSONRequest{},
+	}
+	if k := r.ActiveKey(); k != nil {
+		j.Key = &JSONKey{Source: k.Source, Hint: k.Hint, Kind: string(k.Kind)}
+	}
+	for _, c := range r.Checks() {
+		j.Checks = append(j.Checks, JSONCheck{ID: c.ID, Step: StepOfCheck(c.ID), Status: c.Status, Title: c.Title,
+			Detail: c.Detail, Fix: c.Fix, DurationMS: c.Duration.Milliseconds()})
+	}
+	for _, a := range r.Requests() {
+		req := JSONRequest{Method: a.Method, URL: a.URL, Status: a.Status, ErrorType: a.ErrorType, Message: a.Message, RequestID: a.RequestID}
+		if a.Err != nil {
+			req.ErrorType = a.Err.Phase
+			req.Message = a.Err.Message
+		}
+		j.Requests = append(j.Requests, req)
+	}
+	return j
+}

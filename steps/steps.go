@@ -1,0 +1,86 @@
+package steps
+
+import "github.com/fix401/fix401/probe"
+
+// StepID names a step of the wizard; it is also the "step" of the JSON.
+type StepID string
+
+// The steps, in the guide's order.
+const (
+	Understand  StepID = "understand"
+	VerifyKey   StepID = "verify-key"
+	Permissions StepID = "permissions"
+	Headers     StepID = "headers"
+	NewKey      StepID = "new-key"
+	Checklist   StepID = "checklist"
+	Verify      StepID = "verify"
+	Summary     StepID = "summary"
+)
+
+// Order lists the steps in the guide's order.
+var Order = []StepID{Understand, VerifyKey, Permissions, Headers, NewKey, Checklist, Verify, Summary}
+
+// Title returns a step's short title, as shown in the header ("3/8 Permissions").
+func (s StepID) Title() string {
+	switch s {
+	case Understand:
+		return "The error"
+	case VerifyKey:
+		return "Your key"
+	case Permissions:
+		return "Permissions"
+	case Headers:
+		return "Headers & network"
+	case NewKey:
+		return "Stale copies"
+	case Checklist:
+		return "Checklist"
+	case Verify:
+		return "Verify the fix"
+	case Summary:
+		return "Summary"
+	}
+	return string(s)
+}
+
+// Index returns the 0-based position of s in Order, or -1.
+func (s StepID) Index() int {
+	for i, o := range Order {
+		if o == s {
+			return i
+		}
+	}
+	return -1
+}
+
+// StepOfCheck returns the step whose screen shows a check.
+func StepOfCheck(id string) StepID {
+	switch id {
+	case probe.CheckAuth:
+		return Understand
+	case probe.CheckKeyFound, probe.CheckKeyFormat, probe.CheckKeyKind, probe.CheckKeyCleaned:
+		return VerifyKey
+	case probe.CheckPermissions, probe.CheckQuota, probe.CheckModel, probe.CheckStatusPage:
+		return Permissions
+	case probe.CheckKeySources, probe.CheckCandidates:
+		return NewKey
+	}
+	return Headers // env.*, net.*, api.origin, api.control, lint.*
+}
+
+// StepOfCode returns the step where a diagnosis is explained and fixed.
+func StepOfCode(c Code) StepID {
+	switch c {
+	case NoKey, KeyNotLoaded, KeyWrongKind, KeyMalformed, KeyRejected:
+		return VerifyKey
+	case KeyShadowed:
+		return NewKey
+	case PermissionDenied, OrgDisabled, Billing, RateLimited, ServiceDegraded, ModelNotFound:
+		return Permissions
+	case InsecureBaseURL, NetworkUnreachable, TLSUntrusted, NotAnthropic, HeaderStripped, AuthConflict:
+		return Headers
+	case OK:
+		return Verify
+	}
+	return Understand
+}

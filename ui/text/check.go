@@ -1,0 +1,107 @@
+// Package text renders fix401's results as plain text for pipes, scripts
+// and terminals without the wizard, in the manner of flutter doctor.
+package text
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"charm.land/lipgloss/v2"
+
+	"github.com/fix401/fix401/probe"
+	"github.com/fix401/fix401/steps"
+)
+
+// Marks are the status glyphs; the word carries the meaning without colour.
+var marks = map[probe.Status]string{
+	probe.Pass:    "[✓]",
+	probe.Warn:    "[!]",
+	probe.Fail:    "[✗]",
+	probe.Error:   "[?]",
+	probe.Skip:    "[-]",
+	probe.Pending: "[…]",
+}
+
+type palette struct {
+	status  map[probe.Status]lipgloss.Style
+	heading lipgloss.Style
+	faint   lipgloss.Style
+	fix     lipgloss.Style
+	code    lipgloss.Style
+}
+
+func newPalette(color bool) palette {
+	p := palette{status: map[probe.Status]lipgloss.Style{}}
+	plain := lipgloss.NewStyle()
+	for s := range marks {
+		p.status[s] = plain
+	}
+	p.heading, p.faint, p.fix, p.code = plain, plain, plain, plain
+	if !color {
+		return p
+	}
+	p.status[probe.Pass] = plain.Foreground(lipgloss.Color("2"))
+	p.status[probe.Warn] = plain.Foreground(lipgloss.Color("3"))
+	p.status[probe.Fail] = plain.Foreground(lipgloss.Color("1"))
+	p.status[probe.Error] = plain.Foreground(lipgloss.Color("5"))
+	p.status[probe.Skip] = plain.Faint(true)
+	p.heading = plain.Bold(true)
+	p.faint = plain.Faint(true)
+	p.fix = plain.Foreground(lipgloss.Color("6"))
+	p.code = plain.Bold(true)
+	return p
+}
+
+// Check writes the checklist grouped by the wizard's steps, then the
+// diagnosis. Hints and fixes appear under failures and warnings only.
+// The text passes red before it is written.
+func Check(w io.Writer, r *probe.Report, d steps.Diagnosis, version string, color bool, red *probe.Redactor) error {
+	p := newPalette(color)
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s %s · %s · %s %s\n", p.heading.Render("fix401"), version, r.Target.BaseURL,
+		r.StartedAt.Format("2006-01-02 15:04:05"), r.Zone)
+	byStep := map[steps.StepID][]probe.Result{}
+	for _, c := range r.Checks() {
+		s := steps.StepOfCheck(c.ID)
+		byStep[s] = append(byStep[s], c)
+	}
+	for _, s := range steps.Order {
+		cs := byStep[s]
+		if len(cs) == 0 {
+			continue
+		}
+		fmt.Fprintf(&b, "\n%s\n", p.heading.Render(s.Title()))
+		for _, c := range cs {
+			line := fmt.Sprintf("%s %s", p.status[c.Status].Render(marks[c.Status]), c.Title)
+			if c.Duration > 0 {
+				line += p.faint.Render(fmt.Sprintf(" (%d ms)", c.Duration.Milliseconds()))
+			}
+			b.WriteString(line + "\n")
+			if c.Status == probe.Pass || c.Status == probe.Skip {
+				continue
+			}
+			if c.Detail != "" {
+				for _, l := range strings.Split(c.Detail, "\n") {
+					b.WriteString("    " + p.faint.Render(l) + "\n")
+				}
+			}
+			if c.Fix != "" {
+				b.WriteString("    " + p.fix.Render("→ "+c.Fix) + "\n")
+			}
+		}
+	}
+	st := probe.Fail
+	if d.Code == steps.OK {
+		st = probe.Pass
+	}
+	fmt.Fprintf(&b, "\n%s %s\n", p.status[st].Render("Diagnosis: "+string(d.Code)), d.Title)
+	if d.Fix != "" {
+		fmt.Fprintf(&b, "  %s\n", p.fix.Render("Fix: "+d.Fix))
+	}
+	for _, o := range d.Also {
+		fmt.Fprintf(&b, "  %s\n", p.faint.Render(fmt.Sprintf("Also: %s — %s", o.Code, o.Title)))
+	}
+	_, err := io.WriteString(w, red.String(b.String()))
+	return err
+}
