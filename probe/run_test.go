@@ -1,0 +1,124 @@
+package probe_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/fix401/fix401/probe"
+	"github.com/fix401/fix401/probe/stub"
+)
+
+// slowEnv is a project with the key in use, one other key in .env, a model
+// to look up, and an API that takes latency to answer each request.
+func slowEnv(tb testing.TB, latency time.Duration) (*probe.Env, *stub.Server) {
+	tb.Helper()
+	srv, err := stub.Start(stub.Options{Scenario: stub.Slow, Latency: latency})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(srv.Close)
+	home := tb.TempDir()
+	dir := filepath.Join(home, "p")
+	if err := os.MkdirAll(filepath.Join(dir, ".git"), 0o755); err != nil {
+		tb.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, ".env"), []byte("ANTHROPIC_API_KEY="+stub.NewAPIKey()+"\n"), 0o600); err != nil {
+		tb.Fatal(err)
+	}
+	return &probe.Env{
+		Vars: map[string]string{"ANTHROPIC_API_KEY": stub.NewAPIKey()}, Home: home, Dir: dir,
+		BaseURL: srv.URL, StatusURL: srv.URL, Model: "claude-sonnet-4-5",
+		Timeout: 5 * time.Second, Retries: 1, Backoff: 10 * time.Millisecond,
+	}, srv
+}
+
+// BenchmarkRunSlowAPI measures a full check against an API that answers
+// every request after 300 ms. Every probe starts at once, so one run costs
+// about one round trip, not the sum of the six requests it makes.
+func BenchmarkRunSlowAPI(b *testing.B) {
+	env, srv := slowEnv(b, 300*time.Millisecond)
+	before := len(srv.Requests())
+	for b.Loop() {
+		r := probe.Run(context.Background(), env)
+		if !r.Auth.OK() {
+			b.Fatalf("auth failed: %+v", r.Auth)
+		}
+	}
+	perRun := float64(len(srv.Requests())-before) / float64(b.N)
+	b.ReportMetric(perRun, "requests/op")
+	b.ReportMetric(perRun*300, "sequential-ms/op")
+}
+
+// TestRunStartsEveryProbeAtOnce proves concurrency without timing: the
+// server holds every request until all the requests a run makes are in
+// flight together. Probes run one after another would never get there,
+// and each would fail at the barrier's deadline instead.
+func TestRunStartsEveryProbeAtOnce(t *testing.T) {
+	api, err := stub.Handler(stub.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const want = 6 // auth, other key, control, quota, model, status
+	var inflight, peak atomic.Int32
+	release := make(chan struct{})
+	var once sync.Once
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := inflight.Add(1)
+		defer inflight.Add(-1)
+		for p := peak.Load(); n > p && !peak.CompareAndSwap(p, n); p = peak.Load() {
+		}
+		if n >= want {
+			once.Do(func() { close(release) })
+		}
+		select {
+		case <-release:
+			api.ServeHTTP(w, r)
+		case <-time.After(3 * time.Second):
+			http.Error(w, "barrier timed out", http.StatusGatewayTimeout)
+		}
+	}))
+	defer srv.Close()
+	env, _ := slowEnv(t, 0)
+	env.BaseURL, env.StatusURL, env.Retries = srv.URL, srv.URL, 0
+
+	r := probe.Run(context.Background(), env)
+	if got := peak.Load(); got < want {
+		t.Fatalf("at most %d requests were in flight together, want %d", got, want)
+	}
+	for _, a := range r.Requests() {
+		if a.Label != "status" && !a.Anthropic {
+			t.Errorf("%s %s: %+v", a.Method, a.URL, a)
+		}
+	}
+	if !r.Finished() {
+		t.Fatalf("report not finished: %v", r.Done)
+	}
+}
+
+// TestRunCancel: Ctrl-C mid-probe ends the run at once, with no part
+// delivered after Run returns.
+func TestRunCancel(t *testing.T) {
+	srv, err := stub.Start(stub.Options{Scenario: stub.Hang})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	env, _ := slowEnv(t, 0)
+	env.BaseURL, env.StatusURL, env.Timeout = srv.URL, srv.URL, time.Minute
+	ctx, cancel := context.WithCancel(context.Background())
+	r := probe.Prepare(env)
+	parts := probe.Start(ctx, env, r)
+	cancel()
+	for p := range parts {
+		p(r)
+	}
+	// The channel closed although the server never answers: cancelling
+	// released every probe.
+}
