@@ -736,3 +736,25 @@ func TestKeys(t *testing.T) {
 		}
 	}
 }
+
+func TestPatternedKeyIsNeverIssued(t *testing.T) {
+	srv, err := stub.Start(stub.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	patterned := "sk-ant-api03-" + strings.Repeat("fix401-control-key-0000", 5)[:93] + "AA"
+	for key, want := range map[string]int{stub.NewAPIKey(): 200, patterned: 401} {
+		req, _ := http.NewRequest("GET", srv.URL+"/v1/models", nil)
+		req.Header.Set("x-api-key", key)
+		req.Header.Set("anthropic-version", "2023-06-01")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("status %d, want %d", resp.StatusCode, want)
+		}
+	}
+}
