@@ -15,7 +15,6 @@ package stub
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -188,6 +187,12 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rec := &recorder{ResponseWriter: w}
 	x := &exchange{api: a, w: rec, r: r, id: newRequestID()}
 	x.serve()
+	defer func() {
+		// A held request released by Close must not get an empty 200.
+		if x.aborted {
+			panic(http.ErrAbortHandler)
+		}
+	}()
 	a.record(Request{
 		Time:      start,
 		Method:    r.Method,
@@ -245,16 +250,22 @@ func printable(s string) string {
 	return s
 }
 
-// wait returns true after d, false when the request or the stub ends first.
-func (a *API) wait(ctx context.Context, d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
+// wait returns true after d (never, when d is negative), false when the
+// request or the stub ends first.
+func (x *exchange) wait(d time.Duration) bool {
+	var after <-chan time.Time
+	if d >= 0 {
+		t := time.NewTimer(d)
+		defer t.Stop()
+		after = t.C
+	}
 	select {
-	case <-t.C:
+	case <-after:
 		return true
-	case <-ctx.Done():
+	case <-x.r.Context().Done():
 		return false
-	case <-a.closing:
+	case <-x.api.closing:
+		x.aborted = true
 		return false
 	}
 }
@@ -296,6 +307,8 @@ type exchange struct {
 	body []byte
 	auth string
 	org  bool // the key was accepted: the organization is known
+
+	aborted bool // released by Close: drop the connection, send nothing
 }
 
 // apiError is an answer in the API's error envelope.
@@ -344,7 +357,7 @@ func (x *exchange) serve() {
 		return
 	}
 	x.body = body
-	if a.opts.Latency > 0 && !a.wait(r.Context(), a.opts.Latency) {
+	if a.opts.Latency > 0 && !x.wait(a.opts.Latency) {
 		return
 	}
 	if r.URL.Path == statusSummaryPath || r.URL.Path == statusPath {

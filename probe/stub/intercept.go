@@ -16,10 +16,7 @@ func (x *exchange) intercepted() bool {
 		// body was already read, so a closed connection is noticed.
 		x.api.held.Add(1)
 		defer x.api.held.Add(-1)
-		select {
-		case <-x.r.Context().Done():
-		case <-x.api.closing:
-		}
+		x.wait(-1)
 		return true
 	case NotAnthropic:
 		x.html(http.StatusOK, "nginx", captivePage)

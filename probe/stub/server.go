@@ -91,9 +91,9 @@ func newHTTPServer(h http.Handler) *http.Server {
 // handler has returned. It is safe to call more than once.
 func (s *Server) Close() {
 	s.once.Do(func() {
+		_ = s.srv.Close()
 		s.api.stop()
 		s.cancel()
-		_ = s.srv.Close()
 		s.api.inflight.Wait()
 	})
 }
@@ -203,9 +203,9 @@ func Serve(ctx context.Context, addr string, opts Options, logw io.Writer) error
 	case err = <-errc:
 	case <-ctx.Done():
 	}
+	_ = srv.Close()
 	api.stop()
 	cancel()
-	_ = srv.Close()
 	api.inflight.Wait()
 	if err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("stub: serve: %w", err)
