@@ -31,7 +31,7 @@ const (
 )
 
 var scenarios = []Scenario{
-	{Healthy, "accepts any well-formed API key (or only Options.ValidKeys)"},
+	{Healthy, "accepts any well-formed, random-looking API key (or only Options.ValidKeys)"},
 	{Revoked, "401 authentication_error \"invalid x-api-key\" for every key"},
 	{Forbidden, "accepted keys get 403 permission_error"},
 	{OrgDisabled, "accepted keys get 400 \"This organization has been disabled.\""},
