@@ -1,0 +1,611 @@
+package lint
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+)
+
+var (
+	reSDKCtor = map[string]*regexp.Regexp{
+		"python":     regexp.MustCompile(`\b(?:anthropic\.)?(?:Async)?Anthropic(?:Vertex|Bedrock|Foundry)?\s*\(|\banthropic\.(?:Async)?Client\s*\(`),
+		"javascript": regexp.MustCompile(`\bnew\s+(?:Anthropic|AnthropicVertex|AnthropicBedrock|AnthropicFoundry)\s*\(`),
+		"go":         regexp.MustCompile(`\banthropic\.NewClient\s*\(`),
+	}
+	rePyImport  = regexp.MustCompile(`(?m)^\s*(?:import\s+anthropic\b|from\s+anthropic\b)`)
+	reOpenAISDK = regexp.MustCompile(`\b(?:Async)?(?:Azure)?OpenAI\s*\(|\bopenai\.NewClient\s*\(`)
+	reWrapper   = regexp.MustCompile(`\b(?:ChatAnthropic|ChatAnthropicMessages|createAnthropic|AnthropicLLM|AnthropicProvider)\b|\blitellm\b|\bllm\.get_model\b`)
+	reHTTPCall  = regexp.MustCompile(`\b(?:requests|httpx|aiohttp|urllib|axios|got|ky|superagent|needle|undici)\b|\bfetch\s*\(|\bhttp\.(?:NewRequest|NewRequestWithContext|Post|Get)\b|\bXMLHttpRequest\b|\bnew\s+Request\s*\(|\bRestTemplate\b|\bWebClient\b`)
+
+	reArgs = map[string]map[string]*regexp.Regexp{
+		"python": {
+			"key":   regexp.MustCompile(`\bapi_key\s*=`),
+			"token": regexp.MustCompile(`\bauth_token\s*=`),
+			"base":  regexp.MustCompile(`\bbase_url\s*=`),
+		},
+		"javascript": {
+			"key":   regexp.MustCompile(`\bapiKey\s*:`),
+			"token": regexp.MustCompile(`\bauthToken\s*:`),
+			"base":  regexp.MustCompile(`\bbaseURL\s*:`),
+		},
+		"go": {
+			"key":   regexp.MustCompile(`\boption\.WithAPIKey\(`),
+			"token": regexp.MustCompile(`\boption\.WithAuthToken\(`),
+			"base":  regexp.MustCompile(`\boption\.WithBaseURL\(`),
+		},
+	}
+	reBrowserFlag = regexp.MustCompile(`\bdangerouslyAllowBrowser\s*:\s*true\b`)
+	reHdrPair     = regexp.MustCompile(strRef + `\s*(?::|\]\s*=|=>)`)
+	reHdrCall     = regexp.MustCompile(`\(\s*` + strRef + `\s*,`)
+	reAuthIdent   = regexp.MustCompile(`\b[Aa]uthorization\s*:`)
+	reEnvSet      = regexp.MustCompile(`os\.environ\s*\[\s*` + strRef + `\s*\]\s*=|os\.environ\.setdefault\(\s*` + strRef + `\s*,|os\.Setenv\(\s*` + strRef + `\s*,|process\.env\.([A-Za-z_]\w*)\s*=|process\.env\[\s*` + strRef + `\s*\]\s*=`)
+	reModelPos    = regexp.MustCompile(`(?i)\bmodel\s*[:=]\s*` + strRef + `|\banthropic\.Model\(\s*` + strRef)
+	reGoModel     = regexp.MustCompile(`\banthropic\.(Model[A-Za-z0-9_]+)`)
+	reURLInStr    = regexp.MustCompile("(?:https?://|\\$\\{[^}]*\\}|\\{[^}]*\\})[^\\s\"'`<>]*|\\bapi\\.anthropic\\.com[^\\s\"'`<>]*")
+	rePublicEnv   = regexp.MustCompile(`(?:process\.env|import\.meta\.env)\.((?:NEXT_PUBLIC|VITE|REACT_APP|EXPO_PUBLIC|PUBLIC|NUXT_PUBLIC|GATSBY)_\w*)`)
+	reServerSide  = regexp.MustCompile(`\bexport\s+(?:async\s+)?function\s+(?:GET|POST|PUT|DELETE|PATCH)\b|\bgetServerSideProps\b|\bexpress\s*\(|\bcreateServer\s*\(|\brequire\(\s*\x01`)
+	reBrowserUse  = regexp.MustCompile(`\b(?:document|window|localStorage|sessionStorage|navigator)\.|\bimport\.meta\.env\.VITE_|\buse(?:State|Effect|Ref)\s*\(`)
+	reFetch       = regexp.MustCompile(`\bfetch\s*\(`)
+	reFetchBody   = regexp.MustCompile(`\bbody\s*:`)
+	reReqData     = regexp.MustCompile(`\brequests\.\w+\([^)]*\bdata\s*=`)
+	reReqJSON     = regexp.MustCompile(`\bjson\s*=`)
+	rePyBraces    = regexp.MustCompile(`\{[A-Za-z_][\w.\[\]'"]*\}`)
+)
+
+// source lints a source file: SDK use, hand-made HTTP requests, keys,
+// models and browser exposure.
+func (l *linter) source(text string) {
+	lang := l.lang
+	s := scan(text, lang)
+	family := lang
+	if lang == "typescript" || lang == "html" {
+		family = "javascript"
+	}
+	has := func(v string) bool {
+		for i := range s.strs {
+			if strings.EqualFold(s.strs[i].val, v) {
+				return true
+			}
+		}
+		return false
+	}
+	hasSub := func(v string) bool {
+		for i := range s.strs {
+			if strings.Contains(strings.ToLower(s.strs[i].val), v) {
+				return true
+			}
+		}
+		return false
+	}
+	ctor := reSDKCtor[family]
+	sdk := (ctor != nil && ctor.MatchString(s.skel)) || rePyImport.MatchString(s.skel) ||
+		hasSub("@anthropic-ai/sdk") || hasSub("github.com/anthropics/anthropic-sdk-go")
+	openaiSDK := reOpenAISDK.MatchString(s.skel)
+	wrapper := reWrapper.MatchString(s.skel) || hasSub("@ai-sdk/anthropic") || hasSub("langchain")
+	httpCall := reHTTPCall.MatchString(s.skel)
+	beta := hasSub("oauth-2025-04-20")
+	if sdk || wrapper {
+		l.related = true
+	}
+
+	// URLs
+	apiLine, openaiLine, otherHosts := 0, 0, 0
+	compatOnly := true
+	for i := range s.strs {
+		t := &s.strs[i]
+		for _, u := range reURLInStr.FindAllString(t.val, -1) {
+			if !strings.Contains(u, "://") && !strings.HasPrefix(u, "api.anthropic.com") {
+				continue
+			}
+			tg := parseTarget(reInterp.ReplaceAllString(u, mark+mark))
+			switch {
+			case tg.anthropic():
+				l.related = true
+				if apiLine == 0 {
+					apiLine = t.line
+				}
+				p := strings.TrimSuffix(tg.path, "/")
+				if p != "/v1/chat/completions" && !(openaiSDK && p == "/v1") {
+					compatOnly = false
+				}
+				if tg.scheme == "http" {
+					l.add(IDEndpointInsecure, Error, t.line, "Plain http:// to api.anthropic.com: the key travels unencrypted.", "Use https://.")
+				}
+				if p != "" && p != "/v1" && !strings.Contains(p, mark) {
+					l.checkPath(tg.path, t.line, true, false)
+				}
+			case wrongHosts[tg.host] && strings.HasPrefix(tg.path, "/v1"):
+				l.related = true
+				l.add(IDEndpointWrong, Error, t.line, fmt.Sprintf("%s is not the API host.", show(tg.host)), "Use https://api.anthropic.com.")
+			case tg.host == "api.openai.com":
+				if openaiLine == 0 {
+					openaiLine = t.line
+				}
+			case tg.scheme == "http" && !isLoopback(tg.host) && !tg.dynamicHost && reAPIPath.MatchString(tg.path):
+				l.related = true
+				l.add(IDEndpointInsecure, Error, t.line, fmt.Sprintf("Plain http:// to %s: the key travels unencrypted.", show(tg.host)), "Use https://.")
+			case tg.host != "" && !isLoopback(tg.host) && !tg.dynamicHost:
+				otherHosts++
+			}
+		}
+	}
+	anthropicHints := sdk || apiLine > 0 || has("anthropic-version") || hasSub("claude-")
+	if openaiLine > 0 && (has("anthropic-version") || has("x-api-key") || sdk || l.claudeModelIn(s)) {
+		l.related = true
+		l.add(IDEndpointWrong, Error, openaiLine, "This request goes to api.openai.com, not to the Claude API.",
+			"Use https://api.anthropic.com/v1/messages (or the Anthropic SDK).")
+	}
+
+	// SDK constructor arguments
+	if args := reArgs[family]; args != nil && (sdk || family == "go") {
+		spans := [][2]int{{0, len(s.skel)}}
+		if family != "go" && ctor != nil {
+			spans = s.callSpans(ctor)
+		}
+		what := map[string]string{"python": "api_key", "javascript": "apiKey", "go": "option.WithAPIKey"}[family]
+		for _, sp := range spans {
+			part := s.skel[sp[0]:sp[1]]
+			for _, m := range args["key"].FindAllStringIndex(part, -1) {
+				if e, ok := s.exprAfter(sp[0] + m[1]); ok {
+					l.srcKey(s, e, what)
+				}
+			}
+			for _, m := range args["token"].FindAllStringIndex(part, -1) {
+				if e, ok := s.exprAfter(sp[0] + m[1]); ok {
+					l.srcAuthToken(s, e, beta)
+				}
+			}
+			for _, m := range args["base"].FindAllStringIndex(part, -1) {
+				if e, ok := s.exprAfter(sp[0] + m[1]); ok {
+					if t := s.single(e); t != nil && !t.interp {
+						l.checkBaseURL(t.val, e.line)
+					}
+				}
+			}
+		}
+	}
+
+	// environment variables set from code
+	for _, m := range reEnvSet.FindAllStringSubmatchIndex(s.skel, -1) {
+		name := ""
+		for g := 1; g <= 5; g++ {
+			if m[2*g] < 0 {
+				continue
+			}
+			if g == 4 {
+				name = s.skel[m[8]:m[9]]
+			} else if t := s.tok(s.skel[m[2*g]:m[2*g+1]]); t != nil {
+				name = t.val
+			}
+		}
+		e, ok := s.exprAfter(m[1])
+		if t := s.single(e); ok && t != nil && !t.interp {
+			l.envAssign(name, value{text: t.val, line: e.line}, false)
+		}
+	}
+	if lang == "json" {
+		l.jsonPairs(s)
+	}
+
+	// headers
+	rawHTTP := apiLine > 0 && httpCall && !sdk && !openaiSDK && !wrapper
+	sawKey, sawAuth, sawVersion, sawCT, sawNamed := false, false, false, false, false
+	header := func(name string, e expr, nameLine int) {
+		switch low := strings.ToLower(strings.TrimSpace(name)); {
+		case low == "x-api-key":
+			sawKey = true
+			l.related = true
+			l.srcKey(s, e, "x-api-key")
+		case low == "authorization":
+			sawAuth = true
+			if rawHTTP || anthropicHints && otherHosts == 0 {
+				l.srcAuthorization(s, e, beta, compatOnly && apiLine > 0, rawHTTP, otherHosts > 0)
+			}
+		case low == "anthropic-version":
+			sawVersion = true
+			l.related = true
+			if t := s.single(e); t != nil && !t.interp {
+				l.versionValue(strings.TrimSpace(t.val), e.line)
+			}
+		case low == "content-type":
+			sawCT = true
+			if t := s.single(e); t != nil && !t.interp && rawHTTP && !strings.Contains(strings.ToLower(t.val), "json") {
+				l.add(IDContentTypeMissing, Warn, e.line, fmt.Sprintf("Content-Type is %s; the API expects application/json.", show(t.val)),
+					"Set content-type: application/json.")
+			}
+		case low == "anthropic-dangerous-direct-browser-access":
+			l.related = true
+			l.add(IDAuthClientSide, Error, nameLine, "This request is made from a browser, so the key is visible to every visitor.",
+				"Call the API from your server and keep the key there.")
+		case rawHTTP && misnamedKeyHeader(name):
+			sawNamed = true
+			l.add(IDAuthHeaderName, Error, nameLine, fmt.Sprintf("The key is sent in %q, a header the API does not read.", show(name)),
+				"Rename the header to x-api-key (capitalisation does not matter).")
+		}
+	}
+	for _, m := range reHdrPair.FindAllStringSubmatchIndex(s.skel, -1) {
+		t := s.tok(s.skel[m[2]:m[3]])
+		if t == nil || t.interp {
+			continue
+		}
+		if e, ok := s.exprAfter(m[1]); ok {
+			header(t.val, e, t.line)
+		}
+	}
+	for _, m := range reHdrCall.FindAllStringSubmatchIndex(s.skel, -1) {
+		if t := s.tok(s.skel[m[2]:m[3]]); t != nil && !t.interp {
+			header(t.val, s.exprAt(m[1]), t.line)
+		}
+	}
+	for _, m := range reAuthIdent.FindAllStringIndex(s.skel, -1) {
+		header("authorization", s.exprAt(m[1]), s.lineAt(m[0]))
+	}
+	if rawHTTP {
+		if !sawKey && !sawAuth && !sawNamed {
+			l.add(IDAuthMissing, Warn, apiLine, "This file calls the API but never sets an x-api-key header.",
+				"Send the key in an x-api-key header (the official SDK does this for you).")
+		}
+		if !sawVersion && !compatOnly {
+			l.add(IDVersionMissing, Warn, apiLine, "This file calls the API but never sets an anthropic-version header.",
+				"Send anthropic-version: 2023-06-01 with every request (the official SDK does this for you).")
+		}
+		if !sawCT {
+			l.srcContentType(s, family)
+		}
+	}
+
+	// models
+	for _, m := range reModelPos.FindAllStringSubmatchIndex(s.skel, -1) {
+		g := 2
+		if m[2] < 0 {
+			g = 4
+		}
+		if t := s.tok(s.skel[m[g]:m[g+1]]); t != nil && !t.interp {
+			if anthropicHints || strings.HasPrefix(strings.ToLower(t.val), "claude") {
+				l.related = true
+				l.checkModel(t.val, t.line, true)
+			}
+		}
+	}
+	for _, m := range reHdrPair.FindAllStringSubmatchIndex(s.skel, -1) {
+		if t := s.tok(s.skel[m[2]:m[3]]); t != nil && t.val == "model" && s.skel[m[1]-1] == ':' {
+			e := s.exprAt(m[1])
+			if v := s.single(e); v != nil && !v.interp && (anthropicHints || strings.HasPrefix(v.val, "claude")) {
+				l.related = true
+				l.checkModel(v.val, e.line, true)
+			}
+		}
+	}
+	for i := range s.strs {
+		t := &s.strs[i]
+		if _, ok := retirements[strings.ToLower(strings.TrimSpace(t.val))]; ok && !t.interp {
+			l.related = true
+			l.checkModel(t.val, t.line, false)
+		}
+	}
+	if family == "go" {
+		for _, m := range reGoModel.FindAllStringSubmatchIndex(s.skel, -1) {
+			l.checkModel(goModelConst(s.skel[m[2]:m[3]]), s.lineAt(m[0]), false)
+		}
+	}
+
+	l.clientSide(s, family, sdk, apiLine, sawKey)
+}
+
+// exprAfter reads the expression after an "=" or ":" that ended a match;
+// ok is false when the "=" was the start of "==".
+func (s *srcFile) exprAfter(off int) (expr, bool) {
+	if off < len(s.skel) && s.skel[off] == '=' {
+		return expr{}, false
+	}
+	return s.exprAt(off), true
+}
+
+// callSpans returns the argument lists of every match of re, an opening
+// call: from the parenthesis to its partner.
+func (s *srcFile) callSpans(re *regexp.Regexp) [][2]int {
+	var out [][2]int
+	for _, m := range re.FindAllStringIndex(s.skel, -1) {
+		start := m[1]
+		depth, i := 1, start
+		for ; i < len(s.skel) && depth > 0 && i-start < 20000; i++ {
+			switch s.skel[i] {
+			case '(', '[', '{':
+				depth++
+			case ')', ']', '}':
+				depth--
+			}
+		}
+		out = append(out, [2]int{start, i})
+	}
+	return out
+}
+
+func (l *linter) claudeModelIn(s *srcFile) bool {
+	for i := range s.strs {
+		if strings.HasPrefix(s.strs[i].val, "claude-") {
+			return true
+		}
+	}
+	return false
+}
+
+// envFix says how to read the key from the environment in this language.
+func (l *linter) envFix() string {
+	switch l.lang {
+	case "python":
+		return `Read it with os.environ["ANTHROPIC_API_KEY"].`
+	case "javascript", "typescript", "html":
+		return "Read it with process.env.ANTHROPIC_API_KEY (no quotes)."
+	case "go":
+		return `Read it with os.Getenv("ANTHROPIC_API_KEY").`
+	}
+	return "Read it from the ANTHROPIC_API_KEY environment variable."
+}
+
+// plainUnexpanded reports a variable reference written inside a plain
+// string, where nothing will ever replace it.
+func (l *linter) plainUnexpanded(t *strTok, line int) bool {
+	v := t.val
+	js := l.lang == "javascript" || l.lang == "typescript" || l.lang == "html"
+	switch {
+	case js && strings.Contains(v, "${"):
+		l.add(IDAuthEnvUnexpanded, Error, line, "\"${…}\" is inside plain quotes, so it is sent as literal text.",
+			"Use backticks for a template literal: `${…}`.")
+	case l.lang == "python" && rePyBraces.MatchString(v):
+		l.add(IDAuthEnvUnexpanded, Error, line, "The string has {…} but no f prefix, so the braces are sent as literal text.",
+			`Add the f prefix: f"…{…}…".`)
+	case strings.Contains(v, "process.env.") || strings.Contains(v, "os.environ"):
+		l.add(IDAuthEnvUnexpanded, Error, line, "The key is the text of an environment lookup inside quotes, not its value.", l.envFix())
+	case reShellVar.MatchString(v):
+		name := reShellVar.FindStringSubmatch(v)[1]
+		l.add(IDAuthEnvUnexpanded, Error, line, fmt.Sprintf("\"$%s\" in a string is sent as literal text; only a shell expands it.", show(name)),
+			l.envFix())
+	default:
+		return false
+	}
+	return true
+}
+
+// srcKey checks an expression that becomes the x-api-key value.
+func (l *linter) srcKey(s *srcFile, e expr, what string) {
+	l.related = true
+	if t := s.single(e); t != nil {
+		if !t.interp && l.plainUnexpanded(t, e.line) {
+			return
+		}
+		v := t.value(e.line)
+		if !v.dynamic() && strings.TrimSpace(v.text) == "" {
+			return
+		}
+		l.checkKeyShape(v, what)
+		for _, n := range v.vars() {
+			for _, name := range reEnvIn.FindAllStringSubmatch(n, -1) {
+				l.otherVar(name[1]+name[2], e.line)
+			}
+		}
+		if v.dynamic() {
+			return
+		}
+		k := strings.Trim(strings.TrimSpace(v.text), `"'“”‘’`)
+		if isPlaceholder(k) {
+			l.add(IDAuthPlaceholder, Error, e.line, "The key is a placeholder, not a real key.",
+				"Create a key at platform.claude.com → Settings → API keys and load it from ANTHROPIC_API_KEY.")
+			return
+		}
+		l.checkKeyKind(k, e.line)
+		return
+	}
+	for _, n := range s.envNames(e) {
+		l.otherVar(n, e.line)
+	}
+	if t := s.first(e); t != nil && !t.interp {
+		l.checkKeyShape(value{text: t.val + mark + mark, line: e.line}, what)
+	}
+}
+
+func (l *linter) otherVar(name string, line int) {
+	if otherProviderVar(name) {
+		l.add(IDAuthKeyKind, Warn, line, fmt.Sprintf("The key is read from %s, a variable named for another provider.", show(name)),
+			"Read ANTHROPIC_API_KEY, or make sure this variable really holds a Claude API key.")
+	}
+}
+
+func (l *linter) srcAuthToken(s *srcFile, e expr, beta bool) {
+	l.related = true
+	fix := map[string]string{
+		"python":     "Pass the key as api_key= (or set ANTHROPIC_API_KEY) and drop auth_token.",
+		"javascript": "Pass the key as apiKey: (or set ANTHROPIC_API_KEY) and drop authToken.",
+		"typescript": "Pass the key as apiKey: (or set ANTHROPIC_API_KEY) and drop authToken.",
+		"go":         "Use option.WithAPIKey (or set ANTHROPIC_API_KEY) instead of option.WithAuthToken.",
+	}[l.lang]
+	apiKey, oauth := false, false
+	if t := s.single(e); t != nil && !t.interp {
+		k := strings.TrimSpace(t.val)
+		if isPlaceholder(k) {
+			l.add(IDAuthPlaceholder, Error, e.line, "The auth token is a placeholder, not a real credential.",
+				"Use a real credential; for an API key, "+strings.ToLower(fix[:1])+fix[1:])
+			return
+		}
+		kk := keyKind(k)
+		apiKey, oauth = kk == "api" || kk == "admin", kk == "oauth"
+	}
+	for _, n := range s.names(e) {
+		apiKey = apiKey || keyVarName(n)
+		oauth = oauth || oauthVarName(n)
+	}
+	switch {
+	case apiKey:
+		l.add(IDAuthBearer, Error, e.line, "An API key is passed as the auth token; the SDK sends it as \"Authorization: Bearer\", which API keys cannot use.", fix)
+	case oauth && !beta:
+		l.add(IDAuthOAuthBeta, Error, e.line, "An OAuth token is used without the anthropic-beta: oauth-2025-04-20 header; the API refuses it.",
+			"Add the header to the client's default headers, or use an API key.")
+	}
+}
+
+func (l *linter) srcAuthorization(s *srcFile, e expr, beta, compat, rawHTTP, otherHosts bool) {
+	t := s.single(e)
+	if t == nil {
+		t = s.first(e)
+	}
+	if t == nil {
+		return
+	}
+	v := t.value(e.line)
+	lit := strings.TrimSpace(v.literal())
+	if lit == "" {
+		return
+	}
+	if !strings.HasPrefix(strings.ToLower(lit), "bearer") {
+		if rawHTTP && !otherHosts {
+			l.add(IDAuthHeaderName, Error, e.line, "The Authorization header does not carry an API key; the API reads the key from x-api-key.",
+				"Send the key in an x-api-key header instead.")
+		}
+		return
+	}
+	if compat {
+		return
+	}
+	apiKey, oauth := false, false
+	if s.single(e) != nil && !t.interp {
+		tok := strings.TrimSpace(strings.TrimSpace(t.val)[len("bearer"):])
+		kk := keyKind(tok)
+		apiKey, oauth = kk == "api" || kk == "admin", kk == "oauth"
+	}
+	for _, n := range s.names(e) {
+		apiKey = apiKey || keyVarName(n)
+		oauth = oauth || oauthVarName(n)
+	}
+	fix := "Send the key in an x-api-key header and drop the Authorization header."
+	switch {
+	case apiKey:
+		l.add(IDAuthBearer, Error, e.line, `The API key is sent as "Authorization: Bearer"; the API reads API keys only from x-api-key.`, fix)
+	case oauth && !beta:
+		l.add(IDAuthOAuthBeta, Error, e.line, `An OAuth token is sent without "anthropic-beta: oauth-2025-04-20"; the API refuses it.`,
+			"Add the anthropic-beta: oauth-2025-04-20 header, or use an API key in x-api-key.")
+	case !oauth && !beta && !otherHosts:
+		l.add(IDAuthBearer, Error, e.line, `"Authorization: Bearer" works only for OAuth tokens sent with anthropic-beta: oauth-2025-04-20.`,
+			"For an API key, send it in an x-api-key header instead.")
+	}
+}
+
+func (l *linter) srcContentType(s *srcFile, family string) {
+	switch family {
+	case "javascript":
+		if m := reFetch.FindStringIndex(s.skel); m != nil && reFetchBody.MatchString(s.skel) {
+			l.add(IDContentTypeMissing, Warn, s.lineAt(m[0]), "fetch sends a string body as text/plain unless you set Content-Type.",
+				`Add "content-type": "application/json" to the headers.`)
+		}
+	case "python":
+		if m := reReqData.FindStringIndex(s.skel); m != nil && !reReqJSON.MatchString(s.skel) {
+			l.add(IDContentTypeMissing, Warn, s.lineAt(m[0]), "requests sends data= without a JSON Content-Type.",
+				`Pass json=payload instead, or set "content-type": "application/json".`)
+		}
+	}
+}
+
+// jsonPairs checks "NAME": "value" pairs of a JSON file that look like
+// environment blocks (Claude Code's settings.json, .mcp.json, docker).
+func (l *linter) jsonPairs(s *srcFile) {
+	for _, m := range reHdrPair.FindAllStringSubmatchIndex(s.skel, -1) {
+		k := s.tok(s.skel[m[2]:m[3]])
+		if k == nil || s.skel[m[1]-1] != ':' || !reUpperVarName.MatchString(k.val) {
+			continue
+		}
+		e := s.exprAt(m[1])
+		t := s.single(e)
+		if t == nil {
+			continue
+		}
+		if isKeyEnvVar(k.val) && reShellVar.MatchString(t.val) {
+			l.related = true
+			l.add(IDAuthEnvUnexpanded, Warn, e.line,
+				fmt.Sprintf("%s is the text %q, which only works if the program reading this file expands variables.", show(k.val), show(t.val)),
+				"Check that the tool expands ${VAR} here; otherwise put the value itself, or set the variable in your environment.")
+			continue
+		}
+		l.envAssign(k.val, value{text: t.val, line: e.line}, false)
+	}
+}
+
+// clientSide reports keys used from browser code.
+func (l *linter) clientSide(s *srcFile, family string, sdk bool, apiLine int, sawKey bool) {
+	if family != "javascript" {
+		return
+	}
+	for _, m := range reBrowserFlag.FindAllStringIndex(s.skel, -1) {
+		l.related = true
+		l.add(IDAuthClientSide, Error, s.lineAt(m[0]), "dangerouslyAllowBrowser: true ships your API key to every visitor's browser.",
+			"Call Claude from your server (an API route) and keep the key there.")
+	}
+	for _, m := range rePublicEnv.FindAllStringSubmatchIndex(s.skel, -1) {
+		name := s.skel[m[2]:m[3]]
+		if anthropicVar(name) && (strings.Contains(name, "KEY") || strings.Contains(name, "TOKEN")) {
+			l.related = true
+			l.add(IDAuthClientSide, Error, s.lineAt(m[0]), fmt.Sprintf("%s is bundled into front-end code, so every visitor gets the key.", show(name)),
+				"Drop the public prefix and call the API only from your server.")
+		}
+	}
+	server := reServerSide.MatchString(s.skel)
+	for i := range s.strs {
+		if v := s.strs[i].val; v == "use server" || v == "server-only" {
+			server = true
+		}
+	}
+	low := strings.ToLower(strings.ReplaceAll(l.name, `\`, "/"))
+	if strings.Contains(low, "/api/") || strings.Contains(low, "server") || strings.HasPrefix(low, "api/") {
+		server = true
+	}
+	browser := l.lang == "html" || l.jsx || reBrowserUse.MatchString(s.skel)
+	for i := range s.strs {
+		if s.strs[i].val == "use client" {
+			browser = true
+		}
+	}
+	if !browser || server {
+		return
+	}
+	switch {
+	case sdk:
+		if m := reSDKCtor["javascript"].FindStringIndex(s.skel); m != nil {
+			l.add(IDAuthClientSide, Error, s.lineAt(m[0]), "The Anthropic client is created in browser code, so the key reaches every visitor.",
+				"Create the client on your server and call that from the page.")
+		}
+	case apiLine > 0 && sawKey:
+		l.add(IDAuthClientSide, Error, apiLine, "This browser code calls the API with a key, so every visitor can read it.",
+			"Call the API from your server and keep the key there.")
+	}
+}
+
+// keyLiterals reports keys written into the input.
+func (l *linter) keyLiterals(text string) {
+	if l.lang == "dotenv" {
+		return
+	}
+	sev := Error
+	msg, fix := "A key (%s) is written into this file.", l.envFix()+" Then revoke this key: a key in a file gets copied, committed and leaked."
+	switch {
+	case l.kind == KindCurl:
+		sev = Warn
+		msg, fix = "The command contains a key (%s) in plain text; it stays in your shell history.",
+			`Put it in ANTHROPIC_API_KEY and write -H "x-api-key: $ANTHROPIC_API_KEY".`
+	case l.kind == KindHTTP, l.lang == "json", l.lang == "text":
+		sev = Warn
+	}
+	lines := map[int]bool{}
+	for _, m := range reAnthropicKey.FindAllStringIndex(text, -1) {
+		k := text[m[0]:m[1]]
+		i := strings.IndexByte(k[len("sk-ant-"):], '-')
+		rest := k[len("sk-ant-")+i+1:]
+		if len(rest) < 20 || isPlaceholder(k) {
+			continue
+		}
+		line := 1 + strings.Count(text[:m[0]], "\n")
+		if lines[line] {
+			continue
+		}
+		lines[line] = true
+		l.related = true
+		l.add(IDAuthHardcoded, sev, line, fmt.Sprintf(msg, hint(k)), fix)
+	}
+}
