@@ -48,7 +48,7 @@ func Prepare(env *Env) *Report {
 		Done:      map[string]bool{},
 	}
 	r.Target.Model = env.Model
-	if env.Demo {
+	if env.Demo && r.Target.BaseURLSource == "flag" {
 		r.Target.BaseURLSource = SourceDemo
 	}
 	r.Candidates = Discover(env)

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/fix401/fix401/probe"
+	"github.com/fix401/fix401/probe/demo"
 	"github.com/fix401/fix401/probe/stub"
 )
 
@@ -233,4 +234,23 @@ func dump(r *probe.Report) string {
 		b.WriteString("  " + string(c.Status) + " " + c.ID + ": " + c.Title + "\n")
 	}
 	return b.String()
+}
+
+// TestDemosReachTheirDiagnosis runs every demo of `fix401 demo` through the
+// real probes: what the demo promises is what a user will see.
+func TestDemosReachTheirDiagnosis(t *testing.T) {
+	for _, s := range demo.Scenarios() {
+		t.Run(s.Name, func(t *testing.T) {
+			t.Parallel()
+			d, err := demo.New(s.Name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer d.Close()
+			r := probe.Run(context.Background(), d.Env)
+			if got := Diagnose(r); string(got.Code) != s.Want {
+				t.Fatalf("demo %s: diagnosis %s (%s), want %s\n%s", s.Name, got.Code, got.Title, s.Want, dump(r))
+			}
+		})
+	}
 }

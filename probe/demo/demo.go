@@ -133,6 +133,7 @@ func New(name string) (*Demo, error) {
 			"LANG":  "en_US.UTF-8",
 			"PWD":   dir,
 		},
+		Demo:    true,
 		Home:    home,
 		Dir:     dir,
 		Timeout: Timeout,
