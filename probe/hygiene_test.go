@@ -193,7 +193,8 @@ func ktNoKeyInIssues(t testing.TB, value string, issues []Issue) {
 func FuzzHygiene(f *testing.F) {
 	k := ktKey(PrefixAPI)
 	for _, s := range []string{"", k, k + "\r\n", "\"Bearer " + k + "\"", k[:40] + "\u200b" + k[40:], "ANTHROPIC_API_KEY='" + k + "'",
-		"sk–ant-api03-" + k[13:], PrefixAPI + "R2D...igAA", "\xff\xfe", "“" + k + "”", k[:20] + "—" + k[22:], "x-api-key: \\n"} {
+		"sk–ant-api03-" + k[13:], PrefixAPI + "R2D...igAA", "\xff\xfe", "“" + k + "”", k[:20] + "—" + k[22:], "x-api-key: \\n",
+		"0000\xdb\r\x9d", "BeA." + strings.Repeat("0", 60)} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, v string) {
