@@ -365,10 +365,6 @@ func (d *discovery) scanDotenv(path string, data []byte, example bool) []Candida
 		if example && !realLooking(c) {
 			continue
 		}
-		if strings.HasSuffix(c.Raw, "\r") && !strings.Contains(c.Value, "\r") {
-			c.Issues = append(c.Issues, Issue{Code: IssueCRLF,
-				Detail: `the line ends in CRLF: dotenv loaders drop the \r, but "source" and "export $(cat …)" keep it`})
-		}
 		out = append(out, c)
 	}
 	return out

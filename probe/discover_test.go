@@ -183,7 +183,7 @@ func TestDiscoverDotenv(t *testing.T) {
 	}{
 		{"plain", "ANTHROPIC_API_KEY=@K@\n", []ktWant{{1, VarAPIKey, "@K@", "@K@", false, nil}}},
 		{"no final newline", "A=1\nANTHROPIC_API_KEY=@K@", []ktWant{{2, VarAPIKey, "@K@", "@K@", false, nil}}},
-		{"CRLF line endings", "A=1\r\nANTHROPIC_API_KEY=@K@\r\n", []ktWant{{2, VarAPIKey, "@K@", "@K@\r", false, []string{IssueCRLF}}}},
+		{"CRLF line endings", "A=1\r\nANTHROPIC_API_KEY=@K@\r\n", []ktWant{{2, VarAPIKey, "@K@", "@K@\r", false, nil}}},
 		{"double quotes and trailing spaces", "ANTHROPIC_API_KEY=\"@K@\"   \n", []ktWant{{1, VarAPIKey, "@K@", `"@K@"   `, false, nil}}},
 		{"single quotes", "ANTHROPIC_API_KEY='@K@'\n", []ktWant{{1, VarAPIKey, "@K@", "'@K@'", false, nil}}},
 		{"export and spaces around =", "export ANTHROPIC_API_KEY = @K@\n", []ktWant{{1, VarAPIKey, "@K@", " @K@", true, nil}}},

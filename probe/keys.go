@@ -196,18 +196,16 @@ func Distinct(c []Candidate) [][]int {
 	return groups
 }
 
-// Advisory issue codes: set by Discover, they warn about how a value may be
-// read elsewhere but do not mean the value itself is malformed.
-const (
-	IssueCRLF       = "crlf"       // the file line ends in CRLF; dotenv loaders drop the \r, `source` keeps it
-	IssueUnresolved = "unresolved" // the value comes from a command or another variable and was not evaluated
-)
+// IssueUnresolved is set by Discover, not Hygiene: the value comes from a
+// command or another variable and was not evaluated, so Value is empty.
+// It says nothing about the key itself.
+const IssueUnresolved = "unresolved"
 
 // Malformed reports whether any issue means the value is not a well-formed
-// key as it stands (every issue except the advisory ones).
+// key as it stands: every issue but IssueUnresolved.
 func Malformed(issues []Issue) bool {
 	for _, is := range issues {
-		if is.Code != IssueCRLF && is.Code != IssueUnresolved {
+		if is.Code != IssueUnresolved {
 			return true
 		}
 	}

@@ -195,9 +195,8 @@ func TestMalformed(t *testing.T) {
 		want  bool
 	}{
 		{nil, false},
-		{[]string{IssueCRLF}, false},
 		{[]string{IssueUnresolved}, false},
-		{[]string{IssueCRLF, IssueNewline}, true},
+		{[]string{IssueUnresolved, IssueNewline}, true},
 		{[]string{IssueTruncated}, true},
 	}
 	for _, tt := range tests {
