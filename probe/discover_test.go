@@ -548,3 +548,35 @@ func FuzzShellScan(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkDiscover runs over a home with every kind of file and a project
+// three directories deep.
+func BenchmarkDiscover(b *testing.B) {
+	root := b.TempDir()
+	home := filepath.Join(root, "home")
+	dir := filepath.Join(home, "code", "repo", "app")
+	k := ktKey(PrefixAPI)
+	files := map[string]string{
+		filepath.Join(dir, ".env"):                            "A=1\nANTHROPIC_API_KEY=" + k + "\n",
+		filepath.Join(dir, ".env.local"):                      "ANTHROPIC_API_KEY=\"" + k + "\"\n",
+		filepath.Join(home, "code", "repo", ".git", "HEAD"):   "ref: refs/heads/main\n",
+		filepath.Join(home, ".bashrc"):                        strings.Repeat("alias x='ls'\n", 200) + "export ANTHROPIC_API_KEY=" + k + "\n",
+		filepath.Join(home, ".zshrc"):                         strings.Repeat("setopt foo\n", 200) + "export ANTHROPIC_API_KEY='" + k + "'\n",
+		filepath.Join(home, ".config", "fish", "config.fish"): "set -gx ANTHROPIC_API_KEY " + k + "\n",
+		filepath.Join(home, ".claude", "settings.json"):       `{"env": {"ANTHROPIC_API_KEY": "` + k + `"}}`,
+	}
+	for p, c := range files {
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			b.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(c), 0o600); err != nil {
+			b.Fatal(err)
+		}
+	}
+	env := &Env{Home: home, Dir: dir, Vars: map[string]string{"ANTHROPIC_API_KEY": k}}
+	for b.Loop() {
+		if len(Discover(env)) != 7 {
+			b.Fatal("wrong candidate count")
+		}
+	}
+}

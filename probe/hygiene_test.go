@@ -224,3 +224,17 @@ func FuzzHygiene(f *testing.F) {
 		}
 	})
 }
+
+func BenchmarkHygiene(b *testing.B) {
+	k := ktKey(PrefixAPI)
+	for _, bc := range []struct{ name, v string }{
+		{"clean", k},
+		{"dirty", " \"Bearer " + k[:40] + "\u200b" + k[40:] + "\"\r\n"},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			for b.Loop() {
+				Hygiene(bc.v)
+			}
+		})
+	}
+}
