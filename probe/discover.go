@@ -66,9 +66,12 @@ var ShellFiles = []string{
 // apiKeyHelper (a command), are never run: such a candidate has an empty
 // Value, the hint "(not evaluated)" and an IssueUnresolved issue.
 // Files are only read, at most MaxKeyFile bytes of each; binary files are
-// skipped. Clean, Issues, Kind, Provider and Hint come from Hygiene,
-// Classify and Hint, applied to the value.
+// skipped. Clean and Issues come from Hygiene(Value); Kind, Provider and
+// Hint from the cleaned value. A nil env finds nothing.
 func Discover(env *Env) []Candidate {
+	if env == nil {
+		return nil
+	}
 	d := discovery{env: env, home: absPath(env.Home), dir: absPath(cmpOr(env.Dir, "."))}
 	var out []Candidate
 	if env.HasStdinKey {
