@@ -26,9 +26,10 @@ type TestRow struct {
 	Next    string // the move it calls for
 }
 
-// ChecklistRows is the diagnostic checklist for a report, in a fixed order.
-// Items whose probe still runs are Pending.
-func ChecklistRows(r *probe.Report) []ChecklistRow {
+// ChecklistRows is the diagnostic checklist for a report and the SDKs
+// found in the project, in a fixed order. Items whose probe still runs are
+// Pending.
+func ChecklistRows(r *probe.Report, sdks []probe.SDK) []ChecklistRow {
 	a := smallest(r)
 	authDone := r.Done[probe.ProbeAuth] || (r.ActiveKey() == nil && r.Done[probe.ProbeControl])
 	row := func(id, item string) ChecklistRow { return ChecklistRow{ID: "checklist." + id, Item: item} }
@@ -83,10 +84,18 @@ func ChecklistRows(r *probe.Report) []ChecklistRow {
 	add(c)
 
 	c = row("versions", "SDK & model")
+	c.Status = probe.Pass
+	sdk := "no SDK found in the project"
+	if len(sdks) > 0 {
+		sdk = sdks[0].String()
+		if len(sdks) > 1 {
+			sdk += fmt.Sprintf(" and %d more", len(sdks)-1)
+		}
+	} else {
+		c.Status = probe.Skip
+	}
 	model := "no model given (--model)"
-	c.Status = probe.Skip
 	if m, ok := r.CheckByID(probe.CheckModel); ok && r.Target.Model != "" {
-		c.Status = m.Status
 		model = r.Target.Model
 		switch m.Status {
 		case probe.Pass:
@@ -96,8 +105,11 @@ func ChecklistRows(r *probe.Report) []ChecklistRow {
 		case probe.Pending:
 			model += " (checking…)"
 		}
+		if severity[m.Status] > severity[c.Status] || m.Status == probe.Pending {
+			c.Status = m.Status
+		}
 	}
-	c.Result = "anthropic-version " + probe.AnthropicVersion + "; " + model
+	c.Result = sdk + "; " + model
 	add(c)
 
 	c = row("shape", "Request shape")
@@ -321,7 +333,7 @@ func proxyTest(r *probe.Report) TestRow {
 	switch {
 	case len(r.Env.Proxies) > 0:
 		route = "through " + r.Env.Proxies[0].Name + "=" + r.Env.Proxies[0].Value
-	case r.Target.BaseURL != probe.DefaultBaseURL && r.Target.BaseURL != "":
+	case r.Target.BaseURL != probe.DefaultBaseURL && r.Target.BaseURL != "" && r.Target.BaseURLSource != probe.SourceDemo:
 		route = "through " + r.Target.BaseURL
 	}
 	if route == "" {

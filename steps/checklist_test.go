@@ -17,7 +17,7 @@ func rowByID(rows []ChecklistRow, id string) ChecklistRow {
 }
 
 func TestChecklistRowsCoverTheGuide(t *testing.T) {
-	rows := ChecklistRows(healthy())
+	rows := ChecklistRows(healthy(), nil)
 	want := []string{"error", "status", "request_id", "versions", "shape", "repro", "credentials", "permissions",
 		"quota", "status_page", "network"}
 	if len(rows) != len(want) {
@@ -58,7 +58,7 @@ func TestChecklistRows(t *testing.T) {
 		{"status page incident", with(healthy(), func(r *probe.Report) {
 			r.Status.Indicator, r.Status.Description, r.Status.APIStatus = "major", "Major Service Outage", "major_outage"
 		}), "status_page", probe.Fail, "Major Service Outage"},
-		{"model not asked", healthy(), "versions", probe.Skip, "no model given"},
+		{"no SDK, no model", healthy(), "versions", probe.Skip, "no SDK found in the project; no model given"},
 		{"model missing", with(healthy(), func(r *probe.Report) {
 			r.Target.Model = "claude-nope"
 			r.Model = answer("model", 404, "not_found_error", "model: claude-nope")
@@ -71,7 +71,7 @@ func TestChecklistRows(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := rowByID(ChecklistRows(tt.r), tt.id)
+			got := rowByID(ChecklistRows(tt.r, nil), tt.id)
 			if got.Status != tt.status || !strings.Contains(got.Result, tt.result) {
 				t.Errorf("%s = %s %q, want %s containing %q", tt.id, got.Status, got.Result, tt.status, tt.result)
 			}
@@ -128,5 +128,20 @@ func TestTestRows(t *testing.T) {
 				t.Errorf("%s: meaning %q next %q", got.Test, got.Meaning, got.Next)
 			}
 		})
+	}
+}
+
+func TestChecklistSDK(t *testing.T) {
+	sdks := []probe.SDK{{Name: "anthropic", Version: "==0.69.0", File: "requirements.txt", Line: 1, Ecosystem: probe.EcoPyPI},
+		{Name: "anthropic", Version: "0.69.0", File: "poetry.lock", Line: 40, Ecosystem: probe.EcoPyPI}}
+	got := rowByID(ChecklistRows(healthy(), sdks), "versions")
+	if got.Status != probe.Pass || got.Result != "anthropic ==0.69.0 (requirements.txt:1) and 1 more; no model given (--model)" {
+		t.Errorf("versions = %s %q", got.Status, got.Result)
+	}
+	r := healthy()
+	r.Target.Model = "claude-nope"
+	r.Model = answer("model", 404, "not_found_error", "model: claude-nope")
+	if got := rowByID(ChecklistRows(r, sdks), "versions"); got.Status != probe.Fail {
+		t.Errorf("a missing model leaves versions %s", got.Status)
 	}
 }

@@ -29,6 +29,8 @@ type Input struct {
 	First *probe.Report
 	// Tried lists the hints of the keys the user pasted, oldest first.
 	Tried []string
+	// SDKs are the Anthropic SDKs the project names (probe.FindSDKs).
+	SDKs []probe.SDK
 	// RetryLimit is how many retries a transient failure may get
 	// (probe.Env.Retries); 0 means probe.DefaultRetries.
 	RetryLimit int
@@ -235,7 +237,7 @@ func BuildPage(in Input, s StepID) Page {
 		p.Compare = Compare(in)
 		p.Checks = verifyChecks(in)
 	case Checklist:
-		for _, row := range ChecklistRows(r) {
+		for _, row := range ChecklistRows(r, in.SDKs) {
 			p.Checks = append(p.Checks, probe.Result{ID: row.ID, Status: row.Status, Title: row.Item})
 		}
 	case Summary:
@@ -623,19 +625,34 @@ func conclude(in Input, s StepID, p Page) (conclusion, advice string) {
 		case p.Status == probe.Pass:
 			return "The key works, and a bad key fails cleanly.", "Keep this key in one place only."
 		}
-		return "Not fixed yet: " + d.Title, d.Fix
+		return "Not fixed yet: " + lowerFirst(d.Title), d.Fix
+	}
+	if s == Understand {
+		// The first step names the root cause, wherever it is fixed.
+		if d.Step == Understand {
+			return d.Title, d.Fix
+		}
+		to := NextStep(in, Understand)
+		return d.Title, fmt.Sprintf("Press enter: %s shows how to fix it.", stepRef(to))
 	}
 	if d.Step == s {
 		return d.Title, d.Fix
 	}
 	for _, o := range d.Also {
-		if o.Step == s {
-			return o.Title, o.Fix
+		if o.Step != s {
+			continue
 		}
+		if d.Code != OK && d.Step.Index() > s.Index() {
+			return o.Title, fmt.Sprintf("The root cause is at %s: %s", stepRef(d.Step), lowerFirst(d.Title))
+		}
+		return o.Title, o.Fix
 	}
 	switch p.Status {
 	case probe.Pass, probe.Skip:
 		conclusion = fine[s]
+		if s == Permissions && !r.Auth.OK() {
+			conclusion = "Nothing to judge here yet: permissions, billing and limits show only once a key is accepted."
+		}
 	default:
 		for _, c := range p.Checks {
 			if c.Status == probe.Fail || c.Status == probe.Error || c.Status == probe.Warn {
@@ -648,7 +665,7 @@ func conclude(in Input, s StepID, p Page) (conclusion, advice string) {
 		advice = "Before you save a new key, remove the copies above, or they keep winning."
 	}
 	if d.Code != OK && d.Step != s && d.Step.Index() > s.Index() && advice == "" {
-		advice = fmt.Sprintf("The cause is further on: %d/%d %s.", d.Step.Index()+1, len(Order), d.Step.Title())
+		advice = fmt.Sprintf("The root cause is further on, at %s.", stepRef(d.Step))
 	}
 	if r.ActiveKey() == nil && s == VerifyKey && advice == "" {
 		advice = "Press e to paste a key."
@@ -685,4 +702,16 @@ func exchangeWords(a *probe.Answer) string {
 		return fmt.Sprintf("%d %s", a.Status, a.ErrorType)
 	}
 	return statusWords(a.Status)
+}
+
+// stepRef names a step the way the header does: "5/8 Stale copies".
+func stepRef(s StepID) string { return fmt.Sprintf("%d/%d %s", s.Index()+1, len(Order), s.Title()) }
+
+// lowerFirst lowers the first letter of a sentence that is being quoted,
+// unless it starts with a name such as ANTHROPIC_AUTH_TOKEN.
+func lowerFirst(s string) string {
+	if len(s) < 2 || s[1] < 'a' || s[1] > 'z' {
+		return s
+	}
+	return strings.ToLower(s[:1]) + s[1:]
 }

@@ -241,9 +241,12 @@ func TestPageConclusions(t *testing.T) {
 		want   string // in the conclusion
 		advice string // in the advice
 	}{
-		{"healthy understand", healthy(), Understand, probe.Pass, "accepts the key", ""},
+		{"healthy understand", healthy(), Understand, probe.Pass, "The API accepts", "Press enter: 7/8 Verify the fix"},
+		{"permissions unknown for a rejected key", with(healthy(), rejected), Permissions, probe.Pass, "Nothing to judge here yet", ""},
 		{"rejected at verify-key", with(healthy(), rejected), VerifyKey, probe.Fail, "rejects", "Console"},
-		{"rejected at understand", with(healthy(), rejected), Understand, probe.Fail, "", "further on: 2/8 Your key"},
+		{"rejected at understand", with(healthy(), rejected), Understand, probe.Fail, "The API rejects", "Press enter: 2/8 Your key"},
+		{"shadowed at understand", with(healthy(), shadowed), Understand, probe.Fail, "works", "Press enter: 5/8 Stale copies"},
+		{"shadowed at verify-key", with(healthy(), shadowed), VerifyKey, probe.Fail, "The API rejects", "root cause is at 5/8 Stale copies"},
 		{"no key", with(healthy(), noKey), VerifyKey, probe.Fail, "No API key anywhere", "platform.claude.com"},
 		{"shadowed at new-key", with(healthy(), shadowed), NewKey, probe.Fail, "works", "unset ANTHROPIC_API_KEY"},
 		{"billing at permissions", with(healthy(), func(r *probe.Report) {
