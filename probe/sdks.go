@@ -313,29 +313,58 @@ func isNPMDepsKey(k string) bool {
 }
 
 // parsePackageLock reads lockfileVersion 2 and 3 ("packages", keyed by
-// install path) and 1 ("dependencies"); version 2 holds both, so the
-// "packages" entries win when there are any.
+// install path) and 1 ("dependencies"). Versions 2 and 3 are looked up
+// directly: a lock file can be megabytes, and only a few entries matter.
 func parsePackageLock(file string, data []byte) []SDK {
-	var pkgs, deps []SDK
+	if !lockfileV1.Match(data) {
+		return packageLockEntries(file, data)
+	}
+	var out []SDK
 	jsonLeaves(data, func(path []string, v string, line int) {
-		if len(path) != 3 || path[2] != "version" {
-			return
-		}
-		switch path[0] {
-		case "packages":
-			if name, ok := strings.CutPrefix(path[1], "node_modules/"); ok && slices.Contains(npmSDKs, name) {
-				pkgs = append(pkgs, SDK{Name: name, Version: v, File: file, Line: line, Ecosystem: EcoNPM})
-			}
-		case "dependencies":
-			if slices.Contains(npmSDKs, path[1]) {
-				deps = append(deps, SDK{Name: path[1], Version: v, File: file, Line: line, Ecosystem: EcoNPM})
-			}
+		if len(path) == 3 && path[0] == "dependencies" && path[2] == "version" && slices.Contains(npmSDKs, path[1]) {
+			out = append(out, SDK{Name: path[1], Version: v, File: file, Line: line, Ecosystem: EcoNPM})
 		}
 	})
-	if len(pkgs) > 0 {
-		return pkgs
+	return out
+}
+
+var lockfileV1 = regexp.MustCompile(`"lockfileVersion"\s*:\s*1\b`)
+
+// packageLockEntries finds the top-level install of each SDK in a version 2
+// or 3 lock file: the key "node_modules/<name>" whose value is an object.
+// Nested installs ("node_modules/x/node_modules/<name>") never match, since
+// the key's opening quote is part of the search.
+func packageLockEntries(file string, data []byte) []SDK {
+	var out []SDK
+	for _, name := range npmSDKs {
+		needle := []byte(`"node_modules/` + name + `"`)
+		for off := 0; ; {
+			i := bytes.Index(data[off:], needle)
+			if i < 0 {
+				break
+			}
+			off += i + len(needle)
+			rest := bytes.TrimLeft(data[off:], " \t\r\n")
+			if len(rest) == 0 || rest[0] != ':' {
+				continue
+			}
+			var entry struct {
+				Version string `json:"version"`
+			}
+			obj := bytes.TrimLeft(rest[1:], " \t\r\n")
+			if len(obj) == 0 || obj[0] != '{' || json.NewDecoder(bytes.NewReader(obj)).Decode(&entry) != nil || entry.Version == "" {
+				continue
+			}
+			line := 1 + bytes.Count(data[:off], []byte("\n"))
+			if v := bytes.Index(obj, []byte(`"version"`)); v >= 0 {
+				line += bytes.Count(data[off:len(data)-len(obj)+v], []byte("\n"))
+			}
+			out = append(out, SDK{Name: name, Version: entry.Version, File: file, Line: line, Ecosystem: EcoNPM})
+			break
+		}
 	}
-	return deps
+	slices.SortStableFunc(out, func(a, b SDK) int { return a.Line - b.Line })
+	return out
 }
 
 func parsePipfileLock(file string, data []byte) []SDK {

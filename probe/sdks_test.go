@@ -35,6 +35,7 @@ func TestFindSDKs(t *testing.T) {
 			npm("@anthropic-ai/sdk", "0.30.1", "package-lock.json", 19),
 		}},
 		{"npmv1", []SDK{npm("@anthropic-ai/sdk", "0.24.3", "package-lock.json", 6)}},
+		{"npmv3nosdk", nil}, // declared, not installed; a stray v1-style section is not read in v3
 		{"pnpm9", []SDK{
 			npm("@anthropic-ai/sdk", "0.30.1", "pnpm-lock.yaml", 12),
 			npm("@ai-sdk/anthropic", "1.0.0", "pnpm-lock.yaml", 16),
@@ -217,4 +218,29 @@ func FuzzSDKParsers(f *testing.F) {
 			}
 		}
 	})
+}
+
+// BenchmarkFindSDKs reads a project with a package-lock.json of about
+// 10 MB (a large monorepo's) and a package.json.
+func BenchmarkFindSDKs(b *testing.B) {
+	dir := b.TempDir()
+	var lock strings.Builder
+	lock.WriteString(`{"name":"app","lockfileVersion":3,"packages":{"":{"name":"app"}`)
+	for i := 0; lock.Len() < 10<<20; i++ {
+		lock.WriteString(`,"node_modules/pkg-` + strconv.Itoa(i) + `":{"version":"1.0.` + strconv.Itoa(i) +
+			`","resolved":"https://registry.npmjs.org/pkg/-/pkg-1.0.0.tgz","integrity":"sha512-AAAA","dependencies":{"a":"^1","b":"^2"}}`)
+	}
+	lock.WriteString(`,"node_modules/@anthropic-ai/sdk":{"version":"0.30.1"}}}`)
+	files := map[string]string{"package-lock.json": lock.String(), "package.json": `{"dependencies":{"@anthropic-ai/sdk":"^0.30.0"}}`}
+	for name, data := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o600); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.SetBytes(int64(lock.Len()))
+	for b.Loop() {
+		if got := FindSDKs(dir); len(got) != 2 {
+			b.Fatalf("got %v", got)
+		}
+	}
 }

@@ -434,3 +434,12 @@ func TestSummaryEdges(t *testing.T) {
 		}
 	})
 }
+
+func BenchmarkSummaryMarkdown(b *testing.B) {
+	r := shadowedReport()
+	in := SummaryInput{Report: r, Diagnosis: Diagnose(r), Version: "0.1.0", OS: "linux", Arch: "amd64", SDKs: testSDKs,
+		Tried: []string{"re-ran verify-key"}, Now: start, Redactor: probe.NewRedactor(r.Candidates[0].Value, r.Candidates[1].Value)}
+	for b.Loop() {
+		SummaryMarkdown(in)
+	}
+}
