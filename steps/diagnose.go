@@ -255,8 +255,16 @@ func ruleNotLoaded(r *probe.Report) (Diagnosis, bool) {
 	if r.ActiveKey() != nil {
 		return Diagnosis{}, false
 	}
-	for _, c := range r.Candidates {
+	var misnamed *probe.Candidate
+	for i := range r.Candidates {
+		c := &r.Candidates[i]
 		if c.Value == "" {
+			continue
+		}
+		if !probe.ReadBySDK(c.Var) {
+			if misnamed == nil {
+				misnamed = c
+			}
 			continue
 		}
 		d := Diagnosis{Code: KeyNotLoaded,
@@ -273,6 +281,11 @@ func ruleNotLoaded(r *probe.Report) (Diagnosis, bool) {
 		}
 		return d, true
 	}
+	if misnamed != nil {
+		return Diagnosis{Code: KeyNotLoaded,
+			Title: fmt.Sprintf("A key (%s) is in %s as %s, a name no SDK reads", misnamed.Hint, misnamed.Source, misnamed.Var),
+			Fix:   fmt.Sprintf("Rename %s to ANTHROPIC_API_KEY in %s.", misnamed.Var, placeOf(misnamed))}, true
+	}
 	return Diagnosis{}, false
 }
 
@@ -287,6 +300,9 @@ func ruleWrongKind(r *probe.Report) (Diagnosis, bool) {
 		d.Title = fmt.Sprintf("%s from %s is an Admin API key; the Messages API does not take it", k.Hint, k.Source)
 		d.Fix = fmt.Sprintf("Create a regular API key in the Console and put it in %s.", placeOf(k))
 	case probe.KindOAuth:
+		if k.Var != "ANTHROPIC_API_KEY" {
+			return Diagnosis{}, false // a token where tokens belong
+		}
 		d.Title = fmt.Sprintf("%s from %s is an OAuth token, not an API key", k.Hint, k.Source)
 		d.Fix = "SDKs send %s as x-api-key, which an OAuth token cannot pass. Use an API key from the Console, " +
 			"or pass the token as an auth token with the oauth beta header."
@@ -306,7 +322,9 @@ func ruleWrongKind(r *probe.Report) (Diagnosis, bool) {
 
 func ruleMalformed(r *probe.Report) (Diagnosis, bool) {
 	k := r.ActiveKey()
-	if k == nil || len(k.Issues) == 0 {
+	// A key the API accepts is not malformed, whatever its shape: formats
+	// change, and the verdict must follow the API, not our expectations.
+	if k == nil || !probe.Malformed(k.Issues) || r.Auth.OK() {
 		return Diagnosis{}, false
 	}
 	d := Diagnosis{Code: KeyMalformed,

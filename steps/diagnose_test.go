@@ -116,6 +116,14 @@ func TestDiagnoseThroughStub(t *testing.T) {
 			w.serve(stub.Options{}, false)
 			w.file(".zshrc", "alias ll='ls -l'\nexport ANTHROPIC_API_KEY="+w.key(stub.NewAPIKey())+"\n")
 		}, VerifyKey},
+		{KeyNotLoaded, func(w *world) {
+			w.serve(stub.Options{}, false)
+			w.file("project/.env", "CLAUDE_API_KEY="+w.key(stub.NewAPIKey())+"\n")
+		}, VerifyKey},
+		{OK, func(w *world) {
+			w.serve(stub.Options{}, false)
+			w.env.Vars["ANTHROPIC_AUTH_TOKEN"] = w.key(stub.NewOAuthToken())
+		}, Verify},
 		{KeyWrongKind, func(w *world) {
 			w.serve(stub.Options{}, false)
 			w.env.Vars["ANTHROPIC_API_KEY"] = w.key(stub.NewAdminKey())
