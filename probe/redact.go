@@ -162,7 +162,9 @@ func maskOther(m string) string {
 func maskHeader(m string) string {
 	sub := headerValue.FindStringSubmatch(m)
 	v := sub[3]
-	if strings.Contains(v, "...") || v == "[redacted]" || strings.HasPrefix(strings.ToLower(v), "header") {
+	// A hint, a marker, a shell variable ($ANTHROPIC_API_KEY) or the word
+	// "header" in a message is not a secret.
+	if strings.Contains(v, "...") || v == "[redacted]" || strings.HasPrefix(v, "$") || strings.HasPrefix(strings.ToLower(v), "header") {
 		return m
 	}
 	return sub[1] + sub[2] + "[redacted]"

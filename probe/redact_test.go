@@ -79,6 +79,7 @@ func TestRedactKeepsMessages(t *testing.T) {
 		"keys start with sk-ant-api03-",
 		"https://api.anthropic.com/v1/models",
 		"request-id req_011CSHoEeqs5C35K2UUqR7Fy",
+		`curl -H "x-api-key: $ANTHROPIC_API_KEY" https://api.anthropic.com/v1/models`,
 	} {
 		if got := Redact(s); got != s {
 			t.Errorf("Redact(%q) = %q, want it unchanged", s, got)
