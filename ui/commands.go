@@ -1,0 +1,81 @@
+package ui
+
+import (
+	"context"
+	"path/filepath"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/fix401/fix401/probe"
+)
+
+// startCmd finds the keys (local files, milliseconds) and starts every
+// network probe of a run at once.
+func (m Model) startCmd(ctx context.Context, env *probe.Env, run int) tea.Cmd {
+	return func() tea.Msg {
+		r := probe.Prepare(env)
+		dir := env.Dir
+		if dir == "" {
+			dir = "."
+		}
+		return runStartedMsg{run: run, report: r, parts: probe.Start(ctx, env, r), sdks: probe.FindSDKs(dir)}
+	}
+}
+
+// waitCmd waits for the next finished probe of a run.
+func (m Model) waitCmd(run int, parts <-chan probe.Part) tea.Cmd {
+	return func() tea.Msg {
+		p, ok := <-parts
+		if !ok {
+			return runDoneMsg{run: run}
+		}
+		return partMsg{run: run, part: p}
+	}
+}
+
+// holdCmd ends the minimum "checking…" time of a run.
+func (m Model) holdCmd(run int) tea.Cmd {
+	return tea.Tick(MinChecking, func(_ time.Time) tea.Msg { return holdDoneMsg{run: run} })
+}
+
+// writeEnvCmd writes the pasted key to the project's .env.
+func (m Model) writeEnvCmd(key string) tea.Cmd {
+	dir := m.projectDir()
+	return func() tea.Msg {
+		path, err := WriteEnvKey(dir, key)
+		return envWrittenMsg{path: path, err: err}
+	}
+}
+
+// checkIgnoreCmd finds out whether git ignores the project's .env.
+func (m Model) checkIgnoreCmd() tea.Cmd {
+	dir := m.projectDir()
+	return func() tea.Msg {
+		res, err := GitIgnored(dir, ".env")
+		return ignoreCheckedMsg{result: res, err: err}
+	}
+}
+
+// addIgnoreCmd adds .env to the project's .gitignore.
+func (m Model) addIgnoreCmd() tea.Cmd {
+	dir := m.projectDir()
+	return func() tea.Msg {
+		path, err := AddToGitignore(dir, ".env")
+		return ignoreAddedMsg{path: path, err: err}
+	}
+}
+
+// saveSummaryCmd writes the summary next to the project.
+func (m Model) saveSummaryCmd(text string) tea.Cmd {
+	dir, now := m.projectDir(), m.now()
+	return func() tea.Msg {
+		path, err := SaveSummary(dir, text, now)
+		if err == nil {
+			if abs, aerr := filepath.Abs(path); aerr == nil {
+				path = abs
+			}
+		}
+		return summarySavedMsg{path: path, err: err}
+	}
+}

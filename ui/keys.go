@@ -1,0 +1,67 @@
+package ui
+
+import "charm.land/bubbles/v2/key"
+
+// KeyMap is every key the wizard knows. Bindings that do nothing in the
+// current state are disabled, so they neither match nor show in the help.
+type KeyMap struct {
+	Next      key.Binding
+	Back      key.Binding
+	Rerun     key.Binding
+	EnterKey  key.Binding
+	WriteEnv  key.Binding
+	AddIgnore key.Binding
+	Copy      key.Binding
+	Save      key.Binding
+	Up        key.Binding
+	Down      key.Binding
+	PageUp    key.Binding
+	PageDown  key.Binding
+	Submit    key.Binding
+	Cancel    key.Binding
+	Yes       key.Binding
+	No        key.Binding
+	Help      key.Binding
+	Quit      key.Binding
+}
+
+// DefaultKeyMap returns the wizard's keys.
+func DefaultKeyMap() KeyMap {
+	return KeyMap{
+		Next:      key.NewBinding(key.WithKeys("enter", "right"), key.WithHelp("enter", "next")),
+		Back:      key.NewBinding(key.WithKeys("left"), key.WithHelp("←", "back")),
+		Rerun:     key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "re-run")),
+		EnterKey:  key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "test key")),
+		WriteEnv:  key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "save to .env")),
+		AddIgnore: key.NewBinding(key.WithKeys("g"), key.WithHelp("g", "git-ignore .env")),
+		Copy:      key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy")),
+		Save:      key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "save")),
+		Up:        key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "scroll up")),
+		Down:      key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "scroll down")),
+		PageUp:    key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up")),
+		PageDown:  key.NewBinding(key.WithKeys("pgdown", "space"), key.WithHelp("pgdn", "page down")),
+		Submit:    key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "test it")),
+		Cancel:    key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+		Yes:       key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "yes")),
+		No:        key.NewBinding(key.WithKeys("n", "esc"), key.WithHelp("n", "no")),
+		Help:      key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
+		Quit:      key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
+	}
+}
+
+// ShortHelp lists the keys for the one-line help bar.
+func (k KeyMap) ShortHelp() []key.Binding {
+	// Most important first: what ends the current dialog or acts on this
+	// step, then moving, then quitting; a narrow bar drops the tail.
+	return []key.Binding{k.Submit, k.Cancel, k.Yes, k.No, k.WriteEnv, k.AddIgnore, k.Copy, k.Save,
+		k.Next, k.Back, k.Quit, k.EnterKey, k.Rerun, k.Help}
+}
+
+// FullHelp lists every key, in columns.
+func (k KeyMap) FullHelp() [][]key.Binding {
+	return [][]key.Binding{
+		{k.Next, k.Back, k.Up, k.Down, k.PageUp, k.PageDown},
+		{k.Rerun, k.EnterKey, k.WriteEnv, k.AddIgnore, k.Copy, k.Save},
+		{k.Submit, k.Cancel, k.Yes, k.No, k.Help, k.Quit},
+	}
+}

@@ -1,0 +1,49 @@
+package ui
+
+import "github.com/fix401/fix401/probe"
+
+// runStartedMsg hands a freshly prepared report and its stream of probe
+// parts to Update. Every message of a run carries its number, so parts of
+// a run that was replaced are dropped.
+type runStartedMsg struct {
+	run    int
+	report *probe.Report
+	parts  <-chan probe.Part
+	sdks   []probe.SDK
+}
+
+// partMsg is one probe's finished measurement.
+type partMsg struct {
+	run  int
+	part probe.Part
+}
+
+// runDoneMsg says the run's channel closed: every probe has reported.
+type runDoneMsg struct{ run int }
+
+// holdDoneMsg ends the minimum time "checking…" stays on screen.
+type holdDoneMsg struct{ run int }
+
+// envWrittenMsg reports the write of the key to the project's .env.
+type envWrittenMsg struct {
+	path string
+	err  error
+}
+
+// ignoreCheckedMsg reports whether git ignores the project's .env.
+type ignoreCheckedMsg struct {
+	result IgnoreResult
+	err    error
+}
+
+// ignoreAddedMsg reports the line added to .gitignore.
+type ignoreAddedMsg struct {
+	path string
+	err  error
+}
+
+// summarySavedMsg reports the summary file written.
+type summarySavedMsg struct {
+	path string
+	err  error
+}

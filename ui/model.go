@@ -1,0 +1,302 @@
+// Package ui is fix401's interactive wizard: a Bubble Tea program that
+// walks the steps of the steps package, runs the probes in the background
+// and shows each step's results as they arrive.
+package ui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/spinner"
+	"charm.land/bubbles/v2/textinput"
+	"charm.land/bubbles/v2/viewport"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/colorprofile"
+
+	"github.com/fix401/fix401/probe"
+	"github.com/fix401/fix401/steps"
+)
+
+// MinChecking is how long "checking…" stays on screen at least, so that a
+// fast probe does not flash a spinner for a blink.
+const MinChecking = 750 * time.Millisecond
+
+// Options change how the wizard runs.
+type Options struct {
+	NoColor  bool   // no colour at all (also honoured: NO_COLOR in the environment)
+	Version  string // fix401's version, for the summary
+	DemoName string // the demo scenario being played, shown in the header
+	// Light starts with light-background styles until the terminal says
+	// which it has; the default is dark.
+	Light bool
+	// Input and Output replace the terminal (tests).
+	Input  io.Reader
+	Output io.Writer
+	// Width and Height are the first size before the terminal reports one.
+	Width, Height int
+	// Now is the clock for the summary's date and file name; nil: time.Now.
+	Now func() time.Time
+}
+
+// state is what the wizard is doing: browsing steps, or one of the small
+// dialogs that take the keyboard.
+type state int
+
+const (
+	stateBrowse        state = iota // reading a step
+	stateEnterKey                   // typing or pasting a key to test
+	stateConfirmWrite               // asked: write the key to .env?
+	stateConfirmIgnore              // asked: add .env to .gitignore?
+)
+
+// ignoreState is what is known about git ignoring the project's .env.
+type ignoreState int
+
+const (
+	ignoreUnknown ignoreState = iota
+	ignoreChecked
+	ignoreFailed
+)
+
+// Model is the wizard.
+type Model struct {
+	ctx    context.Context    // the session's
+	runCtx context.Context    // the current run's
+	cancel context.CancelFunc // ends the current run's probes
+	env    *probe.Env         // the environment probed; carries a pasted key
+	opts   Options
+
+	state   state
+	wiz     steps.Wizard
+	report  *probe.Report // the current run; nil until it is prepared
+	first   *probe.Report // the session's first run: the "before"
+	run     int
+	parts   <-chan probe.Part
+	running bool        // the current run's channel is still open
+	holding bool        // the run is younger than MinChecking
+	tried   []string    // hints of the keys pasted, for the steps
+	actions []string    // what the user did, in words, for the summary
+	sdks    []probe.SDK // found in the project by the first run
+	pasted  string      // the last key pasted; a secret kept only to save it
+	red     *probe.Redactor
+
+	envPath    string // where the pasted key was written
+	ignore     IgnoreResult
+	ignoreSt   ignoreState
+	savedPath  string // where the summary was saved
+	flash      string // one line about the last action
+	flashErr   bool
+	spinning   bool
+	snapshot   bool // rendering once for Snapshot: no hold, no viewport limit
+	isDark     bool
+	keys       KeyMap
+	styles     Styles
+	help       help.Model
+	spin       spinner.Model
+	input      textinput.Model
+	body       viewport.Model
+	width      int
+	height     int
+	bodyHeight int
+}
+
+// New returns the wizard for env. Its first run starts with Init.
+func New(ctx context.Context, env *probe.Env, opts Options) Model {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	e := *env
+	m := Model{
+		env:     &e,
+		opts:    opts,
+		wiz:     steps.NewWizard(),
+		red:     probe.NewRedactor(),
+		isDark:  !opts.Light,
+		keys:    DefaultKeyMap(),
+		help:    help.New(),
+		spin:    spinner.New(spinner.WithSpinner(spinner.MiniDot)),
+		input:   textinput.New(),
+		body:    viewport.New(),
+		width:   opts.Width,
+		height:  opts.Height,
+		run:     1,
+		holding: true,
+		ctx:     ctx,
+	}
+	if e.HasStdinKey {
+		m.red.Add(e.StdinKey)
+	}
+	m.input.EchoMode = textinput.EchoPassword
+	m.input.EchoCharacter = '•'
+	m.input.Prompt = "key › "
+	m.input.Placeholder = "paste the key here"
+	m.input.CharLimit = 512
+	m.body.KeyMap = viewport.KeyMap{} // the wizard's KeyMap scrolls it; ← and → are for steps
+	m.setStyles(m.isDark)
+	m.runCtx, m.cancel = context.WithCancel(ctx)
+	m.layout()
+	return m
+}
+
+func (m *Model) setStyles(isDark bool) {
+	m.isDark = isDark
+	m.styles = NewStyles(isDark)
+	m.help.Styles = m.styles.Help
+	m.input.SetStyles(m.styles.Input)
+	m.spin.Style = m.styles.Spinner
+}
+
+// Init starts every probe at once.
+func (m Model) Init() tea.Cmd {
+	cmds := []tea.Cmd{m.startCmd(m.runCtx, m.env, m.run), m.holdCmd(m.run), m.spin.Tick, m.checkIgnoreCmd()}
+	if !m.opts.NoColor {
+		cmds = append(cmds, tea.RequestBackgroundColor)
+	}
+	return tea.Batch(cmds...)
+}
+
+// Run starts the wizard on the terminal (or opts.Input/Output) and returns
+// when the user quits. The probes' context is cancelled on the way out.
+func Run(ctx context.Context, env *probe.Env, opts Options) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	m := New(ctx, env, opts)
+	popts := []tea.ProgramOption{tea.WithContext(ctx)}
+	if opts.Input != nil {
+		popts = append(popts, tea.WithInput(opts.Input))
+	}
+	if opts.Output != nil {
+		popts = append(popts, tea.WithOutput(opts.Output))
+	}
+	if opts.NoColor {
+		popts = append(popts, tea.WithColorProfile(colorprofile.Ascii))
+	}
+	if opts.Width > 0 && opts.Height > 0 {
+		popts = append(popts, tea.WithWindowSize(opts.Width, opts.Height))
+	}
+	_, err := tea.NewProgram(m, popts...).Run()
+	if errors.Is(err, tea.ErrInterrupted) || errors.Is(err, context.Canceled) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("wizard: %w", err)
+	}
+	return nil
+}
+
+// Snapshot runs every probe to completion and returns the screen of step
+// as the wizard would show it at width×height (a height of 0 shows the
+// whole step without scrolling), in ANSI, with every secret redacted.
+func Snapshot(ctx context.Context, env *probe.Env, step steps.StepID, width, height int, opts Options) (string, error) {
+	if step.Index() < 0 {
+		return "", fmt.Errorf("snapshot: unknown step %q", step)
+	}
+	m := finished(ctx, env, opts)
+	return m.screen(step, width, height), nil
+}
+
+// finished is the wizard after a complete run, without a program.
+func finished(ctx context.Context, env *probe.Env, opts Options) Model {
+	m := New(ctx, env, opts)
+	r := probe.Prepare(m.env)
+	m = m.adopt(r)
+	m.sdks = probe.FindSDKs(m.projectDir())
+	for p := range probe.Start(ctx, m.env, r) {
+		p(r)
+	}
+	m.running, m.holding, m.snapshot = false, false, true
+	if res, err := GitIgnored(m.projectDir(), ".env"); err == nil {
+		m.ignore, m.ignoreSt = res, ignoreChecked
+	}
+	return m
+}
+
+// screen renders step at a size, as the final View content.
+func (m Model) screen(step steps.StepID, width, height int) string {
+	m.wiz = steps.NewWizard().Goto(step)
+	m.width, m.height = width, height
+	m.syncKeys()
+	m.layout()
+	m.refresh()
+	out := m.View().Content
+	if m.opts.NoColor {
+		var b strings.Builder
+		w := &colorprofile.Writer{Forward: &b, Profile: colorprofile.NoTTY}
+		_, _ = io.WriteString(w, out)
+		out = b.String()
+	}
+	return out
+}
+
+// adopt makes r the current run and teaches the redactor its keys.
+func (m Model) adopt(r *probe.Report) Model {
+	for _, c := range r.Candidates {
+		m.red.Add(c.Value, c.Raw, c.Clean)
+	}
+	m.report = r
+	if m.first == nil {
+		m.first = r
+	}
+	return m
+}
+
+// stepInput is what the steps package needs to build a page.
+func (m Model) stepInput() steps.Input {
+	in := steps.Input{Report: m.shown(), First: m.first, Tried: m.tried, SDKs: m.sdks, RetryLimit: m.env.Retries}
+	if m.first == m.report {
+		in.First = nil
+	}
+	return in
+}
+
+// shown is the report as the screen may show it: while "checking…" is
+// held, every network result is hidden.
+func (m Model) shown() *probe.Report {
+	r := m.report
+	if r == nil {
+		return &probe.Report{Active: -1, Done: map[string]bool{}}
+	}
+	if !m.holding {
+		return r
+	}
+	h := *r
+	h.Done = map[string]bool{}
+	h.Net, h.Auth, h.CleanAuth, h.Others, h.Control, h.Quota, h.Model, h.Status = nil, nil, nil, nil, nil, nil, nil, nil
+	return &h
+}
+
+// projectDir is where .env is written and the summary saved.
+func (m Model) projectDir() string {
+	if m.env.Dir == "" {
+		return "."
+	}
+	return m.env.Dir
+}
+
+// tidy shows a path under the home directory as ~/….
+func (m Model) tidy(path string) string {
+	home := m.env.Home
+	if home == "" {
+		return path
+	}
+	if rel, err := filepath.Rel(home, path); err == nil && !strings.HasPrefix(rel, "..") {
+		return filepath.Join("~", rel)
+	}
+	return path
+}
+
+func (m Model) now() time.Time {
+	if m.opts.Now != nil {
+		return m.opts.Now()
+	}
+	if m.env.Now != nil {
+		return m.env.Now()
+	}
+	return time.Now()
+}

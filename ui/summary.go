@@ -1,0 +1,21 @@
+package ui
+
+import (
+	"runtime"
+
+	"github.com/fix401/fix401/steps"
+)
+
+// summaryText is the support summary of the current run, redacted.
+func (m Model) summaryText() string {
+	return m.red.String(steps.SummaryMarkdown(steps.SummaryInput{
+		Report:   m.report,
+		Version:  m.opts.Version,
+		OS:       runtime.GOOS,
+		Arch:     runtime.GOARCH,
+		SDKs:     m.sdks,
+		Tried:    m.actions,
+		Now:      m.now(),
+		Redactor: m.red,
+	}))
+}

@@ -1,0 +1,327 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/fix401/fix401/probe"
+	"github.com/fix401/fix401/steps"
+)
+
+// Update applies one message: results arriving, keys, sizes.
+func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	var cmds []tea.Cmd
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.width, m.height = msg.Width, msg.Height
+	case tea.BackgroundColorMsg:
+		m.setStyles(msg.IsDark())
+	case runStartedMsg:
+		cmds = append(cmds, m.onRunStarted(msg))
+	case partMsg:
+		cmds = append(cmds, m.onPart(msg))
+	case runDoneMsg:
+		if msg.run == m.run {
+			m.running = false
+		}
+	case holdDoneMsg:
+		if msg.run == m.run {
+			m.holding = false
+		}
+	case spinner.TickMsg:
+		cmds = append(cmds, m.onTick(msg))
+	case envWrittenMsg:
+		cmds = append(cmds, m.onEnvWritten(msg))
+	case ignoreCheckedMsg:
+		m.onIgnoreChecked(msg)
+	case ignoreAddedMsg:
+		cmds = append(cmds, m.onIgnoreAdded(msg))
+	case summarySavedMsg:
+		m.onSummarySaved(msg)
+	case tea.PasteMsg:
+		// A paste reaches only the key field: anywhere else it is dropped,
+		// never echoed.
+		if m.state == stateEnterKey {
+			var cmd tea.Cmd
+			m.input, cmd = m.input.Update(msg)
+			cmds = append(cmds, cmd)
+		}
+	case tea.KeyPressMsg:
+		cmds = append(cmds, m.onKey(msg))
+	default:
+		if m.state == stateEnterKey {
+			var cmd tea.Cmd
+			m.input, cmd = m.input.Update(msg)
+			cmds = append(cmds, cmd)
+		}
+	}
+	m.syncKeys()
+	m.layout()
+	m.refresh()
+	return m, tea.Batch(cmds...)
+}
+
+func (m *Model) onRunStarted(msg runStartedMsg) tea.Cmd {
+	if msg.run != m.run {
+		return nil // a replaced run: its context is already cancelled
+	}
+	*m = m.adopt(msg.report)
+	m.sdks = msg.sdks
+	m.running = true
+	m.parts = msg.parts
+	return m.waitCmd(msg.run, msg.parts)
+}
+
+func (m *Model) onPart(msg partMsg) tea.Cmd {
+	if msg.run != m.run || m.report == nil {
+		return nil
+	}
+	msg.part(m.report)
+	return m.waitCmd(msg.run, m.parts)
+}
+
+func (m *Model) onTick(msg spinner.TickMsg) tea.Cmd {
+	if !m.busy() {
+		m.spinning = false
+		return nil
+	}
+	var cmd tea.Cmd
+	m.spin, cmd = m.spin.Update(msg)
+	return cmd
+}
+
+// busy reports whether something on screen may still be "checking…".
+func (m Model) busy() bool { return m.report == nil || m.running || m.holding }
+
+func (m *Model) onEnvWritten(msg envWrittenMsg) tea.Cmd {
+	if msg.err != nil {
+		m.setFlash("Could not write .env: "+msg.err.Error(), true)
+		return nil
+	}
+	m.envPath = msg.path
+	m.actions = append(m.actions, "saved the new key to "+m.tidy(msg.path))
+	m.setFlash(fmt.Sprintf("Saved the key to %s (only you can read it).", m.tidy(msg.path)), false)
+	return m.checkIgnoreCmd()
+}
+
+func (m *Model) onIgnoreChecked(msg ignoreCheckedMsg) {
+	if msg.err != nil {
+		m.ignoreSt = ignoreFailed
+		return
+	}
+	m.ignore, m.ignoreSt = msg.result, ignoreChecked
+}
+
+func (m *Model) onIgnoreAdded(msg ignoreAddedMsg) tea.Cmd {
+	if msg.err != nil {
+		m.setFlash("Could not change .gitignore: "+msg.err.Error(), true)
+		return nil
+	}
+	m.actions = append(m.actions, "added .env to "+m.tidy(msg.path))
+	m.setFlash("Added .env to "+m.tidy(msg.path)+".", false)
+	return m.checkIgnoreCmd()
+}
+
+func (m *Model) onSummarySaved(msg summarySavedMsg) {
+	if msg.err != nil {
+		m.setFlash("Could not save the summary: "+msg.err.Error(), true)
+		return
+	}
+	m.savedPath = msg.path
+	m.setFlash("Saved the summary to "+m.tidy(msg.path)+" (only you can read it).", false)
+}
+
+func (m *Model) setFlash(s string, isErr bool) { m.flash, m.flashErr = s, isErr }
+
+// onKey hands a key to the handler of the current state.
+func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
+	if key.Matches(msg, m.keys.Quit) {
+		m.cancel()
+		return tea.Quit
+	}
+	switch m.state {
+	case stateEnterKey:
+		return m.updateEnterKey(msg)
+	case stateConfirmWrite, stateConfirmIgnore:
+		return m.updateConfirm(msg)
+	}
+	return m.updateBrowse(msg)
+}
+
+func (m *Model) updateBrowse(msg tea.KeyPressMsg) tea.Cmd {
+	switch {
+	case key.Matches(msg, m.keys.Next):
+		m.move(m.wiz.Next(m.stepInput()))
+	case key.Matches(msg, m.keys.Back):
+		m.move(m.wiz.Back())
+	case key.Matches(msg, m.keys.Rerun):
+		n, total := m.wiz.Progress()
+		m.actions = append(m.actions, fmt.Sprintf("re-ran the probes at step %d/%d (%s)", n, total, m.wiz.Step))
+		return m.startRun()
+	case key.Matches(msg, m.keys.EnterKey):
+		m.state = stateEnterKey
+		m.flash = ""
+		return m.input.Focus()
+	case key.Matches(msg, m.keys.WriteEnv):
+		m.state = stateConfirmWrite
+	case key.Matches(msg, m.keys.AddIgnore):
+		m.state = stateConfirmIgnore
+	case key.Matches(msg, m.keys.Copy):
+		text := m.summaryText()
+		m.setFlash(fmt.Sprintf("Copied the summary (%d lines) over OSC 52. If nothing arrived, press s to save it.",
+			strings.Count(text, "\n")+1), false)
+		return tea.SetClipboard(text)
+	case key.Matches(msg, m.keys.Save):
+		return m.saveSummaryCmd(m.summaryText())
+	case key.Matches(msg, m.keys.Help):
+		m.help.ShowAll = !m.help.ShowAll
+	case key.Matches(msg, m.keys.Up):
+		m.body.ScrollUp(1)
+	case key.Matches(msg, m.keys.Down):
+		m.body.ScrollDown(1)
+	case key.Matches(msg, m.keys.PageUp):
+		m.body.PageUp()
+	case key.Matches(msg, m.keys.PageDown):
+		m.body.PageDown()
+	}
+	return nil
+}
+
+func (m *Model) move(w steps.Wizard) {
+	if w.Step != m.wiz.Step {
+		m.body.GotoTop()
+		m.flash = ""
+	}
+	m.wiz = w
+}
+
+func (m *Model) updateEnterKey(msg tea.KeyPressMsg) tea.Cmd {
+	switch {
+	case key.Matches(msg, m.keys.Cancel):
+		m.closeInput()
+		return nil
+	case key.Matches(msg, m.keys.Submit):
+		k := strings.TrimSpace(m.input.Value())
+		m.closeInput()
+		if k == "" {
+			return nil
+		}
+		return m.testKey(k)
+	}
+	var cmd tea.Cmd
+	m.input, cmd = m.input.Update(msg)
+	return cmd
+}
+
+func (m *Model) closeInput() {
+	m.input.Reset()
+	m.input.Blur()
+	m.state = stateBrowse
+}
+
+// testKey re-runs every probe with a pasted key in place of the
+// environment's, the way --key-stdin does.
+func (m *Model) testKey(k string) tea.Cmd {
+	m.red.Add(k)
+	e := *m.env
+	e.StdinKey, e.HasStdinKey = k, true
+	m.env = &e
+	m.pasted, m.envPath = k, ""
+	m.tried = append(m.tried, probe.Hint(k))
+	m.actions = append(m.actions, "tested key "+probe.Hint(k)+" (pasted)")
+	if m.wiz.Step != steps.Verify {
+		m.move(m.wiz.Goto(steps.VerifyKey))
+	}
+	return m.startRun()
+}
+
+func (m *Model) updateConfirm(msg tea.KeyPressMsg) tea.Cmd {
+	st := m.state
+	switch {
+	case key.Matches(msg, m.keys.Yes):
+		m.state = stateBrowse
+		if st == stateConfirmWrite {
+			return m.writeEnvCmd(m.pasted)
+		}
+		return m.addIgnoreCmd()
+	case key.Matches(msg, m.keys.No):
+		m.state = stateBrowse
+		m.setFlash("Nothing was written.", false)
+	}
+	return nil
+}
+
+// startRun cancels the current run and starts a new one.
+func (m *Model) startRun() tea.Cmd {
+	m.cancel()
+	m.run++
+	m.runCtx, m.cancel = context.WithCancel(m.ctx)
+	m.running, m.holding = true, true
+	m.flash = ""
+	cmds := []tea.Cmd{m.startCmd(m.runCtx, m.env, m.run), m.holdCmd(m.run)}
+	if !m.spinning {
+		m.spinning = true
+		cmds = append(cmds, m.spin.Tick)
+	}
+	return tea.Batch(cmds...)
+}
+
+// syncKeys enables exactly the keys that do something now.
+func (m *Model) syncKeys() {
+	k := &m.keys
+	browse := m.state == stateBrowse
+	input := m.state == stateEnterKey
+	confirm := m.state == stateConfirmWrite || m.state == stateConfirmIgnore
+	step := m.wiz.Step
+
+	k.Next.SetEnabled(browse && m.wiz.CanNext())
+	k.Back.SetEnabled(browse && m.wiz.CanBack())
+	k.Rerun.SetEnabled(browse)
+	k.EnterKey.SetEnabled(browse && step != steps.Summary)
+	k.WriteEnv.SetEnabled(browse && step == steps.VerifyKey && m.canWriteEnv())
+	k.AddIgnore.SetEnabled(browse && step == steps.VerifyKey && m.canAddIgnore())
+	k.Copy.SetEnabled(browse && step == steps.Summary)
+	k.Save.SetEnabled(browse && step == steps.Summary)
+	scroll := browse && m.body.TotalLineCount() > m.body.Height()
+	k.Up.SetEnabled(scroll)
+	k.Down.SetEnabled(scroll)
+	k.PageUp.SetEnabled(scroll)
+	k.PageDown.SetEnabled(scroll)
+	k.Submit.SetEnabled(input)
+	k.Cancel.SetEnabled(input)
+	k.Yes.SetEnabled(confirm)
+	k.No.SetEnabled(confirm)
+	k.Help.SetEnabled(browse)
+	if m.help.ShowAll {
+		k.Help.SetHelp("?", "less")
+	} else {
+		k.Help.SetHelp("?", "help")
+	}
+	if input {
+		// q is a character of the key being typed; only ctrl+c quits.
+		k.Quit.SetKeys("ctrl+c")
+		k.Quit.SetHelp("ctrl+c", "quit")
+	} else {
+		k.Quit.SetKeys("q", "ctrl+c")
+		k.Quit.SetHelp("q", "quit")
+	}
+}
+
+// canWriteEnv: a pasted key works and has not been written yet.
+func (m Model) canWriteEnv() bool {
+	if m.pasted == "" || m.envPath != "" || m.holding {
+		return false
+	}
+	k := m.report.ActiveKey()
+	return k != nil && k.Origin == probe.OriginStdin && m.report.Done[probe.ProbeAuth] && m.report.Auth.OK()
+}
+
+// canAddIgnore: the key sits in a .env that git would commit.
+func (m Model) canAddIgnore() bool {
+	return m.envPath != "" && m.ignoreSt == ignoreChecked && m.ignore.Repo != "" && !m.ignore.Ignored
+}
