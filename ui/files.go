@@ -176,7 +176,10 @@ func GitIgnored(dir, name string) (IgnoreResult, error) {
 
 	// Lowest precedence first: info/exclude, then .gitignore from the root
 	// down; the last matching line decides.
-	files := []struct{ path, base string }{{filepath.Join(root, ".git", "info", "exclude"), ""}}
+	var files []struct{ path, base string }
+	if st, err := os.Stat(filepath.Join(root, ".git")); err == nil && st.IsDir() {
+		files = append(files, struct{ path, base string }{filepath.Join(root, ".git", "info", "exclude"), ""})
+	}
 	parts := strings.Split(rel, "/")
 	for i := 0; i < len(parts); i++ {
 		base := strings.Join(parts[:i], "/")
