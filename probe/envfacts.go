@@ -1,0 +1,71 @@
+package probe
+
+import "strings"
+
+// proxyVars are the proxy variables reported, in the order Go reads them.
+// ALL_PROXY is not used by Go, but curl and Python's httpx honour it.
+var proxyVars = []string{"HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"}
+
+// ReadEnvFacts reads the variables that change how SDKs authenticate and
+// where they connect. It keeps names and sanitized forms only: URLs lose
+// their user info and pass Redact; secrets are reduced to "set or not".
+func ReadEnvFacts(env *Env) EnvFacts {
+	var f EnvFacts
+	if env == nil {
+		return f
+	}
+	v := env.Vars
+	if u := v["ANTHROPIC_BASE_URL"]; u != "" {
+		f.BaseURLVar = Redact(StripURLCredentials(u))
+	}
+	f.AuthToken = v["ANTHROPIC_AUTH_TOKEN"] != ""
+	f.OAuthToken = v["CLAUDE_CODE_OAUTH_TOKEN"] != ""
+	f.CustomHeaders = customHeaderNames(v["ANTHROPIC_CUSTOM_HEADERS"])
+	for _, name := range proxyVars {
+		if p := v[name]; p != "" {
+			f.Proxies = append(f.Proxies, ProxyVar{Name: name, Value: Redact(StripURLCredentials(p))})
+		}
+	}
+	for _, name := range []string{"NO_PROXY", "no_proxy"} {
+		if np := v[name]; np != "" {
+			f.NoProxy = Redact(np)
+			break
+		}
+	}
+	return f
+}
+
+// customHeaderNames returns the header names in ANTHROPIC_CUSTOM_HEADERS,
+// one "Name: value" per line. A line without a colon is skipped whole: it
+// may be a bare secret.
+func customHeaderNames(s string) []string {
+	var names []string
+	for _, line := range strings.Split(s, "\n") {
+		name, _, ok := strings.Cut(line, ":")
+		name = strings.TrimSpace(name)
+		if !ok || name == "" {
+			continue
+		}
+		names = append(names, clean(name, 100))
+	}
+	return names
+}
+
+// StripURLCredentials removes the user info (user:pass@) from a URL, also
+// from one that does not parse or has no scheme ("user:pass@proxy:8080").
+// Everything else is kept as it is.
+func StripURLCredentials(raw string) string {
+	start := 0
+	if i := strings.Index(raw, "://"); i >= 0 {
+		start = i + len("://")
+	}
+	end := len(raw)
+	if i := strings.IndexAny(raw[start:], "/?#"); i >= 0 {
+		end = start + i
+	}
+	at := strings.LastIndexByte(raw[start:end], '@')
+	if at < 0 {
+		return raw
+	}
+	return raw[:start] + raw[start+at+1:]
+}
