@@ -227,7 +227,7 @@ func (l *linter) curlCall(args []*syntax.Word, line int, redirs []*syntax.Redire
 		}
 		switch {
 		case endOpts || !strings.HasPrefix(s, "-") || s == "-":
-			if isWholeVar(s) && !strings.Contains(strings.ToUpper(w.vars()[0]), "URL") {
+			if isWholeVar(s) && !urlVarName(w.vars()[0]) {
 				q.opaque = true // $OPTS may hold headers
 				continue
 			}
@@ -267,6 +267,16 @@ func (l *linter) curlCall(args []*syntax.Word, line int, redirs []*syntax.Redire
 		q.url = l.literalVars(q.url)
 	}
 	l.checkRequest(q)
+}
+
+// urlVarName reports whether a variable passed alone to curl looks like it
+// holds the URL rather than options.
+func urlVarName(name string) bool {
+	up := strings.ToUpper(name)
+	if strings.Contains(up, "OPT") || strings.Contains(up, "ARG") || strings.Contains(up, "FLAG") || strings.Contains(up, "HEADER") {
+		return false
+	}
+	return strings.Contains(up, "URL") || strings.Contains(up, "HOST") || strings.Contains(up, "ENDPOINT") || strings.Contains(up, "API")
 }
 
 // isWholeVar reports whether s is exactly one run-time value.

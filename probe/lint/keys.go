@@ -7,15 +7,16 @@ import (
 )
 
 var (
-	reCurlStart    = regexp.MustCompile(`^(?:sudo\s+)?curl(?:\.exe)?(?:\s|$)`)
-	reRequestLine  = regexp.MustCompile(`^(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\s+\S+(?:\s+HTTP/\d(?:\.\d)?)?$`)
-	reJSImport     = regexp.MustCompile(`^import\s.*\sfrom\s+['"]|^import\s+['"]|^(?:const|let|var)\s+\w+\s*=\s*require\(`)
-	rePyStart      = regexp.MustCompile(`^(?:import\s+[\w.]+(?:\s+as\s+\w+)?(?:\s*,\s*[\w.]+)*$|from\s+[\w.]+\s+import\s|def\s+\w+\(|class\s+\w+.*:$)`)
-	reEnvLine      = regexp.MustCompile(`^(?:export\s+)?[A-Za-z_][A-Za-z0-9_]*=`)
-	reAnthropicKey = regexp.MustCompile(`sk-ant-[a-z]+\d{2}-[A-Za-z0-9_-]+`)
-	reWellFormed   = regexp.MustCompile(`^sk-ant-api03-[A-Za-z0-9_-]{93}AA$`)
-	reRedact       = regexp.MustCompile(`sk-[A-Za-z0-9_-]{20,}|AIza[0-9A-Za-z_-]{20,}`)
-	reShellVar     = regexp.MustCompile(`\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?`)
+	reCurlStart     = regexp.MustCompile(`^(?:sudo\s+)?curl(?:\.exe)?(?:\s|$)`)
+	reRequestLine   = regexp.MustCompile(`^(?:GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS)\s+\S+(?:\s+HTTP/\d(?:\.\d)?)?$`)
+	reJSImport      = regexp.MustCompile(`^import\s.*\sfrom\s+['"]|^import\s+['"]|^(?:const|let|var)\s+\w+\s*=\s*require\(`)
+	rePyStart       = regexp.MustCompile(`^(?:import\s+[\w.]+(?:\s+as\s+\w+)?(?:\s*,\s*[\w.]+)*$|from\s+[\w.]+\s+import\s|def\s+\w+\(|class\s+\w+.*:$)`)
+	reEnvLine       = regexp.MustCompile(`^(?:export\s+)?[A-Za-z_][A-Za-z0-9_]*=`)
+	reAnthropicKey  = regexp.MustCompile(`sk-ant-[a-z]+\d{2}-[A-Za-z0-9_-]+`)
+	reWellFormed    = regexp.MustCompile(`^sk-ant-api03-[A-Za-z0-9_-]{93}AA$`)
+	reLongAnthropic = regexp.MustCompile(`^sk-ant-[a-z]+\d{2}-[A-Za-z0-9_-]{80,}$`)
+	reRedact        = regexp.MustCompile(`sk-ant-[A-Za-z0-9_-]{4,}|sk-[A-Za-z0-9_-]{20,}|AIza[0-9A-Za-z_-]{20,}`)
+	reShellVar      = regexp.MustCompile(`\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?`)
 )
 
 // keyKind names what a credential string looks like: api, admin, oauth,
@@ -75,8 +76,24 @@ func hint(s string) string {
 }
 
 // redact replaces anything key-shaped in text shown to people by its hint.
+// A hint already in the text (followed by "...") is left as it is.
 func redact(s string) string {
-	return reRedact.ReplaceAllStringFunc(s, hint)
+	ms := reRedact.FindAllStringIndex(s, -1)
+	if ms == nil {
+		return s
+	}
+	var b strings.Builder
+	last := 0
+	for _, m := range ms {
+		if strings.HasPrefix(s[m[1]:], "...") {
+			continue
+		}
+		b.WriteString(s[last:m[0]])
+		b.WriteString(hint(s[m[0]:m[1]]))
+		last = m[1]
+	}
+	b.WriteString(s[last:])
+	return b.String()
 }
 
 var placeholderWords = []string{
@@ -90,10 +107,13 @@ var placeholderWords = []string{
 // key: a template, an elision or a prefix with nothing after it.
 func isPlaceholder(v string) bool {
 	v = strings.TrimSpace(strings.Trim(strings.TrimSpace(v), `"'`))
-	if v == "" || reWellFormed.MatchString(v) {
+	if v == "" || reWellFormed.MatchString(v) || reLongAnthropic.MatchString(v) {
 		return false
 	}
 	low := strings.ToLower(v)
+	if len(v) >= 40 && isKeyAlphabet(v) && !strings.Contains(low, "xxxx") && !strings.Contains(low, "your") {
+		return false // random enough to be a real key of some kind
+	}
 	if strings.HasPrefix(low, "{{") || strings.HasPrefix(low, "${") || strings.HasPrefix(low, "$") {
 		return false // a variable, not a placeholder
 	}

@@ -292,6 +292,8 @@ func (l *linter) checkAuth(q *request, compat bool) {
 	}
 }
 
+var headerFlattener = strings.NewReplacer("-", "", "_", "", " ", "", ".", "")
+
 // misnamedKeyHeader reports header names people use for the key that the
 // API ignores. Header names are case-insensitive, so X-API-KEY is fine.
 func misnamedKeyHeader(name string) bool {
@@ -299,7 +301,7 @@ func misnamedKeyHeader(name string) bool {
 	if low == "x-api-key" {
 		return false
 	}
-	flat := strings.NewReplacer("-", "", "_", "", " ", "", ".", "").Replace(low)
+	flat := headerFlattener.Replace(low)
 	switch flat {
 	case "xapikey", "apikey", "apitoken", "xapitoken", "anthropickey", "anthropicapikey", "xanthropickey", "xanthropicapikey",
 		"claudeapikey", "xclaudeapikey", "xkey", "key", "token", "xapikeyx":
@@ -345,15 +347,18 @@ func (l *linter) checkKeyShape(v value, what string) {
 	lit := v.literal()
 	t := strings.TrimSpace(lit)
 	switch {
+	case strings.ContainsAny(strings.TrimLeft(lit, " "), "\r\n\t\v\f"):
+		l.add(IDAuthValueQuoted, Error, v.line, fmt.Sprintf("The %s value contains a line break or a tab.", what),
+			"Remove it; a key copied with its newline fails every time.")
 	case strings.HasPrefix(strings.ToLower(t), "bearer ") || strings.EqualFold(t, "bearer"):
 		l.add(IDAuthValueQuoted, Error, v.line, fmt.Sprintf("The %s value starts with \"Bearer \"; it takes the bare key.", what),
 			`Drop the "Bearer " prefix.`)
 	case strings.ContainsAny(t, `"'“”‘’`+"`"):
 		l.add(IDAuthValueQuoted, Error, v.line, fmt.Sprintf("The %s value contains quote characters, which become part of the key.", what),
 			"Remove the inner quotes around the key.")
-	case strings.ContainsAny(t, " \t\r\n\v\f"):
-		l.add(IDAuthValueQuoted, Error, v.line, fmt.Sprintf("The %s value contains whitespace or a line break.", what),
-			"Remove spaces and newlines; copy the key again from the Console if needed.")
+	case strings.Contains(t, " "):
+		l.add(IDAuthValueQuoted, Error, v.line, fmt.Sprintf("The %s value contains a space.", what),
+			"Remove the spaces; copy the key again from the Console if needed.")
 	case strings.ContainsFunc(t, func(r rune) bool { return r > 126 || r < 32 }):
 		l.add(IDAuthValueQuoted, Error, v.line, fmt.Sprintf("The %s value contains an invisible or non-ASCII character.", what),
 			"Retype or re-copy the key; keys are plain ASCII.")

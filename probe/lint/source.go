@@ -7,48 +7,48 @@ import (
 )
 
 var (
-	reSDKCtor = map[string]*regexp.Regexp{
-		"python":     regexp.MustCompile(`\b(?:anthropic\.)?(?:Async)?Anthropic(?:Vertex|Bedrock|Foundry)?\s*\(|\banthropic\.(?:Async)?Client\s*\(`),
-		"javascript": regexp.MustCompile(`\bnew\s+(?:Anthropic|AnthropicVertex|AnthropicBedrock|AnthropicFoundry)\s*\(`),
-		"go":         regexp.MustCompile(`\banthropic\.NewClient\s*\(`),
+	reSDKCtor = map[string]fastRe{
+		"python":     fast(`\b(?:anthropic\.)?(?:Async)?Anthropic(?:Vertex|Bedrock|Foundry)?\s*\(|\banthropic\.(?:Async)?Client\s*\(`, "Anthropic", "anthropic."),
+		"javascript": fast(`\bnew\s+(?:Anthropic|AnthropicVertex|AnthropicBedrock|AnthropicFoundry)\s*\(`, "Anthropic"),
+		"go":         fast(`\banthropic\.NewClient\s*\(`, "anthropic.NewClient"),
 	}
-	rePyImport  = regexp.MustCompile(`(?m)^\s*(?:import\s+anthropic\b|from\s+anthropic\b)`)
-	reOpenAISDK = regexp.MustCompile(`\b(?:Async)?(?:Azure)?OpenAI\s*\(|\bopenai\.NewClient\s*\(`)
-	reWrapper   = regexp.MustCompile(`\b(?:ChatAnthropic|ChatAnthropicMessages|createAnthropic|AnthropicLLM|AnthropicProvider)\b|\blitellm\b|\bllm\.get_model\b`)
-	reHTTPCall  = regexp.MustCompile(`\b(?:requests|httpx|aiohttp|urllib|axios|got|ky|superagent|needle|undici)\b|\bfetch\s*\(|\bhttp\.(?:NewRequest|NewRequestWithContext|Post|Get)\b|\bXMLHttpRequest\b|\bnew\s+Request\s*\(|\bRestTemplate\b|\bWebClient\b`)
+	rePyImport  = fast(`(?m)^\s*(?:import\s+anthropic\b|from\s+anthropic\b)`, "anthropic")
+	reOpenAISDK = fast(`\b(?:Async)?(?:Azure)?OpenAI\s*\(|\bopenai\.NewClient\s*\(`, "OpenAI", "openai.")
+	reWrapper   = fast(`\b(?:ChatAnthropic|ChatAnthropicMessages|createAnthropic|AnthropicLLM|AnthropicProvider)\b|\blitellm\b|\bllm\.get_model\b`, "Anthropic", "litellm", "get_model")
+	reHTTPCall  = fast(`\b(?:requests|httpx|aiohttp|urllib|axios|got|ky|superagent|needle|undici)\b|\bfetch\s*\(|\bhttp\.(?:NewRequest|NewRequestWithContext|Post|Get)\b|\bXMLHttpRequest\b|\bnew\s+Request\s*\(|\bRestTemplate\b|\bWebClient\b`, "requests", "httpx", "aiohttp", "urllib", "axios", "got", "ky", "superagent", "needle", "undici", "fetch", "http.", "XMLHttpRequest", "Request", "RestTemplate", "WebClient")
 
-	reArgs = map[string]map[string]*regexp.Regexp{
+	reArgs = map[string]map[string]fastRe{
 		"python": {
-			"key":   regexp.MustCompile(`\bapi_key\s*=`),
-			"token": regexp.MustCompile(`\bauth_token\s*=`),
-			"base":  regexp.MustCompile(`\bbase_url\s*=`),
+			"key":   fast(`\bapi_key\s*=`, "api_key"),
+			"token": fast(`\bauth_token\s*=`, "auth_token"),
+			"base":  fast(`\bbase_url\s*=`, "base_url"),
 		},
 		"javascript": {
-			"key":   regexp.MustCompile(`\bapiKey\s*:`),
-			"token": regexp.MustCompile(`\bauthToken\s*:`),
-			"base":  regexp.MustCompile(`\bbaseURL\s*:`),
+			"key":   fast(`\bapiKey\s*:`, "apiKey"),
+			"token": fast(`\bauthToken\s*:`, "authToken"),
+			"base":  fast(`\bbaseURL\s*:`, "baseURL"),
 		},
 		"go": {
-			"key":   regexp.MustCompile(`\boption\.WithAPIKey\(`),
-			"token": regexp.MustCompile(`\boption\.WithAuthToken\(`),
-			"base":  regexp.MustCompile(`\boption\.WithBaseURL\(`),
+			"key":   fast(`\boption\.WithAPIKey\(`, "WithAPIKey"),
+			"token": fast(`\boption\.WithAuthToken\(`, "WithAuthToken"),
+			"base":  fast(`\boption\.WithBaseURL\(`, "WithBaseURL"),
 		},
 	}
-	reBrowserFlag = regexp.MustCompile(`\bdangerouslyAllowBrowser\s*:\s*true\b`)
+	reBrowserFlag = fast(`\bdangerouslyAllowBrowser\s*:\s*true\b`, "dangerouslyAllowBrowser")
 	reHdrPair     = regexp.MustCompile(strRef + `\s*(?::|\]\s*=|=>)`)
 	reHdrCall     = regexp.MustCompile(`\(\s*` + strRef + `\s*,`)
-	reAuthIdent   = regexp.MustCompile(`\b[Aa]uthorization\s*:`)
-	reEnvSet      = regexp.MustCompile(`os\.environ\s*\[\s*` + strRef + `\s*\]\s*=|os\.environ\.setdefault\(\s*` + strRef + `\s*,|os\.Setenv\(\s*` + strRef + `\s*,|process\.env\.([A-Za-z_]\w*)\s*=|process\.env\[\s*` + strRef + `\s*\]\s*=`)
-	reModelPos    = regexp.MustCompile(`(?i)\bmodel\s*[:=]\s*` + strRef + `|\banthropic\.Model\(\s*` + strRef)
-	reGoModel     = regexp.MustCompile(`\banthropic\.(Model[A-Za-z0-9_]+)`)
+	reAuthIdent   = fast(`\b[Aa]uthorization\s*:`, "uthorization")
+	reEnvSet      = fast(`os\.environ\s*\[\s*`+strRef+`\s*\]\s*=|os\.environ\.setdefault\(\s*`+strRef+`\s*,|os\.Setenv\(\s*`+strRef+`\s*,|process\.env\.([A-Za-z_]\w*)\s*=|process\.env\[\s*`+strRef+`\s*\]\s*=`, "environ", "Setenv", "process.env")
+	reModelPos    = fast(`(?i)\bmodel\s*[:=]\s*`+strRef+`|\banthropic\.Model\(\s*`+strRef, "model", "Model", "MODEL")
+	reGoModel     = fast(`\banthropic\.(Model[A-Za-z0-9_]+)`, "anthropic.Model")
 	reURLInStr    = regexp.MustCompile("(?:https?://|\\$\\{[^}]*\\}|\\{[^}]*\\})[^\\s\"'`<>]*|\\bapi\\.anthropic\\.com[^\\s\"'`<>]*")
-	rePublicEnv   = regexp.MustCompile(`(?:process\.env|import\.meta\.env)\.((?:NEXT_PUBLIC|VITE|REACT_APP|EXPO_PUBLIC|PUBLIC|NUXT_PUBLIC|GATSBY)_\w*)`)
-	reServerSide  = regexp.MustCompile(`\bexport\s+(?:async\s+)?function\s+(?:GET|POST|PUT|DELETE|PATCH)\b|\bgetServerSideProps\b|\bexpress\s*\(|\bcreateServer\s*\(|\brequire\(\s*\x01`)
-	reBrowserUse  = regexp.MustCompile(`\b(?:document|window|localStorage|sessionStorage|navigator)\.|\bimport\.meta\.env\.VITE_|\buse(?:State|Effect|Ref)\s*\(`)
-	reFetch       = regexp.MustCompile(`\bfetch\s*\(`)
-	reFetchBody   = regexp.MustCompile(`\bbody\s*:`)
-	reReqData     = regexp.MustCompile(`\brequests\.\w+\([^)]*\bdata\s*=`)
-	reReqJSON     = regexp.MustCompile(`\bjson\s*=`)
+	rePublicEnv   = fast(`(?:process\.env|import\.meta\.env)\.((?:NEXT_PUBLIC|VITE|REACT_APP|EXPO_PUBLIC|PUBLIC|NUXT_PUBLIC|GATSBY)_\w*)`, "process.env", "import.meta.env")
+	reServerSide  = fast(`\bexport\s+(?:async\s+)?function\s+(?:GET|POST|PUT|DELETE|PATCH)\b|\bgetServerSideProps\b|\bexpress\s*\(|\bcreateServer\s*\(|\brequire\(\s*\x01`, "function", "getServerSideProps", "express", "createServer", "require(")
+	reBrowserUse  = fast(`\b(?:document|window|localStorage|sessionStorage|navigator)\.|\bimport\.meta\.env\.VITE_|\buse(?:State|Effect|Ref)\s*\(`, "document.", "window.", "localStorage.", "sessionStorage.", "navigator.", "import.meta.env.VITE_", "useState", "useEffect", "useRef")
+	reFetch       = fast(`\bfetch\s*\(`, "fetch")
+	reFetchBody   = fast(`\bbody\s*:`, "body")
+	reReqData     = fast(`\brequests\.\w+\([^)]*\bdata\s*=`, "requests.")
+	reReqJSON     = fast(`\bjson\s*=`, "json")
 	rePyBraces    = regexp.MustCompile(`\{[A-Za-z_][\w.\[\]'"]*\}`)
 )
 
@@ -77,8 +77,8 @@ func (l *linter) source(text string) {
 		}
 		return false
 	}
-	ctor := reSDKCtor[family]
-	sdk := (ctor != nil && ctor.MatchString(s.skel)) || rePyImport.MatchString(s.skel) ||
+	ctor, hasCtor := reSDKCtor[family]
+	sdk := (hasCtor && ctor.MatchString(s.skel)) || rePyImport.MatchString(s.skel) ||
 		hasSub("@anthropic-ai/sdk") || hasSub("github.com/anthropics/anthropic-sdk-go")
 	openaiSDK := reOpenAISDK.MatchString(s.skel)
 	wrapper := reWrapper.MatchString(s.skel) || hasSub("@ai-sdk/anthropic") || hasSub("langchain")
@@ -139,7 +139,7 @@ func (l *linter) source(text string) {
 	// SDK constructor arguments
 	if args := reArgs[family]; args != nil && (sdk || family == "go") {
 		spans := [][2]int{{0, len(s.skel)}}
-		if family != "go" && ctor != nil {
+		if family != "go" && hasCtor {
 			spans = s.callSpans(ctor)
 		}
 		what := map[string]string{"python": "api_key", "javascript": "apiKey", "go": "option.WithAPIKey"}[family]
@@ -199,7 +199,7 @@ func (l *linter) source(text string) {
 		case low == "authorization":
 			sawAuth = true
 			if rawHTTP || anthropicHints && otherHosts == 0 {
-				l.srcAuthorization(s, e, beta, compatOnly && apiLine > 0, rawHTTP, otherHosts > 0)
+				l.srcAuthorization(s, e, beta, compatOnly && apiLine > 0, rawHTTP, otherHosts > 0 || openaiLine > 0)
 			}
 		case low == "anthropic-version":
 			sawVersion = true
@@ -303,7 +303,7 @@ func (s *srcFile) exprAfter(off int) (expr, bool) {
 
 // callSpans returns the argument lists of every match of re, an opening
 // call: from the parenthesis to its partner.
-func (s *srcFile) callSpans(re *regexp.Regexp) [][2]int {
+func (s *srcFile) callSpans(re fastRe) [][2]int {
 	var out [][2]int
 	for _, m := range re.FindAllStringIndex(s.skel, -1) {
 		start := m[1]
