@@ -1,0 +1,6 @@
+import os
+import anthropic
+
+client = anthropic.Anthropic(
+    auth_token=os.environ["ANTHROPIC_API_KEY"],
+)

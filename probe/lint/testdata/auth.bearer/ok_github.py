@@ -1,0 +1,3 @@
+import requests
+
+r = requests.get("https://api.github.com/user", headers={"Authorization": f"Bearer {token}"})

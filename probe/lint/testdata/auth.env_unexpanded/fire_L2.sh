@@ -1,0 +1,2 @@
+#!/bin/sh
+export ANTHROPIC_API_KEY='$MY_CLAUDE_KEY'

@@ -1,0 +1,5 @@
+package main
+
+// for local testing: @@APIKEY@@
+
+func main() {}

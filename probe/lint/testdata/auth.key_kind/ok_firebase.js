@@ -1,0 +1,1 @@
+const firebaseConfig = { apiKey: "@@GOOGLE@@", projectId: "demo" };

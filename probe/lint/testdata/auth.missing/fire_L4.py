@@ -1,0 +1,7 @@
+import requests
+
+r = requests.post(
+    "https://api.anthropic.com/v1/messages",
+    headers={"anthropic-version": "2023-06-01"},
+    json={"model": "claude-opus-5-5", "max_tokens": 16, "messages": []},
+)

@@ -1,0 +1,3 @@
+import Anthropic from "@anthropic-ai/sdk";
+
+const client = new Anthropic({ apiKey: "sk-ant-api03-..." });

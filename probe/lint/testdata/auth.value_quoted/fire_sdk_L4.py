@@ -1,0 +1,4 @@
+import anthropic
+
+key = load_key()
+client = anthropic.Anthropic(api_key="Bearer " + key)

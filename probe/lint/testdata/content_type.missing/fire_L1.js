@@ -1,0 +1,5 @@
+const res = await fetch("https://api.anthropic.com/v1/messages", {
+  method: "POST",
+  headers: { "x-api-key": process.env.ANTHROPIC_API_KEY, "anthropic-version": "2023-06-01" },
+  body: JSON.stringify({ model: "claude-sonnet-5", max_tokens: 16, messages: [] }),
+});

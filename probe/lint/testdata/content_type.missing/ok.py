@@ -1,0 +1,7 @@
+import os, requests
+
+r = requests.post(
+    "https://api.anthropic.com/v1/messages",
+    headers={"x-api-key": os.environ["ANTHROPIC_API_KEY"], "anthropic-version": "2023-06-01"},
+    json={"model": "claude-opus-5-5", "max_tokens": 16, "messages": []},
+)

@@ -1,0 +1,3 @@
+import anthropic
+
+client = anthropic.Anthropic(base_url="http://gateway.example.com")

@@ -1,0 +1,6 @@
+import anthropic
+
+client = anthropic.Anthropic(
+    api_key=key,
+    base_url="https://api.anthropic.com/v1",
+)
