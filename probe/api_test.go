@@ -9,6 +9,9 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/fix401/fix401/probe/stub"
 )
 
 func TestShapes(t *testing.T) {
@@ -270,4 +273,117 @@ func TestClean(t *testing.T) {
 	if got := clean("echo "+split, maxMessage); strings.Contains(got, key[50:70]) {
 		t.Errorf("a key split by a zero-width space survives: %q", got)
 	}
+}
+
+// TestAgainstStub runs the probes against every scenario of the stub API,
+// which imitates the real API's answers.
+func TestAgainstStub(t *testing.T) {
+	type want struct {
+		status    int
+		errorType string
+		shape     string
+		anthropic bool
+		phase     string
+	}
+	tests := []struct {
+		scenario string
+		models   want
+		tokens   *want // nil: not checked
+		status   string
+	}{
+		{stub.Healthy, want{status: 200, shape: ShapeAnthropic, anthropic: true}, &want{status: 200, shape: ShapeAnthropic, anthropic: true}, "none"},
+		{stub.Revoked, want{status: 401, errorType: "authentication_error", shape: ShapeAnthropic, anthropic: true}, nil, ""},
+		{stub.Forbidden, want{status: 403, errorType: "permission_error", shape: ShapeAnthropic, anthropic: true}, nil, ""},
+		{stub.OrgDisabled, want{status: 400, errorType: "invalid_request_error", shape: ShapeAnthropic, anthropic: true}, nil, ""},
+		{stub.Billing, want{status: 200, shape: ShapeAnthropic, anthropic: true}, &want{status: 400, errorType: "invalid_request_error", shape: ShapeAnthropic, anthropic: true}, ""},
+		{stub.Billing402, want{status: 200, shape: ShapeAnthropic, anthropic: true}, &want{status: 402, errorType: "billing_error", shape: ShapeAnthropic, anthropic: true}, ""},
+		{stub.RateLimited, want{status: 429, errorType: "rate_limit_error", shape: ShapeAnthropic, anthropic: true}, nil, ""},
+		{stub.Overloaded, want{status: 529, errorType: "overloaded_error", shape: ShapeAnthropic, anthropic: true}, nil, ""},
+		{stub.ServerError, want{status: 500, errorType: "api_error", shape: ShapeAnthropic, anthropic: true}, nil, ""},
+		{stub.NotAnthropic, want{status: 200, shape: ShapeHTML}, nil, ""},
+		{stub.HeaderStripped, want{status: 401, errorType: "authentication_error", shape: ShapeAnthropic, anthropic: true}, nil, ""},
+		{stub.ProxyAuth, want{status: 407}, nil, ""},
+		{stub.OpenAI, want{status: 401, errorType: "invalid_api_key", shape: ShapeOpenAI}, nil, ""},
+		{stub.Hang, want{phase: PhaseTimeout}, nil, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.scenario, func(t *testing.T) {
+			srv, err := stub.Start(stub.Options{Scenario: tt.scenario})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer srv.Close()
+			env := testEnv(t, srv.URL)
+			env.Retries = -1
+			if tt.models.phase == PhaseTimeout {
+				env.Timeout = 200 * time.Millisecond
+			}
+			c := newClient(t, env)
+			key := stub.NewAPIKey()
+			check := func(what string, a *Answer, w want) {
+				t.Helper()
+				if w.phase != "" {
+					if a.Err == nil || a.Err.Phase != w.phase {
+						t.Errorf("%s: Err = %+v, want phase %q", what, a.Err, w.phase)
+					}
+					return
+				}
+				if a.Err != nil {
+					t.Fatalf("%s: Err = %+v", what, a.Err)
+				}
+				if a.Status != w.status || a.Anthropic != w.anthropic || (w.shape != "" && a.Shape != w.shape) ||
+					(w.errorType != "" && a.ErrorType != w.errorType) {
+					t.Errorf("%s: status %d type %q shape %q anthropic %v; want %+v", what, a.Status, a.ErrorType, a.Shape, a.Anthropic, w)
+				}
+				if a.Anthropic && a.RequestID == "" {
+					t.Errorf("%s: no request id", what)
+				}
+			}
+			check("models", c.Models(context.Background(), key), tt.models)
+			if tt.tokens != nil {
+				check("count_tokens", c.CountTokens(context.Background(), key), *tt.tokens)
+			}
+			if tt.status != "" {
+				if sp := c.Status(context.Background()); sp.Indicator != tt.status || sp.Component != stub.APIComponent {
+					t.Errorf("status page: %+v", sp)
+				}
+			}
+		})
+	}
+
+	t.Run("redirect", func(t *testing.T) {
+		var target hits
+		dst := httptest.NewServer(target.wrap(func(http.ResponseWriter, *http.Request) {}))
+		defer dst.Close()
+		srv, err := stub.Start(stub.Options{Scenario: stub.Redirect, RedirectURL: dst.URL})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer srv.Close()
+		a := newClient(t, testEnv(t, srv.URL)).Models(context.Background(), stub.NewAPIKey())
+		if a.Location == "" || a.Anthropic || a.Status/100 != 3 || target.n.Load() != 0 {
+			t.Errorf("got status %d location %q anthropic %v, target hits %d", a.Status, a.Location, a.Anthropic, target.n.Load())
+		}
+	})
+	t.Run("intercepting TLS", func(t *testing.T) {
+		srv, err := stub.StartTLS(stub.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer srv.Close()
+		c := newClient(t, testEnv(t, srv.URL))
+		a := c.Models(context.Background(), stub.NewAPIKey())
+		if a.Err == nil || a.Err.Phase != PhaseTLSUntrusted || !strings.Contains(a.Err.Issuer, stub.InterceptCA) {
+			t.Errorf("Err = %+v, want tls_untrusted by %s", a.Err, stub.InterceptCA)
+		}
+		env := testEnv(t, srv.URL)
+		env.RootCAs = srv.CertPool()
+		c = newClient(t, env)
+		if a := c.Models(context.Background(), stub.NewAPIKey()); !a.OK() {
+			t.Errorf("trusting the stub's CA: %+v err %+v", a, a.Err)
+		}
+		if n := c.Connect(context.Background()); n.Err != nil || !strings.Contains(n.TLSIssuer, stub.InterceptCA) {
+			t.Errorf("Connect: %+v err %+v", n, n.Err)
+		}
+	})
 }

@@ -489,3 +489,23 @@ func TestUserAgentAndNoKeyWithoutOne(t *testing.T) {
 		t.Error("a credential was sent for an empty key")
 	}
 }
+
+func BenchmarkModels(b *testing.B) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("request-id", "req_bench")
+		w.WriteHeader(http.StatusUnauthorized)
+		io.WriteString(w, `{"type":"error","error":{"type":"authentication_error","message":"invalid x-api-key"},"request_id":"req_bench"}`)
+	}))
+	defer srv.Close()
+	c, err := NewClient(&Env{BaseURL: srv.URL})
+	if err != nil {
+		b.Fatal(err)
+	}
+	key := netKey(b, "sk-ant-api03-")
+	b.ReportAllocs()
+	for b.Loop() {
+		if a := c.Models(context.Background(), key); a.Status != http.StatusUnauthorized {
+			b.Fatalf("status %d", a.Status)
+		}
+	}
+}
