@@ -491,11 +491,15 @@ func (l *linter) checkContentType(q *request, t target) {
 	}
 	cts := q.find("content-type")
 	if len(cts) == 0 {
+		line := q.line
+		if len(q.data) > 0 {
+			line = q.data[0].line
+		}
 		if q.kind == KindCurl {
-			l.add(IDContentTypeMissing, Warn, q.line, "curl -d without a Content-Type sends application/x-www-form-urlencoded; the API expects JSON.",
+			l.add(IDContentTypeMissing, Warn, line, "curl -d without a Content-Type sends application/x-www-form-urlencoded; the API expects JSON.",
 				`Add -H "content-type: application/json", or use --json instead of -d.`)
 		} else {
-			l.add(IDContentTypeMissing, Warn, q.line, "The request has a body but no Content-Type header.",
+			l.add(IDContentTypeMissing, Warn, line, "The request has a body but no Content-Type header.",
 				"Add Content-Type: application/json.")
 		}
 		return
