@@ -70,7 +70,9 @@ func TestLintColorOnlyWhenAsked(t *testing.T) {
 }
 
 func TestLintSummary(t *testing.T) {
-	f := func(s lint.Severity) lint.Finding { return lint.Finding{ID: "x", Severity: s, Line: 1, Message: "m", Fix: "f"} }
+	f := func(s lint.Severity) lint.Finding {
+		return lint.Finding{ID: "x", Severity: s, Line: 1, Message: "m", Fix: "f"}
+	}
 	tests := []struct {
 		r    lint.Report
 		want string
