@@ -239,9 +239,10 @@ func TestHugeBodyIsBounded(t *testing.T) {
 	if a.Err != nil || a.Status != 200 || a.Shape != ShapeHTML || a.Message != "Proxy says hi" {
 		t.Errorf("got status %d shape %q message %q err %+v, want 200 html with the title", a.Status, a.Shape, a.Message, a.Err)
 	}
-	// Reading the whole body would allocate at least its 10 MB.
-	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 5*MaxBody {
-		t.Errorf("allocated %d bytes for a %d-byte body; want at most %d", alloc, size, 5*MaxBody)
+	// Reading the whole body would allocate at least its 10 MB; a bounded
+	// read costs about 2 MB (4.6 MB under -race).
+	if alloc := after.TotalAlloc - before.TotalAlloc; alloc > size*3/4 {
+		t.Errorf("allocated %d bytes for a %d-byte body; want well under its size", alloc, size)
 	}
 }
 
