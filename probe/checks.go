@@ -280,12 +280,21 @@ func (r *Report) checkNet() []Result {
 		via = " (via proxy " + n.Proxy + ")"
 	}
 	dns := Result{ID: CheckDNS, Status: Pass, Duration: n.DNS, Title: fmt.Sprintf("DNS: %s resolves%s", n.Host, via)}
-	if net.ParseIP(n.Host) != nil {
+	switch {
+	case net.ParseIP(n.Host) != nil:
 		dns = Result{ID: CheckDNS, Status: Skip, Title: "DNS: not needed for an IP address"}
+	case len(n.Addrs) == 0 && n.Err == nil:
+		dns = Result{ID: CheckDNS, Status: Skip, Title: "DNS: not measured on its own" + via}
 	}
 	tcp := Result{ID: CheckTCP, Status: Pass, Duration: n.TCP, Title: "TCP: connected" + via}
 	tls := Result{ID: CheckTLS, Status: Pass, Duration: n.TLS, Title: fmt.Sprintf("TLS: %s, certificate from %s", n.TLSVer, n.TLSIssuer)}
-	if n.TLSVer == "" {
+	switch {
+	case n.TLSVer != "":
+	case strings.HasPrefix(r.Target.BaseURL, "https:") && n.Proxy != "":
+		tls = Result{ID: CheckTLS, Status: Skip, Title: "TLS: not measured through this proxy; the API request speaks for it"}
+	case strings.HasPrefix(r.Target.BaseURL, "https:"):
+		tls = Result{ID: CheckTLS, Status: Skip, Title: "TLS: not reached"}
+	default:
 		tls = Result{ID: CheckTLS, Status: Skip, Title: "TLS: not used (plain HTTP)"}
 	}
 	fail := func(res *Result, title string) {
