@@ -1,0 +1,590 @@
+// Command fix401 finds out why the Claude API answers 401 Unauthorized and
+// walks you to a working key. See README.md.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/x/term"
+
+	"github.com/fix401/fix401/probe"
+	"github.com/fix401/fix401/probe/demo"
+	"github.com/fix401/fix401/probe/lint"
+	"github.com/fix401/fix401/probe/stub"
+	"github.com/fix401/fix401/steps"
+	"github.com/fix401/fix401/ui"
+	"github.com/fix401/fix401/ui/text"
+)
+
+// version is the tool's version; release builds may set it with -ldflags.
+var version = "0.1.0"
+
+// Exit statuses (DESIGN.md).
+const (
+	exitOK      = 0 // the key works
+	exitProblem = 1 // a problem was diagnosed
+	exitUsage   = 2 // the command line was wrong
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	code := run(ctx, os.Args[1:], ioEnv{
+		stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr,
+		vars: environ(os.Environ()), tty: term.IsTerminal(os.Stdout.Fd()) && term.IsTerminal(os.Stdin.Fd()),
+	})
+	stop()
+	os.Exit(code)
+}
+
+// ioEnv is the outside world of one invocation, injected so tests run the
+// real command line without a terminal.
+type ioEnv struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	vars           map[string]string
+	tty            bool // stdout (and stdin) are a terminal: the wizard may run
+}
+
+func environ(kv []string) map[string]string {
+	m := make(map[string]string, len(kv))
+	for _, e := range kv {
+		if k, v, ok := strings.Cut(e, "="); ok {
+			m[k] = v
+		}
+	}
+	return m
+}
+
+// usageError is a command-line mistake: exit 2 with a hint.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+func usagef(format string, a ...any) error { return usageError{fmt.Sprintf(format, a...)} }
+
+const usageText = `fix401 finds out why the Claude API answers 401 Unauthorized, and walks you to a working key.
+
+Usage:
+  fix401 [flags]                 the wizard (on a terminal); otherwise the same as 'fix401 check'
+  fix401 check [--json] [flags]  run every probe once and print the checklist (or one JSON object)
+  fix401 report [-o FILE] [--json] [flags]
+                                 the sanitized support summary (Markdown), ready to paste
+  fix401 lint [--json] [FILE|-]  lint the request your code sends: a curl command, raw HTTP, or source
+  fix401 demo [--list] [SCENARIO]
+                                 the wizard against the built-in stub (no key, no network)
+  fix401 stub [--list] [--scenario S] [--addr 127.0.0.1:8401]
+                                 serve the stub API to rehearse failures in your own app
+  fix401 version                 print the version
+
+Run 'fix401 COMMAND --help' for a command's flags.
+
+Exit status of check and report: 0 the key works, 1 a problem was diagnosed, 2 usage error.
+`
+
+func run(ctx context.Context, args []string, io ioEnv) int {
+	cmd := ""
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		cmd, args = args[0], args[1:]
+	}
+	var err error
+	switch cmd {
+	case "":
+		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
+			fmt.Fprint(io.stdout, usageText)
+			return exitOK
+		}
+		return runCheck(ctx, "fix401", args, io, !io.tty)
+	case "check":
+		return runCheck(ctx, "check", args, io, true)
+	case "report":
+		return runReport(ctx, args, io)
+	case "lint":
+		return runLint(args, io)
+	case "demo":
+		return runDemo(ctx, args, io)
+	case "stub":
+		err = runStub(ctx, args, io)
+	case "version":
+		fmt.Fprintf(io.stdout, "fix401 %s (%s %s/%s)\n", version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+		return exitOK
+	case "help":
+		if len(args) > 0 {
+			return run(ctx, []string{args[0], "--help"}, io)
+		}
+		fmt.Fprint(io.stdout, usageText)
+		return exitOK
+	default:
+		err = usagef("unknown command %q", cmd)
+	}
+	return finish(err, io)
+}
+
+// finish turns an error into a message on stderr and an exit status.
+func finish(err error, io ioEnv) int {
+	var ue usageError
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, flag.ErrHelp):
+		return exitOK
+	case errors.As(err, &ue):
+		fmt.Fprintf(io.stderr, "fix401: %s\nRun 'fix401 --help' for usage.\n", probe.Redact(ue.msg))
+		return exitUsage
+	}
+	fmt.Fprintf(io.stderr, "fix401: %s\n", probe.Redact(err.Error()))
+	return exitProblem
+}
+
+// common holds the flags shared by the wizard, check and report.
+type common struct {
+	baseURL, statusURL, dir, model string
+	timeout                        time.Duration
+	keyStdin, noColor              bool
+}
+
+func newFlagSet(name, usage string, io ioEnv) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.stderr)
+	fs.Usage = func() {
+		fmt.Fprint(fs.Output(), usage)
+		fmt.Fprintln(fs.Output(), "\nFlags:")
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+func (c *common) register(fs *flag.FlagSet) {
+	fs.StringVar(&c.baseURL, "base-url", "", "API to probe (default $ANTHROPIC_BASE_URL, else https://api.anthropic.com)")
+	fs.StringVar(&c.statusURL, "status-url", probe.DefaultStatusURL, "Statuspage to read (its /api/v2/summary.json)")
+	fs.StringVar(&c.dir, "dir", ".", "the project to inspect: .env files, SDK versions, sources")
+	fs.StringVar(&c.model, "model", "", "the model id your code uses; checked to exist for this key")
+	fs.DurationVar(&c.timeout, "timeout", probe.DefaultTimeout, "time limit for each network probe")
+	fs.BoolVar(&c.keyStdin, "key-stdin", false, "read the key to test from stdin (a key is never taken as a flag value)")
+	fs.BoolVar(&c.noColor, "no-color", false, "no colour (NO_COLOR is honoured too)")
+}
+
+// parse parses args and rejects stray arguments.
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usageError{err.Error()}
+	}
+	if fs.NArg() > 0 {
+		return usagef("%s: unexpected argument %q", fs.Name(), fs.Arg(0))
+	}
+	return nil
+}
+
+// env builds the probe environment from the flags and the process.
+func (c *common) env(io ioEnv) (*probe.Env, error) {
+	if c.timeout <= 0 {
+		return nil, usagef("--timeout must be positive, like 10s")
+	}
+	for name, v := range map[string]string{"--base-url": c.baseURL, "--status-url": c.statusURL} {
+		if v == "" {
+			continue
+		}
+		u, err := url.Parse(v)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			return nil, usagef("%s needs an http(s) URL like https://api.anthropic.com, not %q", name, probe.Redact(v))
+		}
+	}
+	dir, err := filepath.Abs(c.dir)
+	if err != nil {
+		return nil, usagef("--dir: %v", err)
+	}
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		return nil, usagef("--dir %s is not a directory", c.dir)
+	}
+	home := io.vars["HOME"]
+	if home == "" {
+		home, _ = os.UserHomeDir()
+	}
+	env := &probe.Env{
+		Vars: io.vars, Home: home, Dir: dir,
+		BaseURL: strings.TrimRight(c.baseURL, "/"), StatusURL: strings.TrimRight(c.statusURL, "/"),
+		Model: c.model, Timeout: c.timeout, Now: time.Now,
+		Retries: probe.DefaultRetries, Backoff: probe.DefaultBackoff,
+	}
+	if c.keyStdin {
+		key, err := readKey(io.stdin)
+		if err != nil {
+			return nil, err
+		}
+		env.StdinKey, env.HasStdinKey = key, true
+	}
+	return env, nil
+}
+
+// readKey reads a key from stdin. One trailing newline belongs to the pipe
+// (echo, a here-string), not to the key; anything else is kept so the
+// hygiene check can see it.
+func readKey(r io.Reader) (string, error) {
+	b, err := io.ReadAll(io.LimitReader(r, 64<<10))
+	if err != nil {
+		return "", fmt.Errorf("reading the key from stdin: %w", err)
+	}
+	s := strings.TrimSuffix(string(b), "\n")
+	s = strings.TrimSuffix(s, "\r")
+	if strings.TrimSpace(s) == "" {
+		return "", usagef("--key-stdin: stdin was empty; pipe the key in, e.g. `pbpaste | fix401 check --key-stdin`")
+	}
+	return s, nil
+}
+
+func (c *common) color(io ioEnv) bool {
+	return io.tty && !c.noColor && io.vars["NO_COLOR"] == ""
+}
+
+// redactor knows every key the report found, so even a truncated echo of
+// one is masked.
+func redactor(r *probe.Report, env *probe.Env) *probe.Redactor {
+	red := probe.NewRedactor()
+	for _, c := range r.Candidates {
+		red.Add(c.Value, c.Raw, c.Clean)
+	}
+	if env.HasStdinKey {
+		red.Add(env.StdinKey)
+	}
+	return red
+}
+
+const checkUsage = `Usage: fix401 check [--json] [flags]
+
+Runs every probe at once — key sources and hygiene, network, the API itself,
+the status page — and prints one line per check, then the diagnosis.
+Exit status: 0 the key works, 1 a problem was diagnosed, 2 usage error.
+`
+
+func runCheck(ctx context.Context, name string, args []string, io ioEnv, plain bool) int {
+	var c common
+	var asJSON bool
+	fs := newFlagSet(name, checkUsage, io)
+	c.register(fs)
+	fs.BoolVar(&asJSON, "json", false, "print one JSON object (schema 1) instead of text")
+	if err := parse(fs, args); err != nil {
+		return finish(err, io)
+	}
+	env, err := c.env(io)
+	if err != nil {
+		return finish(err, io)
+	}
+	if !plain && !asJSON {
+		return finish(runWizard(ctx, env, c, io, ""), io)
+	}
+	return check(ctx, env, c, io, asJSON)
+}
+
+// check runs every probe and prints the checklist as text or JSON; its
+// exit status says whether the key works.
+func check(ctx context.Context, env *probe.Env, c common, io ioEnv, asJSON bool) int {
+	r := probe.Run(ctx, env)
+	if ctx.Err() != nil {
+		fmt.Fprintln(io.stderr, "fix401: interrupted")
+		return exitProblem
+	}
+	d := steps.Diagnose(r)
+	red := redactor(r, env)
+	if asJSON {
+		b, err := json.MarshalIndent(steps.ToJSON(r, d, version), "", "  ")
+		if err != nil {
+			return finish(err, io)
+		}
+		fmt.Fprintln(io.stdout, red.String(string(b)))
+	} else if err := text.Check(io.stdout, r, d, version, c.color(io), red); err != nil {
+		return finish(err, io)
+	}
+	if d.Code == steps.OK {
+		return exitOK
+	}
+	return exitProblem
+}
+
+const stubUsage = `Usage: fix401 stub [--list] [--scenario S] [--addr 127.0.0.1:8401] [--latency D]
+
+Serves a local stub of the Anthropic API that answers with the same status
+codes, error envelopes and headers as the real one, failing the way the
+scenario says. Point your own app at it to rehearse a failure:
+
+  fix401 stub --scenario revoked &
+  ANTHROPIC_BASE_URL=http://127.0.0.1:8401 python my_app.py
+
+The status page is served at /api/v2/summary.json. Stop with Ctrl-C.
+`
+
+func runStub(ctx context.Context, args []string, io ioEnv) error {
+	var opts stub.Options
+	var addr string
+	var list bool
+	fs := newFlagSet("stub", stubUsage, io)
+	fs.StringVar(&opts.Scenario, "scenario", stub.Healthy, "how the stub answers (see --list)")
+	fs.StringVar(&addr, "addr", stub.DefaultAddr, "address to listen on (loopback only)")
+	fs.DurationVar(&opts.Latency, "latency", 0, "delay every answer by this much (the slow scenario uses 2s when unset)")
+	fs.BoolVar(&list, "list", false, "list the scenarios and exit")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if list {
+		printScenarios(io.stdout, stubScenarios())
+		return nil
+	}
+	if _, ok := stub.Lookup(opts.Scenario); !ok {
+		return usagef("unknown scenario %q; 'fix401 stub --list' shows them", opts.Scenario)
+	}
+	if err := stub.Serve(ctx, addr, opts, io.stderr); err != nil && !errors.Is(err, context.Canceled) {
+		return err
+	}
+	return nil
+}
+
+type scenario struct{ name, description string }
+
+func stubScenarios() []scenario {
+	var out []scenario
+	for _, s := range stub.Scenarios() {
+		out = append(out, scenario{s.Name, s.Description})
+	}
+	return out
+}
+
+func printScenarios(w io.Writer, ss []scenario) {
+	width := 0
+	for _, s := range ss {
+		width = max(width, len(s.name))
+	}
+	for _, s := range ss {
+		fmt.Fprintf(w, "  %-*s  %s\n", width, s.name, s.description)
+	}
+}
+
+const lintUsage = `Usage: fix401 lint [--json] [FILE|-]
+
+Reads the request your code sends — a curl command, a raw HTTP request, or a
+source file (Python, JavaScript/TypeScript, Go, shell, HTML) — and reports
+what would earn a 401: the key sent as a Bearer token, a misspelt header,
+$ANTHROPIC_API_KEY inside single quotes, a missing anthropic-version, a key
+hard-coded into browser code. With no FILE, or with -, it reads stdin.
+Exit status: 0 no errors, 1 errors found, 2 usage error.
+`
+
+func runLint(args []string, io ioEnv) int {
+	var asJSON, noColor bool
+	fs := newFlagSet("lint", lintUsage, io)
+	fs.BoolVar(&asJSON, "json", false, "print one JSON object instead of text")
+	fs.BoolVar(&noColor, "no-color", false, "no colour (NO_COLOR is honoured too)")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return finish(usageError{err.Error()}, io)
+	}
+	if fs.NArg() > 1 {
+		return finish(usagef("lint takes one FILE (or - for stdin), got %d", fs.NArg()), io)
+	}
+	name := "-"
+	if fs.NArg() == 1 {
+		name = fs.Arg(0)
+	}
+	src, err := readLintInput(name, io.stdin)
+	if err != nil {
+		return finish(err, io)
+	}
+	rep := lint.Lint(name, src)
+	if asJSON {
+		b, err := json.MarshalIndent(rep, "", "  ")
+		if err != nil {
+			return finish(err, io)
+		}
+		fmt.Fprintln(io.stdout, probe.Redact(string(b)))
+	} else {
+		var b strings.Builder
+		if err := text.Lint(&b, rep, io.tty && !noColor && io.vars["NO_COLOR"] == ""); err != nil {
+			return finish(err, io)
+		}
+		fmt.Fprint(io.stdout, probe.Redact(b.String()))
+	}
+	if rep.HasErrors() {
+		return exitProblem
+	}
+	return exitOK
+}
+
+func readLintInput(name string, stdin io.Reader) ([]byte, error) {
+	var r io.Reader = stdin
+	if name != "-" {
+		f, err := os.Open(name)
+		if err != nil {
+			return nil, usagef("lint: %v", err)
+		}
+		defer f.Close()
+		if st, err := f.Stat(); err == nil && st.IsDir() {
+			return nil, usagef("lint: %s is a directory; name one file", name)
+		}
+		r = f
+	}
+	// One byte past the limit lets the linter say the input is too large.
+	b, err := io.ReadAll(io.LimitReader(r, lint.MaxInput+1))
+	if err != nil {
+		return nil, fmt.Errorf("lint: reading %s: %w", name, err)
+	}
+	return b, nil
+}
+
+// runWizard starts the interactive wizard. demoName is set for fix401 demo.
+func runWizard(ctx context.Context, env *probe.Env, c common, io ioEnv, demoName string) error {
+	return ui.Run(ctx, env, ui.Options{
+		NoColor: c.noColor || io.vars["NO_COLOR"] != "", Version: version, DemoName: demoName,
+	})
+}
+
+const demoUsage = `Usage: fix401 demo [--list] [SCENARIO] [--snapshot STEP [--width N --height N]]
+
+Plays the wizard against the built-in stub API in a simulated environment —
+made-up keys, files and variables — so you can see what fix401 does without
+a key or a network. The default scenario is shadowed. When stdout is not a
+terminal it prints the checklist instead, like 'fix401 check'.
+
+--snapshot prints one step's final screen (understand, verify-key,
+permissions, headers, new-key, checklist, verify, summary) and exits.
+`
+
+func runDemo(ctx context.Context, args []string, io ioEnv) int {
+	var list, noColor, asJSON bool
+	var snap string
+	var width, height int
+	fs := newFlagSet("demo", demoUsage, io)
+	fs.BoolVar(&list, "list", false, "list the scenarios and exit")
+	fs.BoolVar(&noColor, "no-color", false, "no colour (NO_COLOR is honoured too)")
+	fs.BoolVar(&asJSON, "json", false, "when not on a terminal: print the check JSON")
+	fs.StringVar(&snap, "snapshot", "", "print this step's final screen and exit")
+	fs.IntVar(&width, "width", 100, "snapshot width in columns")
+	fs.IntVar(&height, "height", 0, "snapshot height in rows (0: the whole step)")
+	// The scenario may come before or after the flags.
+	name := demo.Default
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		name, args = args[0], args[1:]
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return exitOK
+		}
+		return finish(usageError{err.Error()}, io)
+	}
+	switch {
+	case fs.NArg() == 1 && name == demo.Default:
+		name = fs.Arg(0)
+	case fs.NArg() > 0:
+		return finish(usagef("demo: unexpected argument %q", fs.Arg(fs.NArg()-1)), io)
+	}
+	if list {
+		var ss []scenario
+		for _, s := range demo.Scenarios() {
+			ss = append(ss, scenario{s.Name, s.Description})
+		}
+		printScenarios(io.stdout, ss)
+		return exitOK
+	}
+	if _, ok := demo.Lookup(name); !ok {
+		return finish(usagef("unknown demo %q; 'fix401 demo --list' shows them", name), io)
+	}
+	if width < 40 || height < 0 {
+		return finish(usagef("--width must be at least 40 and --height positive"), io)
+	}
+	d, err := demo.New(name)
+	if err != nil {
+		return finish(err, io)
+	}
+	defer d.Close()
+	c := common{noColor: noColor}
+	switch {
+	case snap != "":
+		step := steps.StepID(snap)
+		if step.Index() < 0 {
+			return finish(usagef("--snapshot: unknown step %q", snap), io)
+		}
+		out, err := ui.Snapshot(ctx, d.Env, step, width, height, ui.Options{
+			NoColor: !c.color(ioEnv{tty: true, vars: io.vars}), Version: version, DemoName: name,
+		})
+		if err != nil {
+			return finish(err, io)
+		}
+		fmt.Fprintln(io.stdout, out)
+		return exitOK
+	case io.tty && !asJSON:
+		return finish(runWizard(ctx, d.Env, c, io, name), io)
+	}
+	return check(ctx, d.Env, c, io, asJSON)
+}
+
+const reportUsage = `Usage: fix401 report [-o FILE] [--json] [flags]
+
+Runs every probe, then writes a support summary in Markdown: when and where
+it ran, the SDKs found, the key by its hint only, every request with its
+request id, the checklist, the diagnosis, and a curl command that
+reproduces the failure with the key written as $ANTHROPIC_API_KEY.
+Paste it into a support ticket or an issue. No secret is ever in it.
+`
+
+func runReport(ctx context.Context, args []string, io ioEnv) int {
+	var c common
+	var out string
+	var asJSON bool
+	fs := newFlagSet("report", reportUsage, io)
+	c.register(fs)
+	fs.StringVar(&out, "o", "", "write the summary to this file (mode 0600) instead of stdout")
+	fs.BoolVar(&asJSON, "json", false, "the check JSON plus an \"environment\" block")
+	if err := parse(fs, args); err != nil {
+		return finish(err, io)
+	}
+	env, err := c.env(io)
+	if err != nil {
+		return finish(err, io)
+	}
+	r := probe.Run(ctx, env)
+	if ctx.Err() != nil {
+		fmt.Fprintln(io.stderr, "fix401: interrupted")
+		return exitProblem
+	}
+	d := steps.Diagnose(r)
+	in := steps.SummaryInput{Report: r, Diagnosis: d, Version: version, OS: runtime.GOOS, Arch: runtime.GOARCH,
+		SDKs: probe.FindSDKs(env.Dir), Now: time.Now(), Redactor: redactor(r, env)}
+	var doc string
+	if asJSON {
+		b, err := json.MarshalIndent(struct {
+			steps.JSON
+			Environment steps.Environment `json:"environment"`
+		}{steps.ToJSON(r, d, version), steps.EnvironmentOf(in)}, "", "  ")
+		if err != nil {
+			return finish(err, io)
+		}
+		doc = in.Redactor.String(string(b)) + "\n"
+	} else {
+		doc = steps.SummaryMarkdown(in)
+	}
+	if out == "" {
+		fmt.Fprint(io.stdout, doc)
+	} else {
+		if err := os.WriteFile(out, []byte(doc), 0o600); err != nil {
+			return finish(fmt.Errorf("report: %w", err), io)
+		}
+		fmt.Fprintf(io.stderr, "Wrote %s (%d bytes). It holds no key, only hints.\n", out, len(doc))
+	}
+	if d.Code == steps.OK {
+		return exitOK
+	}
+	return exitProblem
+}

@@ -1,0 +1,296 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/fix401/fix401/probe"
+	"github.com/fix401/fix401/probe/stub"
+	"github.com/fix401/fix401/steps"
+)
+
+// invocation runs the real command line against a stub, in a temp home.
+type invocation struct {
+	t      *testing.T
+	vars   map[string]string
+	stdin  string
+	home   string
+	dir    string
+	tty    bool
+	stdout bytes.Buffer
+	stderr bytes.Buffer
+}
+
+func newInvocation(t *testing.T) *invocation {
+	t.Helper()
+	home := t.TempDir()
+	dir := filepath.Join(home, "app")
+	if err := os.MkdirAll(filepath.Join(dir, ".git"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return &invocation{t: t, home: home, dir: dir, vars: map[string]string{"HOME": home}}
+}
+
+func (in *invocation) stubbed(opts stub.Options) *stub.Server {
+	in.t.Helper()
+	s, err := stub.Start(opts)
+	if err != nil {
+		in.t.Fatal(err)
+	}
+	in.t.Cleanup(s.Close)
+	in.vars["ANTHROPIC_BASE_URL"] = s.URL
+	return s
+}
+
+func (in *invocation) run(args ...string) int {
+	in.t.Helper()
+	in.stdout.Reset()
+	in.stderr.Reset()
+	return run(context.Background(), args, ioEnv{
+		stdin: strings.NewReader(in.stdin), stdout: &in.stdout, stderr: &in.stderr, vars: in.vars, tty: in.tty,
+	})
+}
+
+// common flags that keep a test on loopback and quick.
+func (in *invocation) flags(s *stub.Server) []string {
+	return []string{"--dir", in.dir, "--status-url", s.URL, "--timeout", "3s"}
+}
+
+func TestCheckExitCodes(t *testing.T) {
+	tests := []struct {
+		name     string
+		scenario string
+		json     bool
+		want     int
+		code     steps.Code
+	}{
+		{"works", stub.Healthy, false, exitOK, steps.OK},
+		{"works json", stub.Healthy, true, exitOK, steps.OK},
+		{"revoked", stub.Revoked, false, exitProblem, steps.KeyRejected},
+		{"revoked json", stub.Revoked, true, exitProblem, steps.KeyRejected},
+		{"overloaded json", stub.Overloaded, true, exitProblem, steps.ServiceDegraded},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := newInvocation(t)
+			s := in.stubbed(stub.Options{Scenario: tt.scenario})
+			key := stub.NewAPIKey()
+			in.vars["ANTHROPIC_API_KEY"] = key
+			args := append([]string{"check"}, in.flags(s)...)
+			if tt.json {
+				args = append(args, "--json")
+			}
+			if got := in.run(args...); got != tt.want {
+				t.Fatalf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", got, tt.want, in.stdout.String(), in.stderr.String())
+			}
+			out := in.stdout.String()
+			if tt.json {
+				var j steps.JSON
+				if err := json.Unmarshal(in.stdout.Bytes(), &j); err != nil {
+					t.Fatalf("not JSON: %v\n%s", err, out)
+				}
+				if j.Schema != 1 || j.Diagnosis.Code != tt.code || j.Key == nil || j.Key.Hint != probe.Hint(key) {
+					t.Fatalf("unexpected JSON: %+v", j)
+				}
+				if len(j.Checks) == 0 || len(j.Requests) == 0 {
+					t.Fatalf("no checks or requests: %s", out)
+				}
+			} else if !strings.Contains(out, "Diagnosis: "+string(tt.code)) {
+				t.Fatalf("text output lacks the diagnosis %s:\n%s", tt.code, out)
+			}
+			assertNoKey(t, out+in.stderr.String(), key)
+		})
+	}
+}
+
+func TestUsageErrors(t *testing.T) {
+	for _, args := range [][]string{
+		{"nonsense"},
+		{"check", "--timeout", "0s"},
+		{"check", "--base-url", "ftp://x"},
+		{"check", "--dir", "/does/not/exist"},
+		{"check", "extra-arg"},
+		{"check", "--no-such-flag"},
+		{"check", "--key-stdin"}, // empty stdin
+		{"demo", "no-such-demo"},
+		{"stub", "--scenario", "no-such"},
+		{"lint", "a", "b"},
+		{"lint", "/does/not/exist"},
+	} {
+		in := newInvocation(t)
+		if got := in.run(args...); got != exitUsage {
+			t.Errorf("%v: exit %d, want %d (stderr %q)", args, got, exitUsage, in.stderr.String())
+		}
+		if !strings.HasPrefix(in.stderr.String(), "fix401: ") && !strings.Contains(in.stderr.String(), "Usage") {
+			t.Errorf("%v: stderr does not explain: %q", args, in.stderr.String())
+		}
+	}
+}
+
+func TestHelpExitsZero(t *testing.T) {
+	for _, args := range [][]string{{"--help"}, {"help"}, {"check", "--help"}, {"report", "-h"}, {"lint", "--help"},
+		{"demo", "--help"}, {"stub", "--help"}, {"help", "check"}} {
+		in := newInvocation(t)
+		if got := in.run(args...); got != exitOK {
+			t.Errorf("%v: exit %d", args, got)
+		}
+		if in.stdout.Len()+in.stderr.Len() == 0 {
+			t.Errorf("%v: printed nothing", args)
+		}
+	}
+}
+
+func TestKeyStdin(t *testing.T) {
+	in := newInvocation(t)
+	good, old := stub.NewAPIKey(), stub.NewAPIKey()
+	s := in.stubbed(stub.Options{ValidKeys: []string{good}})
+	in.vars["ANTHROPIC_API_KEY"] = old
+	in.stdin = good + "\n" // echo adds the newline; it is not part of the key
+	if got := in.run(append([]string{"check", "--key-stdin", "--json"}, in.flags(s)...)...); got != exitOK {
+		t.Fatalf("exit %d: %s", got, in.stdout.String())
+	}
+	var j steps.JSON
+	if err := json.Unmarshal(in.stdout.Bytes(), &j); err != nil {
+		t.Fatal(err)
+	}
+	if j.Key.Source != "stdin" && !strings.Contains(j.Key.Source, "stdin") {
+		t.Errorf("key source %q, want stdin", j.Key.Source)
+	}
+	assertNoKey(t, in.stdout.String(), good)
+	assertNoKey(t, in.stdout.String(), old)
+}
+
+func TestNotATerminalMeansCheck(t *testing.T) {
+	in := newInvocation(t)
+	s := in.stubbed(stub.Options{Scenario: stub.Revoked})
+	in.vars["ANTHROPIC_API_KEY"] = stub.NewAPIKey()
+	if got := in.run(in.flags(s)...); got != exitProblem {
+		t.Fatalf("exit %d", got)
+	}
+	if !strings.Contains(in.stdout.String(), "Diagnosis: key_rejected") {
+		t.Fatalf("bare fix401 off a terminal should print the checklist:\n%s", in.stdout.String())
+	}
+	if strings.Contains(in.stdout.String(), "\x1b[") {
+		t.Errorf("colour escape codes in piped output")
+	}
+}
+
+func TestHungServerCostsAtMostTimeout(t *testing.T) {
+	in := newInvocation(t)
+	s := in.stubbed(stub.Options{Scenario: stub.Hang})
+	in.vars["ANTHROPIC_API_KEY"] = stub.NewAPIKey()
+	got := in.run("check", "--json", "--dir", in.dir, "--status-url", s.URL, "--timeout", "200ms")
+	if got != exitProblem {
+		t.Fatalf("exit %d", got)
+	}
+	var j steps.JSON
+	if err := json.Unmarshal(in.stdout.Bytes(), &j); err != nil {
+		t.Fatal(err)
+	}
+	if j.Diagnosis.Code != steps.NetworkUnreachable {
+		t.Fatalf("a hung API is %s, want network_unreachable (never an invalid key)", j.Diagnosis.Code)
+	}
+}
+
+func TestReportHoldsRequestID(t *testing.T) {
+	in := newInvocation(t)
+	s := in.stubbed(stub.Options{Scenario: stub.Revoked})
+	key := stub.NewAPIKey()
+	in.vars["ANTHROPIC_API_KEY"] = key
+	out := filepath.Join(t.TempDir(), "summary.md")
+	if got := in.run(append([]string{"report", "-o", out}, in.flags(s)...)...); got != exitProblem {
+		t.Fatalf("exit %d: %s", got, in.stderr.String())
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := os.Stat(out); st.Mode().Perm() != 0o600 {
+		t.Errorf("report mode %v, want 0600", st.Mode().Perm())
+	}
+	var id string
+	for _, r := range s.Requests() {
+		if r.Path == "/v1/models" && r.RequestID != "" {
+			id = r.RequestID
+		}
+	}
+	if id == "" || !bytes.Contains(b, []byte(id)) {
+		t.Fatalf("report lacks a request id the stub sent (%q):\n%s", id, b)
+	}
+	assertNoKey(t, string(b), key)
+}
+
+// TestNoOutputLeaksAKey puts random keys in every input — variables, .env
+// files, shell files, a proxy URL, a key echoed back by a server — and runs
+// every command that prints: no 12-character piece of a key may come out.
+func TestNoOutputLeaksAKey(t *testing.T) {
+	for i := range 5 {
+		in := newInvocation(t)
+		env, dotenv, shell, token := stub.NewAPIKey(), stub.NewAPIKey(), stub.NewAPIKey(), stub.NewOAuthToken()
+		proxySecret := stub.NewAPIKey()[13:60]
+		s := in.stubbed(stub.Options{ValidKeys: []string{dotenv}})
+		in.vars["ANTHROPIC_API_KEY"] = env + []string{"", "\n", " ", "\"", "\u200b"}[i]
+		in.vars["ANTHROPIC_AUTH_TOKEN"] = token
+		in.vars["NO_PROXY"] = "127.0.0.1,localhost"
+		in.vars["HTTPS_PROXY"] = "http://user:" + proxySecret + "@proxy.invalid:3128"
+		write(t, filepath.Join(in.dir, ".env"), "ANTHROPIC_API_KEY=\""+dotenv+"\"\r\n")
+		write(t, filepath.Join(in.home, ".zshrc"), "export ANTHROPIC_API_KEY='"+shell+"'\n")
+		in.stdin = "Bearer " + shell
+		keys := []string{env, dotenv, shell, token, "sk-ant-api03-" + proxySecret}
+		for _, args := range [][]string{
+			{"check"}, {"check", "--json"}, {"report"}, {"report", "--json"}, {"check", "--key-stdin"},
+		} {
+			in.run(append(args, in.flags(s)...)...)
+			for _, k := range keys {
+				assertNoKey(t, in.stdout.String()+in.stderr.String(), k)
+			}
+		}
+	}
+}
+
+func write(t *testing.T, path, content string) {
+	t.Helper()
+	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// assertNoKey fails when out holds any 12-character piece of key's secret
+// part (what follows its public sk-ant-…- prefix).
+func assertNoKey(t *testing.T, out, key string) {
+	t.Helper()
+	body := strings.TrimSpace(key)
+	if i := strings.LastIndex(body[:min(len(body), 16)], "-"); strings.HasPrefix(body, "sk-ant-") && i > 0 {
+		body = body[i+1:]
+	}
+	for i := 0; i+probe.MinPiece <= len(body); i++ {
+		if p := body[i : i+probe.MinPiece]; strings.Contains(out, p) {
+			t.Fatalf("output leaks %q of a key:\n%s", p, out)
+		}
+	}
+}
+
+func TestVersion(t *testing.T) {
+	in := newInvocation(t)
+	if got := in.run("version"); got != exitOK || !strings.HasPrefix(in.stdout.String(), "fix401 "+version) {
+		t.Fatalf("version: exit %d, %q", got, in.stdout.String())
+	}
+}
+
+func TestDemoPlainOutput(t *testing.T) {
+	in := newInvocation(t)
+	if got := in.run("demo", "revoked"); got != exitProblem {
+		t.Fatalf("exit %d: %s", got, in.stderr.String())
+	}
+	if !strings.Contains(in.stdout.String(), "Diagnosis: key_rejected") {
+		t.Fatalf("demo off a terminal should print the checklist:\n%s", in.stdout.String())
+	}
+	if in.run("demo", "--list"); !strings.Contains(in.stdout.String(), "shadowed") {
+		t.Fatalf("demo --list: %s", in.stdout.String())
+	}
+}
