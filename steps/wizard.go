@@ -91,8 +91,9 @@ type Page struct {
 	// Status is the step's verdict: Pending while one of its checks runs,
 	// else the worst of its checks.
 	Status     probe.Status
-	Conclusion string // what the results mean here; empty while pending
-	Advice     string // the next move; empty when there is none
+	Conclusion string       // what the results mean here; empty while pending
+	Verdict    probe.Status // how bad the conclusion is
+	Advice     string       // the next move; empty when there is none
 	Onboarding *Onboarding
 	Shadows    []Shadow
 	Compare    []CompareRow
@@ -258,7 +259,7 @@ func BuildPage(in Input, s StepID) Page {
 	if p.Status == probe.Pending || (!r.Finished() && s != Summary) {
 		return p
 	}
-	p.Conclusion, p.Advice = conclude(in, s, p)
+	p.Conclusion, p.Advice, p.Verdict = conclude(in, s, p)
 	return p
 }
 
@@ -378,7 +379,8 @@ func stamp(t time.Time, zone string) string {
 		return ""
 	}
 	s := t.Format("2006-01-02 15:04:05 MST")
-	if zone != "" && !strings.HasSuffix(s, zone) {
+	abbr, _ := t.Zone()
+	if zone != "" && zone != abbr && !(abbr == "UTC" && strings.HasSuffix(zone, "UTC")) {
 		s += " (" + zone + ")"
 	}
 	return s
@@ -438,6 +440,7 @@ func onboarding(in Input) *Onboarding {
 	case !r.Done[probe.ProbeAuth]:
 		o.PastedStatus = probe.Pending
 		o.PastedResult = "testing…"
+		o.Reason = "Testing the key you pasted against the API; nothing is saved yet."
 	case r.Auth.OK():
 		o.PastedStatus, o.Accepted = probe.Pass, true
 		o.PastedResult = "the API accepts it"
@@ -594,13 +597,14 @@ func verifyChecks(in Input) []probe.Result {
 	return out
 }
 
-// conclude says what a finished step means and what to do next.
-func conclude(in Input, s StepID, p Page) (conclusion, advice string) {
+// conclude says what a finished step means, how bad it is, and what to do
+// next.
+func conclude(in Input, s StepID, p Page) (conclusion, advice string, verdict probe.Status) {
 	r := in.Report
 	d := Diagnose(in.Report)
 	switch s {
 	case Summary:
-		return "", "Press c to copy it, or s to save it to a file."
+		return "", "Press c to copy it, or s to save it to a file.", probe.Skip
 	case Checklist:
 		var fails []string
 		pass := 0
@@ -614,49 +618,50 @@ func conclude(in Input, s StepID, p Page) (conclusion, advice string) {
 		}
 		conclusion = fmt.Sprintf("%d of %d items pass.", pass, len(p.Checks))
 		if len(fails) > 0 {
-			conclusion += " Failing: " + strings.Join(fails, ", ") + "."
+			return conclusion + " Failing: " + strings.Join(fails, ", ") + ".", d.Fix, probe.Fail
 		}
-		return conclusion, d.Fix
+		return conclusion, d.Fix, probe.Pass
 	case Verify:
 		switch {
 		case p.Status == probe.Pass && in.Rerun() && !in.first().Auth.OK():
 			return "Fixed: the request that failed now works, and a bad key still fails cleanly.",
-				"Note the date and this configuration in the summary (next)."
+				"Note the date and this configuration in the summary (next).", probe.Pass
 		case p.Status == probe.Pass:
-			return "The key works, and a bad key fails cleanly.", "Keep this key in one place only."
+			return "The key works, and a bad key fails cleanly.", "Keep this key in one place only.", probe.Pass
 		}
-		return "Not fixed yet: " + lowerFirst(d.Title), d.Fix
+		return "Not fixed yet: " + lowerFirst(d.Title), d.Fix, probe.Fail
 	}
 	if s == Understand {
 		// The first step names the root cause, wherever it is fixed.
 		if d.Step == Understand {
-			return d.Title, d.Fix
+			return d.Title, d.Fix, verdictOf(d)
 		}
 		to := NextStep(in, Understand)
-		return d.Title, fmt.Sprintf("Press enter: %s shows how to fix it.", stepRef(to))
+		return d.Title, fmt.Sprintf("Press enter: %s shows how to fix it.", stepRef(to)), verdictOf(d)
 	}
 	if d.Step == s {
-		return d.Title, d.Fix
+		return d.Title, d.Fix, verdictOf(d)
 	}
 	for _, o := range d.Also {
 		if o.Step != s {
 			continue
 		}
 		if d.Code != OK && d.Step.Index() > s.Index() {
-			return o.Title, fmt.Sprintf("The root cause is at %s: %s", stepRef(d.Step), lowerFirst(d.Title))
+			return o.Title, fmt.Sprintf("The root cause is at %s: %s", stepRef(d.Step), lowerFirst(d.Title)), verdictOf(o)
 		}
-		return o.Title, o.Fix
+		return o.Title, o.Fix, verdictOf(o)
 	}
 	switch p.Status {
 	case probe.Pass, probe.Skip:
-		conclusion = fine[s]
+		conclusion, verdict = fine[s], probe.Pass
 		if s == Permissions && !r.Auth.OK() {
 			conclusion = "Nothing to judge here yet: permissions, billing and limits show only once a key is accepted."
+			verdict = probe.Skip
 		}
 	default:
 		for _, c := range p.Checks {
 			if c.Status == probe.Fail || c.Status == probe.Error || c.Status == probe.Warn {
-				conclusion, advice = c.Title, c.Fix
+				conclusion, advice, verdict = c.Title, c.Fix, c.Status
 				break
 			}
 		}
@@ -670,7 +675,19 @@ func conclude(in Input, s StepID, p Page) (conclusion, advice string) {
 	if r.ActiveKey() == nil && s == VerifyKey && advice == "" {
 		advice = "Press e to paste a key."
 	}
-	return conclusion, advice
+	return conclusion, advice, verdict
+}
+
+// verdictOf is how bad a diagnosis is: a pass only when the key works; a
+// warning for what passes by itself (a rate limit, an incident).
+func verdictOf(d Diagnosis) probe.Status {
+	switch d.Code {
+	case OK:
+		return probe.Pass
+	case RateLimited, ServiceDegraded:
+		return probe.Warn
+	}
+	return probe.Fail
 }
 
 var fine = map[StepID]string{

@@ -263,6 +263,9 @@ func TestPageConclusions(t *testing.T) {
 			if !strings.Contains(p.Conclusion, tt.want) {
 				t.Errorf("conclusion %q lacks %q", p.Conclusion, tt.want)
 			}
+			if (tt.r.Auth.OK() && p.Step == Understand) != (p.Verdict == probe.Pass) && p.Step == Understand {
+				t.Errorf("verdict %s", p.Verdict)
+			}
 			if !strings.Contains(p.Advice, tt.advice) {
 				t.Errorf("advice %q lacks %q", p.Advice, tt.advice)
 			}
@@ -465,6 +468,35 @@ func TestVerifyControl(t *testing.T) {
 			r.Control = tt.control
 			if got := verifyChecks(Input{Report: r})[1]; got.Status != tt.status {
 				t.Errorf("status %s (%s), want %s", got.Status, got.Title, tt.status)
+			}
+		})
+	}
+}
+
+func TestVerdicts(t *testing.T) {
+	tests := []struct {
+		name string
+		r    *probe.Report
+		step StepID
+		want probe.Status
+	}{
+		{"key works", healthy(), Understand, probe.Pass},
+		{"no key", with(healthy(), noKey), Understand, probe.Fail},
+		{"rejected", with(healthy(), rejected), VerifyKey, probe.Fail},
+		{"rate limited passes by itself", with(healthy(), func(r *probe.Report) {
+			r.Quota = answer("quota", 429, "rate_limit_error", "slow down")
+			r.Quota.RetryAfter = "5"
+		}), Understand, probe.Warn},
+		{"permissions unknown", with(healthy(), rejected), Permissions, probe.Skip},
+		{"checklist with failures", with(healthy(), rejected), Checklist, probe.Fail},
+		{"checklist clean", healthy(), Checklist, probe.Pass},
+		{"verify not fixed", with(healthy(), rejected), Verify, probe.Fail},
+		{"headers fine", healthy(), Headers, probe.Pass},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := BuildPage(Input{Report: tt.r}, tt.step).Verdict; got != tt.want {
+				t.Errorf("verdict %s, want %s", got, tt.want)
 			}
 		})
 	}

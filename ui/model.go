@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 
@@ -72,19 +73,20 @@ type Model struct {
 	env    *probe.Env         // the environment probed; carries a pasted key
 	opts   Options
 
-	state   state
-	wiz     steps.Wizard
-	report  *probe.Report // the current run; nil until it is prepared
-	first   *probe.Report // the session's first run: the "before"
-	run     int
-	parts   <-chan probe.Part
-	running bool        // the current run's channel is still open
-	holding bool        // the run is younger than MinChecking
-	tried   []string    // hints of the keys pasted, for the steps
-	actions []string    // what the user did, in words, for the summary
-	sdks    []probe.SDK // found in the project by the first run
-	pasted  string      // the last key pasted; a secret kept only to save it
-	red     *probe.Redactor
+	state    state
+	wiz      steps.Wizard
+	report   *probe.Report // the current run; nil until it is prepared
+	first    *probe.Report // the session's first run: the "before"
+	run      int
+	parts    <-chan probe.Part
+	running  bool        // the current run's channel is still open
+	holding  bool        // the run is younger than MinChecking
+	tried    []string    // hints of the keys pasted, for the steps
+	actions  []string    // what the user did, in words, for the summary
+	sdks     []probe.SDK // found in the project by the first run
+	platform string      // GOOS/GOARCH, for the summary
+	pasted   string      // the last key pasted; a secret kept only to save it
+	red      *probe.Redactor
 
 	envPath    string // where the pasted key was written
 	ignore     IgnoreResult
@@ -113,21 +115,22 @@ func New(ctx context.Context, env *probe.Env, opts Options) Model {
 	}
 	e := *env
 	m := Model{
-		env:     &e,
-		opts:    opts,
-		wiz:     steps.NewWizard(),
-		red:     probe.NewRedactor(),
-		isDark:  !opts.Light,
-		keys:    DefaultKeyMap(),
-		help:    help.New(),
-		spin:    spinner.New(spinner.WithSpinner(spinner.MiniDot)),
-		input:   textinput.New(),
-		body:    viewport.New(),
-		width:   opts.Width,
-		height:  opts.Height,
-		run:     1,
-		holding: true,
-		ctx:     ctx,
+		env:      &e,
+		opts:     opts,
+		wiz:      steps.NewWizard(),
+		red:      probe.NewRedactor(),
+		isDark:   !opts.Light,
+		keys:     DefaultKeyMap(),
+		help:     help.New(),
+		spin:     spinner.New(spinner.WithSpinner(spinner.MiniDot)),
+		input:    textinput.New(),
+		body:     viewport.New(),
+		width:    opts.Width,
+		height:   opts.Height,
+		run:      1,
+		holding:  true,
+		ctx:      ctx,
+		platform: runtime.GOOS + "/" + runtime.GOARCH,
 	}
 	if e.HasStdinKey {
 		m.red.Add(e.StdinKey)

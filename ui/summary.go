@@ -1,18 +1,19 @@
 package ui
 
 import (
-	"runtime"
+	"strings"
 
 	"github.com/fix401/fix401/steps"
 )
 
 // summaryText is the support summary of the current run, redacted.
 func (m Model) summaryText() string {
+	os, arch, _ := strings.Cut(m.platform, "/")
 	return m.red.String(steps.SummaryMarkdown(steps.SummaryInput{
 		Report:   m.report,
 		Version:  m.opts.Version,
-		OS:       runtime.GOOS,
-		Arch:     runtime.GOARCH,
+		OS:       os,
+		Arch:     arch,
 		SDKs:     m.sdks,
 		Tried:    m.actions,
 		Now:      m.now(),

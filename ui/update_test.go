@@ -288,7 +288,14 @@ func TestHelpListsOnlyWorkingKeys(t *testing.T) {
 // the public sk-ant-api03- prefix) found in s.
 func pieces(s, key string) []string {
 	var out []string
-	body := strings.TrimPrefix(key, probe.PrefixAPI)
+	body := key
+	if i := strings.Index(key, "sk-ant-"); i >= 0 {
+		// The prefix is public: a hint shows it. The rest is secret.
+		rest := key[i+len("sk-ant-"):]
+		if j := strings.IndexByte(rest, '-'); j >= 0 {
+			body = rest[j+1:]
+		}
+	}
 	for i := 0; i+probe.MinPiece <= len(body); i++ {
 		if p := body[i : i+probe.MinPiece]; strings.Contains(s, p) {
 			out = append(out, p)

@@ -255,7 +255,7 @@ func (m Model) viewVerdict(p steps.Page, w int) string {
 	var lines []string
 	lines = append(lines, s.Rule.Render(strings.Repeat("─", min(w, 40))))
 	if p.Conclusion != "" {
-		lines = append(lines, hang(s.Conclusion, p.Conclusion, w, m.mark(p.Status)+" ", "    "))
+		lines = append(lines, hang(s.Conclusion, p.Conclusion, w, m.mark(p.Verdict)+" ", "    "))
 	}
 	if p.Advice != "" {
 		lines = append(lines, hang(s.Advice, p.Advice, w, "    → ", "      "))
