@@ -73,6 +73,25 @@ func (l *linter) shellAssign(a *syntax.Assign) {
 	l.envAssign(a.Name.Value, evalWord(a.Value), true)
 }
 
+// curlLines keeps the curl commands of a text (a README, notes) and blanks
+// every other line, so line numbers stay right.
+func curlLines(text string) (string, bool) {
+	lines := strings.Split(text, "\n")
+	found, in := false, false
+	for i, line := range lines {
+		t := strings.TrimSpace(line)
+		if !in && reCurlStart.MatchString(strings.TrimPrefix(strings.TrimPrefix(t, "$ "), "> ")) {
+			in, found = true, true
+		}
+		if !in {
+			lines[i] = ""
+			continue
+		}
+		in = strings.HasSuffix(t, "\\") || strings.HasSuffix(t, " ^") || strings.HasSuffix(t, "`")
+	}
+	return strings.Join(lines, "\n"), found
+}
+
 // curlArgs returns the arguments after curl and the line of the curl word;
 // ok is false when the command is not curl (sudo curl, command curl and
 // /usr/bin/curl count).

@@ -146,6 +146,11 @@ func lintAt(name string, src []byte, now time.Time) Report {
 		l.dotenv(text)
 	default:
 		l.source(text)
+		if l.lang == "text" {
+			if cmds, ok := curlLines(text); ok {
+				l.shell(cmds, true)
+			}
+		}
 	}
 	l.keyLiterals(text)
 	if !l.related && len(l.findings) == 0 {

@@ -316,6 +316,8 @@ func TestCurlForms(t *testing.T) {
 		{"opaque options", `curl $CURL_OPTS https://api.anthropic.com/v1/models`, nil},
 		{"url from variable", `curl "$ANTHROPIC_BASE_URL/v1/models"` + ok, nil},
 		{"unrelated", `curl -fsSL https://example.com/install.sh | sh`, []string{IDInputNoRequest}},
+		{"other service with x-api-key", `curl https://api.weather.example/v2/now -H "x-api-key: $WEATHER_KEY"`, []string{IDInputNoRequest}},
+		{"local stub", `curl http://127.0.0.1:8401/v1/models -H "x-api-key: $K"`, []string{IDVersionMissing}},
 		{"oauth2-bearer", `curl --oauth2-bearer "$ANTHROPIC_API_KEY" https://api.anthropic.com/v1/models -H "anthropic-version: 2023-06-01"`, []string{IDAuthBearer}},
 		{"heredoc body", "curl https://api.anthropic.com/v1/messages" + ok + " -H 'content-type: application/json' -d @- <<EOF\n{\"model\": \"claude-2.0\"}\nEOF", []string{IDModelRetired}},
 		{"body var in single quotes", `curl https://api.anthropic.com/v1/messages` + ok + ` --json '{"model": "$MODEL"}'`, []string{IDAuthEnvUnexpanded}},

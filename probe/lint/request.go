@@ -161,8 +161,11 @@ func (l *linter) checkRequest(q *request) {
 			break
 		}
 	}
+	// other services use x-api-key too: alone, it counts only when the host
+	// is unknown or local
 	related := t.anthropic() || anthropicVar(t.hostVar) || wrongHosts[t.host] || reAPIPath.MatchString(t.path) ||
-		has("x-api-key") || has("anthropic-version") || has("anthropic-beta") || strings.HasPrefix(model, "claude")
+		has("anthropic-version") || has("anthropic-beta") || strings.HasPrefix(model, "claude") ||
+		has("x-api-key") && (t.host == "" || t.dynamicHost || isLoopback(t.host))
 	if !related {
 		return
 	}

@@ -12,7 +12,6 @@ type strTok struct {
 	val    string // decoded; an interpolating string keeps its {…} / ${…} parts
 	line   int
 	interp bool // f-string or template literal
-	quote  byte
 }
 
 // srcFile is a source file split into string literals and a skeleton: the
@@ -113,7 +112,6 @@ func isQuote(lang string, c byte) bool {
 // apostrophe in prose costs one line at most.
 func readString(text string, i int, lang string) (tok strTok, end, prefix int) {
 	q := text[i]
-	tok.quote = q
 	raw := false
 	if lang == "python" {
 		p := i
