@@ -93,7 +93,7 @@ Run 'fix401 COMMAND --help' for a command's flags.
 Exit status of check and report: 0 the key works, 1 a problem was diagnosed, 2 usage error.
 `
 
-func run(ctx context.Context, args []string, io ioEnv) int {
+func run(ctx context.Context, args []string, sys ioEnv) int {
 	cmd := ""
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		cmd, args = args[0], args[1:]
@@ -102,37 +102,67 @@ func run(ctx context.Context, args []string, io ioEnv) int {
 	switch cmd {
 	case "":
 		if len(args) > 0 && (args[0] == "-h" || args[0] == "--help" || args[0] == "-help") {
-			fmt.Fprint(io.stdout, usageText)
+			printUsage(sys.stdout)
 			return exitOK
 		}
-		return runCheck(ctx, "fix401", args, io, !io.tty)
+		return runCheck(ctx, "fix401", args, sys, !sys.tty)
 	case "check":
-		return runCheck(ctx, "check", args, io, true)
+		return runCheck(ctx, "check", args, sys, true)
 	case "report":
-		return runReport(ctx, args, io)
+		return runReport(ctx, args, sys)
 	case "lint":
-		return runLint(args, io)
+		return runLint(args, sys)
 	case "demo":
-		return runDemo(ctx, args, io)
+		return runDemo(ctx, args, sys)
 	case "stub":
-		err = runStub(ctx, args, io)
+		err = runStub(ctx, args, sys)
 	case "version":
-		fmt.Fprintf(io.stdout, "fix401 %s (%s %s/%s)\n", version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+		fmt.Fprintf(sys.stdout, "fix401 %s (%s %s/%s)\n", version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
 		return exitOK
 	case "help":
 		if len(args) > 0 {
-			return run(ctx, []string{args[0], "--help"}, io)
+			return run(ctx, []string{args[0], "--help"}, sys)
 		}
-		fmt.Fprint(io.stdout, usageText)
+		printUsage(sys.stdout)
 		return exitOK
 	default:
 		err = usagef("unknown command %q", cmd)
 	}
-	return finish(err, io)
+	return finish(err, sys)
+}
+
+// printUsage prints the overview and the flags shared by the wizard,
+// check and report.
+func printUsage(w io.Writer) {
+	fmt.Fprint(w, usageText)
+	fmt.Fprintln(w, "\nFlags of the wizard, check and report:")
+	fs := flag.NewFlagSet("fix401", flag.ContinueOnError)
+	new(common).register(fs)
+	printFlags(w, fs)
+}
+
+// printFlags lists flags the GNU way (--name), which is how people type
+// them; Go's flag package accepts both.
+func printFlags(w io.Writer, fs *flag.FlagSet) {
+	fs.VisitAll(func(f *flag.Flag) {
+		kind, usage := flag.UnquoteUsage(f)
+		dash := "--"
+		if len(f.Name) == 1 {
+			dash = "-"
+		}
+		line := "  " + dash + f.Name
+		if kind != "" {
+			line += " " + kind
+		}
+		if d := f.DefValue; d != "" && d != "false" && d != "0" {
+			usage += " (default " + d + ")"
+		}
+		fmt.Fprintf(w, "%-24s %s\n", line, usage)
+	})
 }
 
 // finish turns an error into a message on stderr and an exit status.
-func finish(err error, io ioEnv) int {
+func finish(err error, sys ioEnv) int {
 	var ue usageError
 	switch {
 	case err == nil:
@@ -140,10 +170,10 @@ func finish(err error, io ioEnv) int {
 	case errors.Is(err, flag.ErrHelp):
 		return exitOK
 	case errors.As(err, &ue):
-		fmt.Fprintf(io.stderr, "fix401: %s\nRun 'fix401 --help' for usage.\n", probe.Redact(ue.msg))
+		fmt.Fprintf(sys.stderr, "fix401: %s\nRun 'fix401 --help' for usage.\n", probe.Redact(ue.msg))
 		return exitUsage
 	}
-	fmt.Fprintf(io.stderr, "fix401: %s\n", probe.Redact(err.Error()))
+	fmt.Fprintf(sys.stderr, "fix401: %s\n", probe.Redact(err.Error()))
 	return exitProblem
 }
 
@@ -154,34 +184,54 @@ type common struct {
 	keyStdin, noColor              bool
 }
 
-func newFlagSet(name, usage string, io ioEnv) *flag.FlagSet {
+// flags is one command's flag set with its usage text. Its --help goes to
+// stdout (it was asked for); parse errors go back to the caller.
+type flags struct {
+	*flag.FlagSet
+	usage  string
+	stdout io.Writer
+}
+
+func newFlagSet(name, usage string, sys ioEnv) *flags {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(io.stderr)
-	fs.Usage = func() {
-		fmt.Fprint(fs.Output(), usage)
-		fmt.Fprintln(fs.Output(), "\nFlags:")
-		fs.PrintDefaults()
+	fs.SetOutput(io.Discard) // finish reports errors, once
+	return &flags{FlagSet: fs, usage: usage, stdout: sys.stdout}
+}
+
+// parseFlags parses args; -h and --help print the usage and return
+// flag.ErrHelp.
+func (fs *flags) parseFlags(args []string) error {
+	for _, a := range args {
+		if a == "--" {
+			break
+		}
+		if a == "-h" || a == "--help" || a == "-help" {
+			fmt.Fprint(fs.stdout, fs.usage)
+			fmt.Fprintln(fs.stdout, "\nFlags:")
+			printFlags(fs.stdout, fs.FlagSet)
+			return flag.ErrHelp
+		}
 	}
-	return fs
+	if err := fs.Parse(args); err != nil {
+		return usagef("%s: %v", fs.Name(), err)
+	}
+	return nil
 }
 
 func (c *common) register(fs *flag.FlagSet) {
-	fs.StringVar(&c.baseURL, "base-url", "", "API to probe (default $ANTHROPIC_BASE_URL, else https://api.anthropic.com)")
-	fs.StringVar(&c.statusURL, "status-url", probe.DefaultStatusURL, "Statuspage to read (its /api/v2/summary.json)")
-	fs.StringVar(&c.dir, "dir", ".", "the project to inspect: .env files, SDK versions, sources")
-	fs.StringVar(&c.model, "model", "", "the model id your code uses; checked to exist for this key")
-	fs.DurationVar(&c.timeout, "timeout", probe.DefaultTimeout, "time limit for each network probe")
+	fs.StringVar(&c.baseURL, "base-url", "", "the `URL` of the API to probe (default $ANTHROPIC_BASE_URL, else https://api.anthropic.com)")
+	fs.StringVar(&c.statusURL, "status-url", probe.DefaultStatusURL, "the Statuspage `URL` to read (its /api/v2/summary.json)")
+	fs.StringVar(&c.dir, "dir", ".", "the project `DIR` to inspect: .env files, SDK versions, sources")
+	fs.StringVar(&c.model, "model", "", "the model `ID` your code uses; checked to exist for this key")
+	fs.DurationVar(&c.timeout, "timeout", probe.DefaultTimeout, "time limit for each network probe, a `duration` like 5s")
 	fs.BoolVar(&c.keyStdin, "key-stdin", false, "read the key to test from stdin (a key is never taken as a flag value)")
 	fs.BoolVar(&c.noColor, "no-color", false, "no colour (NO_COLOR is honoured too)")
 }
 
 // parse parses args and rejects stray arguments.
-func parse(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
-		}
-		return usageError{err.Error()}
+func parse(fs *flags, args []string) error {
+	if err := fs.parseFlags(args); err != nil {
+		return err
 	}
 	if fs.NArg() > 0 {
 		return usagef("%s: unexpected argument %q", fs.Name(), fs.Arg(0))
@@ -190,7 +240,7 @@ func parse(fs *flag.FlagSet, args []string) error {
 }
 
 // env builds the probe environment from the flags and the process.
-func (c *common) env(io ioEnv) (*probe.Env, error) {
+func (c *common) env(sys ioEnv) (*probe.Env, error) {
 	if c.timeout <= 0 {
 		return nil, usagef("--timeout must be positive, like 10s")
 	}
@@ -210,18 +260,18 @@ func (c *common) env(io ioEnv) (*probe.Env, error) {
 	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
 		return nil, usagef("--dir %s is not a directory", c.dir)
 	}
-	home := io.vars["HOME"]
+	home := sys.vars["HOME"]
 	if home == "" {
 		home, _ = os.UserHomeDir()
 	}
 	env := &probe.Env{
-		Vars: io.vars, Home: home, Dir: dir,
+		Vars: sys.vars, Home: home, Dir: dir,
 		BaseURL: strings.TrimRight(c.baseURL, "/"), StatusURL: strings.TrimRight(c.statusURL, "/"),
 		Model: c.model, Timeout: c.timeout, Now: time.Now,
 		Retries: probe.DefaultRetries, Backoff: probe.DefaultBackoff,
 	}
 	if c.keyStdin {
-		key, err := readKey(io.stdin)
+		key, err := readKey(sys.stdin)
 		if err != nil {
 			return nil, err
 		}
@@ -246,8 +296,8 @@ func readKey(r io.Reader) (string, error) {
 	return s, nil
 }
 
-func (c *common) color(io ioEnv) bool {
-	return io.tty && !c.noColor && io.vars["NO_COLOR"] == ""
+func (c *common) color(sys ioEnv) bool {
+	return sys.tty && !c.noColor && sys.vars["NO_COLOR"] == ""
 }
 
 // redactor knows every key the report found, so even a truncated echo of
@@ -270,31 +320,31 @@ the status page — and prints one line per check, then the diagnosis.
 Exit status: 0 the key works, 1 a problem was diagnosed, 2 usage error.
 `
 
-func runCheck(ctx context.Context, name string, args []string, io ioEnv, plain bool) int {
+func runCheck(ctx context.Context, name string, args []string, sys ioEnv, plain bool) int {
 	var c common
 	var asJSON bool
-	fs := newFlagSet(name, checkUsage, io)
-	c.register(fs)
+	fs := newFlagSet(name, checkUsage, sys)
+	c.register(fs.FlagSet)
 	fs.BoolVar(&asJSON, "json", false, "print one JSON object (schema 1) instead of text")
 	if err := parse(fs, args); err != nil {
-		return finish(err, io)
+		return finish(err, sys)
 	}
-	env, err := c.env(io)
+	env, err := c.env(sys)
 	if err != nil {
-		return finish(err, io)
+		return finish(err, sys)
 	}
 	if !plain && !asJSON {
-		return finish(runWizard(ctx, env, c, io, ""), io)
+		return finish(runWizard(ctx, env, c, sys, ""), sys)
 	}
-	return check(ctx, env, c, io, asJSON)
+	return check(ctx, env, c, sys, asJSON)
 }
 
 // check runs every probe and prints the checklist as text or JSON; its
 // exit status says whether the key works.
-func check(ctx context.Context, env *probe.Env, c common, io ioEnv, asJSON bool) int {
+func check(ctx context.Context, env *probe.Env, c common, sys ioEnv, asJSON bool) int {
 	r := probe.Run(ctx, env)
 	if ctx.Err() != nil {
-		fmt.Fprintln(io.stderr, "fix401: interrupted")
+		fmt.Fprintln(sys.stderr, "fix401: interrupted")
 		return exitProblem
 	}
 	d := steps.Diagnose(r)
@@ -302,11 +352,11 @@ func check(ctx context.Context, env *probe.Env, c common, io ioEnv, asJSON bool)
 	if asJSON {
 		b, err := json.MarshalIndent(steps.ToJSON(r, d, version), "", "  ")
 		if err != nil {
-			return finish(err, io)
+			return finish(err, sys)
 		}
-		fmt.Fprintln(io.stdout, red.String(string(b)))
-	} else if err := text.Check(io.stdout, r, d, version, c.color(io), red); err != nil {
-		return finish(err, io)
+		fmt.Fprintln(sys.stdout, red.String(string(b)))
+	} else if err := text.Check(sys.stdout, r, d, version, c.color(sys), red); err != nil {
+		return finish(err, sys)
 	}
 	if d.Code == steps.OK {
 		return exitOK
@@ -326,11 +376,11 @@ scenario says. Point your own app at it to rehearse a failure:
 The status page is served at /api/v2/summary.json. Stop with Ctrl-C.
 `
 
-func runStub(ctx context.Context, args []string, io ioEnv) error {
+func runStub(ctx context.Context, args []string, sys ioEnv) error {
 	var opts stub.Options
 	var addr string
 	var list bool
-	fs := newFlagSet("stub", stubUsage, io)
+	fs := newFlagSet("stub", stubUsage, sys)
 	fs.StringVar(&opts.Scenario, "scenario", stub.Healthy, "how the stub answers (see --list)")
 	fs.StringVar(&addr, "addr", stub.DefaultAddr, "address to listen on (loopback only)")
 	fs.DurationVar(&opts.Latency, "latency", 0, "delay every answer by this much (the slow scenario uses 2s when unset)")
@@ -339,13 +389,13 @@ func runStub(ctx context.Context, args []string, io ioEnv) error {
 		return err
 	}
 	if list {
-		printScenarios(io.stdout, stubScenarios())
+		printScenarios(sys.stdout, stubScenarios())
 		return nil
 	}
 	if _, ok := stub.Lookup(opts.Scenario); !ok {
 		return usagef("unknown scenario %q; 'fix401 stub --list' shows them", opts.Scenario)
 	}
-	if err := stub.Serve(ctx, addr, opts, io.stderr); err != nil && !errors.Is(err, context.Canceled) {
+	if err := stub.Serve(ctx, addr, opts, sys.stderr); err != nil && !errors.Is(err, context.Canceled) {
 		return err
 	}
 	return nil
@@ -381,41 +431,38 @@ hard-coded into browser code. With no FILE, or with -, it reads stdin.
 Exit status: 0 no errors, 1 errors found, 2 usage error.
 `
 
-func runLint(args []string, io ioEnv) int {
+func runLint(args []string, sys ioEnv) int {
 	var asJSON, noColor bool
-	fs := newFlagSet("lint", lintUsage, io)
+	fs := newFlagSet("lint", lintUsage, sys)
 	fs.BoolVar(&asJSON, "json", false, "print one JSON object instead of text")
 	fs.BoolVar(&noColor, "no-color", false, "no colour (NO_COLOR is honoured too)")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return finish(usageError{err.Error()}, io)
+	if err := fs.parseFlags(args); err != nil {
+		return finish(err, sys)
 	}
 	if fs.NArg() > 1 {
-		return finish(usagef("lint takes one FILE (or - for stdin), got %d", fs.NArg()), io)
+		return finish(usagef("lint takes one FILE (or - for stdin), got %d", fs.NArg()), sys)
 	}
 	name := "-"
 	if fs.NArg() == 1 {
 		name = fs.Arg(0)
 	}
-	src, err := readLintInput(name, io.stdin)
+	src, err := readLintInput(name, sys.stdin)
 	if err != nil {
-		return finish(err, io)
+		return finish(err, sys)
 	}
 	rep := lint.Lint(name, src)
 	if asJSON {
 		b, err := json.MarshalIndent(rep, "", "  ")
 		if err != nil {
-			return finish(err, io)
+			return finish(err, sys)
 		}
-		fmt.Fprintln(io.stdout, probe.Redact(string(b)))
+		fmt.Fprintln(sys.stdout, probe.Redact(string(b)))
 	} else {
 		var b strings.Builder
-		if err := text.Lint(&b, rep, io.tty && !noColor && io.vars["NO_COLOR"] == ""); err != nil {
-			return finish(err, io)
+		if err := text.Lint(&b, rep, sys.tty && !noColor && sys.vars["NO_COLOR"] == ""); err != nil {
+			return finish(err, sys)
 		}
-		fmt.Fprint(io.stdout, probe.Redact(b.String()))
+		fmt.Fprint(sys.stdout, probe.Redact(b.String()))
 	}
 	if rep.HasErrors() {
 		return exitProblem
@@ -445,9 +492,9 @@ func readLintInput(name string, stdin io.Reader) ([]byte, error) {
 }
 
 // runWizard starts the interactive wizard. demoName is set for fix401 demo.
-func runWizard(ctx context.Context, env *probe.Env, c common, io ioEnv, demoName string) error {
+func runWizard(ctx context.Context, env *probe.Env, c common, sys ioEnv, demoName string) error {
 	return ui.Run(ctx, env, ui.Options{
-		NoColor: c.noColor || io.vars["NO_COLOR"] != "", Version: version, DemoName: demoName,
+		NoColor: c.noColor || sys.vars["NO_COLOR"] != "", Version: version, DemoName: demoName,
 	})
 }
 
@@ -462,11 +509,11 @@ terminal it prints the checklist instead, like 'fix401 check'.
 permissions, headers, new-key, checklist, verify, summary) and exits.
 `
 
-func runDemo(ctx context.Context, args []string, io ioEnv) int {
+func runDemo(ctx context.Context, args []string, sys ioEnv) int {
 	var list, noColor, asJSON bool
 	var snap string
 	var width, height int
-	fs := newFlagSet("demo", demoUsage, io)
+	fs := newFlagSet("demo", demoUsage, sys)
 	fs.BoolVar(&list, "list", false, "list the scenarios and exit")
 	fs.BoolVar(&noColor, "no-color", false, "no colour (NO_COLOR is honoured too)")
 	fs.BoolVar(&asJSON, "json", false, "when not on a terminal: print the check JSON")
@@ -478,35 +525,32 @@ func runDemo(ctx context.Context, args []string, io ioEnv) int {
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		name, args = args[0], args[1:]
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return exitOK
-		}
-		return finish(usageError{err.Error()}, io)
+	if err := fs.parseFlags(args); err != nil {
+		return finish(err, sys)
 	}
 	switch {
 	case fs.NArg() == 1 && name == demo.Default:
 		name = fs.Arg(0)
 	case fs.NArg() > 0:
-		return finish(usagef("demo: unexpected argument %q", fs.Arg(fs.NArg()-1)), io)
+		return finish(usagef("demo: unexpected argument %q", fs.Arg(fs.NArg()-1)), sys)
 	}
 	if list {
 		var ss []scenario
 		for _, s := range demo.Scenarios() {
 			ss = append(ss, scenario{s.Name, s.Description})
 		}
-		printScenarios(io.stdout, ss)
+		printScenarios(sys.stdout, ss)
 		return exitOK
 	}
 	if _, ok := demo.Lookup(name); !ok {
-		return finish(usagef("unknown demo %q; 'fix401 demo --list' shows them", name), io)
+		return finish(usagef("unknown demo %q; 'fix401 demo --list' shows them", name), sys)
 	}
 	if width < 40 || height < 0 {
-		return finish(usagef("--width must be at least 40 and --height positive"), io)
+		return finish(usagef("--width must be at least 40 and --height positive"), sys)
 	}
 	d, err := demo.New(name)
 	if err != nil {
-		return finish(err, io)
+		return finish(err, sys)
 	}
 	defer d.Close()
 	c := common{noColor: noColor}
@@ -514,20 +558,20 @@ func runDemo(ctx context.Context, args []string, io ioEnv) int {
 	case snap != "":
 		step := steps.StepID(snap)
 		if step.Index() < 0 {
-			return finish(usagef("--snapshot: unknown step %q", snap), io)
+			return finish(usagef("--snapshot: unknown step %q", snap), sys)
 		}
 		out, err := ui.Snapshot(ctx, d.Env, step, width, height, ui.Options{
-			NoColor: !c.color(ioEnv{tty: true, vars: io.vars}), Version: version, DemoName: name,
+			NoColor: !c.color(ioEnv{tty: true, vars: sys.vars}), Version: version, DemoName: name,
 		})
 		if err != nil {
-			return finish(err, io)
+			return finish(err, sys)
 		}
-		fmt.Fprintln(io.stdout, out)
+		fmt.Fprintln(sys.stdout, out)
 		return exitOK
-	case io.tty && !asJSON:
-		return finish(runWizard(ctx, d.Env, c, io, name), io)
+	case sys.tty && !asJSON:
+		return finish(runWizard(ctx, d.Env, c, sys, name), sys)
 	}
-	return check(ctx, d.Env, c, io, asJSON)
+	return check(ctx, d.Env, c, sys, asJSON)
 }
 
 const reportUsage = `Usage: fix401 report [-o FILE] [--json] [flags]
@@ -539,24 +583,24 @@ reproduces the failure with the key written as $ANTHROPIC_API_KEY.
 Paste it into a support ticket or an issue. No secret is ever in it.
 `
 
-func runReport(ctx context.Context, args []string, io ioEnv) int {
+func runReport(ctx context.Context, args []string, sys ioEnv) int {
 	var c common
 	var out string
 	var asJSON bool
-	fs := newFlagSet("report", reportUsage, io)
-	c.register(fs)
+	fs := newFlagSet("report", reportUsage, sys)
+	c.register(fs.FlagSet)
 	fs.StringVar(&out, "o", "", "write the summary to this file (mode 0600) instead of stdout")
 	fs.BoolVar(&asJSON, "json", false, "the check JSON plus an \"environment\" block")
 	if err := parse(fs, args); err != nil {
-		return finish(err, io)
+		return finish(err, sys)
 	}
-	env, err := c.env(io)
+	env, err := c.env(sys)
 	if err != nil {
-		return finish(err, io)
+		return finish(err, sys)
 	}
 	r := probe.Run(ctx, env)
 	if ctx.Err() != nil {
-		fmt.Fprintln(io.stderr, "fix401: interrupted")
+		fmt.Fprintln(sys.stderr, "fix401: interrupted")
 		return exitProblem
 	}
 	d := steps.Diagnose(r)
@@ -569,19 +613,19 @@ func runReport(ctx context.Context, args []string, io ioEnv) int {
 			Environment steps.Environment `json:"environment"`
 		}{steps.ToJSON(r, d, version), steps.EnvironmentOf(in)}, "", "  ")
 		if err != nil {
-			return finish(err, io)
+			return finish(err, sys)
 		}
 		doc = in.Redactor.String(string(b)) + "\n"
 	} else {
 		doc = steps.SummaryMarkdown(in)
 	}
 	if out == "" {
-		fmt.Fprint(io.stdout, doc)
+		fmt.Fprint(sys.stdout, doc)
 	} else {
 		if err := os.WriteFile(out, []byte(doc), 0o600); err != nil {
-			return finish(fmt.Errorf("report: %w", err), io)
+			return finish(fmt.Errorf("report: %w", err), sys)
 		}
-		fmt.Fprintf(io.stderr, "Wrote %s (%d bytes). It holds no key, only hints.\n", out, len(doc))
+		fmt.Fprintf(sys.stderr, "Wrote %s (%d bytes). It holds no key, only hints.\n", out, len(doc))
 	}
 	if d.Code == steps.OK {
 		return exitOK

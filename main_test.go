@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -292,5 +293,94 @@ func TestDemoPlainOutput(t *testing.T) {
 	}
 	if in.run("demo", "--list"); !strings.Contains(in.stdout.String(), "shadowed") {
 		t.Fatalf("demo --list: %s", in.stdout.String())
+	}
+}
+
+// helpFlags returns the flags a command's --help lists.
+func helpFlags(t *testing.T, cmd string) map[string]bool {
+	t.Helper()
+	in := newInvocation(t)
+	args := []string{"--help"}
+	if cmd != "" {
+		args = []string{cmd, "--help"}
+	}
+	in.run(args...)
+	flags := map[string]bool{}
+	for _, m := range regexp.MustCompile(`(?m)^\s+-{1,2}([a-z][a-z-]*)`).FindAllStringSubmatch(in.stderr.String()+in.stdout.String(), -1) {
+		flags[m[1]] = true
+	}
+	return flags
+}
+
+// TestReadmeMatchesHelp fails when the commands and flags README.md
+// documents drift from what the binary's --help says.
+func TestReadmeMatchesHelp(t *testing.T) {
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := newInvocation(t)
+	in.run("--help")
+	usage := in.stdout.String()
+
+	// Every command in the README's command table is in the usage, and back.
+	rowRe := regexp.MustCompile("(?m)^\\| `fix401( [a-z]+)?([^`]*)` \\|")
+	documented := map[string]string{}
+	for _, m := range rowRe.FindAllStringSubmatch(string(readme), -1) {
+		documented[strings.TrimSpace(m[1])] = m[2]
+	}
+	usageRe := regexp.MustCompile(`(?m)^  fix401( [a-z]+)?`)
+	inUsage := map[string]bool{}
+	for _, m := range usageRe.FindAllStringSubmatch(usage, -1) {
+		inUsage[strings.TrimSpace(m[1])] = true
+	}
+	for cmd := range documented {
+		if !inUsage[cmd] {
+			t.Errorf("README documents `fix401 %s`, which --help does not list", cmd)
+		}
+	}
+	for cmd := range inUsage {
+		if _, ok := documented[cmd]; !ok {
+			t.Errorf("--help lists `fix401 %s`, which the README's command table lacks", cmd)
+		}
+	}
+
+	// Every flag a command's row shows exists for that command.
+	flagRe := regexp.MustCompile(`--?([a-z][a-z-]*)`)
+	for cmd, rest := range documented {
+		if cmd == "" || cmd == "version" {
+			continue
+		}
+		have := helpFlags(t, cmd)
+		for _, m := range flagRe.FindAllStringSubmatch(rest, -1) {
+			if !have[m[1]] {
+				t.Errorf("README shows `fix401 %s ... -%s`, which `fix401 %s --help` does not list", cmd, m[1], cmd)
+			}
+		}
+	}
+
+	// The shared-flags table matches check, report and the wizard exactly.
+	start := strings.Index(string(readme), "Flags shared by")
+	if start < 0 {
+		t.Fatal("README has no shared-flags table")
+	}
+	table := string(readme)[start:]
+	table = table[:strings.Index(table, "\n\n#")]
+	shared := map[string]bool{}
+	for _, m := range regexp.MustCompile("(?m)^\\| `--([a-z-]+)").FindAllStringSubmatch(table, -1) {
+		shared[m[1]] = true
+	}
+	for _, cmd := range []string{"check", "report", ""} {
+		have := helpFlags(t, cmd)
+		for f := range shared {
+			if !have[f] {
+				t.Errorf("README lists shared flag --%s, which `fix401 %s --help` lacks", f, cmd)
+			}
+		}
+		for f := range have {
+			if !shared[f] && !map[string]bool{"json": true, "o": true, "h": true, "help": true}[f] {
+				t.Errorf("`fix401 %s --help` has --%s, which the README does not document", cmd, f)
+			}
+		}
 	}
 }

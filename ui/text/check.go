@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"charm.land/lipgloss/v2"
 
@@ -74,7 +75,7 @@ func Check(w io.Writer, r *probe.Report, d steps.Diagnosis, version string, colo
 		fmt.Fprintf(&b, "\n%s\n", p.heading.Render(s.Title()))
 		for _, c := range cs {
 			line := fmt.Sprintf("%s %s", p.status[c.Status].Render(marks[c.Status]), c.Title)
-			if c.Duration > 0 {
+			if c.Duration >= time.Millisecond {
 				line += p.faint.Render(fmt.Sprintf(" (%d ms)", c.Duration.Milliseconds()))
 			}
 			b.WriteString(line + "\n")
@@ -95,7 +96,7 @@ func Check(w io.Writer, r *probe.Report, d steps.Diagnosis, version string, colo
 	if d.Code == steps.OK {
 		st = probe.Pass
 	}
-	fmt.Fprintf(&b, "\n%s %s\n", p.status[st].Render("Diagnosis: "+string(d.Code)), d.Title)
+	fmt.Fprintf(&b, "\n%s — %s\n", p.status[st].Render("Diagnosis: "+string(d.Code)), d.Title)
 	if d.Fix != "" {
 		fmt.Fprintf(&b, "  %s\n", p.fix.Render("Fix: "+d.Fix))
 	}
