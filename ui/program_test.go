@@ -1,0 +1,181 @@
+package ui
+
+import (
+	"context"
+	"io"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/teatest/v2"
+
+	"github.com/fix401/fix401/probe"
+	"github.com/fix401/fix401/probe/demo"
+	"github.com/fix401/fix401/steps"
+)
+
+// recorder keeps every screen the program renders, so the test reads what
+// a person would see rather than the terminal's diff stream.
+type recorder struct {
+	Model
+	mu      *sync.Mutex
+	screens *[]string
+}
+
+func (r recorder) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	m, cmd := r.Model.Update(msg)
+	r.Model = m.(Model)
+	return r, cmd
+}
+
+func (r recorder) View() tea.View {
+	v := r.Model.View()
+	r.mu.Lock()
+	*r.screens = append(*r.screens, v.Content)
+	r.mu.Unlock()
+	return v
+}
+
+func (r recorder) last() string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if len(*r.screens) == 0 {
+		return ""
+	}
+	return ansi.Strip((*r.screens)[len(*r.screens)-1])
+}
+
+func (r recorder) all() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]string(nil), *r.screens...)
+}
+
+// waitScreen waits until the latest screen holds every one of want.
+func waitScreen(t *testing.T, r recorder, want ...string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		s := r.last()
+		ok := true
+		for _, w := range want {
+			ok = ok && strings.Contains(s, w)
+		}
+		if ok {
+			return
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("the screen never showed %q; last screen:\n%s", want, r.last())
+}
+
+// TestWalkEveryStep drives the real program over a demo: every probe runs
+// against the stub, the user walks all eight steps with the keyboard,
+// pastes a key on the way, copies the summary and quits.
+func TestWalkEveryStep(t *testing.T) {
+	d, err := demo.New("revoked")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	secrets := []string{}
+	for _, c := range probe.Prepare(d.Env).Candidates {
+		secrets = append(secrets, c.Value)
+	}
+	pastedKey := testKey()
+	secrets = append(secrets, pastedKey)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	rec := recorder{Model: New(ctx, d.Env, Options{DemoName: "revoked", Version: "test"}), mu: &sync.Mutex{}, screens: &[]string{}}
+	tm := teatest.NewTestModel(t, rec, teatest.WithInitialTermSize(100, 32))
+
+	waitScreen(t, rec, "1/8 The error", "Press enter: 2/8 Your key")
+	walk := []struct {
+		key  string
+		want []string
+	}{
+		{"enter", []string{"2/8 Your key", "Get a working key"}},
+		{"right", []string{"3/8 Permissions", "Status page"}},
+		{"enter", []string{"4/8 Headers & network", "made-up key"}},
+		{"enter", []string{"5/8 Stale copies", "~/.zshrc:41"}},
+		{"enter", []string{"6/8 Checklist", "Before you escalate"}},
+		{"enter", []string{"7/8 Verify the fix", "First run"}},
+		{"enter", []string{"8/8 Summary", "key_rejected"}},
+		{"left", []string{"7/8 Verify the fix"}},
+		{"left", []string{"6/8 Checklist"}},
+	}
+	for _, step := range walk {
+		tm.Send(press(step.key))
+		waitScreen(t, rec, step.want...)
+	}
+
+	// Paste a key: it is tested at once and shown only as its hint.
+	tm.Send(press("e"))
+	waitScreen(t, rec, "key ›")
+	tm.Send(tea.PasteMsg{Content: pastedKey})
+	tm.Send(press("enter"))
+	waitScreen(t, rec, "2/8 Your key", probe.Hint(pastedKey)+": rejected")
+
+	// Straight on to the summary, copy it, quit.
+	for range 6 {
+		tm.Send(press("enter"))
+	}
+	waitScreen(t, rec, "8/8 Summary")
+	tm.Send(press("c"))
+	waitScreen(t, rec, "Copied the summary")
+	tm.Send(press("q"))
+	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
+
+	final := tm.FinalModel(t).(recorder).Model
+	if final.wiz.Step != steps.Summary {
+		t.Errorf("ended at %s", final.wiz.Step)
+	}
+	if final.runCtx.Err() == nil {
+		t.Error("the probes' context outlived the program")
+	}
+	if len(final.tried) != 1 || final.tried[0] != probe.Hint(pastedKey) {
+		t.Errorf("tried %q", final.tried)
+	}
+
+	out, err := io.ReadAll(tm.FinalOutput(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	screens := rec.all()
+	if len(screens) < 10 {
+		t.Fatalf("only %d screens", len(screens))
+	}
+	for _, s := range append(screens, string(out)) {
+		for _, k := range secrets {
+			if p := pieces(s, k); len(p) > 0 {
+				t.Fatalf("a screen holds a piece of a key: %q", p[0])
+			}
+		}
+	}
+}
+
+// TestQuitMidProbe quits while a probe is still waiting on a server that
+// never answers: the program ends at once and the probes are cancelled.
+func TestQuitMidProbe(t *testing.T) {
+	d, err := demo.New("timeout")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	rec := recorder{Model: New(context.Background(), d.Env, Options{}), mu: &sync.Mutex{}, screens: &[]string{}}
+	tm := teatest.NewTestModel(t, rec, teatest.WithInitialTermSize(80, 24))
+	waitScreen(t, rec, "1/8 The error", "checking…")
+	tm.Send(press("q"))
+	tm.WaitFinished(t, teatest.WithFinalTimeout(2*time.Second))
+	final := tm.FinalModel(t).(recorder).Model
+	if final.runCtx.Err() == nil {
+		t.Error("the probes were not cancelled")
+	}
+	if final.report != nil && final.report.Finished() {
+		t.Error("the probes finished before the quit: the test proves nothing")
+	}
+}
