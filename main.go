@@ -180,6 +180,7 @@ func finish(err error, sys ioEnv) int {
 // common holds the flags shared by the wizard, check and report.
 type common struct {
 	baseURL, statusURL, dir, model string
+	lint                           fileList
 	timeout                        time.Duration
 	keyStdin, noColor              bool
 }
@@ -226,6 +227,24 @@ func (c *common) register(fs *flag.FlagSet) {
 	fs.DurationVar(&c.timeout, "timeout", probe.DefaultTimeout, "time limit for each network probe, a `duration` like 5s")
 	fs.BoolVar(&c.keyStdin, "key-stdin", false, "read the key to test from stdin (a key is never taken as a flag value)")
 	fs.BoolVar(&c.noColor, "no-color", false, "no colour (NO_COLOR is honoured too)")
+	fs.Var(&c.lint, "lint", "also lint the request in this `FILE` (a curl command or source file); repeatable")
+}
+
+// fileList is a repeatable flag of file names.
+type fileList []string
+
+func (f *fileList) String() string { return strings.Join(*f, ",") }
+
+func (f *fileList) Set(v string) error {
+	st, err := os.Stat(v)
+	if err != nil {
+		return fmt.Errorf("cannot read %s", v)
+	}
+	if st.IsDir() {
+		return fmt.Errorf("%s is a directory; name one file", v)
+	}
+	*f = append(*f, v)
+	return nil
 }
 
 // parse parses args and rejects stray arguments.
@@ -267,7 +286,7 @@ func (c *common) env(sys ioEnv) (*probe.Env, error) {
 	env := &probe.Env{
 		Vars: sys.vars, Home: home, Dir: dir,
 		BaseURL: strings.TrimRight(c.baseURL, "/"), StatusURL: strings.TrimRight(c.statusURL, "/"),
-		Model: c.model, Timeout: c.timeout, Now: time.Now,
+		Model: c.model, Timeout: c.timeout, Now: time.Now, LintFiles: c.lint,
 		Retries: probe.DefaultRetries, Backoff: probe.DefaultBackoff,
 	}
 	if c.keyStdin {
@@ -317,7 +336,10 @@ const checkUsage = `Usage: fix401 check [--json] [flags]
 
 Runs every probe at once — key sources and hygiene, network, the API itself,
 the status page — and prints one line per check, then the diagnosis.
-Exit status: 0 the key works, 1 a problem was diagnosed, 2 usage error.
+With --lint FILE, the request your code sends is linted too, and its
+findings join the checklist (ids lint.*).
+Exit status: 0 the key works, 1 a problem was diagnosed (or a linted
+request has an error), 2 usage error.
 `
 
 func runCheck(ctx context.Context, name string, args []string, sys ioEnv, plain bool) int {
@@ -358,7 +380,13 @@ func check(ctx context.Context, env *probe.Env, c common, sys ioEnv, asJSON bool
 	} else if err := text.Check(sys.stdout, r, d, version, c.color(sys), red); err != nil {
 		return finish(err, sys)
 	}
-	if d.Code == steps.OK {
+	return exitStatus(r, d)
+}
+
+// exitStatus is 0 only when the key works and no linted request has an
+// error: a script must never read success from a failed diagnosis.
+func exitStatus(r *probe.Report, d steps.Diagnosis) int {
+	if d.Code == steps.OK && r.LintErrors() == 0 {
 		return exitOK
 	}
 	return exitProblem
@@ -627,8 +655,5 @@ func runReport(ctx context.Context, args []string, sys ioEnv) int {
 		}
 		fmt.Fprintf(sys.stderr, "Wrote %s (%d bytes). It holds no key, only hints.\n", out, len(doc))
 	}
-	if d.Code == steps.OK {
-		return exitOK
-	}
-	return exitProblem
+	return exitStatus(r, d)
 }

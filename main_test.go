@@ -384,3 +384,43 @@ func TestReadmeMatchesHelp(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckLint(t *testing.T) {
+	in := newInvocation(t)
+	s := in.stubbed(stub.Options{})
+	in.vars["ANTHROPIC_API_KEY"] = stub.NewAPIKey()
+	bad := filepath.Join(in.dir, "call.sh")
+	write(t, bad, "curl https://api.anthropic.com/v1/messages -H 'Authorization: Bearer $ANTHROPIC_API_KEY'\n")
+	good := filepath.Join(in.dir, "ok.sh")
+	write(t, good, "curl https://api.anthropic.com/v1/models -H \"x-api-key: $ANTHROPIC_API_KEY\" -H 'anthropic-version: 2023-06-01'\n")
+
+	for _, tt := range []struct {
+		file string
+		want int
+		id   string
+	}{{bad, exitProblem, "lint.auth.bearer"}, {good, exitOK, "lint.request"}} {
+		got := in.run(append([]string{"check", "--json", "--lint", tt.file}, in.flags(s)...)...)
+		if got != tt.want {
+			t.Errorf("%s: exit %d, want %d", tt.file, got, tt.want)
+		}
+		var j steps.JSON
+		if err := json.Unmarshal(in.stdout.Bytes(), &j); err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, c := range j.Checks {
+			if c.ID == tt.id {
+				found = true
+				if c.Step != steps.Headers {
+					t.Errorf("%s is on step %s, want headers", c.ID, c.Step)
+				}
+			}
+		}
+		if !found || j.Diagnosis.Code != steps.OK {
+			t.Errorf("%s: want check %s and diagnosis ok, got %s in\n%s", tt.file, tt.id, j.Diagnosis.Code, in.stdout.String())
+		}
+	}
+	if got := in.run("check", "--lint", filepath.Join(in.dir, "missing.sh")); got != exitUsage {
+		t.Errorf("a missing --lint file: exit %d, want %d", got, exitUsage)
+	}
+}

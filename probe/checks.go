@@ -58,7 +58,7 @@ func (r *Report) Checks() []Result {
 	add(r.checkQuota())
 	add(r.checkModel())
 	add(r.checkStatusPage())
-	return out
+	return append(out, r.lintChecks()...)
 }
 
 // CheckByID returns the check with the given id, if present.

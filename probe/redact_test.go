@@ -1,6 +1,7 @@
 package probe
 
 import (
+	"encoding/json"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -80,6 +81,7 @@ func TestRedactKeepsMessages(t *testing.T) {
 		"https://api.anthropic.com/v1/models",
 		"request-id req_011CSHoEeqs5C35K2UUqR7Fy",
 		`curl -H "x-api-key: $ANTHROPIC_API_KEY" https://api.anthropic.com/v1/models`,
+		`"Authorization: Bearer $ANTHROPIC_API_KEY" works only for OAuth tokens`,
 	} {
 		if got := Redact(s); got != s {
 			t.Errorf("Redact(%q) = %q, want it unchanged", s, got)
@@ -149,4 +151,30 @@ func FuzzRedact(f *testing.F) {
 			t.Fatalf("leak of %q in %q", p, out)
 		}
 	})
+}
+
+// TestRedactKeepsJSONValid: the redactor runs over finished JSON documents,
+// so it must never break their quoting.
+func TestRedactKeepsJSONValid(t *testing.T) {
+	rng := rand.New(rand.NewPCG(9, 10))
+	key := redactTestKey(rng, "sk-ant-api03-", 93)
+	red := NewRedactor(key)
+	for _, s := range []string{
+		`"Authorization: Bearer $ANTHROPIC_API_KEY" works only for OAuth`,
+		`x-api-key: "` + key + `"`,
+		`Authorization: Bearer ` + key + `"`,
+		`proxy "http://u:` + key[20:40] + `@h:1" failed`,
+		`https://h/?api_key="` + key[20:40] + `"`,
+		`cookie="a\b"`,
+	} {
+		b, err := json.Marshal(map[string]string{"title": s})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := red.String(string(b))
+		var v map[string]string
+		if err := json.Unmarshal([]byte(out), &v); err != nil {
+			t.Errorf("redacting %s broke the JSON: %s (%v)", b, out, err)
+		}
+	}
 }

@@ -124,6 +124,8 @@ type Report struct {
 	Model     *Answer           // GET /v1/models/{id}, with --model
 	Status    *StatusPage
 
+	Lint []LintResult // the user's own request code, with check --lint
+
 	Done map[string]bool // which probes have finished: net, auth, clean, others, control, quota, model, status
 }
 

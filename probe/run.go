@@ -53,6 +53,7 @@ func Prepare(env *Env) *Report {
 	}
 	r.Candidates = Discover(env)
 	r.Active = ChooseActive(env, r.Candidates)
+	r.Lint = lintFiles(env)
 	return r
 }
 

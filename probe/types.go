@@ -94,9 +94,10 @@ type Env struct {
 	Home string            // $HOME; shell start-up files and ~/.claude live here
 	Dir  string            // the project: .env files, SDK versions, sources
 
-	BaseURL   string // API to probe; empty: Vars["ANTHROPIC_BASE_URL"], else DefaultBaseURL
-	StatusURL string // Statuspage base; empty: DefaultStatusURL
-	Model     string // --model; empty: no model check
+	BaseURL   string   // API to probe; empty: Vars["ANTHROPIC_BASE_URL"], else DefaultBaseURL
+	StatusURL string   // Statuspage base; empty: DefaultStatusURL
+	Model     string   // --model; empty: no model check
+	LintFiles []string // --lint: source files or curl commands to lint into the checklist
 	Timeout   time.Duration
 
 	// StdinKey, when HasStdinKey, is the key to test instead of the

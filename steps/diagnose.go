@@ -167,7 +167,10 @@ func ruleNetwork(r *probe.Report) (Diagnosis, bool) {
 		d.Title = "The proxy refused or dropped the connection"
 		d.Fix = "Check HTTPS_PROXY, or try without the proxy (unset HTTPS_PROXY) if your network allows it."
 	default:
-		d.Title = fmt.Sprintf("Cannot connect to %s: %s", host, a.Err.Message)
+		d.Title = upperFirst(a.Err.Message)
+		if !strings.Contains(a.Err.Message, host) {
+			d.Title = fmt.Sprintf("Cannot connect to %s: %s", host, a.Err.Message)
+		}
 		d.Fix = "A firewall, VPN or proxy is in the way; try another network. Your key was never judged."
 	}
 	if len(r.Env.Proxies) > 0 && a.Err.Phase != "proxy" {
@@ -537,6 +540,13 @@ func an(word string) string {
 		return "n"
 	}
 	return ""
+}
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 // placeOf names where to change a key: the file and line, or the variable.
