@@ -221,7 +221,7 @@ func NeedsOnboarding(in Input) bool {
 	case KeyRejected, KeyWrongKind, NoKey:
 		return true
 	case KeyMalformed:
-		return !in.Report.CleanAuth.OK()
+		return !Accepted(in.Report.CleanAuth)
 	}
 	return false
 }
@@ -330,6 +330,10 @@ func explain(in Input, s StepID) string {
 		return "What support will ask for, with this run's answers, and the tests that tell where " +
 			"the fault lies."
 	case Verify:
+		if !in.Rerun() && Accepted(in.first().Auth) {
+			return "Your key already works. Here is the proof: the smallest request succeeds, and a key " +
+				"that must fail does fail, cleanly."
+		}
 		if in.Rerun() {
 			return "The same smallest request again, next to the first one, and a key that must fail: " +
 				"if both behave, your change fixed it."
@@ -441,14 +445,14 @@ func onboarding(in Input) *Onboarding {
 		o.PastedStatus = probe.Pending
 		o.PastedResult = "testing…"
 		o.Reason = "Testing the key you pasted against the API; nothing is saved yet."
-	case r.Auth.OK():
+	case Accepted(r.Auth):
 		o.PastedStatus, o.Accepted = probe.Pass, true
 		o.PastedResult = "the API accepts it"
 		o.Reason = "The key you pasted works. Save it to the project's .env, then remove the old copies."
 	default:
 		o.PastedStatus = probe.Fail
 		o.PastedResult = "rejected: " + exchangeWords(r.Auth)
-		o.Reason = "The key you pasted does not work either. Copy it again from the Console, or create another."
+		o.Reason = "The API rejects the key you pasted. Copy it again from the Console, or create another."
 	}
 	return o
 }
@@ -535,12 +539,16 @@ func verifyChecks(in Input) []probe.Result {
 		req.Status, req.Title = probe.Fail, "No key to send: paste one with e"
 	case !r.Done[probe.ProbeAuth]:
 		req.Status, req.Title = probe.Pending, "Sending the smallest request again…"
-	case a.OK():
+	case Accepted(a):
 		req.Status = probe.Pass
 		req.Title = fmt.Sprintf("The smallest request succeeds with %s (%s)", k.Hint, statusWords(a.Status))
 		if a.RequestID != "" {
 			req.Detail = "Traceable: request-id " + a.RequestID
 		}
+	case a.OK():
+		req.Status = probe.Fail
+		req.Title = fmt.Sprintf("The smallest request got %s, but not from the Anthropic API", statusWords(a.Status))
+		req.Fix = "Go back (←) to 4/8 Headers & network, fix the address or proxy, then press r here."
 	default:
 		req.Status = probe.Fail
 		req.Title = "The smallest request still fails: " + exchangeWords(a)
@@ -623,7 +631,7 @@ func conclude(in Input, s StepID, p Page) (conclusion, advice string, verdict pr
 		return conclusion, d.Fix, probe.Pass
 	case Verify:
 		switch {
-		case p.Status == probe.Pass && in.Rerun() && !in.first().Auth.OK():
+		case p.Status == probe.Pass && in.Rerun() && !Accepted(in.first().Auth):
 			return "Fixed: the request that failed now works, and a bad key still fails cleanly.",
 				"Note the date and this configuration in the summary (next).", probe.Pass
 		case p.Status == probe.Pass:
@@ -637,6 +645,9 @@ func conclude(in Input, s StepID, p Page) (conclusion, advice string, verdict pr
 			return d.Title, d.Fix, verdictOf(d)
 		}
 		to := NextStep(in, Understand)
+		if d.Code == OK {
+			return d.Title, fmt.Sprintf("Nothing to fix. Press enter: %s shows the proof.", stepRef(to)), verdictOf(d)
+		}
 		return d.Title, fmt.Sprintf("Press enter: %s shows how to fix it.", stepRef(to)), verdictOf(d)
 	}
 	if d.Step == s {
@@ -654,7 +665,7 @@ func conclude(in Input, s StepID, p Page) (conclusion, advice string, verdict pr
 	switch p.Status {
 	case probe.Pass, probe.Skip:
 		conclusion, verdict = fine[s], probe.Pass
-		if s == Permissions && !r.Auth.OK() {
+		if s == Permissions && !Accepted(r.Auth) {
 			conclusion = "Nothing to judge here yet: permissions, billing and limits show only once a key is accepted."
 			verdict = probe.Skip
 		}
@@ -732,3 +743,7 @@ func lowerFirst(s string) string {
 	}
 	return strings.ToLower(s[:1]) + s[1:]
 }
+
+// Accepted reports whether the Anthropic API itself took the key: a 2xx
+// from anything else (a captive portal, a mock) proves nothing.
+func Accepted(a *probe.Answer) bool { return a.OK() && a.Anthropic }

@@ -501,3 +501,21 @@ func TestVerdicts(t *testing.T) {
 		})
 	}
 }
+
+func TestNotTheAPIIsNeverAccepted(t *testing.T) {
+	r := with(healthy(), func(r *probe.Report) {
+		for _, a := range []*probe.Answer{r.Auth, r.Control, r.Quota} {
+			a.Anthropic, a.Shape, a.RequestID = false, "html", ""
+		}
+	})
+	if Diagnose(r).Code == OK {
+		t.Fatal("an HTML page diagnosed as a working key")
+	}
+	p := BuildPage(Input{Report: r}, Verify)
+	if p.Status == probe.Pass || strings.Contains(p.Explain, "already works") {
+		t.Errorf("verify passes a 200 from a captive portal: %s %q", p.Status, p.Explain)
+	}
+	if got := rowByID(ChecklistRows(r, nil), "credentials"); got.Result == "accepted" {
+		t.Error("the checklist calls the key accepted")
+	}
+}

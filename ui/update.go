@@ -318,7 +318,7 @@ func (m Model) canWriteEnv() bool {
 		return false
 	}
 	k := m.report.ActiveKey()
-	return k != nil && k.Origin == probe.OriginStdin && m.report.Done[probe.ProbeAuth] && m.report.Auth.OK()
+	return k != nil && k.Origin == probe.OriginStdin && m.report.Done[probe.ProbeAuth] && steps.Accepted(m.report.Auth)
 }
 
 // canAddIgnore: the key sits in a .env that git would commit.
