@@ -73,7 +73,7 @@ func pasted(r *probe.Report, key string) *probe.Report {
 }
 
 // testModel is the wizard showing a finished report, with no program.
-func testModel(t *testing.T, r *probe.Report) Model {
+func testModel(t testing.TB, r *probe.Report) Model {
 	t.Helper()
 	home := t.TempDir()
 	dir := filepath.Join(home, "project")
@@ -88,14 +88,14 @@ func testModel(t *testing.T, r *probe.Report) Model {
 }
 
 // goTo shows a step, as if the user had walked there.
-func goTo(t *testing.T, m Model, s steps.StepID) Model {
+func goTo(t testing.TB, m Model, s steps.StepID) Model {
 	t.Helper()
 	m.wiz = steps.NewWizard().Goto(s)
 	return update(t, m, tea.WindowSizeMsg{Width: m.width, Height: m.height})
 }
 
 // update applies messages and drops the commands.
-func update(t *testing.T, m Model, msgs ...tea.Msg) Model {
+func update(t testing.TB, m Model, msgs ...tea.Msg) Model {
 	t.Helper()
 	for _, msg := range msgs {
 		nm, _ := m.Update(msg)
