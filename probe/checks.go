@@ -113,7 +113,18 @@ func (r *Report) checkKeyFormat() Result {
 	return Result{ID: CheckKeyFormat, Status: Fail,
 		Title:  fmt.Sprintf("Key format: the key from %s %s", k.Source, words[0]),
 		Detail: detail,
-		Fix:    fmt.Sprintf("Re-enter the key in %s as one plain line, with nothing around it.", k.Source)}
+		Fix:    rewriteFix(k)}
+}
+
+// rewriteFix says where to put the key back as one clean line.
+func rewriteFix(k *Candidate) string {
+	switch k.Origin {
+	case OriginStdin:
+		return "Copy the key again, alone, with nothing around it."
+	case OriginEnv:
+		return fmt.Sprintf("Set %s again to the bare key: export %s='sk-ant-…' with nothing else inside the quotes.", k.Var, k.Var)
+	}
+	return fmt.Sprintf("Rewrite %s as one plain line: %s=sk-ant-…", k.Source, k.Var)
 }
 
 func (r *Report) checkKeyKind() Result {

@@ -330,19 +330,36 @@ func ruleMalformed(r *probe.Report) (Diagnosis, bool) {
 	if k == nil || !probe.Malformed(k.Issues) || r.Auth.OK() {
 		return Diagnosis{}, false
 	}
-	d := Diagnosis{Code: KeyMalformed,
-		Title: fmt.Sprintf("The key from %s %s", k.Source, k.Issues[0].Detail)}
+	lead := k.Issues[0]
+	if !r.CleanAuth.OK() {
+		// When even the cleaned key fails, the stray characters are not the
+		// whole story: lead with what no cleaning can mend.
+		lead = worstIssue(k.Issues)
+	}
+	d := Diagnosis{Code: KeyMalformed, Title: fmt.Sprintf("The key from %s %s", k.Source, lead.Detail)}
 	d.Fix = fmt.Sprintf("Rewrite %s as a single plain line with the key and nothing else.", placeOf(k))
-	if r.CleanAuth.OK() {
+	switch {
+	case r.CleanAuth.OK():
 		d.Title += "; without that, the API accepts it"
 		d.Fix = fmt.Sprintf("The key itself is good. Remove the stray characters in %s.", placeOf(k))
-	}
-	for _, is := range k.Issues {
-		if is.Code == "truncated" {
-			d.Fix = "The key was cut off when copied. Copy it again in full, or create a new one in the Console: a key is shown only once."
-		}
+	case lead.Code == probe.IssueTruncated || lead.Code == probe.IssueLength:
+		d.Fix = "The key was cut off when copied. Copy it again in full, or create a new one in the Console: a key is shown only once."
+	case lead.Code == probe.IssueMasked || lead.Code == probe.IssuePlaceholder:
+		d.Fix = fmt.Sprintf("That is not the key itself. Create a key in the Console, copy it when it is shown, and put it in %s.", placeOf(k))
 	}
 	return d, true
+}
+
+// worstIssue picks the hygiene issue that cleaning cannot mend, if any.
+func worstIssue(issues []probe.Issue) probe.Issue {
+	for _, code := range []string{probe.IssueMasked, probe.IssuePlaceholder, probe.IssueTruncated, probe.IssueLength, probe.IssueAlphabet} {
+		for _, is := range issues {
+			if is.Code == code {
+				return is
+			}
+		}
+	}
+	return issues[0]
 }
 
 func ruleShadowed(r *probe.Report) (Diagnosis, bool) {

@@ -262,3 +262,32 @@ func TestDemosReachTheirDiagnosis(t *testing.T) {
 		})
 	}
 }
+
+func TestMalformedLeadsWithWhatCleaningCannotMend(t *testing.T) {
+	newline := probe.Issue{Code: probe.IssueNewline, Detail: "ends with a newline (\\n)"}
+	short := probe.Issue{Code: probe.IssueTruncated, Detail: "is 16 characters; API keys are 108"}
+	base := func(clean *probe.Answer) *probe.Report {
+		r := &probe.Report{
+			Candidates: []probe.Candidate{{Source: ".env:3", Origin: probe.OriginDotenv, Var: "ANTHROPIC_API_KEY", Line: 3,
+				Value: "x\n", Clean: "x", Hint: "h", Kind: probe.KindAPI, Issues: []probe.Issue{newline, short}}},
+			Auth:      &probe.Answer{Err: &probe.NetError{Phase: probe.PhaseInvalidHeader}},
+			CleanAuth: clean,
+			Control:   &probe.Answer{Status: 401, Anthropic: true, ErrorType: "authentication_error", Message: "invalid x-api-key"},
+			Target:    probe.Target{BaseURL: probe.DefaultBaseURL, BaseURLSource: "default"},
+			Done:      map[string]bool{},
+		}
+		for _, p := range r.Planned() {
+			r.Done[p] = true
+		}
+		r.Quota, r.Status = &probe.Answer{Err: &probe.NetError{Phase: probe.PhaseInvalidHeader}}, &probe.StatusPage{}
+		return r
+	}
+	rejected := Diagnose(base(&probe.Answer{Status: 401, Anthropic: true, ErrorType: "authentication_error"}))
+	if rejected.Code != KeyMalformed || !strings.Contains(rejected.Title, "108") || !strings.Contains(rejected.Fix, "cut off") {
+		t.Errorf("cleaned key rejected: %+v, want the truncation to lead", rejected)
+	}
+	accepted := Diagnose(base(&probe.Answer{Status: 200, Anthropic: true}))
+	if accepted.Code != KeyMalformed || !strings.Contains(accepted.Title, "newline") || !strings.Contains(accepted.Fix, "line 3 of .env") {
+		t.Errorf("cleaned key accepted: %+v, want the newline to lead and the line named", accepted)
+	}
+}
