@@ -60,9 +60,13 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			cmds = append(cmds, cmd)
 		}
 	}
+	// The scroll keys depend on the body's size and the body's size on the
+	// help's: settle both.
 	m.syncKeys()
 	m.layout()
 	m.refresh()
+	m.syncKeys()
+	m.layout()
 	return m, tea.Batch(cmds...)
 }
 
