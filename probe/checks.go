@@ -193,7 +193,7 @@ func (r *Report) checkCleaned() Result {
 	a := r.CleanAuth
 	res := Result{ID: CheckKeyCleaned, Duration: dur(a)}
 	switch {
-	case a.OK():
+	case a.Accepted():
 		res.Status = Pass
 		res.Title = "The cleaned key works: only the stray characters are wrong"
 		res.Fix = fmt.Sprintf("Fix the value in %s; the key itself is good.", k.Source)
@@ -410,7 +410,7 @@ func (r *Report) checkAuth() Result {
 	a := r.Auth
 	res := Result{ID: CheckAuth, Duration: dur(a)}
 	switch {
-	case a.OK():
+	case a.Accepted():
 		res.Status = Pass
 		res.Title = fmt.Sprintf("The API accepts %s (HTTP %d, %s)", k.Hint, a.Status, plural(len(a.ModelIDs), "model", "models")+" listed")
 	case a.Err != nil && a.Err.Phase == "invalid_header":
@@ -459,7 +459,7 @@ func (r *Report) checkControl() Result {
 	case a.Anthropic && a.Status == 401 && a.ErrorType == "authentication_error":
 		res.Status = Pass
 		res.Title = "A made-up key gets a clean 401 authentication_error: the endpoint checks keys"
-	case a.OK():
+	case a.Accepted():
 		res.Status = Fail
 		res.Title = "A made-up key was accepted: whatever answers does not check keys"
 		res.Fix = "The base URL points at a gateway or mock; point it at https://api.anthropic.com."
@@ -484,7 +484,7 @@ func (r *Report) checkCandidates() Result {
 		c := r.Candidates[o.Index]
 		slow = max(slow, dur(o.Answer))
 		verdict := answerWords(o.Answer)
-		if o.Answer.OK() {
+		if o.Answer.Accepted() {
 			verdict = "accepted"
 			good = append(good, c.Source)
 		} else if o.Answer != nil && o.Answer.Status == 401 {
@@ -495,7 +495,7 @@ func (r *Report) checkCandidates() Result {
 	res := Result{ID: CheckCandidates, Duration: slow, Detail: strings.Join(lines, "\n")}
 	active := r.ActiveKey()
 	switch {
-	case len(good) > 0 && (active == nil || !r.Auth.OK()):
+	case len(good) > 0 && (active == nil || !r.Auth.Accepted()):
 		res.Status = Fail
 		res.Title = "Another key works: " + strings.Join(good, ", ")
 	case len(good) > 0:
@@ -531,7 +531,7 @@ func (r *Report) checkPermissions() Result {
 				Fix:   "Only Anthropic support can re-enable it; a new key will not help."}
 		}
 	}
-	if r.Auth.OK() {
+	if r.Auth.Accepted() {
 		return Result{ID: CheckPermissions, Status: Pass, Title: "Permissions: the key may list models", Duration: dur(r.Auth)}
 	}
 	return Result{ID: CheckPermissions, Status: Skip, Title: "Permissions: not known until the key is accepted"}
@@ -548,7 +548,7 @@ func (r *Report) checkQuota() Result {
 	res := Result{ID: CheckQuota, Duration: dur(a)}
 	lower := strings.ToLower(a.Message)
 	switch {
-	case a.OK():
+	case a.Accepted():
 		res.Status = Pass
 		res.Title = "Quota: count_tokens works (no billing or rate-limit block)"
 	case a.Err != nil && a.Err.Phase == PhaseInvalidHeader:
@@ -573,9 +573,12 @@ func (r *Report) checkQuota() Result {
 	case a.Status >= 500:
 		res.Status = Warn
 		res.Title = fmt.Sprintf("Quota: the API is failing (%d %s)", a.Status, a.ErrorType)
+	case !a.Anthropic:
+		res.Status = Skip
+		res.Title = "Quota: not known: the answer did not come from the API"
 	default:
 		res.Status = Skip
-		res.Title = fmt.Sprintf("Quota: not known (HTTP %d %s)", a.Status, a.ErrorType)
+		res.Title = "Quota: not known (" + answerWords(a) + ")"
 	}
 	return res
 }
@@ -590,7 +593,7 @@ func (r *Report) checkModel() Result {
 	a := r.Model
 	res := Result{ID: CheckModel, Duration: dur(a)}
 	switch {
-	case a.OK():
+	case a.Accepted():
 		res.Status = Pass
 		res.Title = "Model: " + r.Target.Model + " is available to this key"
 	case a.Status == 404:

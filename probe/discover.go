@@ -75,7 +75,11 @@ func Discover(env *Env) []Candidate {
 	d := discovery{env: env, home: absPath(env.Home), dir: absPath(cmpOr(env.Dir, "."))}
 	var out []Candidate
 	if env.HasStdinKey {
-		out = append(out, finish(Candidate{Source: "stdin", Origin: OriginStdin, Value: env.StdinKey, Raw: env.StdinKey}))
+		src := env.StdinSource
+		if src == "" {
+			src = "stdin"
+		}
+		out = append(out, finish(Candidate{Source: src, Origin: OriginStdin, Value: env.StdinKey, Raw: env.StdinKey}))
 	}
 	out = append(out, d.environment()...)
 	out = append(out, d.dotenv()...)

@@ -46,6 +46,10 @@ type Answer struct {
 // OK reports whether the exchange returned 2xx.
 func (a *Answer) OK() bool { return a != nil && a.Err == nil && a.Status >= 200 && a.Status < 300 }
 
+// Accepted reports whether the Anthropic API itself answered 2xx: the key
+// worked. A 200 from a proxy page or a mock is OK but not Accepted.
+func (a *Answer) Accepted() bool { return a.OK() && a.Anthropic }
+
 // NetResult is the connection to the API host: DNS, TCP, TLS, with timings.
 type NetResult struct {
 	Host      string

@@ -104,6 +104,7 @@ type Env struct {
 	// environment's (fix401 --key-stdin, or a key pasted in the wizard).
 	StdinKey    string
 	HasStdinKey bool
+	StdinSource string // how to name that key's source; empty: "stdin"
 
 	Now func() time.Time
 

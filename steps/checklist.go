@@ -131,7 +131,7 @@ func ChecklistRows(r *probe.Report, sdks []probe.SDK) []ChecklistRow {
 		c.Status, c.Result = probe.Skip, "no key to send"
 	case !r.Done[probe.ProbeAuth]:
 		c = pendingRow(c)
-	case Accepted(a):
+	case a.Accepted():
 		c.Status, c.Result = probe.Pass, "one GET /v1/models works"
 	default:
 		c.Status = probe.Pass
@@ -144,7 +144,7 @@ func ChecklistRows(r *probe.Report, sdks []probe.SDK) []ChecklistRow {
 		switch {
 		case r.ActiveKey() == nil:
 			return "no key found"
-		case Accepted(r.Auth):
+		case r.Auth.Accepted():
 			return "accepted"
 		}
 		return exchangeWords(r.Auth)
@@ -280,7 +280,7 @@ func shellTest(r *probe.Report) TestRow {
 	var good *probe.Candidate
 	if r.Done[probe.ProbeOthers] {
 		for _, o := range r.Others {
-			if Accepted(o.Answer) && r.Candidates[o.Index].Origin != probe.OriginEnv {
+			if o.Answer.Accepted() && r.Candidates[o.Index].Origin != probe.OriginEnv {
 				good = &r.Candidates[o.Index]
 				break
 			}
@@ -294,7 +294,7 @@ func shellTest(r *probe.Report) TestRow {
 		t.Next = "unset " + strings.Join(extra, " ") + " and try again"
 	case fromShell && !r.Done[probe.ProbeAuth]:
 		t.Status, t.Result = probe.Pending, "checking…"
-	case fromShell && good != nil && !Accepted(r.Auth):
+	case fromShell && good != nil && !r.Auth.Accepted():
 		t.Status = probe.Fail
 		t.Result = fmt.Sprintf("the exported key fails, %s in %s works", good.Hint, good.Source)
 		t.Meaning = "an old exported key hides the right one"
@@ -399,14 +399,14 @@ func keysTest(r *probe.Report) TestRow {
 	var good, bad []string
 	for _, o := range r.Others {
 		c := r.Candidates[o.Index]
-		if Accepted(o.Answer) {
+		if o.Answer.Accepted() {
 			good = append(good, c.Source)
 		} else {
 			bad = append(bad, c.Source)
 		}
 	}
 	switch {
-	case len(good) > 0 && !Accepted(r.Auth):
+	case len(good) > 0 && !r.Auth.Accepted():
 		t.Status = probe.Fail
 		t.Result = "works: " + strings.Join(good, ", ")
 		t.Meaning = "the key in use is the stale one"
@@ -416,7 +416,7 @@ func keysTest(r *probe.Report) TestRow {
 		t.Result = "works: " + strings.Join(good, ", ")
 		t.Meaning = "more than one valid key is around"
 		t.Next = "keep one, revoke the rest"
-	case !Accepted(r.Auth):
+	case !r.Auth.Accepted():
 		t.Status = probe.Fail
 		t.Result = "all rejected: " + strings.Join(bad, ", ")
 		t.Meaning = "the failure follows every key: key or account"

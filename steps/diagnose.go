@@ -327,11 +327,11 @@ func ruleMalformed(r *probe.Report) (Diagnosis, bool) {
 	k := r.ActiveKey()
 	// A key the API accepts is not malformed, whatever its shape: formats
 	// change, and the verdict must follow the API, not our expectations.
-	if k == nil || !probe.Malformed(k.Issues) || r.Auth.OK() {
+	if k == nil || !probe.Malformed(k.Issues) || r.Auth.Accepted() {
 		return Diagnosis{}, false
 	}
 	lead := k.Issues[0]
-	if !r.CleanAuth.OK() {
+	if !r.CleanAuth.Accepted() {
 		// When even the cleaned key fails, the stray characters are not the
 		// whole story: lead with what no cleaning can mend.
 		lead = worstIssue(k.Issues)
@@ -339,7 +339,7 @@ func ruleMalformed(r *probe.Report) (Diagnosis, bool) {
 	d := Diagnosis{Code: KeyMalformed, Title: fmt.Sprintf("The key from %s %s", k.Source, lead.Detail)}
 	d.Fix = fmt.Sprintf("Rewrite %s as a single plain line with the key and nothing else.", placeOf(k))
 	switch {
-	case r.CleanAuth.OK():
+	case r.CleanAuth.Accepted():
 		d.Title += "; without that, the API accepts it"
 		d.Fix = fmt.Sprintf("The key itself is good. Remove the stray characters in %s.", placeOf(k))
 	case lead.Code == probe.IssueTruncated || lead.Code == probe.IssueLength:
@@ -368,7 +368,7 @@ func ruleShadowed(r *probe.Report) (Diagnosis, bool) {
 		return Diagnosis{}, false
 	}
 	for _, o := range r.Others {
-		if !o.Answer.OK() {
+		if !o.Answer.Accepted() {
 			continue
 		}
 		good := r.Candidates[o.Index]
@@ -513,7 +513,7 @@ func ruleDegraded(r *probe.Report) (Diagnosis, bool) {
 }
 
 func ruleModel(r *probe.Report) (Diagnosis, bool) {
-	if a := r.Model; a != nil && a.Status == 404 && r.Auth.OK() {
+	if a := r.Model; a != nil && a.Status == 404 && r.Auth.Accepted() {
 		return Diagnosis{Code: ModelNotFound,
 			Title: fmt.Sprintf("The key works, but the model %q does not exist for it", r.Target.Model),
 			Fix:   "Use a model id from `GET /v1/models` (fix401 check lists them in the JSON), such as " + firstModel(r) + "."}, true
@@ -523,7 +523,7 @@ func ruleModel(r *probe.Report) (Diagnosis, bool) {
 
 func ruleOK(r *probe.Report) (Diagnosis, bool) {
 	k := r.ActiveKey()
-	if k == nil || !r.Auth.OK() {
+	if k == nil || !r.Auth.Accepted() {
 		return Diagnosis{}, false
 	}
 	return Diagnosis{Code: OK,

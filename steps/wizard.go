@@ -221,7 +221,7 @@ func NeedsOnboarding(in Input) bool {
 	case KeyRejected, KeyWrongKind, NoKey:
 		return true
 	case KeyMalformed:
-		return !Accepted(in.Report.CleanAuth)
+		return !in.Report.CleanAuth.Accepted()
 	}
 	return false
 }
@@ -330,7 +330,7 @@ func explain(in Input, s StepID) string {
 		return "What support will ask for, with this run's answers, and the tests that tell where " +
 			"the fault lies."
 	case Verify:
-		if !in.Rerun() && Accepted(in.first().Auth) {
+		if !in.Rerun() && in.first().Auth.Accepted() {
 			return "Your key already works. Here is the proof: the smallest request succeeds, and a key " +
 				"that must fail does fail, cleanly."
 		}
@@ -445,7 +445,7 @@ func onboarding(in Input) *Onboarding {
 		o.PastedStatus = probe.Pending
 		o.PastedResult = "testing…"
 		o.Reason = "Testing the key you pasted against the API; nothing is saved yet."
-	case Accepted(r.Auth):
+	case r.Auth.Accepted():
 		o.PastedStatus, o.Accepted = probe.Pass, true
 		o.PastedResult = "the API accepts it"
 		o.Reason = "The key you pasted works. Save it to the project's .env, then remove the old copies."
@@ -539,7 +539,7 @@ func verifyChecks(in Input) []probe.Result {
 		req.Status, req.Title = probe.Fail, "No key to send: paste one with e"
 	case !r.Done[probe.ProbeAuth]:
 		req.Status, req.Title = probe.Pending, "Sending the smallest request again…"
-	case Accepted(a):
+	case a.Accepted():
 		req.Status = probe.Pass
 		req.Title = fmt.Sprintf("The smallest request succeeds with %s (%s)", k.Hint, statusWords(a.Status))
 		if a.RequestID != "" {
@@ -631,7 +631,7 @@ func conclude(in Input, s StepID, p Page) (conclusion, advice string, verdict pr
 		return conclusion, d.Fix, probe.Pass
 	case Verify:
 		switch {
-		case p.Status == probe.Pass && in.Rerun() && !Accepted(in.first().Auth):
+		case p.Status == probe.Pass && in.Rerun() && !in.first().Auth.Accepted():
 			return "Fixed: the request that failed now works, and a bad key still fails cleanly.",
 				"Note the date and this configuration in the summary (next).", probe.Pass
 		case p.Status == probe.Pass:
@@ -665,7 +665,7 @@ func conclude(in Input, s StepID, p Page) (conclusion, advice string, verdict pr
 	switch p.Status {
 	case probe.Pass, probe.Skip:
 		conclusion, verdict = fine[s], probe.Pass
-		if s == Permissions && !Accepted(r.Auth) {
+		if s == Permissions && !r.Auth.Accepted() {
 			conclusion = "Nothing to judge here yet: permissions, billing and limits show only once a key is accepted."
 			verdict = probe.Skip
 		}
@@ -744,6 +744,3 @@ func lowerFirst(s string) string {
 	return strings.ToLower(s[:1]) + s[1:]
 }
 
-// Accepted reports whether the Anthropic API itself took the key: a 2xx
-// from anything else (a captive portal, a mock) proves nothing.
-func Accepted(a *probe.Answer) bool { return a.OK() && a.Anthropic }

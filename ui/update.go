@@ -233,7 +233,7 @@ func (m *Model) closeInput() {
 func (m *Model) testKey(k string) tea.Cmd {
 	m.red.Add(k)
 	e := *m.env
-	e.StdinKey, e.HasStdinKey = k, true
+	e.StdinKey, e.HasStdinKey, e.StdinSource = k, true, "pasted key"
 	m.env = &e
 	m.pasted, m.envPath = k, ""
 	m.tried = append(m.tried, probe.Hint(k))
@@ -322,7 +322,7 @@ func (m Model) canWriteEnv() bool {
 		return false
 	}
 	k := m.report.ActiveKey()
-	return k != nil && k.Origin == probe.OriginStdin && m.report.Done[probe.ProbeAuth] && steps.Accepted(m.report.Auth)
+	return k != nil && k.Origin == probe.OriginStdin && m.report.Done[probe.ProbeAuth] && m.report.Auth.Accepted()
 }
 
 // canAddIgnore: the key sits in a .env that git would commit.

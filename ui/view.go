@@ -314,7 +314,7 @@ func (m Model) viewCompare(rows []steps.CompareRow, w int) string {
 			out += "\n" + s.Heading.Render("After (this run)") + "\n" + m.viewFacts(after, w)
 		}
 	}
-	if !rerun && !steps.Accepted(m.first.Auth) {
+	if !rerun && !m.first.Auth.Accepted() {
 		out += "\n" + hang(s.Faint, "After your change, press r: the new result appears next to this one.", w, "", "")
 	}
 	return out

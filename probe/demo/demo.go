@@ -213,6 +213,7 @@ func (b *builder) project() error {
 		{"main.py", mainPy},
 		{"requirements.txt", "anthropic==0.69.0\npython-dotenv==1.1.1\nhttpx==0.28.1\n"},
 		{".gitignore", ".env\n.venv/\n__pycache__/\n"},
+		{".git/HEAD", "ref: refs/heads/main\n"}, // a repository, so .gitignore applies
 		{"README.md", "# weather-bot\n\nAsks Claude for a short forecast summary.\n\n    pip install -r requirements.txt\n    python main.py\n"},
 	}
 	for _, f := range files {
