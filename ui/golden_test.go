@@ -2,12 +2,10 @@ package ui
 
 import (
 	"context"
-	"fmt"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/charmbracelet/x/exp/golden"
 
@@ -19,7 +17,6 @@ import (
 // goldenScenarios are the demos whose every step is kept as a golden file.
 var goldenScenarios = []string{"shadowed", "revoked", "no-key", "trailing-newline", "proxy-page"}
 
-var clock = time.Date(2026, 11, 25, 17, 3, 11, 0, time.UTC)
 
 // demoModel is the wizard after a full run of a demo, made deterministic:
 // a fixed clock, and the random parts of the demo (keys, request ids, the
@@ -32,10 +29,8 @@ func demoModel(t *testing.T, name string, opts Options) (Model, []string) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = d.Close() })
-	d.Env.Now = func() time.Time { return clock }
-	opts.DemoName, opts.Version, opts.Now = name, "test", d.Env.Now
+	opts.DemoName, opts.Version = name, "test"
 	m := finished(context.Background(), d.Env, opts)
-	m.platform = "linux/amd64"
 	if !m.report.Finished() {
 		t.Fatalf("%s: the run did not finish", name)
 	}
@@ -52,53 +47,8 @@ func demoModel(t *testing.T, name string, opts Options) (Model, []string) {
 		}
 	}
 
-	// Keys: one stand-in hint per distinct key, in order of discovery.
-	hints := map[string]string{}
-	for i := range r.Candidates {
-		c := &r.Candidates[i]
-		if _, ok := hints[c.Clean]; !ok {
-			hints[c.Clean] = standIn(c.Hint, len(hints)+1)
-		}
-		c.Hint = hints[c.Clean]
-	}
-	// Request ids, in the stable order of Requests.
-	for i, a := range r.Requests() {
-		if a.RequestID != "" {
-			a.RequestID = fmt.Sprintf("req_011C%020d", i+1)
-		}
-	}
-	// The stub's address.
-	host := strings.TrimPrefix(d.Stub.URL, "http://")
-	host = strings.TrimPrefix(host, "https://")
-	fix := func(s *string) { *s = strings.ReplaceAll(*s, host, "127.0.0.1:8401") }
-	fix(&r.Target.BaseURL)
-	fix(&r.Target.StatusURL)
-	fix(&r.Env.BaseURLVar)
-	for i := range r.Env.Proxies {
-		fix(&r.Env.Proxies[i].Value)
-	}
-	for _, a := range r.Requests() {
-		fix(&a.URL)
-		fix(&a.Location)
-	}
-	if r.Net != nil {
-		fix(&r.Net.Host)
-		fix(&r.Net.Proxy)
-		for i := range r.Net.Addrs {
-			fix(&r.Net.Addrs[i])
-		}
-	}
+	m.stabilize()
 	return m, secrets
-}
-
-// standIn keeps a hint's shape (prefix, 3 characters, "...", 4) with
-// fixed characters.
-func standIn(hint string, n int) string {
-	i := strings.Index(hint, "...")
-	if i < 3 || len(hint) < i+7 {
-		return hint
-	}
-	return hint[:i-3] + fmt.Sprintf("k%02d", n) + "..." + fmt.Sprintf("h%03d", n) + hint[i+7:]
 }
 
 var leftover = regexp.MustCompile(`127\.0\.0\.1:(\d+)`)

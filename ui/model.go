@@ -43,6 +43,9 @@ type Options struct {
 	Width, Height int
 	// Now is the clock for the summary's date and file name; nil: time.Now.
 	Now func() time.Time
+	// Stable makes Snapshot draw the same screen for the same demo every
+	// time: fixed clock, stand-ins for random keys, ids and ports.
+	Stable bool
 }
 
 // state is what the wizard is doing: browsing steps, or one of the small
@@ -201,6 +204,9 @@ func Snapshot(ctx context.Context, env *probe.Env, step steps.StepID, width, hei
 		return "", fmt.Errorf("snapshot: unknown step %q", step)
 	}
 	m := finished(ctx, env, opts)
+	if opts.Stable {
+		m.stabilize()
+	}
 	return m.screen(step, width, height), nil
 }
 
