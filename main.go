@@ -534,7 +534,10 @@ a key or a network. The default scenario is shadowed. When stdout is not a
 terminal it prints the checklist instead, like 'fix401 check'.
 
 --snapshot prints one step's final screen (understand, verify-key,
-permissions, headers, new-key, checklist, verify, summary) and exits.
+permissions, headers, new-key, checklist, verify, summary), or the text of
+'fix401 check' (check), and exits. Snapshots are stable: the same scenario
+always prints the same screen (a fixed clock, and stand-ins for the demo's
+random keys, request ids and port). screenshots/make.sh uses them.
 `
 
 func runDemo(ctx context.Context, args []string, sys ioEnv) int {
@@ -548,6 +551,8 @@ func runDemo(ctx context.Context, args []string, sys ioEnv) int {
 	fs.StringVar(&snap, "snapshot", "", "print this step's final screen and exit")
 	fs.IntVar(&width, "width", 100, "snapshot width in columns")
 	fs.IntVar(&height, "height", 0, "snapshot height in rows (0: the whole step)")
+	var after bool
+	fs.BoolVar(&after, "after-fix", false, "snapshot: run again after applying the scenario's fix (before/after on verify)")
 	// The scenario may come before or after the flags.
 	name := demo.Default
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
@@ -583,14 +588,25 @@ func runDemo(ctx context.Context, args []string, sys ioEnv) int {
 	defer d.Close()
 	c := common{noColor: noColor}
 	switch {
+	case snap == "check":
+		r := probe.Run(ctx, d.Env)
+		ui.StabilizeReport(r)
+		if err := text.Check(sys.stdout, r, steps.Diagnose(r), version, c.color(ioEnv{tty: true, vars: sys.vars}), redactor(r, d.Env)); err != nil {
+			return finish(err, sys)
+		}
+		return exitOK
 	case snap != "":
 		step := steps.StepID(snap)
 		if step.Index() < 0 {
 			return finish(usagef("--snapshot: unknown step %q", snap), sys)
 		}
-		out, err := ui.Snapshot(ctx, d.Env, step, width, height, ui.Options{
-			NoColor: !c.color(ioEnv{tty: true, vars: sys.vars}), Version: version, DemoName: name,
-		})
+		opts := ui.Options{NoColor: !c.color(ioEnv{tty: true, vars: sys.vars}), Version: version, DemoName: name, Stable: true}
+		if after {
+			if opts.After, _, err = d.Fixed(); err != nil {
+				return finish(err, sys)
+			}
+		}
+		out, err := ui.Snapshot(ctx, d.Env, step, width, height, opts)
 		if err != nil {
 			return finish(err, sys)
 		}

@@ -46,6 +46,10 @@ type Options struct {
 	// Stable makes Snapshot draw the same screen for the same demo every
 	// time: fixed clock, stand-ins for random keys, ids and ports.
 	Stable bool
+	// After, for Snapshot, is the environment once the user has applied
+	// the fix: the probes run again in it, as after pressing r, so the
+	// verify step shows before and after.
+	After *probe.Env
 }
 
 // state is what the wizard is doing: browsing steps, or one of the small
@@ -204,6 +208,15 @@ func Snapshot(ctx context.Context, env *probe.Env, step steps.StepID, width, hei
 		return "", fmt.Errorf("snapshot: unknown step %q", step)
 	}
 	m := finished(ctx, env, opts)
+	if opts.After != nil {
+		r := probe.Prepare(opts.After)
+		for p := range probe.Start(ctx, opts.After, r) {
+			p(r)
+		}
+		m = m.adopt(r)
+		m.run++
+		m.actions = append(m.actions, "applied the fix and re-ran every check")
+	}
 	if opts.Stable {
 		m.stabilize()
 	}

@@ -26,22 +26,40 @@ const StableHost = "127.0.0.1:8401"
 func (m *Model) stabilize() {
 	m.platform = "linux/amd64"
 	m.opts.Now = func() time.Time { return StableClock }
-	for _, r := range []*probe.Report{m.report, m.first} {
-		if r != nil {
-			stabilizeReport(r)
-		}
+	st := &stabilizer{hints: map[string]string{}}
+	st.report(m.first)
+	if m.report != m.first {
+		st.report(m.report)
 	}
 }
 
-func stabilizeReport(r *probe.Report) {
-	r.StartedAt, r.Zone = StableClock, StableZone
-	hints := map[string]string{}
+// stabilizer hands out stand-ins, the same for the same key across runs.
+type stabilizer struct {
+	hints map[string]string // clean key → stand-in hint
+	ids   int               // request ids handed out
+	runs  int               // reports stabilized: each run a little later
+}
+
+// StabilizeReport gives a finished demo report fixed stand-ins for what
+// differs between runs, so `fix401 demo --snapshot check` prints the same
+// text every time. Never use it on a real check: it rewrites evidence.
+func StabilizeReport(r *probe.Report) {
+	(&stabilizer{hints: map[string]string{}}).report(r)
+}
+
+func (st *stabilizer) report(r *probe.Report) {
+	if r == nil {
+		return
+	}
+	at := StableClock.Add(time.Duration(st.runs) * 2 * time.Minute)
+	st.runs++
+	r.StartedAt, r.Zone = at, StableZone
 	for i := range r.Candidates {
 		c := &r.Candidates[i]
-		if _, ok := hints[c.Clean]; !ok {
-			hints[c.Clean] = standIn(c.Hint, len(hints)+1)
+		if _, ok := st.hints[c.Clean]; !ok {
+			st.hints[c.Clean] = standIn(c.Hint, len(st.hints)+1)
 		}
-		c.Hint = hints[c.Clean]
+		c.Hint = st.hints[c.Clean]
 	}
 	host := ""
 	if u, err := url.Parse(r.Target.BaseURL); err == nil {
@@ -58,11 +76,12 @@ func stabilizeReport(r *probe.Report) {
 	for i := range r.Env.Proxies {
 		fix(&r.Env.Proxies[i].Value)
 	}
-	for i, a := range r.Requests() {
+	for _, a := range r.Requests() {
 		if a.RequestID != "" {
-			a.RequestID = fmt.Sprintf("req_011C%020d", i+1)
+			st.ids++
+			a.RequestID = fmt.Sprintf("req_011C%020d", st.ids)
 		}
-		a.Time, a.Duration = StableClock, 0
+		a.Time, a.Duration = at, 0
 		fix(&a.URL)
 		fix(&a.Location)
 	}

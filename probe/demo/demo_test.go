@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"context"
 	"crypto/x509"
 	"errors"
 	"io"
@@ -11,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fix401/fix401/probe"
 	"github.com/fix401/fix401/probe/stub"
 )
 
@@ -375,5 +377,40 @@ func TestUnknown(t *testing.T) {
 	if d, err := New("no-such-demo"); err == nil {
 		d.Close()
 		t.Fatal("want an error")
+	}
+}
+
+// TestFixedDemosWork: the environment after the advised fix gets an
+// accepted key, so the verify step's "after" is real.
+func TestFixedDemosWork(t *testing.T) {
+	fixable := 0
+	for _, s := range Scenarios() {
+		t.Run(s.Name, func(t *testing.T) {
+			d, err := New(s.Name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer d.Close()
+			env, ok, err := d.Fixed()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !ok {
+				return
+			}
+			fixable++
+			r := probe.Run(context.Background(), env)
+			if !r.Auth.Accepted() || r.Env.AuthToken {
+				t.Fatalf("after the fix the key is still not accepted: %+v", r.Auth)
+			}
+			for _, c := range r.Candidates {
+				if c.Origin == probe.OriginShell && c.Clean != r.ActiveKey().Clean {
+					t.Errorf("a stale key survives the fix at %s", c.Source)
+				}
+			}
+		})
+	}
+	if fixable < 5 {
+		t.Errorf("only %d demos have a fix", fixable)
 	}
 }

@@ -1,0 +1,64 @@
+package demo
+
+import (
+	"fmt"
+	"maps"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/fix401/fix401/probe"
+)
+
+// Fixed returns the environment as it is after the user followed fix401's
+// advice — the stale variable unset and its start-up line deleted, the stray
+// newline removed, a new key saved — so the wizard's verify step can show a
+// real before and after. It rewrites the demo's own files (never anything
+// outside Root). The second result is false for scenarios no local change
+// fixes, such as an outage or a disabled organization.
+func (d *Demo) Fixed() (*probe.Env, bool, error) {
+	env := *d.Env
+	env.Vars = maps.Clone(d.Env.Vars)
+	zshrc := filepath.Join(env.Home, ".zshrc")
+	dotenv := filepath.Join(env.Dir, ".env")
+	var err error
+	switch d.Scenario.Name {
+	case "shadowed":
+		delete(env.Vars, "ANTHROPIC_API_KEY")
+		err = dropExports(zshrc, "ANTHROPIC_API_KEY")
+	case "trailing-newline":
+		err = os.WriteFile(dotenv, []byte("WEATHER_CITY=Berlin\nANTHROPIC_API_KEY=\""+d.keys["dotenv"]+"\"\n"), 0o600)
+	case "revoked", "no-key", "admin-key", "openai-key":
+		// A new key from the Console, saved to .env; the stale export gone.
+		delete(env.Vars, "ANTHROPIC_API_KEY")
+		if err = dropExports(zshrc, "ANTHROPIC_API_KEY"); err == nil {
+			err = os.WriteFile(dotenv, []byte("ANTHROPIC_API_KEY="+d.keys["unseen"]+"\n"), 0o600)
+		}
+	case "auth-conflict":
+		delete(env.Vars, "ANTHROPIC_AUTH_TOKEN")
+		err = dropExports(zshrc, "ANTHROPIC_AUTH_TOKEN")
+	case "key-not-loaded":
+		env.Vars["ANTHROPIC_API_KEY"] = d.keys["shell"] // a new terminal
+	default:
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, fmt.Errorf("demo: applying the fix: %w", err)
+	}
+	return &env, true, nil
+}
+
+// dropExports deletes the lines of a start-up file that export name.
+func dropExports(path, name string) error {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	var kept []string
+	for _, l := range strings.SplitAfter(string(b), "\n") {
+		if !strings.HasPrefix(strings.TrimSpace(l), "export "+name+"=") {
+			kept = append(kept, l)
+		}
+	}
+	return os.WriteFile(path, []byte(strings.Join(kept, "")), 0o644)
+}
