@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/charmbracelet/x/exp/golden"
+
 	"github.com/fix401/fix401/probe"
 	"github.com/fix401/fix401/probe/stub"
 	"github.com/fix401/fix401/steps"
@@ -422,5 +424,22 @@ func TestCheckLint(t *testing.T) {
 	}
 	if got := in.run("check", "--lint", filepath.Join(in.dir, "missing.sh")); got != exitUsage {
 		t.Errorf("a missing --lint file: exit %d, want %d", got, exitUsage)
+	}
+}
+
+// TestCheckTextGolden pins the text of `fix401 check` for a few demos,
+// through the stable snapshot path, and that it is the same every run.
+func TestCheckTextGolden(t *testing.T) {
+	for _, name := range []string{"shadowed", "trailing-newline", "tls", "healthy"} {
+		t.Run(name, func(t *testing.T) {
+			in := newInvocation(t)
+			in.run("demo", name, "--snapshot", "check", "--no-color")
+			first := in.stdout.String()
+			in.run("demo", name, "--snapshot", "check", "--no-color")
+			if in.stdout.String() != first {
+				t.Fatalf("two snapshots of %s differ:\n%s\n---\n%s", name, first, in.stdout.String())
+			}
+			golden.RequireEqual(t, []byte(first))
+		})
 	}
 }

@@ -54,6 +54,28 @@ func newPalette(color bool) palette {
 	return p
 }
 
+// Width is where long diagnosis lines wrap.
+const Width = 100
+
+// indent wraps s at spaces to width columns: the first line after four
+// spaces, the rest after prefix. Words are never split, so a key hint
+// stays whole on one line.
+func indent(s, prefix string, width int) string {
+	var b strings.Builder
+	line := "    "
+	for i, word := range strings.Fields(s) {
+		if i > 0 && len([]rune(line))+1+len([]rune(word)) > width {
+			b.WriteString(line + "\n")
+			line = prefix
+		} else if i > 0 {
+			line += " "
+		}
+		line += word
+	}
+	b.WriteString(line)
+	return b.String()
+}
+
 // Check writes the checklist grouped by the wizard's steps, then the
 // diagnosis. Hints and fixes appear under failures and warnings only.
 // The text passes red before it is written.
@@ -96,12 +118,13 @@ func Check(w io.Writer, r *probe.Report, d steps.Diagnosis, version string, colo
 	if d.Code == steps.OK {
 		st = probe.Pass
 	}
-	fmt.Fprintf(&b, "\n%s — %s\n", p.status[st].Render("Diagnosis: "+string(d.Code)), d.Title)
+	fmt.Fprintf(&b, "\n%s %s\n", p.status[st].Render(marks[st]), p.heading.Render("Diagnosis: "+string(d.Code)))
+	b.WriteString(indent(d.Title, "    ", Width) + "\n")
 	if d.Fix != "" {
-		fmt.Fprintf(&b, "  %s\n", p.fix.Render("Fix: "+d.Fix))
+		b.WriteString(p.fix.Render(indent("→ "+d.Fix, "      ", Width)) + "\n")
 	}
 	for _, o := range d.Also {
-		fmt.Fprintf(&b, "  %s\n", p.faint.Render(fmt.Sprintf("Also: %s — %s", o.Code, o.Title)))
+		b.WriteString(p.faint.Render(indent(fmt.Sprintf("Also: %s — %s", o.Code, o.Title), "      ", Width)) + "\n")
 	}
 	_, err := io.WriteString(w, red.String(b.String()))
 	return err
