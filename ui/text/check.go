@@ -57,16 +57,16 @@ func newPalette(color bool) palette {
 // Width is where long diagnosis lines wrap.
 const Width = 100
 
-// indent wraps s at spaces to width columns: the first line after four
-// spaces, the rest after prefix. Words are never split, so a key hint
-// stays whole on one line.
-func indent(s, prefix string, width int) string {
+// indent wraps s at spaces to width columns, the first line after first
+// and the rest after rest. Words are never split, so a key hint stays
+// whole on one line.
+func indent(s, first, rest string, width int) string {
 	var b strings.Builder
-	line := "    "
+	line := first
 	for i, word := range strings.Fields(s) {
 		if i > 0 && len([]rune(line))+1+len([]rune(word)) > width {
 			b.WriteString(line + "\n")
-			line = prefix
+			line = rest
 		} else if i > 0 {
 			line += " "
 		}
@@ -119,12 +119,15 @@ func Check(w io.Writer, r *probe.Report, d steps.Diagnosis, version string, colo
 		st = probe.Pass
 	}
 	fmt.Fprintf(&b, "\n%s %s\n", p.status[st].Render(marks[st]), p.heading.Render("Diagnosis: "+string(d.Code)))
-	b.WriteString(indent(d.Title, "    ", Width) + "\n")
+	b.WriteString(indent(d.Title, "    ", "    ", Width) + "\n")
 	if d.Fix != "" {
-		b.WriteString(p.fix.Render(indent("→ "+d.Fix, "      ", Width)) + "\n")
+		b.WriteString(p.fix.Render(indent("→ "+d.Fix, "    ", "      ", Width)) + "\n")
 	}
 	for _, o := range d.Also {
-		b.WriteString(p.faint.Render(indent(fmt.Sprintf("Also: %s — %s", o.Code, o.Title), "      ", Width)) + "\n")
+		b.WriteString(p.faint.Render(indent(fmt.Sprintf("Also: %s — %s", o.Code, o.Title), "    ", "      ", Width)) + "\n")
+		if o.Fix != "" && o.Fix != d.Fix {
+			b.WriteString(p.faint.Render(indent("→ "+o.Fix, "      ", "        ", Width)) + "\n")
+		}
 	}
 	_, err := io.WriteString(w, red.String(b.String()))
 	return err
