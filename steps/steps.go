@@ -84,3 +84,18 @@ func StepOfCode(c Code) StepID {
 	}
 	return Understand
 }
+
+// marks are the status glyphs every output uses — wizard, text and the
+// summary — so the glyph and its word carry the meaning without colour.
+var marks = map[probe.Status]string{
+	probe.Pass:    "[✓]",
+	probe.Warn:    "[!]",
+	probe.Fail:    "[✗]",
+	probe.Error:   "[?]",
+	probe.Skip:    "[-]",
+	probe.Pending: "[…]",
+}
+
+// Mark returns the glyph for a check status: [✓] pass, [!] warn, [✗] fail,
+// [?] the check itself broke, [-] skipped, […] still running.
+func Mark(s probe.Status) string { return marks[s] }

@@ -125,12 +125,6 @@ func summaryEnvironment(in SummaryInput, r *probe.Report) Environment {
 	return e
 }
 
-// Marks of the checklist, one per status; the same shapes as the doctor
-// output so a pasted summary reads like the terminal.
-var summaryMarks = map[probe.Status]string{
-	probe.Pass: "[✓]", probe.Warn: "[!]", probe.Fail: "[✗]", probe.Skip: "[-]", probe.Error: "[?]", probe.Pending: "[…]",
-}
-
 func renderSummary(in SummaryInput) string {
 	r := summaryReport(in)
 	d := in.Diagnosis
@@ -207,7 +201,7 @@ func renderSummary(in SummaryInput) string {
 	line("### Checklist")
 	line("")
 	for _, c := range r.Checks() {
-		m := summaryMarks[c.Status]
+		m := Mark(c.Status)
 		if m == "" {
 			m = "[" + string(c.Status) + "]"
 		}

@@ -14,15 +14,6 @@ import (
 	"github.com/fix401/fix401/steps"
 )
 
-// Marks are the status glyphs; the word carries the meaning without colour.
-var marks = map[probe.Status]string{
-	probe.Pass:    "[✓]",
-	probe.Warn:    "[!]",
-	probe.Fail:    "[✗]",
-	probe.Error:   "[?]",
-	probe.Skip:    "[-]",
-	probe.Pending: "[…]",
-}
 
 type palette struct {
 	status  map[probe.Status]lipgloss.Style
@@ -35,7 +26,7 @@ type palette struct {
 func newPalette(color bool) palette {
 	p := palette{status: map[probe.Status]lipgloss.Style{}}
 	plain := lipgloss.NewStyle()
-	for s := range marks {
+	for _, s := range []probe.Status{probe.Pass, probe.Warn, probe.Fail, probe.Error, probe.Skip, probe.Pending} {
 		p.status[s] = plain
 	}
 	p.heading, p.faint, p.fix, p.code = plain, plain, plain, plain
@@ -96,7 +87,7 @@ func Check(w io.Writer, r *probe.Report, d steps.Diagnosis, version string, colo
 		}
 		fmt.Fprintf(&b, "\n%s\n", p.heading.Render(s.Title()))
 		for _, c := range cs {
-			line := fmt.Sprintf("%s %s", p.status[c.Status].Render(marks[c.Status]), c.Title)
+			line := fmt.Sprintf("%s %s", p.status[c.Status].Render(steps.Mark(c.Status)), c.Title)
 			if c.Duration >= time.Millisecond {
 				line += p.faint.Render(fmt.Sprintf(" (%d ms)", c.Duration.Milliseconds()))
 			}
@@ -118,7 +109,7 @@ func Check(w io.Writer, r *probe.Report, d steps.Diagnosis, version string, colo
 	if d.Code == steps.OK {
 		st = probe.Pass
 	}
-	fmt.Fprintf(&b, "\n%s %s\n", p.status[st].Render(marks[st]), p.heading.Render("Diagnosis: "+string(d.Code)))
+	fmt.Fprintf(&b, "\n%s %s\n", p.status[st].Render(steps.Mark(st)), p.heading.Render("Diagnosis: "+string(d.Code)))
 	b.WriteString(indent(d.Title, "    ", "    ", Width) + "\n")
 	if d.Fix != "" {
 		b.WriteString(p.fix.Render(indent("→ "+d.Fix, "    ", "      ", Width)) + "\n")
