@@ -14,7 +14,6 @@ import (
 	"github.com/fix401/fix401/steps"
 )
 
-
 type palette struct {
 	status  map[probe.Status]lipgloss.Style
 	heading lipgloss.Style
