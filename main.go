@@ -105,6 +105,9 @@ func run(ctx context.Context, args []string, sys ioEnv) int {
 			printUsage(sys.stdout)
 			return exitOK
 		}
+		if len(args) == 1 && (args[0] == "--version" || args[0] == "-version") {
+			return run(ctx, []string{"version"}, sys)
+		}
 		return runCheck(ctx, "fix401", args, sys, !sys.tty)
 	case "check":
 		return runCheck(ctx, "check", args, sys, true)

@@ -280,8 +280,10 @@ func assertNoKey(t *testing.T, out, key string) {
 
 func TestVersion(t *testing.T) {
 	in := newInvocation(t)
-	if got := in.run("version"); got != exitOK || !strings.HasPrefix(in.stdout.String(), "fix401 "+version) {
-		t.Fatalf("version: exit %d, %q", got, in.stdout.String())
+	for _, arg := range []string{"version", "--version"} {
+		if got := in.run(arg); got != exitOK || !strings.HasPrefix(in.stdout.String(), "fix401 "+version) {
+			t.Fatalf("%s: exit %d, %q", arg, got, in.stdout.String())
+		}
 	}
 }
 
