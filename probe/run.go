@@ -169,11 +169,11 @@ func Start(ctx context.Context, env *Env, r *Report) <-chan Part {
 	if k := r.ActiveKey(); k != nil {
 		key := *k
 		run(ProbeAuth, func() Part {
-			a := labelled("auth", sendable(ctx, client.Models, key.Value))
+			a := labelled("auth", client.Models(ctx, key.Value))
 			return func(r *Report) { r.Auth = a }
 		})
 		run(ProbeQuota, func() Part {
-			a := labelled("quota", sendable(ctx, client.CountTokens, key.Value))
+			a := labelled("quota", client.CountTokens(ctx, key.Value))
 			return func(r *Report) { r.Quota = a }
 		})
 		if planned[ProbeClean] {
@@ -184,9 +184,7 @@ func Start(ctx context.Context, env *Env, r *Report) <-chan Part {
 		}
 		if planned[ProbeModel] {
 			run(ProbeModel, func() Part {
-				a := labelled("model", sendable(ctx, func(ctx context.Context, k string) *Answer {
-					return client.Model(ctx, k, env.Model)
-				}, key.Value))
+				a := labelled("model", client.Model(ctx, key.Value, env.Model))
 				return func(r *Report) { r.Model = a }
 			})
 		}
@@ -231,19 +229,6 @@ func labelled(label string, a *Answer) *Answer {
 		a.Label = label
 	}
 	return a
-}
-
-// sendable sends key with send unless it cannot travel in an HTTP header at
-// all (a newline, a control character): then the answer records why, the
-// way an SDK would fail before sending anything.
-func sendable(ctx context.Context, send func(context.Context, string) *Answer, key string) *Answer {
-	for _, c := range []byte(key) {
-		if (c < 0x20 && c != '\t') || c == 0x7f {
-			return &Answer{Err: &NetError{Phase: "invalid_header",
-				Message: "the key holds a control character (such as a newline), so no HTTP client can send it as a header"}}
-		}
-	}
-	return send(ctx, key)
 }
 
 // ControlKey returns a well-formed API key that no account owns. The API
