@@ -2,11 +2,13 @@ package steps
 
 import (
 	"fmt"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/fix401/fix401/probe"
+	"github.com/fix401/fix401/probe/lint"
 )
 
 // ConsoleKeysURL is where API keys are created and listed.
@@ -34,6 +36,11 @@ type Input struct {
 	// RetryLimit is how many retries a transient failure may get
 	// (probe.Env.Retries); 0 means probe.DefaultRetries.
 	RetryLimit int
+	// Linted are the requests the user linted in the wizard (a pasted
+	// curl command, a file). With Report.Lint they make the headers step's
+	// "Your request"; one with the same File as a Report.Lint entry
+	// replaces it.
+	Linted []probe.LintResult
 }
 
 func (in Input) first() *probe.Report {
@@ -97,6 +104,10 @@ type Page struct {
 	Onboarding *Onboarding
 	Shadows    []Shadow
 	Compare    []CompareRow
+	// Request is the headers step's "Your request": the lint of the
+	// request the user's own code sends (RequestChecks). Its checks count
+	// in the step's Status and verdict.
+	Request []probe.Result
 }
 
 // Wizard is the position in the steps and the way back. It is a value:
@@ -246,6 +257,14 @@ func BuildPage(in Input, s StepID) Page {
 		// Whether the key is accepted belongs to this step too: the guide's
 		// first fix is checking the key against the API.
 		p.Checks = checksOf(r, s, probe.CheckAuth, probe.CheckCandidates)
+	case Headers:
+		// The lint checks show under "Your request", not among the probes.
+		for _, c := range checksOf(r, s) {
+			if !strings.HasPrefix(c.ID, "lint.") {
+				p.Checks = append(p.Checks, c)
+			}
+		}
+		p.Request = RequestChecks(requestLints(in))
 	default:
 		p.Checks = checksOf(r, s)
 	}
@@ -255,12 +274,74 @@ func BuildPage(in Input, s StepID) Page {
 	if s == NewKey {
 		p.Shadows = Shadows(r)
 	}
-	p.Status = worst(p.Checks)
+	p.Status = worst(p.all())
 	if p.Status == probe.Pending || (!r.Finished() && s != Summary) {
 		return p
 	}
 	p.Conclusion, p.Advice, p.Verdict = conclude(in, s, p)
 	return p
+}
+
+// all is every check of the page, the request's included.
+func (p Page) all() []probe.Result {
+	if len(p.Request) == 0 {
+		return p.Checks
+	}
+	return append(slices.Clip(p.Checks), p.Request...)
+}
+
+// requestLints is the run's lint results followed by the wizard's, a
+// wizard result replacing the run's result for the same file.
+func requestLints(in Input) []probe.LintResult {
+	var out []probe.LintResult
+	if in.Report != nil {
+		out = append(out, in.Report.Lint...)
+	}
+	for _, l := range in.Linted {
+		if i := slices.IndexFunc(out, func(o probe.LintResult) bool { return o.File == l.File }); i >= 0 {
+			out[i] = l
+			continue
+		}
+		out = append(out, l)
+	}
+	return out
+}
+
+// lintStatus maps a finding's severity to a check status: a note is shown
+// dimmed and never changes a verdict.
+var lintStatus = map[lint.Severity]probe.Status{lint.Error: probe.Fail, lint.Warn: probe.Warn, lint.Info: probe.Skip}
+
+// RequestChecks turns lint results into the checks of the headers step's
+// "Your request": one per finding, or one passing check for an input
+// without findings, with the ids of check --lint (lint.<finding id>). A
+// File that starts with "pasted " names text the user pasted.
+func RequestChecks(ls []probe.LintResult) []probe.Result {
+	var out []probe.Result
+	for _, l := range ls {
+		switch {
+		case l.Err != "":
+			out = append(out, probe.Result{ID: "lint.read", Status: probe.Error,
+				Title: "Cannot lint " + l.File + ": " + l.Err})
+		case len(l.Report.Findings) == 0:
+			what := l.File
+			if strings.HasPrefix(what, "pasted ") {
+				what = "the " + what
+			}
+			out = append(out, probe.Result{ID: "lint.request", Status: probe.Pass, Title: "No problems found in " + what})
+		}
+		for _, f := range l.Report.Findings {
+			where := l.File
+			if f.Line > 0 {
+				where = fmt.Sprintf("%s, line %d", l.File, f.Line)
+			}
+			st, ok := lintStatus[f.Severity]
+			if !ok {
+				st = probe.Warn
+			}
+			out = append(out, probe.Result{ID: "lint." + f.ID, Status: st, Title: where + ": " + f.Message, Fix: f.Fix})
+		}
+	}
+	return out
 }
 
 // checksOf returns the checks shown on step s: its own and the extra ids.
@@ -298,6 +379,10 @@ func explain(in Input, s StepID) string {
 		if k == nil {
 			return "First, the exact error. No key was found to send, so fix401 asked " + r.Target.BaseURL +
 				" with a made-up key, to see that the API is there and answers."
+		}
+		if notSent(r.Auth) {
+			return fmt.Sprintf("First, the exact error. fix401 tried the cheapest request there is, GET /v1/models, "+
+				"to %s with %s from %s, but it could not be sent.", r.Target.BaseURL, k.Hint, k.Source)
 		}
 		return fmt.Sprintf("First, the exact error. fix401 sent the cheapest request there is, GET /v1/models, "+
 			"to %s with %s from %s, and kept everything that came back.", r.Target.BaseURL, k.Hint, k.Source)
@@ -360,7 +445,7 @@ func understandFacts(r *probe.Report) []Fact {
 			fs = append(fs, Fact{l, v})
 		}
 	}
-	add("Request", a.Method+" "+a.URL)
+	add("Request", requestWords(a, r.Target.BaseURL))
 	if a.Err != nil {
 		add("Result", "no answer: "+strings.ReplaceAll(a.Err.Phase, "_", " ")+", "+a.Err.Message)
 	} else {
@@ -374,6 +459,33 @@ func understandFacts(r *probe.Report) []Fact {
 		add("Attempts", fmt.Sprint(n))
 	}
 	return fs
+}
+
+// requestWords is the request of the first step. A key that cannot be an
+// HTTP header stops the request before it has a method or a URL: then it
+// is the one that would have been sent.
+func requestWords(a *probe.Answer, base string) string {
+	method, u := a.Method, a.URL
+	if method == "" && u == "" && base != "" {
+		method, u = "GET", strings.TrimRight(base, "/")+"/v1/models"
+		if b, err := url.Parse(base); err == nil {
+			b.Path, b.RawPath = strings.TrimRight(b.Path, "/")+"/v1/models", ""
+			b.Fragment, b.RawFragment = "", ""
+			u = b.String()
+		}
+		u = probe.StripURLCredentials(u)
+	}
+	s := strings.TrimSpace(method + " " + u)
+	if s != "" && notSent(a) {
+		s += " — not sent"
+	}
+	return s
+}
+
+// notSent reports whether a request was stopped before it left: a key that
+// cannot be a header, or plain HTTP to another machine.
+func notSent(a *probe.Answer) bool {
+	return a != nil && a.Err != nil && (a.Err.Phase == probe.PhaseInvalidHeader || a.Err.Phase == probe.PhaseInsecure)
 }
 
 // stamp formats a moment as local time with the zone, the way a support
@@ -670,7 +782,7 @@ func conclude(in Input, s StepID, p Page) (conclusion, advice string, verdict pr
 			verdict = probe.Skip
 		}
 	default:
-		for _, c := range p.Checks {
+		for _, c := range p.all() {
 			if c.Status == probe.Fail || c.Status == probe.Error || c.Status == probe.Warn {
 				conclusion, advice, verdict = c.Title, c.Fix, c.Status
 				break
@@ -743,4 +855,3 @@ func lowerFirst(s string) string {
 	}
 	return strings.ToLower(s[:1]) + s[1:]
 }
-
