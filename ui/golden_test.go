@@ -17,7 +17,6 @@ import (
 // goldenScenarios are the demos whose every step is kept as a golden file.
 var goldenScenarios = []string{"shadowed", "revoked", "no-key", "trailing-newline", "proxy-page"}
 
-
 // demoModel is the wizard after a full run of a demo, made deterministic:
 // a fixed clock, and the random parts of the demo (keys, request ids, the
 // stub's port) replaced by stable stand-ins of the same shape. It returns
