@@ -81,9 +81,19 @@ func TestHeadersPageShowsTheRequest(t *testing.T) {
 		if len(p.Request) != 1 || p.Request[0].ID != "lint.auth.placeholder" {
 			t.Fatalf("request = %+v", p.Request)
 		}
-		if p.Status != probe.Fail || p.Verdict != probe.Fail || !strings.Contains(p.Conclusion, "A placeholder.") ||
-			p.Advice != "Use a real key." {
+		if p.Status != probe.Fail || p.Verdict != probe.Fail ||
+			p.Conclusion != "The request your code sends has 1 problem; the fixes are above." || p.Advice != "" {
 			t.Errorf("status %s, verdict %s: %q / %q", p.Status, p.Verdict, p.Conclusion, p.Advice)
+		}
+		// The root cause of a 401 elsewhere keeps its pointer.
+		p = BuildPage(Input{Report: with(r, shadowed)}, Headers)
+		if p.Verdict != probe.Fail || !strings.Contains(p.Advice, "5/8 Stale copies") {
+			t.Errorf("with a shadowed key: verdict %s, advice %q", p.Verdict, p.Advice)
+		}
+		// A probe's failure comes first.
+		p = BuildPage(Input{Report: with(r, func(r *probe.Report) { r.Env.AuthToken = true })}, Headers)
+		if p.Conclusion == "" || strings.Contains(p.Conclusion, "request your code sends") {
+			t.Errorf("the request hides a probe's failure: %q", p.Conclusion)
 		}
 	})
 	t.Run("wizard lint replaces the same file and adds the paste", func(t *testing.T) {

@@ -307,6 +307,30 @@ func requestLints(in Input) []probe.LintResult {
 	return out
 }
 
+// requestVerdict sums up the lint of the user's request when the probes
+// found nothing: its fixes are on the page already, and the advice stays
+// free to point at the root cause of the 401.
+func requestVerdict(cs []probe.Result) (string, probe.Status) {
+	n, st := 0, probe.Skip
+	for _, c := range cs {
+		if c.Status == probe.Fail || c.Status == probe.Warn {
+			n++
+		}
+		if severity[c.Status] > severity[st] {
+			st = c.Status
+		}
+	}
+	if n > 0 {
+		return fmt.Sprintf("The request your code sends has %s; the fixes are above.", countWords(n, "problem", "problems")), st
+	}
+	for _, c := range cs {
+		if c.Status == probe.Error {
+			return c.Title, probe.Error
+		}
+	}
+	return "", st
+}
+
 // lintStatus maps a finding's severity to a check status: a note is shown
 // dimmed and never changes a verdict.
 var lintStatus = map[lint.Severity]probe.Status{lint.Error: probe.Fail, lint.Warn: probe.Warn, lint.Info: probe.Skip}
@@ -782,11 +806,14 @@ func conclude(in Input, s StepID, p Page) (conclusion, advice string, verdict pr
 			verdict = probe.Skip
 		}
 	default:
-		for _, c := range p.all() {
+		for _, c := range p.Checks {
 			if c.Status == probe.Fail || c.Status == probe.Error || c.Status == probe.Warn {
 				conclusion, advice, verdict = c.Title, c.Fix, c.Status
 				break
 			}
+		}
+		if conclusion == "" {
+			conclusion, verdict = requestVerdict(p.Request)
 		}
 	}
 	if s == NewKey && len(p.Shadows) > 0 && advice == "" {
