@@ -79,3 +79,12 @@ func (m Model) saveSummaryCmd(text string) tea.Cmd {
 		return summarySavedMsg{path: path, err: err}
 	}
 }
+
+// lintCmd lints the dialog's text, or the file it names: the file is read
+// here, never in Update. The text lives only until the command has run.
+func (m Model) lintCmd(text string) tea.Cmd {
+	dir, home := m.projectDir(), m.env.Home
+	return func() tea.Msg {
+		return lintDoneMsg{result: lintRequest(dir, home, text)}
+	}
+}

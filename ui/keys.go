@@ -13,6 +13,8 @@ type KeyMap struct {
 	AddIgnore key.Binding
 	Copy      key.Binding
 	Save      key.Binding
+	Lint      key.Binding // headers step: lint the request the user's code sends
+	Newline   key.Binding // lint dialog: a line break in the pasted text
 	Up        key.Binding
 	Down      key.Binding
 	PageUp    key.Binding
@@ -36,6 +38,8 @@ func DefaultKeyMap() KeyMap {
 		AddIgnore: key.NewBinding(key.WithKeys("g"), key.WithHelp("g", "git-ignore .env")),
 		Copy:      key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy")),
 		Save:      key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "save")),
+		Lint:      key.NewBinding(key.WithKeys("l"), key.WithHelp("l", "lint request")),
+		Newline:   key.NewBinding(key.WithKeys("ctrl+j", "alt+enter", "shift+enter"), key.WithHelp("ctrl+j", "new line")),
 		Up:        key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "scroll up")),
 		Down:      key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "scroll down")),
 		PageUp:    key.NewBinding(key.WithKeys("pgup"), key.WithHelp("pgup", "page up")),
@@ -53,15 +57,15 @@ func DefaultKeyMap() KeyMap {
 func (k KeyMap) ShortHelp() []key.Binding {
 	// Most important first: what ends the current dialog or acts on this
 	// step, then moving, then quitting; a narrow bar drops the tail.
-	return []key.Binding{k.Submit, k.Cancel, k.Yes, k.No, k.WriteEnv, k.AddIgnore, k.Copy, k.Save,
-		k.Next, k.Back, k.Quit, k.EnterKey, k.Rerun, k.Help}
+	return []key.Binding{k.Submit, k.Newline, k.Cancel, k.Yes, k.No, k.WriteEnv, k.AddIgnore, k.Copy, k.Save,
+		k.Lint, k.Next, k.Back, k.Quit, k.EnterKey, k.Rerun, k.Help}
 }
 
 // FullHelp lists every key, in columns.
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Next, k.Back, k.Up, k.Down, k.PageUp, k.PageDown},
-		{k.Rerun, k.EnterKey, k.WriteEnv, k.AddIgnore, k.Copy, k.Save},
-		{k.Submit, k.Cancel, k.Yes, k.No, k.Help, k.Quit},
+		{k.Rerun, k.EnterKey, k.Lint, k.WriteEnv, k.AddIgnore, k.Copy, k.Save},
+		{k.Submit, k.Newline, k.Cancel, k.Yes, k.No, k.Help, k.Quit},
 	}
 }

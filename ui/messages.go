@@ -47,3 +47,7 @@ type summarySavedMsg struct {
 	path string
 	err  error
 }
+
+// lintDoneMsg carries the lint of what the user gave the lint dialog. It
+// holds findings only, never the text that was linted.
+type lintDoneMsg struct{ result probe.LintResult }

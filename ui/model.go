@@ -14,13 +14,16 @@ import (
 	"time"
 
 	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/spinner"
+	"charm.land/bubbles/v2/textarea"
 	"charm.land/bubbles/v2/textinput"
 	"charm.land/bubbles/v2/viewport"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/colorprofile"
 
 	"github.com/fix401/fix401/probe"
+	"github.com/fix401/fix401/probe/lint"
 	"github.com/fix401/fix401/steps"
 )
 
@@ -61,6 +64,7 @@ const (
 	stateEnterKey                   // typing or pasting a key to test
 	stateConfirmWrite               // asked: write the key to .env?
 	stateConfirmIgnore              // asked: add .env to .gitignore?
+	stateLint                       // pasting a curl command or typing a file path to lint
 )
 
 // ignoreState is what is known about git ignoring the project's .env.
@@ -94,6 +98,8 @@ type Model struct {
 	platform string      // GOOS/GOARCH, for the summary
 	pasted   string      // the last key pasted; a secret kept only to save it
 	red      *probe.Redactor
+	linted   []probe.LintResult // requests linted in the dialog; no text of theirs
+	toLinted bool               // scroll to "Your request" once it is drawn
 
 	envPath    string // where the pasted key was written
 	ignore     IgnoreResult
@@ -109,6 +115,7 @@ type Model struct {
 	help       help.Model
 	spin       spinner.Model
 	input      textinput.Model
+	area       textarea.Model // the lint dialog's text; shown only masked
 	body       viewport.Model
 	width      int
 	height     int
@@ -131,6 +138,7 @@ func New(ctx context.Context, env *probe.Env, opts Options) Model {
 		help:     help.New(),
 		spin:     spinner.New(spinner.WithSpinner(spinner.MiniDot)),
 		input:    textinput.New(),
+		area:     newArea(),
 		body:     viewport.New(),
 		width:    opts.Width,
 		height:   opts.Height,
@@ -152,6 +160,25 @@ func New(ctx context.Context, env *probe.Env, opts Options) Model {
 	m.runCtx, m.cancel = context.WithCancel(ctx)
 	m.layout()
 	return m
+}
+
+// newArea is the lint dialog's editor. It is never drawn: the dialog shows
+// its text with every key-like part masked. Only the keys that keep the
+// cursor at the end work, so the preview's cursor is always right.
+func newArea() textarea.Model {
+	a := textarea.New()
+	a.CharLimit = lint.MaxInput + 1 // one more, so lint can say it is too large
+	a.MaxHeight = 0
+	a.ShowLineNumbers = false
+	a.Prompt = ""
+	a.SetVirtualCursor(false)
+	a.KeyMap = textarea.KeyMap{
+		DeleteCharacterBackward: key.NewBinding(key.WithKeys("backspace", "ctrl+h")),
+		DeleteWordBackward:      key.NewBinding(key.WithKeys("alt+backspace", "ctrl+w")),
+		DeleteBeforeCursor:      key.NewBinding(key.WithKeys("ctrl+u")),
+		InsertNewline:           DefaultKeyMap().Newline,
+	}
+	return a
 }
 
 func (m *Model) setStyles(isDark bool) {
@@ -270,7 +297,8 @@ func (m Model) adopt(r *probe.Report) Model {
 
 // stepInput is what the steps package needs to build a page.
 func (m Model) stepInput() steps.Input {
-	in := steps.Input{Report: m.shown(), First: m.first, Tried: m.tried, SDKs: m.sdks, RetryLimit: m.env.Retries}
+	in := steps.Input{Report: m.shown(), First: m.first, Tried: m.tried, SDKs: m.sdks, RetryLimit: m.env.Retries,
+		Linted: m.linted}
 	if m.first == m.report {
 		in.First = nil
 	}

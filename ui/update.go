@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -10,6 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/fix401/fix401/probe"
+	"github.com/fix401/fix401/probe/lint"
 	"github.com/fix401/fix401/steps"
 )
 
@@ -43,22 +45,30 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		cmds = append(cmds, m.onIgnoreAdded(msg))
 	case summarySavedMsg:
 		m.onSummarySaved(msg)
+	case lintDoneMsg:
+		m.onLintDone(msg)
 	case tea.PasteMsg:
-		// A paste reaches only the key field: anywhere else it is dropped,
-		// never echoed.
-		if m.state == stateEnterKey {
+		// A paste reaches only the key field and the lint dialog: anywhere
+		// else it is dropped, never echoed.
+		switch m.state {
+		case stateEnterKey:
 			var cmd tea.Cmd
 			m.input, cmd = m.input.Update(msg)
 			cmds = append(cmds, cmd)
+		case stateLint:
+			cmds = append(cmds, m.pasteLint(msg))
 		}
 	case tea.KeyPressMsg:
 		cmds = append(cmds, m.onKey(msg))
 	default:
-		if m.state == stateEnterKey {
-			var cmd tea.Cmd
+		var cmd tea.Cmd
+		switch m.state {
+		case stateEnterKey:
 			m.input, cmd = m.input.Update(msg)
-			cmds = append(cmds, cmd)
+		case stateLint:
+			m.area, cmd = m.area.Update(msg)
 		}
+		cmds = append(cmds, cmd)
 	}
 	// The scroll keys depend on the body's size and the body's size on the
 	// help's: settle both.
@@ -153,6 +163,8 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.updateEnterKey(msg)
 	case stateConfirmWrite, stateConfirmIgnore:
 		return m.updateConfirm(msg)
+	case stateLint:
+		return m.updateLint(msg)
 	}
 	return m.updateBrowse(msg)
 }
@@ -171,6 +183,12 @@ func (m *Model) updateBrowse(msg tea.KeyPressMsg) tea.Cmd {
 		m.state = stateEnterKey
 		m.flash = ""
 		return m.input.Focus()
+	case key.Matches(msg, m.keys.Lint):
+		m.state = stateLint
+		m.flash = ""
+		m.area = newArea() // an editor shares its rows with every copy of itself: start afresh
+		m.area.SetWidth(max(8, m.contentWidth()-2))
+		return m.area.Focus()
 	case key.Matches(msg, m.keys.WriteEnv):
 		m.state = stateConfirmWrite
 	case key.Matches(msg, m.keys.AddIgnore):
@@ -244,6 +262,88 @@ func (m *Model) testKey(k string) tea.Cmd {
 	return m.startRun()
 }
 
+// pasteLint adds a paste to the lint dialog. Its key-like parts are taught
+// to the redactor first, so no frame can show them.
+func (m *Model) pasteLint(msg tea.PasteMsg) tea.Cmd {
+	// The editor turns a lone \r into a line break of its own: a pasted
+	// CRLF would become an empty line that ends a curl command early.
+	text := strings.ReplaceAll(msg.Content, "\r\n", "\n")
+	m.red.Add(secretsIn(text)...)
+	var cmd tea.Cmd
+	m.area, cmd = m.area.Update(tea.PasteMsg{Content: text})
+	return cmd
+}
+
+func (m *Model) updateLint(msg tea.KeyPressMsg) tea.Cmd {
+	switch {
+	case key.Matches(msg, m.keys.Cancel):
+		m.closeLint()
+		return nil
+	case msg.String() == "enter" && strings.HasSuffix(m.area.Value(), "\\"):
+		// As in a shell, a backslash at the end of the line continues the
+		// command: a curl command pasted without bracketed paste arrives
+		// as typed lines.
+		m.area.InsertString("\n")
+		return nil
+	case key.Matches(msg, m.keys.Submit):
+		text := m.area.Value()
+		m.closeLint()
+		if strings.TrimSpace(text) == "" {
+			return nil
+		}
+		m.red.Add(secretsIn(text)...)
+		m.setFlash("Linting…", false)
+		return m.lintCmd(text)
+	}
+	var cmd tea.Cmd
+	m.area, cmd = m.area.Update(msg)
+	return cmd
+}
+
+// closeLint leaves the dialog and drops its text with the editor that held
+// it.
+func (m *Model) closeLint() {
+	m.area = newArea()
+	m.state = stateBrowse
+}
+
+func (m *Model) onLintDone(msg lintDoneMsg) {
+	res := msg.result
+	if i := slices.IndexFunc(m.linted, func(l probe.LintResult) bool { return l.File == res.File }); i >= 0 {
+		m.linted[i] = res
+	} else {
+		m.linted = append(m.linted, res)
+	}
+	m.toLinted = true
+	what := res.File
+	if strings.HasPrefix(what, "pasted ") && what != "pasted text" {
+		what = "a " + what
+	}
+	if res.Err != "" {
+		m.actions = append(m.actions, fmt.Sprintf("tried to lint %s: %s", what, res.Err))
+		m.setFlash(fmt.Sprintf("Could not lint %s: %s.", res.File, res.Err), true)
+		return
+	}
+	errs := res.Report.Count(lint.Error)
+	m.actions = append(m.actions, fmt.Sprintf("linted %s: %s", what, countWords(errs, "error", "errors")))
+	switch n := len(res.Report.Findings); {
+	case n == 0:
+		m.setFlash("Linted "+what+": no problems found.", false)
+	case errs > 0:
+		m.setFlash(fmt.Sprintf("Linted %s: %s; the fixes are under Your request.", what, countWords(errs, "error", "errors")), false)
+	default:
+		m.setFlash(fmt.Sprintf("Linted %s: no errors, %s.", what, countWords(n, "note", "notes")), false)
+	}
+}
+
+// countWords writes a count with its noun: "1 error", "2 errors".
+func countWords(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
 func (m *Model) updateConfirm(msg tea.KeyPressMsg) tea.Cmd {
 	st := m.state
 	switch {
@@ -280,6 +380,7 @@ func (m *Model) syncKeys() {
 	k := &m.keys
 	browse := m.state == stateBrowse
 	input := m.state == stateEnterKey
+	linting := m.state == stateLint
 	confirm := m.state == stateConfirmWrite || m.state == stateConfirmIgnore
 	step := m.wiz.Step
 
@@ -291,13 +392,22 @@ func (m *Model) syncKeys() {
 	k.AddIgnore.SetEnabled(browse && step == steps.VerifyKey && m.canAddIgnore())
 	k.Copy.SetEnabled(browse && step == steps.Summary)
 	k.Save.SetEnabled(browse && step == steps.Summary)
+	k.Lint.SetEnabled(browse && step == steps.Headers)
+	k.Newline.SetEnabled(linting)
 	scroll := browse && m.body.TotalLineCount() > m.body.Height()
 	k.Up.SetEnabled(scroll)
 	k.Down.SetEnabled(scroll)
 	k.PageUp.SetEnabled(scroll)
 	k.PageDown.SetEnabled(scroll)
-	k.Submit.SetEnabled(input)
-	k.Cancel.SetEnabled(input)
+	k.Submit.SetEnabled(input || linting)
+	k.Cancel.SetEnabled(input || linting)
+	if linting {
+		k.Submit.SetKeys("enter", "ctrl+d")
+		k.Submit.SetHelp("enter", "lint it")
+	} else {
+		k.Submit.SetKeys("enter")
+		k.Submit.SetHelp("enter", "test it")
+	}
 	k.Yes.SetEnabled(confirm)
 	k.No.SetEnabled(confirm)
 	k.Help.SetEnabled(browse)
@@ -306,8 +416,8 @@ func (m *Model) syncKeys() {
 	} else {
 		k.Help.SetHelp("?", "help")
 	}
-	if input {
-		// q is a character of the key being typed; only ctrl+c quits.
+	if input || linting {
+		// q is a character of the text being typed; only ctrl+c quits.
 		k.Quit.SetKeys("ctrl+c")
 		k.Quit.SetHelp("ctrl+c", "quit")
 	} else {

@@ -2,11 +2,14 @@ package ui
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
+	"unicode/utf8"
 
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"charm.land/lipgloss/v2/table"
+	"github.com/charmbracelet/x/ansi"
 
 	"github.com/fix401/fix401/probe"
 	"github.com/fix401/fix401/steps"
@@ -18,16 +21,79 @@ const defaultWidth = 80
 // nbHyphen stands in for "-" while text is wrapped.
 const nbHyphen = "\u2011"
 
+// nbSpace stands in for the space after a credential header's name while
+// text is wrapped.
+const nbSpace = "\u00a0"
+
+// glueHeader finds the headers whose values the redactor masks, with
+// hyphens already replaced by nbHyphen.
+var glueHeader = regexp.MustCompile(`(?i)\b(x\x{2011}api\x{2011}key|(?:proxy\x{2011})?authorization|api\x{2011}key|x\x{2011}goog\x{2011}api\x{2011}key|(?:set\x{2011})?cookie): `)
+
 // View renders the screen. Every byte of it passes the redactor.
 func (m Model) View() tea.View {
 	w := m.contentWidth()
-	parts := []string{m.viewHeader(), m.body.View(), m.viewFooter(w), m.help.View(m.keys)}
+	header, body := m.viewHeader(), m.body.View()
+	parts := []string{header, body, m.viewFooter(w), m.viewHelp(w)}
 	content := lipgloss.NewStyle().PaddingLeft(1).Render(strings.Join(parts, "\n"))
-	v := tea.NewView(m.red.String(content))
+	v := tea.NewView(fit(m.red.String(content), m.width))
 	v.AltScreen = true
+	if m.state == stateLint {
+		_, row, col := m.viewLint(w)
+		v.Cursor = tea.NewCursor(1+col, lipgloss.Height(header)+lipgloss.Height(body)+row)
+	}
 	n, total := m.wiz.Progress()
 	v.WindowTitle = fmt.Sprintf("fix401 · %d/%d %s", n, total, m.wiz.Step.Title())
 	return v
+}
+
+// viewHelp is the help bar, or the full help, cut to w cells between two
+// items: the short bar's own cut lets the last item overflow when no
+// ellipsis fits.
+func (m Model) viewHelp(w int) string {
+	lines := strings.Split(m.help.View(m.keys), "\n")
+	for i, l := range lines {
+		if ansi.StringWidth(l) <= w {
+			continue
+		}
+		plain, cut := ansi.Strip(l), 0
+		for j := 0; ; {
+			k := strings.Index(plain[j:], " • ")
+			if k < 0 {
+				break
+			}
+			j += k
+			if c := ansi.StringWidth(plain[:j]); c+2 <= w {
+				cut = c
+			}
+			j += len(" • ")
+		}
+		if cut == 0 {
+			lines[i] = ansi.Truncate(l, w, "…")
+			continue
+		}
+		lines[i] = ansi.Truncate(l, cut, "") + m.styles.Help.Ellipsis.Render(" …")
+	}
+	return strings.Join(lines, "\n")
+}
+
+// fit cuts the lines that redaction made wider than the screen (a masked
+// value can be longer than the text it hides): their padding first, then
+// their end.
+func fit(content string, width int) string {
+	if width <= 0 {
+		return content
+	}
+	lines := strings.Split(content, "\n")
+	for i, l := range lines {
+		if ansi.StringWidth(l) <= width {
+			continue
+		}
+		if l = strings.TrimRight(l, " "); ansi.StringWidth(l) > width {
+			l = ansi.Truncate(l, width, "…")
+		}
+		lines[i] = l
+	}
+	return strings.Join(lines, "\n")
 }
 
 func (m Model) contentWidth() int {
@@ -47,11 +113,15 @@ func (m *Model) layout() {
 	if m.height <= 0 {
 		return // Snapshot: refresh makes the body as tall as its content
 	}
-	helpH := 1
+	m.area.SetWidth(max(8, w-2))
+	helpH, footH := 1, 1
 	if m.help.ShowAll {
 		helpH = lipgloss.Height(m.help.View(m.keys))
 	}
-	m.bodyHeight = max(3, m.height-2-1-helpH)
+	if m.state == stateLint {
+		footH = lipgloss.Height(m.viewFooter(w))
+	}
+	m.bodyHeight = max(3, m.height-2-footH-helpH)
 	m.body.SetHeight(m.bodyHeight)
 }
 
@@ -62,6 +132,101 @@ func (m *Model) refresh() {
 	if m.height <= 0 {
 		m.body.SetHeight(lipgloss.Height(content))
 	}
+	if m.toLinted && m.wiz.Step == steps.Headers {
+		// A lint just finished: bring its findings into view.
+		m.toLinted = false
+		for i, l := range strings.Split(content, "\n") {
+			if strings.TrimSpace(ansi.Strip(l)) == requestHeading {
+				m.body.SetYOffset(i)
+				break
+			}
+		}
+	}
+}
+
+// requestHeading heads the headers step's lint of the user's request.
+const requestHeading = "Your request"
+
+// lintPrompt is the first line of the lint dialog.
+const lintPrompt = "Lint your request: paste the curl command your code sends, or type a file path."
+
+// viewLint is the lint dialog: a prompt, then the end of the text typed or
+// pasted so far, with every key-like part masked before it is wrapped (a
+// key cut in two by a wrap could slip past the redactor). It returns where the
+// cursor goes, in the dialog's rows and columns.
+func (m Model) viewLint(w int) (out string, row, col int) {
+	s := m.styles
+	gutter := s.Rule.Render("│ ")
+	gw := lipgloss.Width(gutter)
+	width := max(4, w-gw)
+	lines := []string{s.Prompt.Render(truncate(lintPrompt, w))}
+	text := m.area.Value()
+	if text == "" {
+		lines = append(lines, gutter+s.Faint.Render(truncate("curl https://api.anthropic.com/v1/messages … or src/client.py", width)))
+		return strings.Join(lines, "\n"), 1, gw
+	}
+	limit := 6
+	if m.height > 0 {
+		limit = max(1, min(limit, m.height-12))
+	}
+	tail := previewTail(text)
+	// The redactor runs once, over the whole screen: a second pass would
+	// mask its own "[redacted]" again.
+	rows, hidden := previewRows(maskSecrets(tail), width, limit)
+	hidden += strings.Count(text[:len(text)-len(tail)], "\n")
+	if hidden > 0 && len(rows) >= limit && limit > 1 {
+		rows = rows[1:]
+		lines = append(lines, gutter+s.Faint.Render(fmt.Sprintf("⋮ %s above", countWords(hidden, "more line", "more lines"))))
+	}
+	for _, r := range rows {
+		lines = append(lines, gutter+s.Text.Render(r))
+	}
+	last := rows[len(rows)-1]
+	row, col = len(lines)-1, gw+lipgloss.Width(last)
+	if lipgloss.Width(last) >= width {
+		lines = append(lines, gutter)
+		row, col = len(lines)-1, gw
+	}
+	return strings.Join(lines, "\n"), row, col
+}
+
+// previewTail is the end of the dialog's text that the preview may show:
+// its last lines, at most 8 KiB. Cut at a line break, it never splits a key
+// the masking would then miss, unless one line is longer than that, and
+// then the cut lies far above the rows shown.
+func previewTail(text string) string {
+	const most = 8 << 10
+	start := 0
+	for i, n := len(text), 0; n < 8; n++ {
+		j := strings.LastIndexByte(text[:i], '\n')
+		if j < 0 {
+			start = 0
+			break
+		}
+		start, i = j+1, j
+	}
+	if len(text)-start > most {
+		start = len(text) - most
+		for start < len(text) && !utf8.RuneStart(text[start]) {
+			start++
+		}
+	}
+	return text[start:]
+}
+
+// previewRows wraps text to width and keeps its last n rows; hidden counts
+// the lines above them that are not shown at all.
+func previewRows(text string, width, n int) (rows []string, hidden int) {
+	lines := strings.Split(text, "\n")
+	i := len(lines) - 1
+	for ; i >= 0 && len(rows) < n; i-- {
+		rows = append(strings.Split(ansi.Hardwrap(lines[i], width, true), "\n"), rows...)
+	}
+	hidden = i + 1
+	if len(rows) > n {
+		rows = rows[len(rows)-n:]
+	}
+	return rows, hidden
 }
 
 func (m Model) viewHeader() string {
@@ -85,6 +250,9 @@ func (m Model) viewFooter(w int) string {
 	switch m.state {
 	case stateEnterKey:
 		return m.input.View()
+	case stateLint:
+		out, _, _ := m.viewLint(w)
+		return out
 	case stateConfirmWrite:
 		return s.Prompt.Render(truncate(fmt.Sprintf("Write the key to %s? Only its ANTHROPIC_API_KEY line changes. (y/n)",
 			m.tidy(m.envFile())), w))
@@ -154,6 +322,9 @@ func (m Model) viewBody(w int) string {
 	default:
 		add(m.viewChecks(p.Checks, w))
 	}
+	if p.Step == steps.Headers {
+		add(m.viewRequest(p.Request, w))
+	}
 	if p.Onboarding != nil {
 		add(m.viewOnboarding(p.Onboarding, steps.Shadows(in.Report), w))
 	}
@@ -183,10 +354,14 @@ func hang(st lipgloss.Style, text string, w int, first, rest string) string {
 	}
 	width := max(10, w-lipgloss.Width(rest))
 	// Lines break at spaces only: a break inside sk-ant-api03-… or
-	// x-api-key would make them hard to read and to copy.
-	wrapped := lipgloss.Wrap(strings.ReplaceAll(text, "-", nbHyphen), width, "")
+	// x-api-key would make them hard to read and to copy. A credential
+	// header keeps its value on its line: the redactor would take the
+	// escape code that ends a styled line for the header's value.
+	text = glueHeader.ReplaceAllString(strings.ReplaceAll(text, "-", nbHyphen), "$1:"+nbSpace)
+	wrapped := lipgloss.Wrap(text, width, "")
+	wrapped = strings.ReplaceAll(strings.ReplaceAll(wrapped, nbHyphen, "-"), nbSpace, " ")
 	var out []string
-	for i, line := range strings.Split(strings.ReplaceAll(wrapped, nbHyphen, "-"), "\n") {
+	for i, line := range strings.Split(wrapped, "\n") {
 		pre := rest
 		if i == 0 {
 			pre = first
@@ -210,19 +385,46 @@ func (m Model) pendingMark() string {
 // viewChecks is doctor-style: a mark and the finding on one line, the
 // evidence and the fix indented under problems only.
 func (m Model) viewChecks(cs []probe.Result, w int) string {
-	s := m.styles
 	var lines []string
 	for _, c := range cs {
-		lines = append(lines, hang(s.Text, c.Title, w, m.mark(c.Status)+" ", "    "))
-		problem := c.Status == probe.Fail || c.Status == probe.Warn || c.Status == probe.Error
-		if problem && c.Detail != "" {
-			for _, d := range strings.Split(c.Detail, "\n") {
-				lines = append(lines, hang(s.Faint, d, w, "    ", "    "))
-			}
+		lines = append(lines, m.checkLines(c, w, false)...)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// checkLines is one check of viewChecks. With notes, a skipped check is a
+// note: dimmed, with its fix dimmed under it.
+func (m Model) checkLines(c probe.Result, w int, notes bool) []string {
+	s := m.styles
+	title, fix := s.Text, s.Fix
+	problem := c.Status == probe.Fail || c.Status == probe.Warn || c.Status == probe.Error
+	if notes && c.Status == probe.Skip {
+		title, fix, problem = s.Faint, s.Faint, true
+	}
+	lines := []string{hang(title, c.Title, w, m.mark(c.Status)+" ", "    ")}
+	if problem && c.Detail != "" {
+		for _, d := range strings.Split(c.Detail, "\n") {
+			lines = append(lines, hang(s.Faint, d, w, "    ", "    "))
 		}
-		if problem && c.Fix != "" {
-			lines = append(lines, hang(s.Fix, c.Fix, w, "    → ", "      "))
-		}
+	}
+	if problem && c.Fix != "" {
+		lines = append(lines, hang(fix, c.Fix, w, "    → ", "      "))
+	}
+	return lines
+}
+
+// viewRequest is the headers step's "Your request": what lint found in the
+// request the user's own code sends, or how to lint it.
+func (m Model) viewRequest(cs []probe.Result, w int) string {
+	s := m.styles
+	lines := []string{s.Heading.Render(requestHeading)}
+	if len(cs) == 0 {
+		lines = append(lines, m.para(s.Faint, "Press l to lint the request your own code sends: paste its curl "+
+			"command, or type the path of the file that makes it. Nothing is sent.", w))
+		return strings.Join(lines, "\n")
+	}
+	for _, c := range cs {
+		lines = append(lines, m.checkLines(c, w, true)...)
 	}
 	return strings.Join(lines, "\n")
 }
