@@ -61,7 +61,7 @@ func runLint(t *testing.T, m Model, k tea.KeyPressMsg) Model {
 	return update(t, m, msg)
 }
 
-func headersModel(t *testing.T) Model {
+func headersModel(t testing.TB) Model {
 	t.Helper()
 	return goTo(t, testModel(t, report(401)), steps.Headers)
 }
@@ -249,7 +249,7 @@ func TestLintHelp(t *testing.T) {
 		want    []string
 		notWant []string
 	}{
-		{"headers", headersModel, []string{"l lint request", "enter next", "q quit"}, []string{"enter lint it", "esc"}},
+		{"headers", func(t *testing.T) Model { return headersModel(t) }, []string{"l lint request", "enter next", "q quit"}, []string{"enter lint it", "esc"}},
 		{"another step", func(t *testing.T) Model { return goTo(t, testModel(t, report(401)), steps.Permissions) },
 			[]string{"enter next"}, []string{"l lint"}},
 		{"dialog", func(t *testing.T) Model { return update(t, headersModel(t), press("l")) },
@@ -332,5 +332,19 @@ func TestGoldenLint(t *testing.T) {
 			checkScreen(t, out, append(secrets, key))
 			golden.RequireEqual(t, out)
 		})
+	}
+}
+
+// BenchmarkLintDialogKey is one key typed into the lint dialog after a
+// large paste (2,000 lines of curl headers, about 60 KB), with the frame it
+// draws.
+func BenchmarkLintDialogKey(b *testing.B) {
+	m := update(b, headersModel(b), press("l"))
+	text := "curl https://api.anthropic.com/v1/models \\\n" + strings.Repeat("  -H \"x-custom: 0123456789abcdef\" \\\n", 2000)
+	m = update(b, m, tea.PasteMsg{Content: text})
+	b.ResetTimer()
+	for b.Loop() {
+		nm, _ := m.Update(press("x"))
+		_ = nm.(Model).View()
 	}
 }

@@ -56,7 +56,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			m.input, cmd = m.input.Update(msg)
 			cmds = append(cmds, cmd)
 		case stateLint:
-			cmds = append(cmds, m.pasteLint(msg))
+			m.pasteLint(msg)
 		}
 	case tea.KeyPressMsg:
 		cmds = append(cmds, m.onKey(msg))
@@ -264,14 +264,12 @@ func (m *Model) testKey(k string) tea.Cmd {
 
 // pasteLint adds a paste to the lint dialog. Its key-like parts are taught
 // to the redactor first, so no frame can show them.
-func (m *Model) pasteLint(msg tea.PasteMsg) tea.Cmd {
+func (m *Model) pasteLint(msg tea.PasteMsg) {
 	// The editor turns a lone \r into a line break of its own: a pasted
 	// CRLF would become an empty line that ends a curl command early.
 	text := strings.ReplaceAll(msg.Content, "\r\n", "\n")
 	m.red.Add(secretsIn(text)...)
-	var cmd tea.Cmd
-	m.area, cmd = m.area.Update(tea.PasteMsg{Content: text})
-	return cmd
+	m.area.InsertString(text)
 }
 
 func (m *Model) updateLint(msg tea.KeyPressMsg) tea.Cmd {
@@ -294,6 +292,14 @@ func (m *Model) updateLint(msg tea.KeyPressMsg) tea.Cmd {
 		m.red.Add(secretsIn(text)...)
 		m.setFlash("Linting…", false)
 		return m.lintCmd(text)
+	case key.Matches(msg, m.keys.Newline):
+		m.area.InsertString("\n")
+		return nil
+	case msg.Text != "":
+		// Inserted directly: the editor's Update draws all of its text,
+		// which a large paste makes slow.
+		m.area.InsertString(msg.Text)
+		return nil
 	}
 	var cmd tea.Cmd
 	m.area, cmd = m.area.Update(msg)
@@ -331,6 +337,8 @@ func (m *Model) onLintDone(msg lintDoneMsg) {
 		m.setFlash("Linted "+what+": no problems found.", false)
 	case errs > 0:
 		m.setFlash(fmt.Sprintf("Linted %s: %s; the fixes are under Your request.", what, countWords(errs, "error", "errors")), false)
+	case res.Report.Count(lint.Warn) > 0:
+		m.setFlash(fmt.Sprintf("Linted %s: no errors, %s.", what, countWords(res.Report.Count(lint.Warn), "warning", "warnings")), false)
 	default:
 		m.setFlash(fmt.Sprintf("Linted %s: no errors, %s.", what, countWords(n, "note", "notes")), false)
 	}

@@ -33,14 +33,20 @@ var glueHeader = regexp.MustCompile(`(?i)\b(x\x{2011}api\x{2011}key|(?:proxy\x{2
 func (m Model) View() tea.View {
 	w := m.contentWidth()
 	header, body := m.viewHeader(), m.body.View()
-	parts := []string{header, body, m.viewFooter(w), m.viewHelp(w)}
+	var cursor *tea.Cursor
+	footer := ""
+	if m.state == stateLint {
+		var row, col int
+		footer, row, col = m.viewLint(w)
+		cursor = tea.NewCursor(1+col, lipgloss.Height(header)+lipgloss.Height(body)+row)
+	} else {
+		footer = m.viewFooter(w)
+	}
+	parts := []string{header, body, footer, m.viewHelp(w)}
 	content := lipgloss.NewStyle().PaddingLeft(1).Render(strings.Join(parts, "\n"))
 	v := tea.NewView(fit(m.red.String(content), m.width))
 	v.AltScreen = true
-	if m.state == stateLint {
-		_, row, col := m.viewLint(w)
-		v.Cursor = tea.NewCursor(1+col, lipgloss.Height(header)+lipgloss.Height(body)+row)
-	}
+	v.Cursor = cursor
 	n, total := m.wiz.Progress()
 	v.WindowTitle = fmt.Sprintf("fix401 · %d/%d %s", n, total, m.wiz.Step.Title())
 	return v
@@ -150,6 +156,9 @@ const requestHeading = "Your request"
 // lintPrompt is the first line of the lint dialog.
 const lintPrompt = "Lint your request: paste the curl command your code sends, or type a file path."
 
+// lintPromptShort is lintPrompt for a narrow screen.
+const lintPromptShort = "Lint: paste a curl command, or type a file path."
+
 // viewLint is the lint dialog: a prompt, then the end of the text typed or
 // pasted so far, with every key-like part masked before it is wrapped (a
 // key cut in two by a wrap could slip past the redactor). It returns where the
@@ -159,7 +168,11 @@ func (m Model) viewLint(w int) (out string, row, col int) {
 	gutter := s.Rule.Render("│ ")
 	gw := lipgloss.Width(gutter)
 	width := max(4, w-gw)
-	lines := []string{s.Prompt.Render(truncate(lintPrompt, w))}
+	prompt := lintPrompt
+	if lipgloss.Width(prompt) > w {
+		prompt = lintPromptShort
+	}
+	lines := []string{s.Prompt.Render(truncate(prompt, w))}
 	text := m.area.Value()
 	if text == "" {
 		lines = append(lines, gutter+s.Faint.Render(truncate("curl https://api.anthropic.com/v1/messages … or src/client.py", width)))
@@ -172,16 +185,18 @@ func (m Model) viewLint(w int) (out string, row, col int) {
 	tail := previewTail(text)
 	// The redactor runs once, over the whole screen: a second pass would
 	// mask its own "[redacted]" again.
-	rows, hidden := previewRows(maskSecrets(tail), width, limit)
-	hidden += strings.Count(text[:len(text)-len(tail)], "\n")
-	if hidden > 0 && len(rows) >= limit && limit > 1 {
-		rows = rows[1:]
-		lines = append(lines, gutter+s.Faint.Render(fmt.Sprintf("⋮ %s above", countWords(hidden, "more line", "more lines"))))
+	masked, before := maskSecrets(tail), strings.Count(text[:len(text)-len(tail)], "\n")
+	rows, hidden := previewRows(masked, width, limit)
+	if hidden+before > 0 && limit > 1 {
+		// One row goes to saying how many lines are above.
+		rows, hidden = previewRows(masked, width, limit-1)
+		lines = append(lines, gutter+s.Faint.Render(fmt.Sprintf("⋮ %s above", countWords(hidden+before, "more line", "more lines"))))
 	}
 	for _, r := range rows {
 		lines = append(lines, gutter+s.Text.Render(r))
 	}
-	last := rows[len(rows)-1]
+	// The cursor follows the row as the redactor will leave it.
+	last := m.red.String(rows[len(rows)-1])
 	row, col = len(lines)-1, gw+lipgloss.Width(last)
 	if lipgloss.Width(last) >= width {
 		lines = append(lines, gutter)
