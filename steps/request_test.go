@@ -118,8 +118,18 @@ func TestHeadersPageShowsTheRequest(t *testing.T) {
 		}
 	})
 	t.Run("a clean request keeps the pass", func(t *testing.T) {
-		p := BuildPage(Input{Report: healthy(), Linted: []probe.LintResult{fileLint}}, Headers)
-		if p.Verdict != probe.Pass || p.Conclusion != fine[Headers] {
+		for _, l := range []probe.LintResult{fileLint, {File: "gone.py", Err: "no such file"}} {
+			p := BuildPage(Input{Report: healthy(), Linted: []probe.LintResult{l}}, Headers)
+			if p.Verdict != probe.Pass || p.Conclusion != fine[Headers] {
+				t.Errorf("%s: verdict %s: %q", l.File, p.Verdict, p.Conclusion)
+			}
+		}
+	})
+	t.Run("a warning only warns", func(t *testing.T) {
+		warn := lintReport(lint.Finding{ID: lint.IDModelDeprecated, Severity: lint.Warn, Line: 1, Message: "Old model."})
+		p := BuildPage(Input{Report: healthy(), Linted: []probe.LintResult{{File: "a.py", Report: warn},
+			{File: "gone.py", Err: "no such file"}}}, Headers)
+		if p.Verdict != probe.Warn || p.Conclusion != "The request your code sends has 1 problem; the fixes are above." {
 			t.Errorf("verdict %s: %q", p.Verdict, p.Conclusion)
 		}
 	})

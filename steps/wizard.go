@@ -309,26 +309,22 @@ func requestLints(in Input) []probe.LintResult {
 
 // requestVerdict sums up the lint of the user's request when the probes
 // found nothing: its fixes are on the page already, and the advice stays
-// free to point at the root cause of the 401.
+// free to point at the root cause of the 401. A file that could not be
+// read is no problem of the request.
 func requestVerdict(cs []probe.Result) (string, probe.Status) {
-	n, st := 0, probe.Skip
+	n, st := 0, probe.Warn
 	for _, c := range cs {
-		if c.Status == probe.Fail || c.Status == probe.Warn {
+		switch c.Status {
+		case probe.Fail:
+			n, st = n+1, probe.Fail
+		case probe.Warn:
 			n++
 		}
-		if severity[c.Status] > severity[st] {
-			st = c.Status
-		}
 	}
-	if n > 0 {
-		return fmt.Sprintf("The request your code sends has %s; the fixes are above.", countWords(n, "problem", "problems")), st
+	if n == 0 {
+		return "", probe.Skip
 	}
-	for _, c := range cs {
-		if c.Status == probe.Error {
-			return c.Title, probe.Error
-		}
-	}
-	return "", st
+	return fmt.Sprintf("The request your code sends has %s; the fixes are above.", countWords(n, "problem", "problems")), st
 }
 
 // lintStatus maps a finding's severity to a check status: a note is shown
@@ -814,6 +810,10 @@ func conclude(in Input, s StepID, p Page) (conclusion, advice string, verdict pr
 		}
 		if conclusion == "" {
 			conclusion, verdict = requestVerdict(p.Request)
+		}
+		if conclusion == "" {
+			// Only a file that could not be read, shown with the request.
+			conclusion, verdict = fine[s], probe.Pass
 		}
 	}
 	if s == NewKey && len(p.Shadows) > 0 && advice == "" {
