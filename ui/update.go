@@ -61,14 +61,11 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.KeyPressMsg:
 		cmds = append(cmds, m.onKey(msg))
 	default:
-		var cmd tea.Cmd
-		switch m.state {
-		case stateEnterKey:
+		if m.state == stateEnterKey {
+			var cmd tea.Cmd
 			m.input, cmd = m.input.Update(msg)
-		case stateLint:
-			m.area, cmd = m.area.Update(msg)
+			cmds = append(cmds, cmd)
 		}
-		cmds = append(cmds, cmd)
 	}
 	// The scroll keys depend on the body's size and the body's size on the
 	// help's: settle both.
@@ -188,7 +185,9 @@ func (m *Model) updateBrowse(msg tea.KeyPressMsg) tea.Cmd {
 		m.flash = ""
 		m.area = newArea() // an editor shares its rows with every copy of itself: start afresh
 		m.area.SetWidth(max(8, m.contentWidth()-2))
-		return m.area.Focus()
+		// Its cursor is never drawn (the preview has the terminal's), so
+		// the blinking it asks for would only redraw the whole text.
+		_ = m.area.Focus()
 	case key.Matches(msg, m.keys.WriteEnv):
 		m.state = stateConfirmWrite
 	case key.Matches(msg, m.keys.AddIgnore):
