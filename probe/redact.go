@@ -104,10 +104,10 @@ var (
 	otherKey     = regexp.MustCompile(`\b(?:sk-(?:proj-|or-v1-|svcacct-)?[A-Za-z0-9_-]{20,}|AIza[0-9A-Za-z_-]{30,}|gsk_[A-Za-z0-9]{20,}|xai-[A-Za-z0-9]{20,}|gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,})`)
 	// Value classes stop at a backslash, so redacting JSON text never eats
 	// the escape of a quote and the document stays valid.
-	bearer      = regexp.MustCompile(`(?i)(\bbearer\s+)([^\s"',;}\]\\]{4,})`)
+	bearer      = regexp.MustCompile(`(?i)(\bbearer\s+)([^\s"',;}\]\\\x1b]{4,})`)
 	urlUserinfo = regexp.MustCompile(`(?i)(\b[a-z][a-z0-9+.-]*://)[^/\s@"'\\]+@`)
 	queryToken  = regexp.MustCompile(`(?i)([?&](?:key|api[_-]?key|token|access_token|auth|secret|password|sig|signature)=)[^&\s"'#\\]+`)
-	headerValue = regexp.MustCompile(`(?i)\b(x-api-key|authorization|proxy-authorization|api-key|x-goog-api-key|cookie|set-cookie)(\\?"?\s*[:=]\s*\\?"?)([^\s"',}\]\\]+(?: [^\s"',}\]\\]+)?)`)
+	headerValue = regexp.MustCompile(`(?i)\b(x-api-key|authorization|proxy-authorization|api-key|x-goog-api-key|cookie|set-cookie)(\\?"?\s*[:=]\s*\\?"?)([^\s"',}\]\\\x1b]+(?: [^\s"',}\]\\\x1b]+)?)`)
 )
 
 // secretBody is the part of v that is secret: what follows a key's public
@@ -148,7 +148,7 @@ func maskAnthropic(m string) string {
 func maskBearer(m string) string {
 	sub := bearer.FindStringSubmatch(m)
 	tok := sub[2]
-	if tok == "[redacted]" || strings.Contains(tok, "...") || strings.HasPrefix(tok, "$") || (len(tok) < 16 && !strings.ContainsAny(tok, "0123456789")) {
+	if strings.HasPrefix(tok, "[redacted") || strings.Contains(tok, "...") || strings.HasPrefix(tok, "$") || (len(tok) < 16 && !strings.ContainsAny(tok, "0123456789")) {
 		return m // "Invalid bearer token" is a message, not a credential
 	}
 	return sub[1] + "[redacted]"
@@ -166,7 +166,9 @@ func maskHeader(m string) string {
 	v := strings.TrimPrefix(strings.TrimPrefix(sub[3], "Bearer "), "bearer ")
 	// A hint, a marker, a shell variable ($ANTHROPIC_API_KEY) or the word
 	// "header" in a message is not a secret.
-	if strings.Contains(v, "...") || v == "[redacted]" || strings.HasPrefix(v, "$") || strings.HasPrefix(strings.ToLower(v), "header") {
+	lower := strings.ToLower(v)
+	if strings.Contains(v, "...") || strings.HasPrefix(v, "[redacted") || strings.HasPrefix(v, "$") ||
+		strings.HasPrefix(lower, "header") || lower == "bearer" || lower == "basic" {
 		return m
 	}
 	return sub[1] + sub[2] + "[redacted]"

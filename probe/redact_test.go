@@ -82,6 +82,9 @@ func TestRedactKeepsMessages(t *testing.T) {
 		"request-id req_011CSHoEeqs5C35K2UUqR7Fy",
 		`curl -H "x-api-key: $ANTHROPIC_API_KEY" https://api.anthropic.com/v1/models`,
 		`"Authorization: Bearer $ANTHROPIC_API_KEY" works only for OAuth tokens`,
+		`the key was sent as "Authorization: Bearer" instead of x-api-key`,
+		"Authorization: [redacted]",
+		"Bearer [redacted]",
 	} {
 		if got := Redact(s); got != s {
 			t.Errorf("Redact(%q) = %q, want it unchanged", s, got)
