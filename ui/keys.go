@@ -8,6 +8,7 @@ type KeyMap struct {
 	Next      key.Binding
 	Back      key.Binding
 	Rerun     key.Binding
+	Jump      key.Binding // 1–8: straight to that step, whatever the path
 	EnterKey  key.Binding
 	WriteEnv  key.Binding
 	AddIgnore key.Binding
@@ -33,6 +34,7 @@ func DefaultKeyMap() KeyMap {
 		Next:      key.NewBinding(key.WithKeys("enter", "right"), key.WithHelp("enter", "next")),
 		Back:      key.NewBinding(key.WithKeys("left"), key.WithHelp("←", "back")),
 		Rerun:     key.NewBinding(key.WithKeys("r"), key.WithHelp("r", "re-run")),
+		Jump:      key.NewBinding(key.WithKeys("1", "2", "3", "4", "5", "6", "7", "8"), key.WithHelp("1-8", "go to step")),
 		EnterKey:  key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "test key")),
 		WriteEnv:  key.NewBinding(key.WithKeys("w"), key.WithHelp("w", "save to .env")),
 		AddIgnore: key.NewBinding(key.WithKeys("g"), key.WithHelp("g", "git-ignore .env")),
@@ -58,13 +60,13 @@ func (k KeyMap) ShortHelp() []key.Binding {
 	// Most important first: what ends the current dialog or acts on this
 	// step, then moving, then quitting; a narrow bar drops the tail.
 	return []key.Binding{k.Submit, k.Newline, k.Cancel, k.Yes, k.No, k.WriteEnv, k.AddIgnore, k.Copy, k.Save,
-		k.Lint, k.Next, k.Back, k.Quit, k.EnterKey, k.Rerun, k.Help}
+		k.Lint, k.Next, k.Back, k.Quit, k.EnterKey, k.Rerun, k.Jump, k.Help}
 }
 
 // FullHelp lists every key, in columns.
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{k.Next, k.Back, k.Up, k.Down, k.PageUp, k.PageDown},
+		{k.Next, k.Back, k.Jump, k.Up, k.Down, k.PageUp, k.PageDown},
 		{k.Rerun, k.EnterKey, k.Lint, k.WriteEnv, k.AddIgnore, k.Copy, k.Save},
 		{k.Submit, k.Newline, k.Cancel, k.Yes, k.No, k.Help, k.Quit},
 	}

@@ -172,6 +172,8 @@ func (m *Model) updateBrowse(msg tea.KeyPressMsg) tea.Cmd {
 		m.move(m.wiz.Next(m.stepInput()))
 	case key.Matches(msg, m.keys.Back):
 		m.move(m.wiz.Back())
+	case key.Matches(msg, m.keys.Jump):
+		m.move(m.wiz.Goto(steps.Order[msg.String()[0]-'1']))
 	case key.Matches(msg, m.keys.Rerun):
 		n, total := m.wiz.Progress()
 		m.actions = append(m.actions, fmt.Sprintf("re-ran the probes at step %d/%d (%s)", n, total, m.wiz.Step))
@@ -394,6 +396,7 @@ func (m *Model) syncKeys() {
 	k.Next.SetEnabled(browse && m.wiz.CanNext())
 	k.Back.SetEnabled(browse && m.wiz.CanBack())
 	k.Rerun.SetEnabled(browse)
+	k.Jump.SetEnabled(browse)
 	k.EnterKey.SetEnabled(browse && step != steps.Summary)
 	k.WriteEnv.SetEnabled(browse && step == steps.VerifyKey && m.canWriteEnv())
 	k.AddIgnore.SetEnabled(browse && step == steps.VerifyKey && m.canAddIgnore())

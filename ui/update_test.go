@@ -230,6 +230,10 @@ func TestNavigation(t *testing.T) {
 		{"back retraces the jump", report(200), []string{"enter", "left"}, "1/8 The error"},
 		{"back at the start stays", report(401), []string{"left"}, "1/8 The error"},
 		{"to the end", report(401), []string{"enter", "enter", "enter", "enter", "enter", "enter", "enter", "enter"}, "8/8 Summary"},
+		{"a digit goes to a step the path skipped", report(200), []string{"enter", "4"}, "4/8 Headers & network"},
+		{"back after a jump returns", report(200), []string{"enter", "4", "left"}, "7/8 Verify the fix"},
+		{"a digit out of range does nothing", report(401), []string{"9"}, "1/8 The error"},
+		{"digits type into the key field", report(401), []string{"e", "4"}, "1/8 The error"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
