@@ -9,6 +9,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/url"
 	"os"
 	"os/signal"
@@ -502,22 +503,21 @@ func runLint(args []string, sys ioEnv) int {
 }
 
 func readLintInput(name string, stdin io.Reader) ([]byte, error) {
-	var r io.Reader = stdin
 	if name != "-" {
-		f, err := os.Open(name)
+		b, err := probe.ReadRegular(name, lint.MaxInput+1)
 		if err != nil {
-			return nil, usagef("lint: %v", err)
+			var pe *fs.PathError
+			if errors.As(err, &pe) {
+				err = pe.Err
+			}
+			return nil, usagef("lint: %s: %v", name, err)
 		}
-		defer f.Close()
-		if st, err := f.Stat(); err == nil && st.IsDir() {
-			return nil, usagef("lint: %s is a directory; name one file", name)
-		}
-		r = f
+		return b, nil
 	}
 	// One byte past the limit lets the linter say the input is too large.
-	b, err := io.ReadAll(io.LimitReader(r, lint.MaxInput+1))
+	b, err := io.ReadAll(io.LimitReader(stdin, lint.MaxInput+1))
 	if err != nil {
-		return nil, fmt.Errorf("lint: reading %s: %w", name, err)
+		return nil, fmt.Errorf("lint: reading stdin: %w", err)
 	}
 	return b, nil
 }

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -225,16 +224,7 @@ func (d *discovery) environment() []Candidate {
 // regular file (a FIFO would block; a venv named .env is a directory) or
 // binary.
 func readFile(path string) (data []byte, ok bool) {
-	st, err := os.Stat(path)
-	if err != nil || !st.Mode().IsRegular() {
-		return nil, false
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, false
-	}
-	defer f.Close()
-	data, err = io.ReadAll(io.LimitReader(f, MaxKeyFile+1))
+	data, err := ReadRegular(path, MaxKeyFile+1)
 	if err != nil {
 		return nil, false
 	}

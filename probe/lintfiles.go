@@ -1,8 +1,9 @@
 package probe
 
 import (
+	"errors"
 	"fmt"
-	"os"
+	"io/fs"
 	"path/filepath"
 
 	"github.com/fix401/fix401/probe/lint"
@@ -20,19 +21,35 @@ type LintResult struct {
 func lintFiles(env *Env) []LintResult {
 	var out []LintResult
 	for _, name := range env.LintFiles {
-		res := LintResult{File: name}
+		shown := name
 		if rel, err := filepath.Rel(env.Dir, name); err == nil && filepath.IsLocal(rel) {
-			res.File = rel
+			shown = rel
 		}
-		abs, _ := filepath.Abs(name)
-		if src, ok := readCapped(os.DirFS(filepath.Dir(abs)), filepath.Base(abs), lint.MaxInput+1); ok {
-			res.Report = lint.Lint(name, src)
-		} else {
-			res.Err = "not a readable regular file"
-		}
-		out = append(out, res)
+		out = append(out, LintFile(name, shown))
 	}
 	return out
+}
+
+// LintFile lints the file at path, naming it shown in the findings.
+func LintFile(path, shown string) LintResult {
+	src, err := ReadRegular(path, lint.MaxInput+1)
+	if err != nil {
+		return LintResult{File: shown, Err: readError(err)}
+	}
+	return LintResult{File: shown, Report: lint.Lint(shown, src)}
+}
+
+// readError says in a few words why a file could not be read.
+func readError(err error) string {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return "no such file"
+	case errors.Is(err, fs.ErrPermission):
+		return "permission denied"
+	case errors.Is(err, ErrNotRegular):
+		return "not a regular file"
+	}
+	return "not a readable file"
 }
 
 // LintErrors counts the error findings over every linted file.

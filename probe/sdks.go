@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"encoding/xml"
-	"io"
 	"io/fs"
 	"os"
 	"regexp"
@@ -123,19 +122,9 @@ func findSDKs(fsys fs.FS) []SDK {
 	return out
 }
 
-// readCapped reads at most max bytes of a regular file: a FIFO or device
-// named like a manifest must not hang or flood the probe.
+// readCapped reads a manifest, without a byte-order mark.
 func readCapped(fsys fs.FS, name string, max int64) ([]byte, bool) {
-	st, err := fs.Stat(fsys, name)
-	if err != nil || !st.Mode().IsRegular() {
-		return nil, false
-	}
-	f, err := fsys.Open(name)
-	if err != nil {
-		return nil, false
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, max))
+	data, err := readRegularFS(fsys, name, max)
 	if err != nil {
 		return nil, false
 	}

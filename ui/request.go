@@ -1,10 +1,6 @@
 package ui
 
 import (
-	"errors"
-	"io"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -170,13 +166,9 @@ func pastedLabel(rep lint.Report) string {
 // command, never from Update.
 func lintRequest(dir, home, text string) probe.LintResult {
 	if p, ok := pathOf(dir, home, text); ok {
-		shown := showPath(dir, home, p)
-		src, err := readCapped(p, lint.MaxInput+1)
-		switch {
-		case err == nil:
-			return probe.LintResult{File: shown, Report: lint.Lint(shown, src)}
-		case errors.Is(err, errNotRegular) || onlyAPath(text):
-			return probe.LintResult{File: shown, Err: readError(err)}
+		res := probe.LintFile(p, showPath(dir, home, p))
+		if res.Err == "" || res.Err == "not a regular file" || onlyAPath(text) {
+			return res
 		}
 	}
 	rep := lint.Lint("-", []byte(text))
@@ -238,42 +230,4 @@ func showPath(dir, home, p string) string {
 		}
 	}
 	return p
-}
-
-var errNotRegular = errors.New("not a regular file")
-
-// readCapped reads at most n bytes of a regular file. Anything else (a
-// directory, a pipe, a device) is refused before it is opened: opening a
-// pipe could block.
-func readCapped(path string, n int64) ([]byte, error) {
-	fi, err := os.Stat(path)
-	if err != nil {
-		return nil, err
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, errNotRegular
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, n))
-	if err != nil {
-		return nil, err
-	}
-	return b, nil
-}
-
-// readError says in a few words why a file could not be linted.
-func readError(err error) string {
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return "no such file"
-	case errors.Is(err, fs.ErrPermission):
-		return "permission denied"
-	case errors.Is(err, errNotRegular):
-		return "not a regular file"
-	}
-	return "not a readable file"
 }
