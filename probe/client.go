@@ -261,20 +261,7 @@ func (c *Client) dial(ctx context.Context, network, addr string) (net.Conn, erro
 	if err != nil {
 		return nil, err
 	}
-	var first error
-	for _, a := range addrs {
-		conn, err := c.dialer(ctx, network, net.JoinHostPort(a, port))
-		if err == nil {
-			return conn, nil
-		}
-		if first == nil {
-			first = err
-		}
-		if ctx.Err() != nil {
-			break
-		}
-	}
-	return nil, first
+	return c.dialAny(ctx, network, addrs, host, port)
 }
 
 // resolve looks host up with the injected resolver (or the system's) and

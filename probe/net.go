@@ -107,7 +107,7 @@ func (c *Client) Connect(ctx context.Context) *NetResult {
 	}
 
 	t0 := time.Now()
-	conn, err := c.dialAny(ctx, addrs, dialHost, dialPort)
+	conn, err := c.dialAny(ctx, "tcp", addrs, dialHost, dialPort)
 	r.TCP = time.Since(t0)
 	if err != nil {
 		return fail(err, p != nil)
@@ -151,13 +151,13 @@ func (c *Client) Connect(ctx context.Context) *NetResult {
 
 // dialAny connects to the first address that answers, or by name when
 // there are no addresses (the dialer resolves).
-func (c *Client) dialAny(ctx context.Context, addrs []string, host, port string) (net.Conn, error) {
+func (c *Client) dialAny(ctx context.Context, network string, addrs []string, host, port string) (net.Conn, error) {
 	if len(addrs) == 0 {
-		return c.dialer(ctx, "tcp", net.JoinHostPort(host, port))
+		return c.dialer(ctx, network, net.JoinHostPort(host, port))
 	}
 	var first error
 	for _, a := range addrs {
-		conn, err := c.dialer(ctx, "tcp", net.JoinHostPort(a, port))
+		conn, err := c.dialer(ctx, network, net.JoinHostPort(a, port))
 		if err == nil {
 			return conn, nil
 		}

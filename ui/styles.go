@@ -8,22 +8,13 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"github.com/fix401/fix401/probe"
+	"github.com/fix401/fix401/steps"
 )
 
 // DefaultDark is the background the wizard assumes until the terminal
 // answers, and in tests and snapshots.
 const DefaultDark = true
 
-// marks are the status glyphs, the same as the plain-text checklist's: the
-// glyph and the words carry the meaning, colour only helps.
-var marks = map[probe.Status]string{
-	probe.Pass:    "[✓]",
-	probe.Warn:    "[!]",
-	probe.Fail:    "[✗]",
-	probe.Error:   "[?]",
-	probe.Skip:    "[-]",
-	probe.Pending: "[…]",
-}
 
 // palette is the handful of colours every style is made from.
 type palette struct {
@@ -117,5 +108,5 @@ func NewStyles(isDark bool) Styles {
 
 // Mark renders a status glyph in its colour.
 func (s Styles) Mark(st probe.Status) string {
-	return s.Marks[st].Render(marks[st])
+	return s.Marks[st].Render(steps.Mark(st))
 }

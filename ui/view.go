@@ -544,7 +544,7 @@ func (m Model) viewChecklist(in steps.Input, w int) string {
 	t := table.New().Border(lipgloss.RoundedBorder()).BorderStyle(s.TableBorder).Wrap(true).
 		Headers("Before you escalate", "This run")
 	for _, row := range rows {
-		t.Row(marks[row.Status]+" "+row.Item, keepHyphens(row.Result))
+		t.Row(steps.Mark(row.Status)+" "+row.Item, keepHyphens(row.Result))
 	}
 	t.StyleFunc(func(row, col int) lipgloss.Style {
 		if row == table.HeaderRow {
@@ -560,7 +560,7 @@ func (m Model) viewChecklist(in steps.Input, w int) string {
 		tt := table.New().Border(lipgloss.RoundedBorder()).BorderStyle(s.TableBorder).Wrap(true).
 			Headers("", "Test", "This run", "What it tells you", "Next move")
 		for _, row := range tests {
-			tt.Row(marks[row.Status], row.Test, keepHyphens(row.Result), keepHyphens(row.Meaning), keepHyphens(row.Next))
+			tt.Row(steps.Mark(row.Status), row.Test, keepHyphens(row.Result), keepHyphens(row.Meaning), keepHyphens(row.Next))
 		}
 		tt.StyleFunc(func(row, col int) lipgloss.Style {
 			switch {
