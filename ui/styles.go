@@ -15,7 +15,6 @@ import (
 // answers, and in tests and snapshots.
 const DefaultDark = true
 
-
 // palette is the handful of colours every style is made from.
 type palette struct {
 	fg, faint, accent, pass, warn, fail, broken, border color.Color
