@@ -365,7 +365,7 @@ func (r *Report) checkOrigin() Result {
 	switch {
 	case a.Location != "":
 		res.Title = fmt.Sprintf("Not the API: HTTP %d redirect to %s (not followed)", a.Status, a.Location)
-		res.Fix = "Point the base URL at the final address; SDKs do not carry the key across redirects."
+		res.Fix = "Point the base URL at the address you mean to use: an SDK may follow the redirect and send your key along (the Go SDK does)."
 	case a.Status == 407:
 		res.Title = "Not the API: a proxy asks for its own login (HTTP 407)"
 		res.Fix = "Give the proxy its credentials in HTTPS_PROXY, or bypass it for api.anthropic.com."
