@@ -118,7 +118,14 @@ func NewClient(env *Env) (*Client, error) {
 	c.proxy = proxyConfig(env.Vars).ProxyFunc()
 
 	tr := &http.Transport{
-		Proxy:                  func(r *http.Request) (*url.URL, error) { return c.proxy(r.URL) },
+		// Plain HTTP only ever goes to this machine, and through a proxy it
+		// would hand the key to the proxy in clear text: never proxy it.
+		Proxy: func(r *http.Request) (*url.URL, error) {
+			if r.URL.Scheme != "https" {
+				return nil, nil
+			}
+			return c.proxy(r.URL)
+		},
 		OnProxyConnectResponse: checkConnectResponse,
 		DialContext:            c.dial,
 		TLSClientConfig:        c.tlsConf.Clone(),

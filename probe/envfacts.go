@@ -62,10 +62,28 @@ func StripURLCredentials(raw string) string {
 	end := len(raw)
 	if i := strings.IndexAny(raw[start:], "/?#"); i >= 0 {
 		end = start + i
+		// A password may hold '/', '?' or '#' unescaped: "user:pa/ss@host".
+		// A colon before the cut that is not a port says user info goes on.
+		if c := strings.IndexByte(raw[start:end], ':'); c >= 0 && !allDigits(raw[start+c+1:end]) {
+			if stop := strings.IndexAny(raw[start:], " \t\n\"'"); stop >= 0 {
+				end = start + stop
+			} else {
+				end = len(raw)
+			}
+		}
 	}
 	at := strings.LastIndexByte(raw[start:end], '@')
 	if at < 0 {
 		return raw
 	}
 	return raw[:start] + raw[start+at+1:]
+}
+
+func allDigits(s string) bool {
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return s != ""
 }

@@ -105,7 +105,7 @@ var (
 	// Value classes stop at a backslash, so redacting JSON text never eats
 	// the escape of a quote and the document stays valid.
 	bearer      = regexp.MustCompile(`(?i)(\bbearer\s+)([^\s"',;}\]\\\x1b]{4,})`)
-	urlUserinfo = regexp.MustCompile(`(?i)(\b[a-z][a-z0-9+.-]*://)[^/\s@"'\\]+@`)
+	urlUserinfo = regexp.MustCompile(`(?i)(\b[a-z][a-z0-9+.-]*://)[^\s@"'\\]+@`)
 	queryToken  = regexp.MustCompile(`(?i)([?&](?:key|api[_-]?key|token|access_token|auth|secret|password|sig|signature)=)[^&\s"'#\\]+`)
 	headerValue = regexp.MustCompile(`(?i)\b(x-api-key|authorization|proxy-authorization|api-key|x-goog-api-key|cookie|set-cookie)(\\?"?\s*[:=]\s*\\?"?)([^\s"',}\]\\\x1b]+(?: [^\s"',}\]\\\x1b]+)?)`)
 )

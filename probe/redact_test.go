@@ -181,3 +181,16 @@ func TestRedactKeepsJSONValid(t *testing.T) {
 		}
 	}
 }
+
+// TestCredentialsWithSlashes: a password with an unescaped '/' is still a
+// password (review finding: it leaked through both layers).
+func TestCredentialsWithSlashes(t *testing.T) {
+	for _, in := range []string{"http://bob:s3cr/etPass@127.0.0.1:3128", "https://bob:a/b?c#d@proxy:8080/x"} {
+		if got := StripURLCredentials(in); strings.Contains(got, "etPass") || strings.Contains(got, "b?c#d") {
+			t.Errorf("StripURLCredentials(%q) = %q", in, got)
+		}
+		if got := Redact("proxy " + in + " failed"); strings.Contains(got, "etPass") || strings.Contains(got, "b?c#d") {
+			t.Errorf("Redact(%q) = %q", in, got)
+		}
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -121,4 +122,35 @@ func TestRunCancel(t *testing.T) {
 	}
 	// The channel closed although the server never answers: cancelling
 	// released every probe.
+}
+
+// TestPlainHTTPIsNeverProxied: a key over plain HTTP goes only to this
+// machine, never through a proxy that would read it in clear text (review
+// finding: "localhost." passed the loopback rule but not the proxy bypass).
+func TestPlainHTTPIsNeverProxied(t *testing.T) {
+	srv, err := stub.Start(stub.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	var proxied atomic.Int32
+	proxy := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		proxied.Add(1)
+		http.Error(w, "proxy", http.StatusBadGateway)
+	}))
+	defer proxy.Close()
+	_, port, _ := strings.Cut(strings.TrimPrefix(srv.URL, "http://"), ":")
+	for _, host := range []string{"localhost.", "LOCALHOST"} {
+		env, _ := slowEnv(t, 0)
+		env.BaseURL, env.StatusURL = "http://"+host+":"+port, srv.URL
+		env.Vars["HTTP_PROXY"], env.Vars["http_proxy"] = proxy.URL, proxy.URL
+		env.LookupHost = func(ctx context.Context, h string) ([]string, error) { return []string{"127.0.0.1"}, nil }
+		r := probe.Run(context.Background(), env)
+		if n := proxied.Load(); n != 0 {
+			t.Fatalf("%s: the proxy received %d requests", host, n)
+		}
+		if !r.Auth.Accepted() {
+			t.Errorf("%s: %+v", host, r.Auth)
+		}
+	}
 }
