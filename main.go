@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -267,13 +266,9 @@ func (c *common) env(sys ioEnv) (*probe.Env, error) {
 	if c.timeout <= 0 {
 		return nil, usagef("--timeout must be positive, like 10s")
 	}
-	for name, v := range map[string]string{"--base-url": c.baseURL, "--status-url": c.statusURL} {
-		if v == "" {
-			continue
-		}
-		u, err := url.Parse(v)
-		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-			return nil, usagef("%s needs an http(s) URL like https://api.anthropic.com, not %q", name, probe.Redact(v))
+	for _, f := range []struct{ name, value string }{{"--base-url", c.baseURL}, {"--status-url", c.statusURL}} {
+		if f.value != "" && probe.ValidURL(f.value) != nil {
+			return nil, usagef("%s needs an http(s) URL like https://api.anthropic.com, not %q", f.name, probe.Redact(probe.StripURLCredentials(f.value)))
 		}
 	}
 	dir, err := filepath.Abs(c.dir)

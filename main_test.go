@@ -445,3 +445,23 @@ func TestCheckTextGolden(t *testing.T) {
 		})
 	}
 }
+
+// TestBadBaseURLIsDiagnosed: a base URL without a scheme is a common
+// mistake; it must be named, not crash (review finding: nil answers).
+func TestBadBaseURLIsDiagnosed(t *testing.T) {
+	for _, u := range []string{"api.anthropic.com", "localhost:8080", "https://", "https://gw.example:99999"} {
+		in := newInvocation(t)
+		in.vars["ANTHROPIC_BASE_URL"] = u
+		in.vars["ANTHROPIC_API_KEY"] = stub.NewAPIKey()
+		if got := in.run("check", "--json", "--dir", in.dir, "--status-url", "http://127.0.0.1:9"); got != exitProblem {
+			t.Fatalf("%s: exit %d\n%s", u, got, in.stderr.String())
+		}
+		var j steps.JSON
+		if err := json.Unmarshal(in.stdout.Bytes(), &j); err != nil {
+			t.Fatalf("%s: %v", u, err)
+		}
+		if j.Diagnosis.Code != steps.NetworkUnreachable || !strings.Contains(j.Diagnosis.Fix, "ANTHROPIC_BASE_URL") {
+			t.Errorf("%s: %+v", u, j.Diagnosis)
+		}
+	}
+}

@@ -226,6 +226,10 @@ func (r *Report) checkBaseURL() Result {
 			Title: fmt.Sprintf("Base URL %s is plain HTTP to another machine: fix401 did not send the key", t.BaseURL),
 			Fix:   "Use https://api.anthropic.com, or an https:// gateway you trust."}
 	}
+	if r.Net != nil && r.Net.Err != nil && r.Net.Err.Phase == PhaseBadURL {
+		return Result{ID: CheckBaseURL, Status: Fail, Title: "Not a usable URL: " + r.Net.Err.Message,
+			Fix: "Write the base URL in full, like https://api.anthropic.com, or unset ANTHROPIC_BASE_URL."}
+	}
 	if t.BaseURL == DefaultBaseURL {
 		return Result{ID: CheckBaseURL, Status: Pass, Title: "Base URL: " + t.BaseURL}
 	}
@@ -318,6 +322,10 @@ func (r *Report) checkNet() []Result {
 	skip := func(res *Result, what string) { *res = Result{ID: res.ID, Status: Skip, Title: what + ": not reached"} }
 	switch phase {
 	case "":
+	case PhaseBadURL:
+		return []Result{{ID: CheckDNS, Status: Skip, Title: "DNS: not tried (no valid URL)"},
+			{ID: CheckTCP, Status: Skip, Title: "TCP: not tried (no valid URL)"},
+			{ID: CheckTLS, Status: Skip, Title: "TLS: not tried (no valid URL)"}}
 	case "dns":
 		fail(&dns, fmt.Sprintf("DNS: %s does not resolve", n.Host))
 		dns.Fix = "Check your network, VPN or DNS settings; try another network."
@@ -613,6 +621,9 @@ func (r *Report) checkStatusPage() Result {
 	}
 	s := r.Status
 	res := Result{ID: CheckStatusPage}
+	if s != nil && s.Answer != nil && s.Answer.Err != nil && s.Answer.Err.Phase == PhaseBadURL {
+		return Result{ID: CheckStatusPage, Status: Skip, Title: "Status page: not read (fix the URL first)"}
+	}
 	if s == nil || s.Answer == nil || !s.Answer.OK() || s.Indicator == "" {
 		res.Status = Error
 		res.Title = "Status page: could not be read"
@@ -686,6 +697,8 @@ func phaseWords(phase string) string {
 		return "canceled"
 	case PhaseInsecure:
 		return "not sent over plain HTTP"
+	case PhaseBadURL:
+		return "the URL is not valid"
 	}
 	return "no answer"
 }

@@ -190,6 +190,13 @@ func statusURL(env *Env) string {
 
 func trimURL(s string) string { return strings.TrimRight(strings.TrimSpace(s), "/") }
 
+// ValidURL reports whether raw is an absolute http(s) URL fix401 can use,
+// with an error that never repeats the URL (it may hold credentials).
+func ValidURL(raw string) error {
+	_, err := parseHTTPURL(trimURL(raw))
+	return err
+}
+
 func parseHTTPURL(raw string) (*url.URL, error) {
 	u, err := url.Parse(raw)
 	if err != nil {

@@ -29,6 +29,7 @@ const (
 	PhaseOther         = "other"          // anything else
 	PhaseInsecure      = "insecure"       // not sent: the key would travel over plain HTTP to another machine
 	PhaseInvalidHeader = "invalid_header" // not sent: the key cannot be an HTTP header value
+	PhaseBadURL        = "bad_url"        // not sent: the base or status URL is not an http(s) URL
 )
 
 // proxyStatusError is a proxy's refusal to open a tunnel.

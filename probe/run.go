@@ -122,13 +122,34 @@ func Start(ctx context.Context, env *Env, r *Report) <-chan Part {
 	out := make(chan Part, 16)
 	client, err := NewClient(env)
 	if err != nil {
-		msg := Redact(err.Error())
+		// Every planned probe ends at once with the same reason, so each
+		// check and the diagnosis read one consistent story.
+		fail := func(label string) *Answer {
+			return &Answer{Label: label, Err: &NetError{Phase: PhaseBadURL, Message: Redact(err.Error())}}
+		}
 		go func() {
 			defer close(out)
 			out <- func(r *Report) {
-				r.Net = &NetResult{Err: &NetError{Phase: "other", Message: msg}}
+				r.Net = &NetResult{Err: fail("net").Err}
+				r.Status = &StatusPage{Answer: fail("status")}
 				for _, p := range r.Planned() {
 					r.Done[p] = true
+					switch p {
+					case ProbeAuth:
+						r.Auth = fail("auth")
+					case ProbeClean:
+						r.CleanAuth = fail("clean")
+					case ProbeControl:
+						r.Control = fail("control")
+					case ProbeQuota:
+						r.Quota = fail("quota")
+					case ProbeModel:
+						r.Model = fail("model")
+					case ProbeOthers:
+						for _, i := range r.otherKeys() {
+							r.Others = append(r.Others, CandidateAnswer{Index: i, Answer: fail("candidate")})
+						}
+					}
 				}
 			}
 		}()

@@ -115,7 +115,7 @@ var rules = []rule{
 }
 
 // netPhases are transport failures that mean "could not reach the API".
-var netPhases = map[string]bool{"dns": true, "tcp": true, "timeout": true, "proxy": true, "other": true, "tls": true}
+var netPhases = map[string]bool{"dns": true, "tcp": true, "timeout": true, "proxy": true, "other": true, "tls": true, probe.PhaseBadURL: true}
 
 // reference is the answer that tells whether the API can be reached: the
 // control request always carries a clean key, so its failure is never the
@@ -163,6 +163,10 @@ func ruleNetwork(r *probe.Report) (Diagnosis, bool) {
 	case "timeout":
 		d.Title = fmt.Sprintf("%s did not answer in time", host)
 		d.Fix = "Check your connection or try another network; a timeout says nothing about your key."
+	case probe.PhaseBadURL:
+		d.Title = "No request could be made: " + a.Err.Message
+		d.Fix = fixBaseURL(r, "write it in full, like https://api.anthropic.com")
+		return d, true
 	case "proxy":
 		d.Title = "The proxy refused or dropped the connection"
 		d.Fix = "Check HTTPS_PROXY, or try without the proxy (unset HTTPS_PROXY) if your network allows it."
