@@ -125,7 +125,9 @@ func classify(a *Answer, resp *http.Response, body []byte) {
 	}
 
 	shape, fromAPI := readBody(a, a.ContentType, body)
-	if a.RequestID != "" {
+	// A request-id header, or the API's own id shape in the body, shows the
+	// API answered; a gateway's own "request_id" in its body does not.
+	if h.Get("request-id") != "" || strings.HasPrefix(a.RequestID, "req_") {
 		fromAPI = true
 		if shape == ShapeJSON {
 			shape = ShapeAnthropic

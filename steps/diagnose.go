@@ -210,6 +210,12 @@ func ruleTLS(r *probe.Report) (Diagnosis, bool) {
 }
 
 func ruleNotAnthropic(r *probe.Report) (Diagnosis, bool) {
+	if a := r.Control; a.OK() {
+		// The real API never accepts a key no account owns.
+		return Diagnosis{Code: NotAnthropic,
+			Title: fmt.Sprintf("Whatever answers at %s accepted a made-up key: it does not check keys, so it is not the Anthropic API", r.Target.BaseURL),
+			Fix:   fixBaseURL(r, "point it at https://api.anthropic.com; a gateway or mock answers now")}, true
+	}
 	c, _ := r.CheckByID(probe.CheckOrigin)
 	if c.Status != probe.Fail {
 		return Diagnosis{}, false
@@ -426,7 +432,8 @@ func ruleAuthConflict(r *probe.Report) (Diagnosis, bool) {
 
 func ruleRejected(r *probe.Report) (Diagnosis, bool) {
 	k, a := r.ActiveKey(), r.Auth
-	if k == nil || a == nil || !a.Anthropic || a.Status != 401 {
+	if k == nil || a == nil || !a.Anthropic || a.Status != 401 || a.ErrorType != "authentication_error" ||
+		strings.Contains(a.Message, "x-api-key header is required") {
 		return Diagnosis{}, false
 	}
 	d := Diagnosis{Code: KeyRejected,

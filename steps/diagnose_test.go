@@ -3,7 +3,10 @@ package steps
 import (
 	"context"
 	"encoding/json"
+	"io"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -289,5 +292,34 @@ func TestMalformedLeadsWithWhatCleaningCannotMend(t *testing.T) {
 	accepted := Diagnose(base(&probe.Answer{Status: 200, Anthropic: true}))
 	if accepted.Code != KeyMalformed || !strings.Contains(accepted.Title, "newline") || !strings.Contains(accepted.Fix, "line 3 of .env") {
 		t.Errorf("cleaned key accepted: %+v, want the newline to lead and the line named", accepted)
+	}
+}
+
+// TestGatewaysAreNotTheAPI: answers that only look like the API's (review
+// findings): a gateway that accepts any key, and a gateway's own 401 with a
+// request_id of its own in the body. Neither may be ok or key_rejected.
+func TestGatewaysAreNotTheAPI(t *testing.T) {
+	for name, h := range map[string]http.HandlerFunc{
+		"accepts any key": func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			io.WriteString(w, `{"data":[{"type":"model","id":"claude-x"}],"has_more":false,"input_tokens":3}`)
+		},
+		"gateway 401": func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusUnauthorized)
+			io.WriteString(w, `{"message":"No API key found in request","request_id":"3f1c2a9e6b"}`)
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			srv := httptest.NewServer(h)
+			defer srv.Close()
+			w := newWorld(t)
+			w.env.BaseURL, w.env.StatusURL = srv.URL, srv.URL
+			w.env.Vars["ANTHROPIC_API_KEY"] = w.key(stub.NewAPIKey())
+			d := Diagnose(probe.Run(context.Background(), w.env))
+			if d.Code != NotAnthropic {
+				t.Fatalf("diagnosis %s (%s), want not_anthropic", d.Code, d.Title)
+			}
+		})
 	}
 }
