@@ -210,14 +210,14 @@ func ruleTLS(r *probe.Report) (Diagnosis, bool) {
 }
 
 func ruleNotAnthropic(r *probe.Report) (Diagnosis, bool) {
-	if a := r.Control; a.OK() {
-		// The real API never accepts a key no account owns.
-		return Diagnosis{Code: NotAnthropic,
-			Title: fmt.Sprintf("Whatever answers at %s accepted a made-up key: it does not check keys, so it is not the Anthropic API", r.Target.BaseURL),
-			Fix:   fixBaseURL(r, "point it at https://api.anthropic.com; a gateway or mock answers now")}, true
-	}
 	c, _ := r.CheckByID(probe.CheckOrigin)
 	if c.Status != probe.Fail {
+		if a := r.Control; a.OK() {
+			// The real API never accepts a key no account owns.
+			return Diagnosis{Code: NotAnthropic,
+				Title: fmt.Sprintf("Whatever answers at %s accepted a made-up key: it does not check keys, so it is not the Anthropic API", r.Target.BaseURL),
+				Fix:   fixBaseURL(r, "point it at https://api.anthropic.com; a gateway or mock answers now")}, true
+		}
 		return Diagnosis{}, false
 	}
 	d := Diagnosis{Code: NotAnthropic, Title: strings.TrimPrefix(c.Title, "Not the API: ")}
