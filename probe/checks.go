@@ -163,9 +163,11 @@ func (r *Report) checkKeySources() Result {
 	}
 	distinct := map[string]bool{}
 	var lines []string
+	places := 0
 	for _, c := range r.Candidates {
 		if c.Clean != "" {
 			distinct[c.Clean] = true
+			places++
 		}
 		lines = append(lines, fmt.Sprintf("%s  %s", c.Hint, c.Source))
 	}
@@ -173,12 +175,12 @@ func (r *Report) checkKeySources() Result {
 	switch {
 	case len(distinct) > 1:
 		res.Status = Warn
-		res.Title = fmt.Sprintf("Key sources: %d places hold %d different keys", len(r.Candidates), len(distinct))
+		res.Title = fmt.Sprintf("Key sources: %d places hold %d different keys", places, len(distinct))
 		res.Fix = "Keep one key; remove or update the stale copies."
 	default:
 		res.Status = Pass
-		res.Title = fmt.Sprintf("Key sources: %s", plural(len(r.Candidates), "place", "places")+" hold the same key")
-		if len(r.Candidates) == 1 {
+		res.Title = fmt.Sprintf("Key sources: %s", plural(places, "place", "places")+" hold the same key")
+		if places == 1 {
 			res.Title = "Key sources: one place holds a key"
 		}
 	}

@@ -308,6 +308,11 @@ func ruleWrongKind(r *probe.Report) (Diagnosis, bool) {
 		return Diagnosis{}, false
 	}
 	d := Diagnosis{Code: KeyWrongKind}
+	if k.Var == "ANTHROPIC_AUTH_TOKEN" && k.Kind == probe.KindAPI {
+		d.Title = fmt.Sprintf("An API key (%s) sits in ANTHROPIC_AUTH_TOKEN: SDKs send that variable as a Bearer token, which the API refuses for API keys", k.Hint)
+		d.Fix = fmt.Sprintf("Move it to ANTHROPIC_API_KEY and remove ANTHROPIC_AUTH_TOKEN (%s).", placeOf(k))
+		return d, true
+	}
 	switch k.Kind {
 	case probe.KindAdmin:
 		d.Title = fmt.Sprintf("%s from %s is an Admin API key; the Messages API does not take it", k.Hint, k.Source)
@@ -374,6 +379,16 @@ func worstIssue(issues []probe.Issue) probe.Issue {
 
 func ruleShadowed(r *probe.Report) (Diagnosis, bool) {
 	k := r.ActiveKey()
+	if k != nil && k.Origin == probe.OriginDotenv {
+		for _, c := range r.Candidates {
+			if c.Origin == probe.OriginEnv && c.Var == k.Var && c.Value == "" {
+				// dotenv loaders treat a set-but-empty variable as set.
+				return Diagnosis{Code: KeyShadowed,
+					Title: fmt.Sprintf("%s is exported but empty, so dotenv loaders never read the key in %s", k.Var, k.Source),
+					Fix:   fmt.Sprintf("Run `unset %s` (and remove the empty export from your shell start-up files).", k.Var)}, true
+			}
+		}
+	}
 	if k == nil || r.Auth == nil || r.Auth.Status != 401 {
 		return Diagnosis{}, false
 	}

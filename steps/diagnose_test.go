@@ -142,6 +142,15 @@ func TestDiagnoseThroughStub(t *testing.T) {
 			w.file(".bashrc", "export ANTHROPIC_API_KEY="+old+"\n")
 			w.file("project/.env", "ANTHROPIC_API_KEY="+fresh+"\n")
 		}, NewKey},
+		{KeyShadowed, func(w *world) {
+			w.serve(stub.Options{}, false)
+			w.env.Vars["ANTHROPIC_API_KEY"] = ""
+			w.file("project/.env", "ANTHROPIC_API_KEY="+w.key(stub.NewAPIKey())+"\n")
+		}, NewKey},
+		{KeyWrongKind, func(w *world) {
+			w.serve(stub.Options{}, false)
+			w.env.Vars["ANTHROPIC_AUTH_TOKEN"] = w.key(stub.NewAPIKey())
+		}, VerifyKey},
 		{AuthConflict, func(w *world) {
 			w.serve(stub.Options{}, false)
 			w.env.Vars["ANTHROPIC_API_KEY"] = w.key(stub.NewAPIKey())
