@@ -322,13 +322,17 @@ func (c *Client) do(ctx context.Context, r request) (*Answer, []byte) {
 	start := time.Now()
 	var at attempt
 	for n := 0; ; n++ {
+		t0 := time.Now()
 		at = c.once(ctx, r)
+		took := time.Since(t0)
 		at.a.Attempts = n + 1
 		if n >= c.retries || !at.transient || ctx.Err() != nil {
 			break
 		}
 		wait, ok := c.pause(n, at)
-		if !ok || sleep(ctx, wait) != nil {
+		// Retries fit in one --timeout: a slow failing server is not asked
+		// again when another attempt like the last would overrun it.
+		if !ok || time.Since(start)+wait+took > c.timeout || sleep(ctx, wait) != nil {
 			break
 		}
 	}

@@ -154,3 +154,24 @@ func TestPlainHTTPIsNeverProxied(t *testing.T) {
 		}
 	}
 }
+
+// TestRetriesFitInTheTimeout: a 5xx that arrives late is not asked again
+// when another attempt would overrun --timeout (review finding: 3× timeout).
+func TestRetriesFitInTheTimeout(t *testing.T) {
+	var hits atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits.Add(1)
+		time.Sleep(150 * time.Millisecond)
+		w.Header().Set("request-id", "req_slow")
+		http.Error(w, `{"type":"error","error":{"type":"api_error","message":"x"}}`, http.StatusServiceUnavailable)
+	}))
+	defer srv.Close()
+	c, err := probe.NewClient(&probe.Env{BaseURL: srv.URL, Timeout: 200 * time.Millisecond, Retries: 3, Backoff: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := c.Models(context.Background(), "k")
+	if a.Attempts != 1 || hits.Load() != 1 {
+		t.Fatalf("%d attempts, %d hits: a second slow attempt would overrun the timeout", a.Attempts, hits.Load())
+	}
+}
