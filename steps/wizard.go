@@ -324,7 +324,7 @@ func requestVerdict(cs []probe.Result) (string, probe.Status) {
 	if n == 0 {
 		return "", probe.Skip
 	}
-	return fmt.Sprintf("The request your code sends has %s; the fixes are above.", countWords(n, "problem", "problems")), st
+	return fmt.Sprintf("The request your code sends has %s; the fixes are above.", CountWords(n, "problem", "problems")), st
 }
 
 // lintStatus maps a finding's severity to a check status: a note is shown
@@ -414,7 +414,7 @@ func explain(in Input, s StepID) string {
 				"shell start-up files and Claude Code settings, and found no key."
 		case k == nil:
 			return fmt.Sprintf("The SDKs read ANTHROPIC_API_KEY from the environment. fix401 found %s, "+
-				"but none in this process's environment.", countWords(n, "key", "keys"))
+				"but none in this process's environment.", CountWords(n, "key", "keys"))
 		}
 		return fmt.Sprintf("Which key your code really sends, and whether it is clean: one stray space, quote "+
 			"or newline is enough for a 401. The key in use is %s from %s.", k.Hint, k.Source)
@@ -727,11 +727,11 @@ func verifyChecks(in Input) []probe.Result {
 		ret.Title = fmt.Sprintf("A request took %d attempts, more than the limit of %d", most, limit+1)
 	case retried == 0:
 		ret.Status = probe.Pass
-		ret.Title = fmt.Sprintf("No request needed a retry (limit: %s)", countWords(limit+1, "attempt", "attempts"))
+		ret.Title = fmt.Sprintf("No request needed a retry (limit: %s)", CountWords(limit+1, "attempt", "attempts"))
 	default:
 		ret.Status = probe.Pass
 		ret.Title = fmt.Sprintf("Retries stayed bounded: %s retried, at most %d attempts (limit %d)",
-			countWords(retried, "request", "requests"), most, limit+1)
+			CountWords(retried, "request", "requests"), most, limit+1)
 	}
 	out = append(out, ret)
 	return out
@@ -848,8 +848,8 @@ var fine = map[StepID]string{
 	NewKey:      "No stale copy would shadow your key.",
 }
 
-// countWords writes a count with its noun: "1 key", "3 keys".
-func countWords(n int, one, many string) string {
+// CountWords writes a count with its noun: "1 key", "3 keys".
+func CountWords(n int, one, many string) string {
 	if n == 1 {
 		return "1 " + one
 	}
@@ -882,3 +882,6 @@ func lowerFirst(s string) string {
 	}
 	return strings.ToLower(s[:1]) + s[1:]
 }
+
+// countWords is CountWords under the name the checklist still calls.
+var countWords = CountWords

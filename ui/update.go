@@ -332,25 +332,17 @@ func (m *Model) onLintDone(msg lintDoneMsg) {
 		return
 	}
 	errs := res.Report.Count(lint.Error)
-	m.actions = append(m.actions, fmt.Sprintf("linted %s: %s", what, countWords(errs, "error", "errors")))
+	m.actions = append(m.actions, fmt.Sprintf("linted %s: %s", what, steps.CountWords(errs, "error", "errors")))
 	switch n := len(res.Report.Findings); {
 	case n == 0:
 		m.setFlash("Linted "+what+": no problems found.", false)
 	case errs > 0:
-		m.setFlash(fmt.Sprintf("Linted %s: %s; the fixes are under Your request.", what, countWords(errs, "error", "errors")), false)
+		m.setFlash(fmt.Sprintf("Linted %s: %s; the fixes are under Your request.", what, steps.CountWords(errs, "error", "errors")), false)
 	case res.Report.Count(lint.Warn) > 0:
-		m.setFlash(fmt.Sprintf("Linted %s: no errors, %s.", what, countWords(res.Report.Count(lint.Warn), "warning", "warnings")), false)
+		m.setFlash(fmt.Sprintf("Linted %s: no errors, %s.", what, steps.CountWords(res.Report.Count(lint.Warn), "warning", "warnings")), false)
 	default:
-		m.setFlash(fmt.Sprintf("Linted %s: no errors, %s.", what, countWords(n, "note", "notes")), false)
+		m.setFlash(fmt.Sprintf("Linted %s: no errors, %s.", what, steps.CountWords(n, "note", "notes")), false)
 	}
-}
-
-// countWords writes a count with its noun: "1 error", "2 errors".
-func countWords(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
 }
 
 func (m *Model) updateConfirm(msg tea.KeyPressMsg) tea.Cmd {

@@ -190,7 +190,7 @@ func (m Model) viewLint(w int) (out string, row, col int) {
 	if hidden+before > 0 && limit > 1 {
 		// One row goes to saying how many lines are above.
 		rows, hidden = previewRows(masked, width, limit-1)
-		lines = append(lines, gutter+s.Faint.Render(fmt.Sprintf("⋮ %s above", countWords(hidden+before, "more line", "more lines"))))
+		lines = append(lines, gutter+s.Faint.Render(fmt.Sprintf("⋮ %s above", steps.CountWords(hidden+before, "more line", "more lines"))))
 	}
 	for _, r := range rows {
 		lines = append(lines, gutter+s.Text.Render(r))
