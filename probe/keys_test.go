@@ -120,7 +120,7 @@ func TestClassify(t *testing.T) {
 		{"short sk- string", "sk-abc", KindUnknown, ""},
 		{"random text", "hello world", KindUnknown, ""},
 		{"empty", "", KindUnknown, ""},
-		{"api prefix needs its dash", "sk-ant-api03" + ktRandom(95), KindUnknown, ""},
+		{"api prefix needs its dash", "sk-ant-api03x" + ktRandom(94), KindUnknown, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

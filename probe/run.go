@@ -94,9 +94,16 @@ func (r *Report) Finished() bool {
 	return true
 }
 
+// Limits on testing the other keys found: a .env full of keys must not
+// become a burst of requests (or a rate limit) at the API.
+const (
+	MaxOtherKeys    = 20
+	maxParallelKeys = 4
+)
+
 // otherKeys returns the index of one candidate per distinct key other than
-// the key in use, in discovery order. Candidates without a value (an
-// apiKeyHelper command) are not tested.
+// the key in use, in discovery order, at most MaxOtherKeys. Candidates
+// without a value (an apiKeyHelper command) are not tested.
 func (r *Report) otherKeys() []int {
 	seen := map[string]bool{}
 	if k := r.ActiveKey(); k != nil {
@@ -110,6 +117,9 @@ func (r *Report) otherKeys() []int {
 		}
 		seen[c.Clean] = true
 		out = append(out, i)
+		if len(out) == MaxOtherKeys {
+			break
+		}
 	}
 	return out
 }
@@ -218,10 +228,13 @@ func Start(ctx context.Context, env *Env, r *Report) <-chan Part {
 		run(ProbeOthers, func() Part {
 			res := make([]CandidateAnswer, len(others))
 			var owg sync.WaitGroup
+			slots := make(chan struct{}, maxParallelKeys)
 			for i := range others {
 				owg.Add(1)
 				go func() {
 					defer owg.Done()
+					slots <- struct{}{}
+					defer func() { <-slots }()
 					res[i] = CandidateAnswer{Index: others[i], Answer: labelled("candidate", client.Models(ctx, keys[i]))}
 				}()
 			}
