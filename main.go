@@ -3,6 +3,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -289,7 +290,7 @@ func (c *common) env(sys ioEnv) (*probe.Env, error) {
 		Retries: probe.DefaultRetries, Backoff: probe.DefaultBackoff,
 	}
 	if c.keyStdin {
-		key, err := readKey(sys.stdin)
+		key, err := readKey(sys.stdin, sys.stderr)
 		if err != nil {
 			return nil, err
 		}
@@ -301,7 +302,17 @@ func (c *common) env(sys ioEnv) (*probe.Env, error) {
 // readKey reads a key from stdin. One trailing newline belongs to the pipe
 // (echo, a here-string), not to the key; anything else is kept so the
 // hygiene check can see it.
-func readKey(r io.Reader) (string, error) {
+func readKey(r io.Reader, prompt io.Writer) (string, error) {
+	if f, ok := r.(*os.File); ok && term.IsTerminal(f.Fd()) {
+		// Typed at a terminal: never echo it.
+		fmt.Fprint(prompt, "Paste the key to test (it stays hidden), then press Enter: ")
+		b, err := term.ReadPassword(f.Fd())
+		fmt.Fprintln(prompt)
+		if err != nil {
+			return "", fmt.Errorf("reading the key: %w", err)
+		}
+		r = bytes.NewReader(append(b, '\n'))
+	}
 	b, err := io.ReadAll(io.LimitReader(r, 64<<10))
 	if err != nil {
 		return "", fmt.Errorf("reading the key from stdin: %w", err)
