@@ -32,6 +32,8 @@ import (
 // version is the tool's version; release builds may set it with -ldflags.
 var version = "0.1.0"
 
+func init() { probe.UserAgent = "fix401/" + version }
+
 // Exit statuses (DESIGN.md).
 const (
 	exitOK      = 0 // the key works
@@ -325,8 +327,12 @@ func readKey(r io.Reader, prompt io.Writer) (string, error) {
 	return s, nil
 }
 
-func (c *common) color(sys ioEnv) bool {
-	return sys.tty && !c.noColor && sys.vars["NO_COLOR"] == ""
+func (c *common) color(sys ioEnv) bool { return useColor(sys.tty, c.noColor, sys.vars) }
+
+// useColor is the one colour rule: only on a terminal, never with
+// --no-color or a non-empty NO_COLOR (no-color.org).
+func useColor(tty, noColor bool, vars map[string]string) bool {
+	return tty && !noColor && vars["NO_COLOR"] == ""
 }
 
 // redactor knows every key the report found, so even a truncated echo of
@@ -374,9 +380,8 @@ func runCheck(ctx context.Context, name string, args []string, sys ioEnv, plain 
 // check runs every probe and prints the checklist as text or JSON; its
 // exit status says whether the key works.
 func check(ctx context.Context, env *probe.Env, c common, sys ioEnv, asJSON bool) int {
-	r := probe.Run(ctx, env)
-	if ctx.Err() != nil {
-		fmt.Fprintln(sys.stderr, "fix401: interrupted")
+	r, ok := runProbes(ctx, env, sys)
+	if !ok {
 		return exitProblem
 	}
 	d := steps.Diagnose(r)
@@ -391,6 +396,16 @@ func check(ctx context.Context, env *probe.Env, c common, sys ioEnv, asJSON bool
 		return finish(err, sys)
 	}
 	return exitStatus(r, d)
+}
+
+// runProbes runs every probe; false when Ctrl-C ended it first.
+func runProbes(ctx context.Context, env *probe.Env, sys ioEnv) (*probe.Report, bool) {
+	r := probe.Run(ctx, env)
+	if ctx.Err() != nil {
+		fmt.Fprintln(sys.stderr, "fix401: interrupted")
+		return nil, false
+	}
+	return r, true
 }
 
 // exitStatus is 0 only when the key works and no linted request has an
@@ -497,7 +512,7 @@ func runLint(args []string, sys ioEnv) int {
 		fmt.Fprintln(sys.stdout, probe.Redact(string(b)))
 	} else {
 		var b strings.Builder
-		if err := text.Lint(&b, rep, sys.tty && !noColor && sys.vars["NO_COLOR"] == ""); err != nil {
+		if err := text.Lint(&b, rep, useColor(sys.tty, noColor, sys.vars)); err != nil {
 			return finish(err, sys)
 		}
 		fmt.Fprint(sys.stdout, probe.Redact(b.String()))
@@ -531,7 +546,7 @@ func readLintInput(name string, stdin io.Reader) ([]byte, error) {
 // runWizard starts the interactive wizard. demoName is set for fix401 demo.
 func runWizard(ctx context.Context, env *probe.Env, c common, sys ioEnv, demoName string) error {
 	return ui.Run(ctx, env, ui.Options{
-		NoColor: c.noColor || sys.vars["NO_COLOR"] != "", Version: version, DemoName: demoName,
+		NoColor: !useColor(true, c.noColor, sys.vars), Version: version, DemoName: demoName,
 	})
 }
 
@@ -600,7 +615,7 @@ func runDemo(ctx context.Context, args []string, sys ioEnv) int {
 	case snap == "check":
 		r := probe.Run(ctx, d.Env)
 		ui.StabilizeReport(r)
-		if err := text.Check(sys.stdout, r, steps.Diagnose(r), version, c.color(ioEnv{tty: true, vars: sys.vars}), redactor(r, d.Env)); err != nil {
+		if err := text.Check(sys.stdout, r, steps.Diagnose(r), version, useColor(true, c.noColor, sys.vars), redactor(r, d.Env)); err != nil {
 			return finish(err, sys)
 		}
 		return exitOK
@@ -609,7 +624,7 @@ func runDemo(ctx context.Context, args []string, sys ioEnv) int {
 		if step.Index() < 0 {
 			return finish(usagef("--snapshot: unknown step %q", snap), sys)
 		}
-		opts := ui.Options{NoColor: !c.color(ioEnv{tty: true, vars: sys.vars}), Version: version, DemoName: name, Stable: true}
+		opts := ui.Options{NoColor: !useColor(true, c.noColor, sys.vars), Version: version, DemoName: name, Stable: true}
 		if after {
 			if opts.After, _, err = d.Fixed(); err != nil {
 				return finish(err, sys)
@@ -651,9 +666,8 @@ func runReport(ctx context.Context, args []string, sys ioEnv) int {
 	if err != nil {
 		return finish(err, sys)
 	}
-	r := probe.Run(ctx, env)
-	if ctx.Err() != nil {
-		fmt.Fprintln(sys.stderr, "fix401: interrupted")
+	r, ok := runProbes(ctx, env, sys)
+	if !ok {
 		return exitProblem
 	}
 	d := steps.Diagnose(r)

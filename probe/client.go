@@ -18,7 +18,7 @@ import (
 	"golang.org/x/net/http/httpproxy"
 )
 
-// UserAgent is sent with every request. main may set it from its version.
+// UserAgent is sent with every request; main sets it from its version.
 var UserAgent = "fix401/0.1.0"
 
 // ErrBadURL is returned by NewClient for a base or status URL that is not

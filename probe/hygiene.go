@@ -526,7 +526,12 @@ func hyDescribe(code string, ss []hySpot) string {
 		if len(pos) > 1 {
 			label = "characters "
 		}
-		parts = append(parts, name+" at "+label+strings.Join(words, ", "))
+		// "has a …" keeps every detail a sentence after "the key from X".
+		what := hyArticle(name) + " " + name
+		if len(pos) > 1 {
+			what = hyPlural(name)
+		}
+		parts = append(parts, "has "+what+" at "+label+strings.Join(words, ", "))
 	}
 	return strings.Join(parts, "; ")
 }

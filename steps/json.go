@@ -82,7 +82,7 @@ func ToJSON(r *probe.Report, d Diagnosis, version string) JSON {
 		Requests:  []JSONRequest{},
 	}
 	if k := r.ActiveKey(); k != nil {
-		j.Key = &JSONKey{Source: k.Source, Hint: k.Hint, Kind: string(k.Kind)}
+		j.Key = &JSONKey{Source: jsonSource(k), Hint: k.Hint, Kind: string(k.Kind)}
 	}
 	for _, c := range r.Checks() {
 		j.Checks = append(j.Checks, JSONCheck{ID: c.ID, Step: StepOfCheck(c.ID), Status: c.Status, Title: c.Title,
@@ -97,4 +97,16 @@ func ToJSON(r *probe.Report, d Diagnosis, version string) JSON {
 		j.Requests = append(j.Requests, req)
 	}
 	return j
+}
+
+// jsonSource names a key's source the way schema 1 does: env:NAME for a
+// variable, file:line for a file (as shown), stdin for a piped key.
+func jsonSource(k *probe.Candidate) string {
+	switch k.Origin {
+	case probe.OriginEnv:
+		return "env:" + k.Var
+	case probe.OriginStdin:
+		return "stdin"
+	}
+	return k.Source
 }
