@@ -333,7 +333,18 @@ func (r *Report) checkNet() []Result {
 		dns.Fix = "Check your network, VPN or DNS settings; try another network."
 		skip(&tcp, "TCP")
 		skip(&tls, "TLS")
-	case "tcp", "proxy":
+	case PhaseProxy:
+		if strings.Contains(n.Err.Message, "resolve") {
+			fail(&dns, "DNS: the proxy's host name does not resolve")
+			dns.Fix = "Check the host in " + proxyNames(r.Env.Proxies) + "."
+			skip(&tcp, "TCP")
+			skip(&tls, "TLS")
+			break
+		}
+		fail(&tcp, "TCP: the proxy refused or dropped the connection"+via)
+		tcp.Fix = "Check " + proxyNames(r.Env.Proxies) + ", or try without the proxy if your network allows it."
+		skip(&tls, "TLS")
+	case "tcp":
 		fail(&tcp, "TCP: cannot connect to "+n.Host+via)
 		tcp.Fix = "A firewall, VPN or proxy blocks the way; try another network or check the proxy settings."
 		skip(&tls, "TLS")
@@ -656,6 +667,18 @@ func (r *Report) checkStatusPage() Result {
 		res.Detail = "Open: " + strings.Join(s.Incidents, "; ")
 	}
 	return res
+}
+
+// proxyNames names the proxy variables in use, or "the proxy settings".
+func proxyNames(ps []ProxyVar) string {
+	if len(ps) == 0 {
+		return "the proxy settings"
+	}
+	names := make([]string, len(ps))
+	for i, p := range ps {
+		names[i] = p.Name
+	}
+	return strings.Join(names, ", ")
 }
 
 func dur(a *Answer) time.Duration {

@@ -168,7 +168,7 @@ func ruleNetwork(r *probe.Report) (Diagnosis, bool) {
 		d.Fix = fixBaseURL(r, "write it in full, like https://api.anthropic.com")
 		return d, true
 	case "proxy":
-		d.Title = "The proxy refused or dropped the connection"
+		d.Title = upperFirst(a.Err.Message)
 		d.Fix = "Check HTTPS_PROXY, or try without the proxy (unset HTTPS_PROXY) if your network allows it."
 	default:
 		d.Title = upperFirst(a.Err.Message)
