@@ -94,6 +94,7 @@ func Diagnose(r *probe.Report) Diagnosis {
 		}
 		found = kept
 	}
+	found = dropRejectedWhenExplained(found)
 	d := found[0]
 	d.Step = StepOfCode(d.Code)
 	if d.Code == Unexplained && found[0].Step != "" {
@@ -104,6 +105,29 @@ func Diagnose(r *probe.Report) Diagnosis {
 		d.Also = append(d.Also, o)
 	}
 	return d
+}
+
+// dropRejectedWhenExplained removes key_rejected when a more specific
+// cause already explains the 401: its advice (find the key in the Console,
+// create a new one) would contradict the real fix.
+func dropRejectedWhenExplained(found []Diagnosis) []Diagnosis {
+	explained := false
+	for _, d := range found {
+		switch d.Code {
+		case KeyWrongKind, KeyMalformed, KeyShadowed, NotAnthropic, HeaderStripped, NetworkUnreachable, TLSUntrusted, InsecureBaseURL:
+			explained = true
+		}
+	}
+	if !explained {
+		return found
+	}
+	kept := found[:0:0]
+	for _, d := range found {
+		if d.Code != KeyRejected {
+			kept = append(kept, d)
+		}
+	}
+	return kept
 }
 
 type rule func(r *probe.Report) (Diagnosis, bool)
