@@ -284,8 +284,8 @@ func ruleNoKey(r *probe.Report) (Diagnosis, bool) {
 	}
 	return Diagnosis{Code: NoKey,
 		Title: "No API key anywhere: not in the environment, .env files, shell start-up files or Claude Code settings",
-		Fix: "Create a key at https://platform.claude.com/settings/keys, then run `fix401` to paste and save it, " +
-			"or export ANTHROPIC_API_KEY yourself."}, true
+		Fix: "Create a key at https://platform.claude.com/settings/keys, then paste it into the wizard (`fix401`, key e) " +
+			"to test and save it, or export ANTHROPIC_API_KEY yourself."}, true
 }
 
 func ruleNotLoaded(r *probe.Report) (Diagnosis, bool) {
@@ -457,7 +457,7 @@ func ruleAuthConflict(r *probe.Report) (Diagnosis, bool) {
 		return Diagnosis{}, false
 	}
 	d := Diagnosis{Code: AuthConflict,
-		Title: "ANTHROPIC_AUTH_TOKEN is set as well as the API key: SDKs send a second credential and the API refuses the pair",
+		Title: "ANTHROPIC_AUTH_TOKEN is set as well as the API key: the Python and TypeScript SDKs then send both credentials, a known cause of 401s",
 		Fix:   "Run `unset ANTHROPIC_AUTH_TOKEN`"}
 	for _, c := range r.Candidates {
 		if c.Var == "ANTHROPIC_AUTH_TOKEN" && c.Origin != probe.OriginEnv && c.Line > 0 {
@@ -597,7 +597,7 @@ func attempts(n int) string {
 
 func orNone(s string) string {
 	if s == "" {
-		return "(none was sent)"
+		return "(none returned)"
 	}
 	return s
 }
