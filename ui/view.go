@@ -541,37 +541,57 @@ func (m Model) viewChecklist(in steps.Input, w int) string {
 	s := m.styles
 	r := in.Report
 	rows := steps.ChecklistRows(r, in.SDKs)
-	t := table.New().Border(lipgloss.RoundedBorder()).BorderStyle(s.TableBorder).Wrap(true).
-		Headers("Before you escalate", "This run")
+	cells := [][]string{{"Before you escalate", "This run"}}
 	for _, row := range rows {
-		t.Row(steps.Mark(row.Status)+" "+row.Item, keepHyphens(row.Result))
+		cells = append(cells, []string{steps.Mark(row.Status) + " " + row.Item, row.Result})
 	}
-	t.StyleFunc(func(row, col int) lipgloss.Style {
-		if row == table.HeaderRow {
-			return s.TableHeader
+	var first string
+	if widths := columnWidths(cells, w, []column{{lines: 1}, {share: 1}}); widths != nil {
+		t := table.New().Border(lipgloss.RoundedBorder()).BorderStyle(s.TableBorder).Wrap(true).
+			Headers(cells[0]...)
+		for _, c := range cells[1:] {
+			t.Row(c[0], keepHyphens(c[1]))
 		}
-		return s.TableCell
-	})
-	t.Width(w)
+		t.StyleFunc(func(row, col int) lipgloss.Style {
+			if row == table.HeaderRow {
+				return s.TableHeader.Width(widths[col])
+			}
+			return s.TableCell.Width(widths[col])
+		})
+		first = unbreak(t.Render())
+	} else {
+		// A word wider than its cell would break in two: a list instead.
+		var lines []string
+		for _, row := range rows {
+			lines = append(lines, hang(s.Text, row.Item+": "+row.Result, w, m.mark(row.Status)+" ", "    "))
+		}
+		first = strings.Join(lines, "\n")
+	}
 
 	tests := steps.TestRows(r)
+	cells = [][]string{{"", "Test", "This run", "What it tells you", "Next move"}}
+	for _, row := range tests {
+		cells = append(cells, []string{steps.Mark(row.Status), row.Test, row.Result, row.Meaning, row.Next})
+	}
 	var second string
-	if w >= 90 {
+	// The live result gets the largest share; the mark and the test name
+	// only what they need.
+	if widths := columnWidths(cells, w, []column{{lines: 1}, {lines: 2}, {share: 4}, {share: 3}, {share: 3}}); w >= 90 && widths != nil {
 		tt := table.New().Border(lipgloss.RoundedBorder()).BorderStyle(s.TableBorder).Wrap(true).
-			Headers("", "Test", "This run", "What it tells you", "Next move")
-		for _, row := range tests {
-			tt.Row(steps.Mark(row.Status), row.Test, keepHyphens(row.Result), keepHyphens(row.Meaning), keepHyphens(row.Next))
+			Headers(cells[0]...)
+		for _, c := range cells[1:] {
+			tt.Row(c[0], c[1], keepHyphens(c[2]), keepHyphens(c[3]), keepHyphens(c[4]))
 		}
 		tt.StyleFunc(func(row, col int) lipgloss.Style {
 			switch {
 			case row == table.HeaderRow:
-				return s.TableHeader
+				return s.TableHeader.Width(widths[col])
 			case col == 0:
-				return s.Marks[tests[row].Status].Padding(0, 1)
+				return s.Marks[tests[row].Status].Padding(0, 1).Width(widths[col])
 			}
-			return s.TableCell
+			return s.TableCell.Width(widths[col])
 		})
-		second = tt.Width(w).Render()
+		second = unbreak(tt.Render())
 	} else {
 		var lines []string
 		for _, row := range tests {
@@ -585,7 +605,81 @@ func (m Model) viewChecklist(in steps.Input, w int) string {
 		}
 		second = strings.Join(lines, "\n")
 	}
-	return unbreak(t.Render()) + "\n\n" + s.Heading.Render("Test → what it tells you → next move") + "\n" + unbreak(second)
+	return first + "\n\n" + s.Heading.Render("Test → what it tells you → next move") + "\n" + second
+}
+
+// column says how a table column takes its width: a fixed column (share
+// 0) the least that keeps each of its cells within lines lines; the
+// others a share of what is left.
+type column struct{ lines, share int }
+
+// columnWidths splits a table w cells wide among its columns, padding of
+// one cell on each side included. The shared columns grow from the width
+// of their widest word, one cell at a time to the column furthest below
+// its share, until each is as wide as its widest cell; what is then left
+// goes to the first of them. It returns nil when a word cannot fit its
+// column: a word broken in two is hard to read and to copy. The first row
+// of cells is the header.
+func columnWidths(cells [][]string, w int, cols []column) []int {
+	const pad = 2
+	n := len(cols)
+	word, cell := make([]int, n), make([]int, n)
+	for r, row := range cells {
+		for i, c := range row[:n] {
+			cell[i] = max(cell[i], lipgloss.Width(c)+pad)
+			if r == 0 {
+				// The header row does not wrap.
+				word[i] = max(word[i], lipgloss.Width(c)+pad)
+			}
+			for _, f := range strings.Fields(c) {
+				word[i] = max(word[i], lipgloss.Width(f)+pad)
+			}
+		}
+	}
+	widths := make([]int, n)
+	left := w - (n + 1) // the borders
+	for i, c := range cols {
+		widths[i] = word[i]
+		if c.share == 0 {
+			for widths[i] < cell[i] && !withinLines(cells, i, widths[i]-pad, max(1, c.lines)) {
+				widths[i]++
+			}
+		}
+		left -= widths[i]
+	}
+	if left < 0 {
+		return nil
+	}
+	for ; left > 0; left-- {
+		best := -1
+		for i, c := range cols {
+			if c.share > 0 && widths[i] < cell[i] && (best < 0 || widths[i]*cols[best].share < widths[best]*c.share) {
+				best = i
+			}
+		}
+		if best < 0 {
+			break
+		}
+		widths[best]++
+	}
+	for i, c := range cols {
+		if c.share > 0 || i == n-1 {
+			widths[i] += left
+			break
+		}
+	}
+	return widths
+}
+
+// withinLines reports whether every cell of column col wraps at spaces to
+// at most lines lines of width cells.
+func withinLines(cells [][]string, col, width, lines int) bool {
+	for _, row := range cells {
+		if strings.Count(lipgloss.Wrap(row[col], width, ""), "\n") >= lines {
+			return false
+		}
+	}
+	return true
 }
 
 func (m Model) viewOnboarding(o *steps.Onboarding, shadows []steps.Shadow, w int) string {
