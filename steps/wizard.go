@@ -746,21 +746,8 @@ func conclude(in Input, s StepID, p Page) (conclusion, advice string, verdict pr
 	case Summary:
 		return "", "Press c to copy it, or s to save it to a file.", probe.Skip
 	case Checklist:
-		var fails []string
-		pass := 0
-		for _, c := range p.Checks {
-			switch c.Status {
-			case probe.Pass:
-				pass++
-			case probe.Fail, probe.Error:
-				fails = append(fails, strings.ToLower(c.Title))
-			}
-		}
-		conclusion = fmt.Sprintf("%d of %d items pass.", pass, len(p.Checks))
-		if len(fails) > 0 {
-			return conclusion + " Failing: " + strings.Join(fails, ", ") + ".", d.Fix, probe.Fail
-		}
-		return conclusion, d.Fix, probe.Pass
+		conclusion, verdict = ChecklistVerdict(ChecklistRows(r, in.SDKs), d)
+		return conclusion, d.Fix, verdict
 	case Verify:
 		switch {
 		case p.Status == probe.Pass && in.Rerun() && !in.first().Auth.Accepted():
