@@ -78,10 +78,13 @@ func (c *Client) Connect(ctx context.Context) *NetResult {
 		return r
 	}
 
-	p, err := c.proxy(c.base)
-	if err != nil {
-		r.Err = &NetError{Phase: PhaseProxy, Message: "the proxy variable does not hold a usable URL"}
-		return r
+	var p *url.URL
+	var err error
+	if c.base.Scheme == "https" { // plain HTTP is never proxied (see NewClient)
+		if p, err = c.proxy(c.base); err != nil {
+			r.Err = &NetError{Phase: PhaseProxy, Message: "the proxy variable does not hold a usable URL"}
+			return r
+		}
 	}
 	dialHost, dialPort := host, port
 	if p != nil {
