@@ -1,7 +1,9 @@
 package demo
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"maps"
 	"os"
 	"path/filepath"
@@ -13,12 +15,26 @@ import (
 // Fixed returns the environment as it is after the user followed fix401's
 // advice — the stale variable unset and its start-up line deleted, the stray
 // newline removed, a new key saved — so the wizard's verify step can show a
-// real before and after. It rewrites the demo's own files (never anything
-// outside Root). The second result is false for scenarios no local change
-// fixes, such as an outage or a disabled organization.
+// real before and after. It works on a copy of the demo's home under Root,
+// so the environment before the fix stays as it was. The second result is
+// false for scenarios no local change fixes, such as an outage or a
+// disabled organization.
 func (d *Demo) Fixed() (*probe.Env, bool, error) {
 	env := *d.Env
 	env.Vars = maps.Clone(d.Env.Vars)
+	after := filepath.Join(d.Root, "after")
+	top := strings.SplitN(homeDir, "/", 2)[0] // home: holds the home and the project
+	if err := os.CopyFS(filepath.Join(after, top), os.DirFS(filepath.Join(d.Root, top))); err != nil && !errors.Is(err, fs.ErrExist) {
+		return nil, false, fmt.Errorf("demo: copying the home: %w", err)
+	}
+	for _, p := range []*string{&env.Home, &env.Dir} {
+		rel, err := filepath.Rel(d.Root, *p)
+		if err != nil {
+			return nil, false, fmt.Errorf("demo: %w", err)
+		}
+		*p = filepath.Join(after, rel)
+	}
+	env.Vars["HOME"], env.Vars["PWD"] = env.Home, env.Dir
 	zshrc := filepath.Join(env.Home, ".zshrc")
 	dotenv := filepath.Join(env.Dir, ".env")
 	var err error
