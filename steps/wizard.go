@@ -71,6 +71,9 @@ type CompareRow struct {
 type Onboarding struct {
 	Reason    string // why a new key is offered, in one sentence
 	CreateURL string
+	// Steps are the way to a new key, in order; the last one, the test,
+	// is replaced by its result once a key is pasted.
+	Steps []string
 	// Pasted is the hint of the key being tested, when it was pasted.
 	Pasted string
 	// PastedStatus is Pending while it is tested, then Pass or Fail.
@@ -78,6 +81,9 @@ type Onboarding struct {
 	PastedResult string
 	// Accepted means the pasted key works and may be saved to .env.
 	Accepted bool
+	// Shadows are the copies that would still win over the pasted key
+	// once it is saved; only when Accepted.
+	Shadows []Shadow
 }
 
 // Shadow is an older copy of a key that would win over a key saved in the
@@ -103,7 +109,9 @@ type Page struct {
 	Advice     string       // the next move; empty when there is none
 	Onboarding *Onboarding
 	Shadows    []Shadow
-	Compare    []CompareRow
+	// ShadowsTitle heads Shadows: what the copies win over.
+	ShadowsTitle string
+	Compare      []CompareRow
 	// Request is the headers step's "Your request": the lint of the
 	// request the user's own code sends (RequestChecks). Its checks count
 	// in the step's Status and verdict.
@@ -198,35 +206,76 @@ func NextStep(in Input, from StepID) StepID {
 		return VerifyKey
 	}
 	next := Order[i+1]
-	if next == NewKey && !hasStaleCopies(in) {
-		return Checklist
+	for nothingToShow(in, next) {
+		next = Order[next.Index()+1]
 	}
 	return next
 }
 
-// hasStaleCopies reports whether the new-key step has anything to show.
+// nothingToShow reports whether a step the guide would show next has
+// nothing for this user: no stale copy to find, or, with no key at all,
+// no permission to judge and no way for a key to be changed on the way.
+func nothingToShow(in Input, s StepID) bool {
+	r := in.Report
+	noKey := r.ActiveKey() == nil && len(in.Tried) == 0
+	switch s {
+	case NewKey:
+		return !hasStaleCopies(in)
+	case Permissions:
+		return noKey && Diagnose(r).Step != Permissions
+	case Headers:
+		if !noKey || Diagnose(r).Step == Headers || len(requestLints(in)) > 0 {
+			return false
+		}
+		st := worst(checksOf(r, Headers))
+		return st == probe.Pass || st == probe.Skip
+	}
+	return false
+}
+
+// hasStaleCopies reports whether the new-key step has anything to show: a
+// pasted key, copies to remove, or a problem among the places keys are in
+// (another key that works is news for the step of the diagnosis).
 func hasStaleCopies(in Input) bool {
 	r := in.Report
-	if len(in.Tried) > 0 || len(r.Others) > 0 {
+	if len(in.Tried) > 0 || len(Shadows(r)) > 0 || Diagnose(r).Step == NewKey {
 		return true
 	}
-	places := 0
-	for _, c := range r.Candidates {
-		if c.Value != "" && c.Origin != probe.OriginStdin {
-			places++
+	for _, c := range checksOf(r, NewKey) {
+		if c.ID == probe.CheckCandidates && workingKey(r) != nil {
+			continue
+		}
+		if c.Status != probe.Pass && c.Status != probe.Skip {
+			return true
 		}
 	}
-	return places > 1
+	return false
+}
+
+// keyPlaces are the places a key was found in, a pasted key left out.
+func keyPlaces(r *probe.Report) []probe.Candidate {
+	var out []probe.Candidate
+	for _, c := range r.Candidates {
+		if c.Value != "" && c.Origin != probe.OriginStdin {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // NeedsOnboarding reports whether verify-key should offer a new key: there
-// is none, the one in use cannot work, or the user already pasted one.
+// is none, the one in use cannot work, or the user already pasted one. A
+// key that works but is not loaded needs loading, not replacing.
 func NeedsOnboarding(in Input) bool {
-	if len(in.Tried) > 0 || in.Report.ActiveKey() == nil {
+	r := in.Report
+	if len(in.Tried) > 0 || (r.ActiveKey() == nil && len(keyPlaces(r)) == 0) {
 		return true
 	}
-	if !in.Report.Finished() {
+	if !r.Finished() {
 		return false
+	}
+	if r.ActiveKey() == nil {
+		return workingKey(r) == nil
 	}
 	switch Diagnose(in.Report).Code {
 	case KeyRejected, KeyWrongKind, NoKey:
@@ -272,7 +321,7 @@ func BuildPage(in Input, s StepID) Page {
 		p.Onboarding = onboarding(in)
 	}
 	if s == NewKey {
-		p.Shadows = Shadows(r)
+		p.Shadows, p.ShadowsTitle = Shadows(r), shadowsTitle(r)
 	}
 	p.Status = worst(p.all())
 	if p.Status == probe.Pending || (!r.Finished() && s != Summary) {
@@ -396,16 +445,7 @@ func explain(in Input, s StepID) string {
 	k := r.ActiveKey()
 	switch s {
 	case Understand:
-		if k == nil {
-			return "First, the exact error. No key was found to send, so fix401 asked " + r.Target.BaseURL +
-				" with a made-up key, to see that the API is there and answers."
-		}
-		if notSent(r.Auth) {
-			return fmt.Sprintf("First, the exact error. fix401 tried the cheapest request there is, GET /v1/models, "+
-				"to %s with %s from %s, but it could not be sent.", r.Target.BaseURL, k.Hint, k.Source)
-		}
-		return fmt.Sprintf("First, the exact error. fix401 sent the cheapest request there is, GET /v1/models, "+
-			"to %s with %s from %s, and kept everything that came back.", r.Target.BaseURL, k.Hint, k.Source)
+		return explainUnderstand(r)
 	case VerifyKey:
 		n := len(r.Candidates)
 		switch {
@@ -413,14 +453,18 @@ func explain(in Input, s StepID) string {
 			return "The SDKs read ANTHROPIC_API_KEY. fix401 looked in your environment, .env files, " +
 				"shell start-up files and Claude Code settings, and found no key."
 		case k == nil:
-			return fmt.Sprintf("The SDKs read ANTHROPIC_API_KEY from the environment. fix401 found %s, "+
+			e := fmt.Sprintf("The SDKs read ANTHROPIC_API_KEY from the environment. fix401 found %s, "+
 				"but none in this process's environment.", CountWords(n, "key", "keys"))
+			if w := workingKey(r); w != nil {
+				e += fmt.Sprintf(" The API accepts %s from %s: it only needs loading, not replacing.", w.Hint, w.Source)
+			}
+			return e
 		}
 		return fmt.Sprintf("Which key your code really sends, and whether it is clean: one stray space, quote "+
 			"or newline is enough for a 401. The key in use is %s from %s.", k.Hint, k.Source)
 	case Permissions:
 		return "A key the API knows can still be blocked: by its workspace (403), a disabled organization, " +
-			"billing or rate limits. fix401 asked for a token count, which costs nothing, and read the status page."
+			"billing or rate limits. " + permissionsDone(r)
 	case Headers:
 		via := "directly"
 		if len(r.Env.Proxies) > 0 {
@@ -435,20 +479,77 @@ func explain(in Input, s StepID) string {
 		return "What support will ask for, with this run's answers, and the tests that tell where " +
 			"the fault lies."
 	case Verify:
-		if !in.Rerun() && in.first().Auth.Accepted() {
-			return "Your key already works. Here is the proof: the smallest request succeeds, and a key " +
-				"that must fail does fail, cleanly."
+		const again = "fix401 sends the same smallest request again and shows it next to this one, " +
+			"with a made-up key as a control."
+		switch d := Diagnose(r); {
+		case in.Rerun():
+			return "The same smallest request again, next to the first one, and a made-up key that must be " +
+				"refused: if both behave, your change fixed it."
+		case d.Code == OK:
+			return "Your key already works. Here is the proof: the smallest request succeeds, and a made-up " +
+				"key is refused cleanly."
+		case d.Code == Incomplete:
+			return "The smallest request again, and a made-up key that must be refused: the proof of a fix."
+		case waitOnly[d.Code]:
+			return "Nothing to change on your side: wait, then press r. " + again
+		case r.Auth.Accepted():
+			return "The smallest request succeeds, but that is not all your code needs (below). After the fix, press r: " + again
 		}
-		if in.Rerun() {
-			return "The same smallest request again, next to the first one, and a key that must fail: " +
-				"if both behave, your change fixed it."
-		}
-		return "After your change, press r: fix401 sends the same smallest request again and shows it " +
-			"next to the first one, with a key that must fail as a control."
+		return "After your change, press r: " + again
 	case Summary:
 		return "A summary for a support ticket or a teammate, with every secret removed."
 	}
 	return ""
+}
+
+// explainUnderstand says what the first step did, in the terms of what
+// came of it: an error to capture, a success, no answer, or nothing sent.
+func explainUnderstand(r *probe.Report) string {
+	k, a := r.ActiveKey(), r.Auth
+	if k == nil {
+		if r.Insecure() {
+			return "No key was found to send, and nothing else was sent: the base URL is plain HTTP to another machine."
+		}
+		return "No key was found to send, so fix401 asked " + r.Target.BaseURL +
+			" with a made-up key, to see that the API is there and answers."
+	}
+	sent := fmt.Sprintf("the cheapest request there is, GET /v1/models, to %s with %s from %s", r.Target.BaseURL, k.Hint, k.Source)
+	switch {
+	case !r.Done[probe.ProbeAuth] || a == nil:
+		return "fix401 is sending " + sent + "."
+	case notSent(a):
+		return "First, the exact error. fix401 tried " + sent + ", but it could not be sent."
+	case a.Err != nil:
+		return "First, the exact error. fix401 sent " + sent + ", and no answer came back."
+	case a.Accepted():
+		return "fix401 sent " + sent + ", and it succeeded."
+	}
+	return "First, the exact error. fix401 sent " + sent + ", and kept everything that came back."
+}
+
+// permissionsDone says what the permissions step asked, and of whom.
+func permissionsDone(r *probe.Report) string {
+	if !r.Done[probe.ProbeQuota] && r.ActiveKey() != nil {
+		return "fix401 asks for a token count, which costs nothing, and reads the status page."
+	}
+	var asked string
+	switch q := r.Quota; {
+	case r.ActiveKey() == nil:
+		asked = "With no key, fix401 asked the API nothing"
+	case q == nil || notSent(q):
+		asked = "The key could not be sent, so fix401 asked the API nothing"
+	case q.Err != nil:
+		asked = "fix401 asked for a token count, which costs nothing, but got no answer"
+	default:
+		asked = "fix401 asked for a token count, which costs nothing"
+	}
+	switch st := r.Status; {
+	case !r.Done[probe.ProbeStatus]:
+		return asked + ", and is reading the status page."
+	case st == nil || st.Answer == nil || !st.Answer.OK():
+		return asked + ", and could not read the status page."
+	}
+	return asked + ", and read the status page."
 }
 
 func understandFacts(r *probe.Report) []Fact {
@@ -466,9 +567,12 @@ func understandFacts(r *probe.Report) []Fact {
 		}
 	}
 	add("Request", requestWords(a, r.Target.BaseURL))
-	if a.Err != nil {
-		add("Result", "no answer: "+strings.ReplaceAll(a.Err.Phase, "_", " ")+", "+a.Err.Message)
-	} else {
+	switch {
+	case notSent(a):
+		// The request line says "not sent"; the check under it says why.
+	case a.Err != nil:
+		add("Result", netFailWords(a.Err))
+	default:
 		add("Status", statusWords(a.Status))
 		add("Error type", a.ErrorType)
 		add("Message", a.Message)
@@ -505,7 +609,7 @@ func requestWords(a *probe.Answer, base string) string {
 // notSent reports whether a request was stopped before it left: a key that
 // cannot be a header, or plain HTTP to another machine.
 func notSent(a *probe.Answer) bool {
-	return a != nil && a.Err != nil && (a.Err.Phase == probe.PhaseInvalidHeader || a.Err.Phase == probe.PhaseInsecure)
+	return a != nil && a.Err != nil && netFailLead(a.Err) == "not sent"
 }
 
 // stamp formats a moment as local time with the zone, the way a support
@@ -560,13 +664,19 @@ func httpText(code int) string {
 
 func onboarding(in Input) *Onboarding {
 	r := in.Report
-	o := &Onboarding{CreateURL: ConsoleKeysURL}
+	o := &Onboarding{CreateURL: ConsoleKeysURL, Steps: []string{
+		"Create a key at " + ConsoleKeysURL + " and copy it: the Console shows it only once.",
+		"Press e and paste it. It stays hidden, and only in memory until you choose to save it.",
+		"fix401 tests it against the API.",
+	}}
 	k := r.ActiveKey()
 	switch {
+	case k == nil && len(keyPlaces(r)) == 0:
+		o.Reason = "There is no key your code can read yet."
 	case k == nil:
-		o.Reason = "You have no key yet that your code can read. Create one, paste it here, and fix401 tests it before saving anything."
+		o.Reason = "None of the keys found is loaded here, and none of them works: a new one is needed."
 	default:
-		o.Reason = "This key cannot work. Create a new one, paste it here, and fix401 tests it before saving anything."
+		o.Reason = "This key cannot work: a new one is needed."
 	}
 	if k == nil || k.Origin != probe.OriginStdin {
 		return o
@@ -580,6 +690,7 @@ func onboarding(in Input) *Onboarding {
 	case r.Auth.Accepted():
 		o.PastedStatus, o.Accepted = probe.Pass, true
 		o.PastedResult = "the API accepts it"
+		o.Shadows = Shadows(r)
 		o.Reason = "The key you pasted works. Save it to the project's .env, then remove the old copies."
 	default:
 		o.PastedStatus = probe.Fail
@@ -589,14 +700,33 @@ func onboarding(in Input) *Onboarding {
 	return o
 }
 
-// Shadows lists the copies of a key that would win over one saved in the
-// project's .env: variables exported in this environment (dotenv loaders
-// never replace a set variable) and the shell start-up lines that export
-// them in every new terminal.
+// Shadows lists the copies of a key that stand in the way: variables
+// exported in this environment (dotenv loaders never replace a set
+// variable), the shell start-up lines that export them in every new
+// terminal, and Claude Code's settings. A copy is listed only when it is
+// stale — it holds another key than the one the API accepts — or when it
+// wins over a different key in a .env file. With no key in use there is
+// nothing to win over: a key that is only in a start-up file has to be
+// loaded, not deleted.
 func Shadows(r *probe.Report) []Shadow {
+	if r.ActiveKey() == nil {
+		return nil
+	}
+	working := workingKey(r)
+	var dotenv []string
+	for _, c := range r.Candidates {
+		if c.Origin == probe.OriginDotenv && probe.ReadBySDK(c.Var) && c.Value != "" {
+			dotenv = append(dotenv, c.Clean)
+		}
+	}
 	var out []Shadow
 	for _, c := range r.Candidates {
 		if !probe.ReadBySDK(c.Var) || c.Value == "" {
+			continue
+		}
+		stale := working != nil && c.Clean != working.Clean
+		beats := working == nil && slices.ContainsFunc(dotenv, func(d string) bool { return d != c.Clean })
+		if !stale && !beats {
 			continue
 		}
 		switch c.Origin {
@@ -618,46 +748,102 @@ func Shadows(r *probe.Report) []Shadow {
 	return out
 }
 
+// workingKey is the key the API accepts: the one in use, else another
+// one found. Nil when none is known to work.
+func workingKey(r *probe.Report) *probe.Candidate {
+	if k := r.ActiveKey(); k != nil && r.Auth.Accepted() {
+		return k
+	}
+	for _, o := range r.Others {
+		if o.Answer.Accepted() && o.Index >= 0 && o.Index < len(r.Candidates) {
+			return &r.Candidates[o.Index]
+		}
+	}
+	return nil
+}
+
+// shadowTarget is what Shadows win over: the key in a .env file (its
+// source), else the key that works.
+func shadowTarget(r *probe.Report) (dotenv string, working *probe.Candidate) {
+	working = workingKey(r)
+	for _, c := range r.Candidates {
+		if c.Origin == probe.OriginDotenv && probe.ReadBySDK(c.Var) && c.Value != "" &&
+			(working == nil || working.Clean == c.Clean) {
+			return c.Source, working
+		}
+	}
+	return "", working
+}
+
+// shadowsTitle heads the list of Shadows.
+func shadowsTitle(r *probe.Report) string {
+	switch dotenv, w := shadowTarget(r); {
+	case dotenv != "":
+		return "Copies that win over the key in " + dotenv
+	case w != nil:
+		return "Copies that hold another key than the one that works (" + w.Hint + ")"
+	}
+	return "Stale copies"
+}
+
+// shadowsVerdict sums up n Shadows in a sentence.
+func shadowsVerdict(r *probe.Report, n int) string {
+	dotenv, _ := shadowTarget(r)
+	if dotenv != "" {
+		return fmt.Sprintf("%s would win over the key in %s.", CountWords(n, "stale copy", "stale copies"), dotenv)
+	}
+	if n == 1 {
+		return "1 copy holds another key than the one that works."
+	}
+	return fmt.Sprintf("%d copies hold another key than the one that works.", n)
+}
+
 // Compare is the before/after table of the verify step: the first run's
 // smallest request next to the current one.
 func Compare(in Input) []CompareRow {
 	b, a := in.first(), in.Report
 	rows := []CompareRow{{Label: "Key"}, {Label: "Status"}, {Label: "Error"}, {Label: "Request id"}, {Label: "Time"}}
 	fill := func(r *probe.Report, set func(i int, v string)) {
-		k := r.ActiveKey()
+		k, ans := r.ActiveKey(), r.Auth
 		if k == nil {
 			set(0, "(none)")
 		} else {
 			set(0, k.Hint)
 		}
-		ans := r.Auth
+		if r.Done[probe.ProbeAuth] || k == nil {
+			// No empty cell: a dash where a request had nothing to say.
+			for i := 2; i < len(rows); i++ {
+				set(i, "—")
+			}
+		}
 		switch {
 		case k == nil:
-			return
+			set(1, "not sent (no key)")
 		case !r.Done[probe.ProbeAuth]:
 			set(1, "checking…")
-			return
 		case ans == nil:
 			set(1, "not sent")
-			return
 		case ans.Err != nil:
-			set(1, "no answer ("+strings.ReplaceAll(ans.Err.Phase, "_", " ")+")")
+			set(1, netFailLead(ans.Err))
+			set(2, noAnswerWords(ans.Err.Phase))
+			set(4, stamp(ans.Time, r.Zone))
 		default:
 			set(1, statusWords(ans.Status))
-			if ans.ErrorType != "" {
+			switch {
+			case ans.ErrorType != "":
 				set(2, ans.ErrorType)
-			} else {
+			case !ans.Anthropic:
+				set(2, "the answer is not the API's")
+			default:
 				set(2, "none")
 			}
 			set(3, orNone(ans.RequestID))
+			set(4, stamp(ans.Time, r.Zone))
 		}
-		set(4, stamp(ans.Time, r.Zone))
 	}
 	fill(b, func(i int, v string) { rows[i].Before = v })
 	if in.Rerun() {
 		fill(a, func(i int, v string) { rows[i].After = v })
-	} else {
-		rows[0].After = "press r after your change"
 	}
 	return rows
 }
@@ -668,7 +854,10 @@ func verifyChecks(in Input) []probe.Result {
 	req := probe.Result{ID: CheckVerifyRequest}
 	switch a, k := r.Auth, r.ActiveKey(); {
 	case k == nil:
-		req.Status, req.Title = probe.Fail, "No key to send: paste one with e"
+		req.Status, req.Title, req.Fix = probe.Fail, "No key to send", "Press e to paste one."
+		if d := Diagnose(r); workingKey(r) != nil && d.Code != Incomplete {
+			req.Fix = whereToFix(d.Step, "where the fix is")
+		}
 	case !r.Done[probe.ProbeAuth]:
 		req.Status, req.Title = probe.Pending, "Sending the smallest request again…"
 	case a.Accepted():
@@ -680,29 +869,40 @@ func verifyChecks(in Input) []probe.Result {
 	case a.OK():
 		req.Status = probe.Fail
 		req.Title = fmt.Sprintf("The smallest request got %s, but not from the Anthropic API", statusWords(a.Status))
-		req.Fix = "Go back (←) to 4/8 Headers & network, fix the address or proxy, then press r here."
+		req.Fix = whereToFix(StepOfCode(NotAnthropic), "fix the address or proxy there")
 	default:
 		req.Status = probe.Fail
 		req.Title = "The smallest request still fails: " + exchangeWords(a)
-		req.Fix = "Go back (←) to the step that explains it, fix it, then press r here."
+		if d := Diagnose(r); waitOnly[d.Code] {
+			req.Fix = "Nothing to fix on your side: wait, then press r."
+		} else if d.Code != Incomplete {
+			req.Fix = whereToFix(d.Step, "where the fix is")
+		}
 	}
 	out = append(out, req)
 
 	ctl := probe.Result{ID: CheckVerifyControl}
 	switch a := r.Control; {
 	case r.Insecure():
-		ctl.Status, ctl.Title = probe.Skip, "Known-bad request not sent: the base URL is insecure"
+		ctl.Status, ctl.Title = probe.Skip, "Made-up key not sent: the base URL is insecure"
 	case !r.Done[probe.ProbeControl]:
-		ctl.Status, ctl.Title = probe.Pending, "Sending a key that must fail…"
+		ctl.Status, ctl.Title = probe.Pending, "Sending a made-up key…"
+	case a != nil && a.Anthropic && a.Status == 401 && strings.Contains(a.Message, "x-api-key header is required"):
+		ctl.Status = probe.Fail
+		ctl.Title = "The made-up key never arrived: the API says no x-api-key header came with it"
 	case a != nil && a.Anthropic && a.Status == 401 && a.ErrorType == "authentication_error":
 		ctl.Status = probe.Pass
-		ctl.Title = "A known-bad key fails cleanly: 401 authentication_error, nothing leaked"
+		ctl.Title = "A made-up key is refused cleanly: 401 authentication_error, nothing leaked"
 	case a.OK():
 		ctl.Status = probe.Fail
-		ctl.Title = "A known-bad key was accepted: whatever answers does not check keys"
+		ctl.Title = "A made-up key was accepted: whatever answers does not check keys"
+	case a == nil || a.Err != nil || a.Status >= 500:
+		// No verdict either way: the control needs an answer from the API.
+		ctl.Status = probe.Error
+		ctl.Title = "The made-up key check could not run: " + exchangeWords(a)
 	default:
 		ctl.Status = probe.Fail
-		ctl.Title = "A known-bad key did not fail cleanly: " + exchangeWords(a)
+		ctl.Title = "A made-up key did not get the API's clean 401: " + exchangeWords(a)
 	}
 	out = append(out, ctl)
 
@@ -713,25 +913,43 @@ func verifyChecks(in Input) []probe.Result {
 	limit = max(0, min(limit, probe.MaxRetries))
 	ret := probe.Result{ID: CheckVerifyRetries}
 	most, retried := 0, 0
+	var timedOut []int // the attempts of each request that timed out
 	for _, a := range r.Requests() {
 		most = max(most, a.Attempts)
 		if a.Attempts > 1 {
 			retried++
 		}
+		if a.Err != nil && a.Err.Phase == probe.PhaseTimeout {
+			timedOut = append(timedOut, max(1, a.Attempts))
+		}
 	}
+	allowed := CountWords(limit+1, "attempt", "attempts")
 	switch {
 	case !r.Finished():
 		ret.Status, ret.Title = probe.Pending, "Counting attempts…"
 	case most > limit+1:
 		ret.Status = probe.Fail
 		ret.Title = fmt.Sprintf("A request took %d attempts, more than the limit of %d", most, limit+1)
+	case len(timedOut) > 0:
+		// A timeout is what a retry is for: say what became of them.
+		ret.Status = probe.Pass
+		lo, hi := slices.Min(timedOut), slices.Max(timedOut)
+		after := "after " + CountWords(hi, "attempt", "attempts")
+		switch {
+		case lo != hi:
+			after = fmt.Sprintf("after at most %d attempts", hi)
+		case len(timedOut) > 1:
+			after += " each"
+		}
+		ret.Title = fmt.Sprintf("Retries stayed bounded: %s timed out %s (limit: %s)",
+			CountWords(len(timedOut), "request", "requests"), after, allowed)
 	case retried == 0:
 		ret.Status = probe.Pass
-		ret.Title = fmt.Sprintf("No request needed a retry (limit: %s)", CountWords(limit+1, "attempt", "attempts"))
+		ret.Title = fmt.Sprintf("No request needed a retry (limit: %s)", allowed)
 	default:
 		ret.Status = probe.Pass
-		ret.Title = fmt.Sprintf("Retries stayed bounded: %s retried, at most %d attempts (limit %d)",
-			CountWords(retried, "request", "requests"), most, limit+1)
+		ret.Title = fmt.Sprintf("Retries stayed bounded: %s retried, at most %d attempts (limit: %s)",
+			CountWords(retried, "request", "requests"), most, allowed)
 	}
 	out = append(out, ret)
 	return out
@@ -749,14 +967,7 @@ func conclude(in Input, s StepID, p Page) (conclusion, advice string, verdict pr
 		conclusion, verdict = ChecklistVerdict(ChecklistRows(r, in.SDKs), d)
 		return conclusion, d.Fix, verdict
 	case Verify:
-		switch {
-		case p.Status == probe.Pass && in.Rerun() && !in.first().Auth.Accepted():
-			return "Fixed: the request that failed now works, and a bad key still fails cleanly.",
-				"Note the date and this configuration in the summary (next).", probe.Pass
-		case p.Status == probe.Pass:
-			return "The key works, and a bad key fails cleanly.", "Keep this key in one place only.", probe.Pass
-		}
-		return "Not fixed yet: " + lowerFirst(d.Title), d.Fix, probe.Fail
+		return concludeVerify(in, p, d)
 	}
 	if s == Understand {
 		// The first step names the root cause, wherever it is fixed.
@@ -766,6 +977,9 @@ func conclude(in Input, s StepID, p Page) (conclusion, advice string, verdict pr
 		to := NextStep(in, Understand)
 		if d.Code == OK {
 			return d.Title, fmt.Sprintf("Nothing to fix. Press enter: %s shows the proof.", stepRef(to)), verdictOf(d)
+		}
+		if waitOnly[d.Code] {
+			return d.Title, fmt.Sprintf("Nothing to fix on your side. Press enter: %s has the details.", stepRef(to)), verdictOf(d)
 		}
 		return d.Title, fmt.Sprintf("Press enter: %s shows how to fix it.", stepRef(to)), verdictOf(d)
 	}
@@ -788,8 +1002,19 @@ func conclude(in Input, s StepID, p Page) (conclusion, advice string, verdict pr
 			conclusion = "Nothing to judge here yet: permissions, billing and limits show only once a key is accepted."
 			verdict = probe.Skip
 		}
+		if s == NewKey && r.ActiveKey() == nil && len(keyPlaces(r)) == 0 {
+			conclusion = "Nothing to remove: no key was found anywhere."
+		}
+		if s == Headers && (r.ActiveKey() == nil || notSent(r.Auth)) {
+			// No key went out: only the made-up key's request can vouch for the way.
+			conclusion = "Nothing on the way changes a request: no second credential, no other base URL, " +
+				"and the API itself answered a made-up key."
+		}
 	default:
 		for _, c := range p.Checks {
+			if c.ID == probe.CheckCandidates && workingKey(r) != nil {
+				continue // another key that works is good news, told where the diagnosis is
+			}
 			if c.Status == probe.Fail || c.Status == probe.Error || c.Status == probe.Warn {
 				conclusion, advice, verdict = c.Title, c.Fix, c.Status
 				break
@@ -803,16 +1028,68 @@ func conclude(in Input, s StepID, p Page) (conclusion, advice string, verdict pr
 			conclusion, verdict = fine[s], probe.Pass
 		}
 	}
+	if s == NewKey && len(p.Shadows) > 0 && (verdict == probe.Pass || verdict == probe.Skip) {
+		// Copies to remove are never a clean bill.
+		conclusion, verdict = shadowsVerdict(r, len(p.Shadows)), probe.Warn
+	}
 	if s == NewKey && len(p.Shadows) > 0 && advice == "" {
-		advice = "Before you save a new key, remove the copies above, or they keep winning."
+		advice = "Remove the copies above, or they keep winning."
 	}
 	if d.Code != OK && d.Step != s && d.Step.Index() > s.Index() && advice == "" {
 		advice = fmt.Sprintf("The root cause is further on, at %s.", stepRef(d.Step))
+	}
+	if d.Code != OK && d.Step.Index() < s.Index() && advice == "" {
+		advice = fmt.Sprintf("The root cause is back at %s: press %d.", stepRef(d.Step), d.Step.Index()+1)
 	}
 	if r.ActiveKey() == nil && s == VerifyKey && advice == "" {
 		advice = "Press e to paste a key."
 	}
 	return conclusion, advice, verdict
+}
+
+// whereToFix sends the user to the step where a fix is made: the digits
+// 1–8 jump there from anywhere.
+func whereToFix(s StepID, what string) string {
+	if s == Verify || s.Index() < 0 {
+		return "Press r once you have made the change."
+	}
+	return fmt.Sprintf("Press %d for %s, %s; press r once you have made the change.", s.Index()+1, s.Title(), what)
+}
+
+// waitOnly are the diagnoses no change on the user's side fixes.
+var waitOnly = map[Code]bool{RateLimited: true, ServiceDegraded: true}
+
+// concludeVerify is the verify step's verdict: fixed, working from the
+// start, or what still stands in the way — which, when the key is
+// accepted, is not the key.
+func concludeVerify(in Input, p Page, d Diagnosis) (conclusion, advice string, verdict probe.Status) {
+	r := in.Report
+	switch {
+	case d.Code == OK && p.Status == probe.Pass && in.Rerun() && !in.first().Auth.Accepted():
+		return "Fixed: the request that failed now works, and a made-up key is still refused cleanly.",
+			"Note the date and this configuration in the summary (next).", probe.Pass
+	case d.Code == OK && p.Status == probe.Pass && in.Rerun() && Diagnose(in.first()).Code != OK:
+		return "Fixed: nothing blocks the key any more, and a made-up key is still refused cleanly.",
+			"Note the date and this configuration in the summary (next).", probe.Pass
+	case d.Code == OK && p.Status == probe.Pass:
+		return "The key works, and a made-up key is refused cleanly.", "Keep this key in one place only.", probe.Pass
+	case d.Code == OK:
+		// The key works, but a check of this step did not pass.
+		for _, c := range p.Checks {
+			if c.Status != probe.Pass && c.Status != probe.Skip {
+				return c.Title, c.Fix, c.Status
+			}
+		}
+	case r.Auth.Accepted():
+		what, ok := strings.CutPrefix(d.Title, "The key works, but ")
+		if !ok {
+			what = lowerFirst(d.Title)
+		}
+		return "The key is accepted, but " + what, d.Fix, verdictOf(d)
+	case waitOnly[d.Code]:
+		return "Not working yet: " + lowerFirst(d.Title), d.Fix, verdictOf(d)
+	}
+	return "Not fixed yet: " + lowerFirst(d.Title), d.Fix, verdictOf(d)
 }
 
 // verdictOf is how bad a diagnosis is: a pass only when the key works; a
@@ -849,7 +1126,7 @@ func exchangeWords(a *probe.Answer) string {
 	case a == nil:
 		return "no request made"
 	case a.Err != nil:
-		return "no answer (" + strings.ReplaceAll(a.Err.Phase, "_", " ") + "): " + a.Err.Message
+		return netFailWords(a.Err)
 	case a.ErrorType != "" && a.Message != "":
 		return fmt.Sprintf("%d %s %q", a.Status, a.ErrorType, a.Message)
 	case a.ErrorType != "":
@@ -858,13 +1135,42 @@ func exchangeWords(a *probe.Answer) string {
 	return statusWords(a.Status)
 }
 
+// netFailLead is "not sent" for a request stopped before it left, else "no
+// answer".
+func netFailLead(e *probe.NetError) string {
+	if e.Phase == probe.PhaseInvalidHeader || e.Phase == probe.PhaseInsecure {
+		return "not sent"
+	}
+	return "no answer"
+}
+
+// netFailWords says what became of a request that got no answer: "not sent:
+// …" or "no answer: …", with the probe's own message when it has one.
+func netFailWords(e *probe.NetError) string {
+	lead := netFailLead(e)
+	switch msg := e.Message; {
+	case msg == "" && strings.HasPrefix(noAnswerWords(e.Phase), lead):
+		return noAnswerWords(e.Phase)
+	case msg == "":
+		return lead + ": " + noAnswerWords(e.Phase)
+	case strings.HasPrefix(msg, lead):
+		return msg
+	default:
+		return lead + ": " + msg
+	}
+}
+
 // stepRef names a step the way the header does: "5/8 Stale copies".
 func stepRef(s StepID) string { return fmt.Sprintf("%d/%d %s", s.Index()+1, len(Order), s.Title()) }
 
 // lowerFirst lowers the first letter of a sentence that is being quoted,
-// unless it starts with a name such as ANTHROPIC_AUTH_TOKEN.
+// unless it starts with a name such as ANTHROPIC_AUTH_TOKEN or TLS: a
+// first word of one capital ("A key") is an ordinary word.
 func lowerFirst(s string) string {
-	if len(s) < 2 || s[1] < 'a' || s[1] > 'z' {
+	if s == "" || s[0] < 'A' || s[0] > 'Z' {
+		return s
+	}
+	if len(s) > 1 && s[1] != ' ' && (s[1] < 'a' || s[1] > 'z') {
 		return s
 	}
 	return strings.ToLower(s[:1]) + s[1:]

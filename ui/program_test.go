@@ -101,7 +101,7 @@ func TestWalkEveryStep(t *testing.T) {
 		{"enter", []string{"2/8 Your key", "Get a working key"}},
 		{"right", []string{"3/8 Permissions", "Status page"}},
 		{"enter", []string{"4/8 Headers & network", "made-up key"}},
-		{"enter", []string{"5/8 Stale copies", "~/.zshrc:41"}},
+		// Nothing stale: both places hold the same key, which no other key beats.
 		{"enter", []string{"6/8 Checklist", "Before you escalate"}},
 		{"enter", []string{"7/8 Verify the fix", "First run"}},
 		{"enter", []string{"8/8 Summary", "key_rejected"}},

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -504,5 +505,19 @@ func TestScrolling(t *testing.T) {
 	m = update(t, m, press("right"))
 	if m.body.YOffset() != 0 {
 		t.Error("a new step does not start at the top")
+	}
+}
+
+func TestNarrowCompareKeepsBeforeAndAfterApart(t *testing.T) {
+	m := testModel(t, report(401))
+	m = m.adopt(report(200)) // a re-run after the fix
+	m = update(t, goTo(t, m, steps.Verify), tea.WindowSizeMsg{Width: 50, Height: 200})
+	lines := strings.Split(screen(m), "\n")
+	i := slices.IndexFunc(lines, func(l string) bool { return strings.TrimSpace(l) == "After (this run)" })
+	if i < 1 {
+		t.Fatalf("no After heading:\n%s", screen(m))
+	}
+	if strings.TrimSpace(lines[i-1]) != "" {
+		t.Errorf("no blank line before After: %q", lines[i-1])
 	}
 }
