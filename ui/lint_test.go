@@ -249,12 +249,12 @@ func TestLintHelp(t *testing.T) {
 		want    []string
 		notWant []string
 	}{
-		{"headers", func(t *testing.T) Model { return headersModel(t) }, []string{"l lint request", "enter next", "q quit"}, []string{"enter lint it", "esc"}},
+		{"headers", func(t *testing.T) Model { return headersModel(t) }, []string{"l lint request", "enter →", "q quit"}, []string{"enter lint it", "esc"}},
 		{"another step", func(t *testing.T) Model { return goTo(t, testModel(t, report(401)), steps.Permissions) },
-			[]string{"enter next"}, []string{"l lint"}},
+			[]string{"enter →"}, []string{"l lint"}},
 		{"dialog", func(t *testing.T) Model { return update(t, headersModel(t), press("l")) },
 			[]string{"enter lint it", "ctrl+j new line", "esc cancel", "ctrl+c quit"},
-			[]string{"q quit", "l lint", "enter next", "← back", "? help", "e test key"}},
+			[]string{"q quit", "l lint", "enter →", "← back", "? help", "e test key"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

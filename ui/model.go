@@ -270,9 +270,13 @@ func finished(ctx context.Context, env *probe.Env, opts Options) Model {
 func (m Model) screen(step steps.StepID, width, height int) string {
 	m.wiz = steps.NewWizard().Goto(step)
 	m.width, m.height = width, height
+	// Settled as Update settles them: the scroll keys, and with them the
+	// "more below" line, depend on the body's size.
 	m.syncKeys()
 	m.layout()
 	m.refresh()
+	m.syncKeys()
+	m.layout()
 	out := m.View().Content
 	if m.opts.NoColor {
 		var b strings.Builder

@@ -386,6 +386,11 @@ func (m *Model) syncKeys() {
 	step := m.wiz.Step
 
 	k.Next.SetEnabled(browse && m.wiz.CanNext())
+	if k.Next.Enabled() {
+		// Where enter leads, in view even when the step's verdict is not.
+		to := steps.NextStep(m.stepInput(), step)
+		k.Next.SetHelp("enter", fmt.Sprintf("→ %d/%d %s", to.Index()+1, len(steps.Order), to.Title()))
+	}
 	k.Back.SetEnabled(browse && m.wiz.CanBack())
 	k.Rerun.SetEnabled(browse)
 	k.Jump.SetEnabled(browse)

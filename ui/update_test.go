@@ -257,13 +257,13 @@ func TestHelpListsOnlyWorkingKeys(t *testing.T) {
 		notWant []string
 	}{
 		{"first step", func(t *testing.T) Model { return testModel(t, report(401)) },
-			[]string{"enter next", "q quit", "e test key"}, []string{"← back", "c copy", "s save", "w save", "esc"}},
+			[]string{"enter →", "q quit", "e test key"}, []string{"← back", "c copy", "s save", "w save", "esc"}},
 		{"summary", func(t *testing.T) Model {
 			return update(t, testModel(t, report(401)), press("enter"), press("enter"), press("enter"), press("enter"),
 				press("enter"), press("enter"), press("enter"))
-		}, []string{"c copy", "s save", "← back"}, []string{"enter next", "e test key"}},
+		}, []string{"c copy", "s save", "← back"}, []string{"enter →", "e test key"}},
 		{"typing a key", func(t *testing.T) Model { return update(t, testModel(t, report(401)), press("e")) },
-			[]string{"enter test it", "esc cancel", "ctrl+c quit"}, []string{"q quit", "← back", "enter next"}},
+			[]string{"enter test it", "esc cancel", "ctrl+c quit"}, []string{"q quit", "← back", "enter →"}},
 		{"pasted key accepted", func(t *testing.T) Model {
 			k := testKey()
 			m := testModel(t, report(401))
@@ -519,5 +519,31 @@ func TestNarrowCompareKeepsBeforeAndAfterApart(t *testing.T) {
 	}
 	if strings.TrimSpace(lines[i-1]) != "" {
 		t.Errorf("no blank line before After: %q", lines[i-1])
+	}
+}
+
+func TestHelpKeepsQuestionMarkAndSaysWhereEnterLeads(t *testing.T) {
+	for _, w := range []int{36, 60, 80, 100} {
+		for _, s := range steps.Order {
+			t.Run(fmt.Sprintf("%d/%s", w, s), func(t *testing.T) {
+				m := goTo(t, testModel(t, report(401)), s)
+				m = update(t, m, tea.WindowSizeMsg{Width: w, Height: 20})
+				bar := strings.TrimRight(helpBar(m), " ")
+				if !strings.HasSuffix(bar, "? help") {
+					t.Errorf("help bar %q does not end with ? help", bar)
+				}
+				if got := ansi.StringWidth(bar); got > w {
+					t.Errorf("help bar is %d wide at %d", got, w)
+				}
+				if s == steps.Summary || w < 60 {
+					return // too narrow for more than "?" beside a long step name
+				}
+				to := steps.NextStep(m.stepInput(), s)
+				want := fmt.Sprintf("enter → %d/8 %s", to.Index()+1, to.Title())
+				if !strings.Contains(bar, want) {
+					t.Errorf("help bar %q lacks %q", bar, want)
+				}
+			})
+		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"charm.land/lipgloss/v2/table"
@@ -56,6 +57,9 @@ func (m Model) View() tea.View {
 // items: the short bar's own cut lets the last item overflow when no
 // ellipsis fits.
 func (m Model) viewHelp(w int) string {
+	if !m.help.ShowAll && m.keys.Help.Enabled() {
+		return m.shortHelp(w)
+	}
 	lines := strings.Split(m.help.View(m.keys), "\n")
 	for i, l := range lines {
 		if ansi.StringWidth(l) <= w {
@@ -80,6 +84,38 @@ func (m Model) viewHelp(w int) string {
 		lines[i] = ansi.Truncate(l, cut, "") + m.styles.Help.Ellipsis.Render(" …")
 	}
 	return strings.Join(lines, "\n")
+}
+
+// shortHelp is the help bar when "?" works: items are dropped from the
+// end to fit, but "?" always stays, since it leads to every other key.
+func (m Model) shortHelp(w int) string {
+	var items []string
+	for _, b := range m.keys.ShortHelp() {
+		if b.Enabled() {
+			items = append(items, m.help.ShortHelpView([]key.Binding{b}))
+		}
+	}
+	sep := m.help.Styles.ShortSeparator.Inline(true).Render(m.help.ShortSeparator)
+	if line := strings.Join(items, sep); ansi.StringWidth(line) <= w || len(items) < 2 {
+		return ansi.Truncate(line, w, "…")
+	}
+	// Help is the last item of ShortHelp.
+	tail := m.styles.Help.Ellipsis.Render(" …") + sep + items[len(items)-1]
+	out := ""
+	for _, it := range items[:len(items)-1] {
+		next := it
+		if out != "" {
+			next = out + sep + it
+		}
+		if ansi.StringWidth(next+tail) > w {
+			break
+		}
+		out = next
+	}
+	if out == "" {
+		return ansi.Truncate(items[len(items)-1], w, "…")
+	}
+	return out + tail
 }
 
 // fit cuts the lines that redaction made wider than the screen (a masked
