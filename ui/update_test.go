@@ -547,3 +547,31 @@ func TestHelpKeepsQuestionMarkAndSaysWhereEnterLeads(t *testing.T) {
 		}
 	}
 }
+
+func TestSummaryPreviewListsRequests(t *testing.T) {
+	md := "### Requests\n\n| Time (UTC) | Request | Status | Error | Request id |\n|---|---|---|---|---|\n" +
+		"| 16:03:11 | GET /v1/models (auth) | 401 | authentication_error: a \\| b | `req_1` |\n" +
+		"| 16:03:12 | GET /api/v2/summary.json (status) | 200 |  | — |\n\n### Checklist\n"
+	want := "### Requests\n\nTime (UTC) Request: Status, Error, Request id\n" +
+		"- 16:03:11 GET /v1/models (auth): 401, authentication_error: a | b, `req_1`\n" +
+		"- 16:03:12 GET /api/v2/summary.json (status): 200\n\n### Checklist\n"
+	if got := previewMarkdown(md); got != want {
+		t.Errorf("previewMarkdown:\n%s\nwant:\n%s", got, want)
+	}
+	if got := previewMarkdown("| not | a table |\nplain"); got != "| not | a table |\nplain" {
+		t.Errorf("a row without a rule changed: %q", got)
+	}
+
+	m := goTo(t, testModel(t, report(401)), steps.Summary)
+	for _, w := range []int{60, 100} {
+		m = update(t, m, tea.WindowSizeMsg{Width: w, Height: 200})
+		for _, l := range strings.Split(screen(m), "\n") {
+			if strings.HasPrefix(strings.TrimSpace(l), "|") {
+				t.Errorf("width %d: a table row on screen: %q", w, l)
+			}
+		}
+	}
+	if !strings.Contains(m.summaryText(), "| Time (UTC) | Request |") {
+		t.Error("the copied summary lost its table")
+	}
+}

@@ -788,7 +788,7 @@ func (m Model) viewShadowList(sh []steps.Shadow, w int) string {
 func (m Model) viewSummary(w int) string {
 	s := m.styles
 	var lines []string
-	for _, l := range strings.Split(m.summaryText(), "\n") {
+	for _, l := range strings.Split(previewMarkdown(m.summaryText()), "\n") {
 		st := s.Text
 		if strings.HasPrefix(l, "#") {
 			st = s.Heading
