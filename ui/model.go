@@ -81,7 +81,7 @@ type Model struct {
 	ctx    context.Context    // the session's
 	runCtx context.Context    // the current run's
 	cancel context.CancelFunc // ends the current run's probes
-	env    *probe.Env         // the environment probed; carries a pasted key
+	env    *probe.Env         // the environment probed; its StdinKey is the last key pasted, kept nowhere else
 	opts   Options
 
 	state    state
@@ -96,7 +96,6 @@ type Model struct {
 	actions  []string    // what the user did, in words, for the summary
 	sdks     []probe.SDK // found in the project by the first run
 	platform string      // GOOS/GOARCH, for the summary
-	pasted   string      // the last key pasted; a secret kept only to save it
 	red      *probe.Redactor
 	linted   []probe.LintResult // requests linted in the dialog; no text of theirs
 	toLinted bool               // scroll to "Your request" once it is drawn

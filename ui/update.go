@@ -254,7 +254,7 @@ func (m *Model) testKey(k string) tea.Cmd {
 	e := *m.env
 	e.StdinKey, e.HasStdinKey, e.StdinSource = k, true, "pasted key"
 	m.env = &e
-	m.pasted, m.envPath = k, ""
+	m.envPath = ""
 	m.tried = append(m.tried, probe.Hint(k))
 	m.actions = append(m.actions, "tested key "+probe.Hint(k)+" (pasted)")
 	if m.wiz.Step != steps.Verify {
@@ -351,7 +351,7 @@ func (m *Model) updateConfirm(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, m.keys.Yes):
 		m.state = stateBrowse
 		if st == stateConfirmWrite {
-			return m.writeEnvCmd(m.pasted)
+			return m.writeEnvCmd(m.env.StdinKey)
 		}
 		return m.addIgnoreCmd()
 	case key.Matches(msg, m.keys.No):
@@ -433,9 +433,10 @@ func (m *Model) syncKeys() {
 	}
 }
 
-// canWriteEnv: a pasted key works and has not been written yet.
+// canWriteEnv: a key pasted in the wizard (not one from --key-stdin)
+// works and has not been written yet.
 func (m Model) canWriteEnv() bool {
-	if m.pasted == "" || m.envPath != "" || m.holding {
+	if len(m.tried) == 0 || !m.env.HasStdinKey || m.envPath != "" || m.holding {
 		return false
 	}
 	k := m.report.ActiveKey()

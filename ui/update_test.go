@@ -267,7 +267,7 @@ func TestHelpListsOnlyWorkingKeys(t *testing.T) {
 		{"pasted key accepted", func(t *testing.T) Model {
 			k := testKey()
 			m := testModel(t, report(401))
-			m.pasted, m.tried = k, []string{probe.Hint(k)}
+			m.env.StdinKey, m.env.HasStdinKey, m.tried = k, true, []string{probe.Hint(k)}
 			m = m.adopt(pasted(report(200), k))
 			return goTo(t, m, steps.VerifyKey)
 		}, []string{"w save to .env"}, []string{"g git-ignore"}},
@@ -356,7 +356,7 @@ func TestWriteKeyToEnv(t *testing.T) {
 	key := testKey()
 	prepare := func(t *testing.T) Model {
 		m := testModel(t, report(401))
-		m.pasted, m.tried = key, []string{probe.Hint(key)}
+		m.env.StdinKey, m.env.HasStdinKey, m.tried = key, true, []string{probe.Hint(key)}
 		m = m.adopt(pasted(report(200), key))
 		return update(t, goTo(t, m, steps.VerifyKey), press("w"))
 	}
@@ -407,7 +407,7 @@ func TestOfferGitignore(t *testing.T) {
 	if err := os.Mkdir(filepath.Join(m.env.Dir, ".git"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	m.pasted, m.tried = key, []string{probe.Hint(key)}
+	m.env.StdinKey, m.env.HasStdinKey, m.tried = key, true, []string{probe.Hint(key)}
 	m = m.adopt(pasted(report(200), key))
 	m = goTo(t, m, steps.VerifyKey)
 	path, err := WriteEnvKey(m.env.Dir, key)
@@ -573,5 +573,27 @@ func TestSummaryPreviewListsRequests(t *testing.T) {
 	}
 	if !strings.Contains(m.summaryText(), "| Time (UTC) | Request |") {
 		t.Error("the copied summary lost its table")
+	}
+}
+
+func TestOnlyAPastedKeyIsSaved(t *testing.T) {
+	key := testKey()
+	tests := []struct {
+		name  string
+		tried []string
+		want  bool
+	}{
+		{"pasted in the wizard", []string{probe.Hint(key)}, true},
+		{"given with --key-stdin", nil, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := testModel(t, report(401))
+			m.env.StdinKey, m.env.HasStdinKey, m.tried = key, true, tt.tried
+			m = goTo(t, m.adopt(pasted(report(200), key)), steps.VerifyKey)
+			if got := m.canWriteEnv(); got != tt.want {
+				t.Errorf("canWriteEnv = %v, want %v", got, tt.want)
+			}
+		})
 	}
 }
