@@ -1175,6 +1175,3 @@ func lowerFirst(s string) string {
 	}
 	return strings.ToLower(s[:1]) + s[1:]
 }
-
-// countWords is CountWords under the name the checklist still calls.
-var countWords = CountWords
