@@ -459,7 +459,7 @@ func (r *Report) checkAuth() Result {
 
 func (r *Report) checkControl() Result {
 	if r.Insecure() {
-		return Result{ID: CheckControl, Status: Skip, Title: "Control request not sent: the base URL is insecure"}
+		return Result{ID: CheckControl, Status: Skip, Title: "Made-up key not sent: the base URL is insecure"}
 	}
 	if !r.Done[ProbeControl] {
 		return pending(CheckControl, "Sending a made-up key as a control…")
@@ -469,7 +469,7 @@ func (r *Report) checkControl() Result {
 	switch {
 	case a.Err != nil:
 		res.Status = Error
-		res.Title = "Control request got no answer: " + answerWords(a)
+		res.Title = "The made-up key got no answer: " + answerWords(a)
 	case !a.Anthropic:
 		res.Status = Fail
 		res.Title = fmt.Sprintf("A made-up key got HTTP %d from something that is not the API", a.Status)
@@ -518,7 +518,7 @@ func (r *Report) checkCandidates() Result {
 	switch {
 	case len(good) > 0 && (active == nil || !r.Auth.Accepted()):
 		res.Status = Fail
-		res.Title = "Another key works: " + strings.Join(good, ", ")
+		res.Title = "The key in use fails, but another key works: " + strings.Join(good, ", ")
 	case len(good) > 0:
 		res.Status = Pass
 		res.Title = fmt.Sprintf("Other keys tested: %d of %d accepted", len(good), len(r.Others))
@@ -694,15 +694,16 @@ func answerWords(a *Answer) string {
 	case a == nil:
 		return "no request made"
 	case a.Err != nil:
-		return phaseWords(a.Err.Phase)
+		return PhaseWords(a.Err.Phase)
 	case a.ErrorType != "":
 		return fmt.Sprintf("HTTP %d %s", a.Status, a.ErrorType)
 	}
 	return fmt.Sprintf("HTTP %d", a.Status)
 }
 
-// phaseWords names a transport failure in words.
-func phaseWords(phase string) string {
+// PhaseWords names a transport failure (NetError.Phase) in words, for
+// people: never the code itself.
+func PhaseWords(phase string) string {
 	switch phase {
 	case PhaseDNS:
 		return "the host name does not resolve"

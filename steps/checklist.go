@@ -58,9 +58,9 @@ func ChecklistRows(r *probe.Report, sdks []probe.SDK) []ChecklistRow {
 	case !done:
 		c = pendingRow(c)
 	case a.Err != nil && a.Err.Phase == probe.PhaseInvalidHeader:
-		c.Status, c.Result = probe.Warn, "not sent: "+noAnswerWords(a.Err.Phase)
+		c.Status, c.Result = probe.Warn, "not sent: "+probe.PhaseWords(a.Err.Phase)
 	case a.Err != nil:
-		c.Status, c.Result = probe.Warn, "no HTTP answer: "+noAnswerWords(a.Err.Phase)
+		c.Status, c.Result = probe.Warn, "no HTTP answer: "+probe.PhaseWords(a.Err.Phase)
 	case a.Accepted():
 		c.Status, c.Result = probe.Pass, "no error: "+statusWords(a.Status)
 	default:
@@ -287,7 +287,7 @@ func credentialsRow(r *probe.Report, c ChecklistRow) ChecklistRow {
 	case a.Accepted():
 		c.Status, c.Result = probe.Pass, "accepted"
 	case a.Err != nil && a.Err.Phase == probe.PhaseInvalidHeader:
-		c.Status, c.Result = probe.Fail, "not sent: "+noAnswerWords(a.Err.Phase)
+		c.Status, c.Result = probe.Fail, "not sent: "+probe.PhaseWords(a.Err.Phase)
 		if r.CleanAuth.Accepted() {
 			c.Result += "; cleaned, it is accepted"
 		}
@@ -434,33 +434,6 @@ func attemptWords(n int) string {
 	return fmt.Sprintf("(all %d attempts)", n)
 }
 
-// noAnswerWords names a transport failure in words, never by its code.
-func noAnswerWords(phase string) string {
-	switch phase {
-	case probe.PhaseDNS:
-		return "the host name does not resolve"
-	case probe.PhaseTCP:
-		return "the connection failed"
-	case probe.PhaseTimeout:
-		return "timed out"
-	case probe.PhaseTLSUntrusted:
-		return "the certificate is not trusted"
-	case probe.PhaseTLS:
-		return "the TLS handshake failed"
-	case probe.PhaseProxy:
-		return "the proxy failed"
-	case probe.PhaseInvalidHeader:
-		return "the key cannot be sent as a header"
-	case probe.PhaseCanceled:
-		return "canceled"
-	case probe.PhaseInsecure:
-		return "not sent over plain HTTP"
-	case probe.PhaseBadURL:
-		return "the URL is not valid"
-	}
-	return "the request failed"
-}
-
 func fromCheck(r *probe.Report, c ChecklistRow, id string, words func(probe.Result) string) ChecklistRow {
 	res, ok := r.CheckByID(id)
 	if !ok {
@@ -499,7 +472,7 @@ func pathFailure(r *probe.Report) string {
 		if a.Err.Message != "" {
 			return a.Err.Message
 		}
-		return noAnswerWords(a.Err.Phase)
+		return probe.PhaseWords(a.Err.Phase)
 	}
 	for _, id := range []string{probe.CheckDNS, probe.CheckTCP, probe.CheckTLS} {
 		if res, _ := r.CheckByID(id); res.Status == probe.Fail {
@@ -730,12 +703,12 @@ func proxyTest(r *probe.Report) TestRow {
 		t.Next = "trust its CA, or ask IT to exempt api.anthropic.com"
 	case noAnswer(r) != nil && direct:
 		t.Status = probe.Warn
-		t.Result = "direct: no answer (" + noAnswerWords(noAnswer(r).Err.Phase) + ")"
+		t.Result = "direct: no answer (" + probe.PhaseWords(noAnswer(r).Err.Phase) + ")"
 		t.Meaning = "no proxy to blame: the network or the host fails"
 		t.Next = "try another network"
 	case noAnswer(r) != nil:
 		t.Status = probe.Fail
-		t.Result = way + ": no answer (" + noAnswerWords(noAnswer(r).Err.Phase) + ")"
+		t.Result = way + ": no answer (" + probe.PhaseWords(noAnswer(r).Err.Phase) + ")"
 		t.Meaning = "the proxy or the way behind it fails"
 		t.Next = "try without it (NO_PROXY) or another network"
 	case origin.Status == probe.Fail:

@@ -405,7 +405,7 @@ func sumStatus(a *probe.Answer) string {
 
 func sumError(a *probe.Answer) string {
 	if a.Err != nil {
-		return strings.ReplaceAll(a.Err.Phase, "_", " ") + ": " + a.Err.Message
+		return probe.PhaseWords(a.Err.Phase) + ": " + a.Err.Message
 	}
 	switch {
 	case a.ErrorType != "" && a.Message != "":

@@ -181,7 +181,7 @@ func TestSummaryGolden(t *testing.T) {
 				"SDKs      @anthropic-ai/sdk ^0.30.0, 0.30.1; anthropic any version"},
 			[]string{"### Tried"}},
 		{"network", networkReport(), NetworkUnreachable, nil,
-			[]string{"| no answer (3 tries) | timeout: no answer within 10s |",
+			[]string{"| no answer (3 tries) | timed out: no answer within 10s |",
 				"- **Proxy:** HTTPS_PROXY=http://proxy.corp.example:3128; NO_PROXY=localhost,127.0.0.1",
 				"status.claude.com/api/v2/summary.json (status)"},
 			[]string{"Working configuration"}},

@@ -825,7 +825,7 @@ func Compare(in Input) []CompareRow {
 			set(1, "not sent")
 		case ans.Err != nil:
 			set(1, netFailLead(ans.Err))
-			set(2, noAnswerWords(ans.Err.Phase))
+			set(2, probe.PhaseWords(ans.Err.Phase))
 			set(4, stamp(ans.Time, r.Zone))
 		default:
 			set(1, statusWords(ans.Status))
@@ -1149,10 +1149,10 @@ func netFailLead(e *probe.NetError) string {
 func netFailWords(e *probe.NetError) string {
 	lead := netFailLead(e)
 	switch msg := e.Message; {
-	case msg == "" && strings.HasPrefix(noAnswerWords(e.Phase), lead):
-		return noAnswerWords(e.Phase)
+	case msg == "" && strings.HasPrefix(probe.PhaseWords(e.Phase), lead):
+		return probe.PhaseWords(e.Phase)
 	case msg == "":
-		return lead + ": " + noAnswerWords(e.Phase)
+		return lead + ": " + probe.PhaseWords(e.Phase)
 	case strings.HasPrefix(msg, lead):
 		return msg
 	default:

@@ -646,7 +646,7 @@ func TestCompareHasNoEmptyCell(t *testing.T) {
 	}{
 		{"no key", with(healthy(), noKey), "not sent (no key)", "—"},
 		{"timeout", timedOut, "no answer", "timed out"},
-		{"key not sendable", notSendable, "not sent", noAnswerWords(probe.PhaseInvalidHeader)},
+		{"key not sendable", notSendable, "not sent", probe.PhaseWords(probe.PhaseInvalidHeader)},
 		{"rejected", with(healthy(), rejected), "401 Unauthorized", "authentication_error"},
 		{"works", healthy(), "200 OK", "none"},
 	}
@@ -697,7 +697,7 @@ func TestNoPhaseNames(t *testing.T) {
 		{probe.PhaseTLSUntrusted, "the certificate is signed by Acme", "no answer: the certificate is signed by Acme"},
 		{probe.PhaseInvalidHeader, "the key holds a control character", "not sent: the key holds a control character"},
 		{probe.PhaseInsecure, "", "not sent over plain HTTP"},
-		{probe.PhaseDNS, "", "no answer: " + noAnswerWords(probe.PhaseDNS)},
+		{probe.PhaseDNS, "", "no answer: " + probe.PhaseWords(probe.PhaseDNS)},
 	}
 	for _, tt := range tests {
 		a := &probe.Answer{Label: "auth", Time: t0, Err: &probe.NetError{Phase: tt.phase, Message: tt.msg}}
