@@ -6,6 +6,7 @@ import (
 
 	"github.com/fix401/fix401/probe"
 	"github.com/fix401/fix401/probe/lint"
+	"github.com/fix401/fix401/probe/stub"
 )
 
 func lintReport(fs ...lint.Finding) lint.Report {
@@ -55,7 +56,7 @@ func TestRequestChecks(t *testing.T) {
 
 func TestHeadersPageShowsTheRequest(t *testing.T) {
 	// A real lint of a curl command that sends the key as Bearer.
-	key := testKey()
+	key := stub.NewAPIKey()
 	rep := lint.Lint("-", []byte("curl https://api.anthropic.com/v1/models \\\n  -H \"Authorization: Bearer "+key+"\"\n"))
 	if rep.Count(lint.Error) == 0 {
 		t.Fatalf("the Bearer curl has no error: %+v", rep.Findings)

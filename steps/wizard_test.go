@@ -1,27 +1,17 @@
 package steps
 
 import (
-	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/fix401/fix401/probe"
+	"github.com/fix401/fix401/probe/stub"
 )
 
-// testKey returns a random well-formed API key, built at run time.
-func testKey() string {
-	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-"
-	b := make([]byte, 93)
-	for i := range b {
-		b[i] = alphabet[rand.IntN(len(alphabet))]
-	}
-	return probe.PrefixAPI + string(b) + "AA"
-}
-
 func cand(origin probe.Origin, source string) probe.Candidate {
-	k := testKey()
+	k := stub.NewAPIKey()
 	return probe.Candidate{Source: source, Origin: origin, Var: probe.VarAPIKey, Value: k, Raw: k, Clean: k,
 		Hint: probe.Hint(k), Kind: probe.KindAPI, Exported: origin == probe.OriginShell}
 }

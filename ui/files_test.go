@@ -2,28 +2,17 @@ package ui
 
 import (
 	"errors"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/fix401/fix401/probe"
+	"github.com/fix401/fix401/probe/stub"
 )
 
-// testKey returns a random well-formed API key, built at run time.
-func testKey() string {
-	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-"
-	b := make([]byte, 93)
-	for i := range b {
-		b[i] = alphabet[rand.IntN(len(alphabet))]
-	}
-	return probe.PrefixAPI + string(b) + "AA"
-}
-
 func TestWriteEnvKey(t *testing.T) {
-	key := testKey()
+	key := stub.NewAPIKey()
 	tests := []struct {
 		name string
 		old  *string // nil: no file
@@ -103,7 +92,7 @@ func TestWriteEnvKeyFollowsSymlink(t *testing.T) {
 	if err := os.Symlink(real, filepath.Join(dir, ".env")); err != nil {
 		t.Skip("no symlinks:", err)
 	}
-	key := testKey()
+	key := stub.NewAPIKey()
 	if _, err := WriteEnvKey(dir, key); err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/fix401/fix401/probe"
 	"github.com/fix401/fix401/probe/lint"
+	"github.com/fix401/fix401/probe/stub"
 	"github.com/fix401/fix401/steps"
 )
 
@@ -80,7 +81,7 @@ func TestLintOpensOnlyOnHeaders(t *testing.T) {
 
 func TestLintPastedCurl(t *testing.T) {
 	for _, eol := range []string{"\n", "\r\n"} {
-		key := testKey()
+		key := stub.NewAPIKey()
 		m := update(t, headersModel(t), press("l"))
 		m = update(t, m, tea.PasteMsg{Content: strings.ReplaceAll(bearerCurl(key), "\n", eol)})
 		if p := pieces(m.View().Content, key); len(p) > 0 {
@@ -293,7 +294,7 @@ func TestLintShowsCheckLint(t *testing.T) {
 }
 
 func TestLintPreview(t *testing.T) {
-	key := testKey()
+	key := stub.NewAPIKey()
 	long := strings.Repeat("  -H \"x-custom: 1\" \\\n", 20) + "  -H \"x-api-key: " + key[:40] + "\n" + key[40:] + "\""
 	m := update(t, headersModel(t), press("l"), tea.PasteMsg{Content: "curl https://api.anthropic.com/v1/models \\\n" + long})
 	out := m.View().Content

@@ -14,6 +14,7 @@ import (
 
 	"github.com/fix401/fix401/probe"
 	"github.com/fix401/fix401/probe/demo"
+	"github.com/fix401/fix401/probe/stub"
 	"github.com/fix401/fix401/steps"
 )
 
@@ -85,7 +86,7 @@ func TestWalkEveryStep(t *testing.T) {
 	for _, c := range probe.Prepare(d.Env).Candidates {
 		secrets = append(secrets, c.Value)
 	}
-	pastedKey := testKey()
+	pastedKey := stub.NewAPIKey()
 	secrets = append(secrets, pastedKey)
 
 	ctx, cancel := context.WithCancel(context.Background())

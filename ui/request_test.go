@@ -8,10 +8,11 @@ import (
 	"testing"
 
 	"github.com/fix401/fix401/probe/lint"
+	"github.com/fix401/fix401/probe/stub"
 )
 
 func TestMaskSecrets(t *testing.T) {
-	key := testKey()
+	key := stub.NewAPIKey()
 	other := "gsk_" + strings.Repeat("a1B2", 8)
 	token := "tok_" + strings.Repeat("9xY", 6)
 	tests := []struct {

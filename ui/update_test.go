@@ -14,13 +14,14 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"github.com/fix401/fix401/probe"
+	"github.com/fix401/fix401/probe/stub"
 	"github.com/fix401/fix401/steps"
 )
 
 var t0 = time.Date(2026, 11, 25, 17, 3, 11, 0, time.UTC)
 
 func cand(origin probe.Origin, source string) probe.Candidate {
-	k := testKey()
+	k := stub.NewAPIKey()
 	return probe.Candidate{Source: source, Origin: origin, Var: probe.VarAPIKey, Value: k, Raw: k, Clean: k,
 		Hint: probe.Hint(k), Kind: probe.KindAPI, Exported: origin != probe.OriginDotenv}
 }
@@ -265,7 +266,7 @@ func TestHelpListsOnlyWorkingKeys(t *testing.T) {
 		{"typing a key", func(t *testing.T) Model { return update(t, testModel(t, report(401)), press("e")) },
 			[]string{"enter test it", "esc cancel", "ctrl+c quit"}, []string{"q quit", "← back", "enter →"}},
 		{"pasted key accepted", func(t *testing.T) Model {
-			k := testKey()
+			k := stub.NewAPIKey()
 			m := testModel(t, report(401))
 			m.env.StdinKey, m.env.HasStdinKey, m.tried = k, true, []string{probe.Hint(k)}
 			m = m.adopt(pasted(report(200), k))
@@ -310,7 +311,7 @@ func pieces(s, key string) []string {
 }
 
 func TestPastedKeyIsTestedAndNeverShown(t *testing.T) {
-	key := testKey()
+	key := stub.NewAPIKey()
 	m := update(t, testModel(t, report(401)), press("e"), tea.PasteMsg{Content: key + "\n"})
 	if p := pieces(m.View().Content, key); len(p) > 0 {
 		t.Fatalf("the pasted key shows while typing: %q", p)
@@ -353,7 +354,7 @@ func TestEmptyKeyCancels(t *testing.T) {
 }
 
 func TestWriteKeyToEnv(t *testing.T) {
-	key := testKey()
+	key := stub.NewAPIKey()
 	prepare := func(t *testing.T) Model {
 		m := testModel(t, report(401))
 		m.env.StdinKey, m.env.HasStdinKey, m.tried = key, true, []string{probe.Hint(key)}
@@ -402,7 +403,7 @@ func TestWriteKeyToEnv(t *testing.T) {
 }
 
 func TestOfferGitignore(t *testing.T) {
-	key := testKey()
+	key := stub.NewAPIKey()
 	m := testModel(t, report(401))
 	if err := os.Mkdir(filepath.Join(m.env.Dir, ".git"), 0o755); err != nil {
 		t.Fatal(err)
@@ -577,7 +578,7 @@ func TestSummaryPreviewListsRequests(t *testing.T) {
 }
 
 func TestOnlyAPastedKeyIsSaved(t *testing.T) {
-	key := testKey()
+	key := stub.NewAPIKey()
 	tests := []struct {
 		name  string
 		tried []string
