@@ -39,10 +39,6 @@ func ChecklistRows(r *probe.Report, sdks []probe.SDK) []ChecklistRow {
 	sent := !r.Insecure() && r.ActiveKey() != nil
 	done := smallestDone(r)
 	row := func(id, item string) ChecklistRow { return ChecklistRow{ID: "checklist." + id, Item: item} }
-	pendingRow := func(c ChecklistRow) ChecklistRow {
-		c.Status, c.Result = probe.Pending, "checking…"
-		return c
-	}
 
 	var out []ChecklistRow
 	add := func(c ChecklistRow) { out = append(out, c) }
@@ -72,14 +68,9 @@ func ChecklistRows(r *probe.Report, sdks []probe.SDK) []ChecklistRow {
 	}
 	add(c)
 
-	c = row("status", "HTTP status")
+	c, final := noEvidence(row("status", "HTTP status"), sent, done, a)
 	switch {
-	case !sent:
-		c.Status, c.Result = probe.Skip, "none: no key was sent"
-	case !done:
-		c = pendingRow(c)
-	case a.Err != nil:
-		c.Status, c.Result = probe.Skip, "none: no HTTP answer"
+	case final:
 	case !a.Anthropic:
 		c.Status, c.Result = probe.Pass, statusWords(a.Status)+", not from the API"
 	default:
@@ -87,14 +78,9 @@ func ChecklistRows(r *probe.Report, sdks []probe.SDK) []ChecklistRow {
 	}
 	add(c)
 
-	c = row("request_id", "Request id")
+	c, final = noEvidence(row("request_id", "Request id"), sent, done, a)
 	switch {
-	case !sent:
-		c.Status, c.Result = probe.Skip, "none: no key was sent"
-	case !done:
-		c = pendingRow(c)
-	case a.Err != nil:
-		c.Status, c.Result = probe.Skip, "none: no HTTP answer"
+	case final:
 	case a.RequestID != "":
 		c.Status, c.Result = probe.Pass, a.RequestID
 	case !a.Anthropic:
@@ -279,7 +265,7 @@ func credentialsRow(r *probe.Report, c ChecklistRow) ChecklistRow {
 		}
 		return c
 	case !r.Done[probe.ProbeAuth] || a == nil:
-		return pendingRowOf(c)
+		return pendingRow(c)
 	}
 	switch {
 	case a.Accepted() && r.Env.AuthToken && k.Var != probe.VarAuthToken:
@@ -307,7 +293,25 @@ func credentialsRow(r *probe.Report, c ChecklistRow) ChecklistRow {
 	return c
 }
 
-func pendingRowOf(c ChecklistRow) ChecklistRow {
+// noEvidence settles row c when the smallest request has nothing to show:
+// no key was sent, it is still running, or no HTTP answer came. final says
+// whether c is settled.
+func noEvidence(c ChecklistRow, sent, done bool, a *probe.Answer) (c2 ChecklistRow, final bool) {
+	switch {
+	case !sent:
+		c.Status, c.Result = probe.Skip, "none: no key was sent"
+	case !done:
+		c = pendingRow(c)
+	case a.Err != nil:
+		c.Status, c.Result = probe.Skip, "none: no HTTP answer"
+	default:
+		return c, false
+	}
+	return c, true
+}
+
+// pendingRow marks c as still being checked.
+func pendingRow(c ChecklistRow) ChecklistRow {
 	c.Status, c.Result = probe.Pending, "checking…"
 	return c
 }
@@ -526,7 +530,7 @@ func networkRow(r *probe.Report, c ChecklistRow) ChecklistRow {
 		}
 	}
 	if worst(cs) == probe.Pending || (!r.Insecure() && (!r.Done[probe.ProbeControl] || !r.Done[probe.ProbeAuth] && r.ActiveKey() != nil)) {
-		return pendingRowOf(c)
+		return pendingRow(c)
 	}
 	way := route(r)
 	if r.Insecure() {
