@@ -1127,12 +1127,8 @@ func exchangeWords(a *probe.Answer) string {
 		return "no request made"
 	case a.Err != nil:
 		return netFailWords(a.Err)
-	case a.ErrorType != "" && a.Message != "":
-		return fmt.Sprintf("%d %s %q", a.Status, a.ErrorType, a.Message)
-	case a.ErrorType != "":
-		return fmt.Sprintf("%d %s", a.Status, a.ErrorType)
 	}
-	return statusWords(a.Status)
+	return answerText(a)
 }
 
 // netFailLead is "not sent" for a request stopped before it left, else "no
