@@ -465,3 +465,50 @@ func TestBadBaseURLIsDiagnosed(t *testing.T) {
 		}
 	}
 }
+
+// TestCommandsPrintWhatTheyPromise pins the smaller commands' output:
+// stub --list names every scenario, lint --json is schema 1 with its exit
+// status, and report --json is the check JSON plus an environment block.
+func TestCommandsPrintWhatTheyPromise(t *testing.T) {
+	in := newInvocation(t)
+	if got := in.run("stub", "--list"); got != exitOK {
+		t.Fatalf("stub --list: exit %d", got)
+	}
+	for _, s := range stub.Scenarios() {
+		if !strings.Contains(in.stdout.String(), s.Name) {
+			t.Errorf("stub --list lacks %s", s.Name)
+		}
+	}
+
+	bad := filepath.Join(in.dir, "call.sh")
+	write(t, bad, "curl https://api.anthropic.com/v1/models -H 'Authorization: Bearer $ANTHROPIC_API_KEY'\n")
+	if got := in.run("lint", "--json", bad); got != exitProblem {
+		t.Fatalf("lint of a bad request: exit %d", got)
+	}
+	var lj struct {
+		Schema   int
+		Input    struct{ Kind string }
+		Findings []struct{ ID, Severity string }
+	}
+	if err := json.Unmarshal(in.stdout.Bytes(), &lj); err != nil || lj.Schema != 1 || lj.Input.Kind == "" || len(lj.Findings) == 0 {
+		t.Fatalf("lint --json: %v %+v", err, lj)
+	}
+	in.stdin = "curl https://api.anthropic.com/v1/models -H \"x-api-key: $ANTHROPIC_API_KEY\" -H 'anthropic-version: 2023-06-01'\n"
+	if got := in.run("lint", "-"); got != exitOK {
+		t.Fatalf("lint of a good request from stdin: exit %d\n%s", got, in.stdout.String())
+	}
+
+	s := in.stubbed(stub.Options{})
+	in.vars["ANTHROPIC_API_KEY"] = stub.NewAPIKey()
+	if got := in.run(append([]string{"report", "--json"}, in.flags(s)...)...); got != exitOK {
+		t.Fatalf("report --json: exit %d", got)
+	}
+	var rj struct {
+		steps.JSON
+		Environment steps.Environment `json:"environment"`
+	}
+	if err := json.Unmarshal(in.stdout.Bytes(), &rj); err != nil || rj.Schema != 1 || rj.Diagnosis.Code != steps.OK ||
+		rj.Environment.Version != version || rj.Environment.BaseURL != s.URL {
+		t.Fatalf("report --json: %v %+v", err, rj.Environment)
+	}
+}
