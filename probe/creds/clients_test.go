@@ -1,0 +1,75 @@
+package creds
+
+import (
+	"slices"
+	"testing"
+)
+
+func TestForSDK(t *testing.T) {
+	cases := []struct {
+		eco, name, version string
+		id, major, header  string
+		ok                 bool
+	}{
+		{"go", "anthropic-sdk-go", "v2.15.0", "go", "v2", HeaderBearer, true},
+		{"go", "anthropic-sdk-go", "v1.84.0", "go", "v1", HeaderAPIKey, true},
+		{"go", "anthropic-sdk-go", "v0.2.0-beta.3", "go", "v1", HeaderAPIKey, true},
+		{"npm", "@anthropic-ai/sdk", "^1.14.0", "typescript", "1.x", HeaderBearer, true},
+		{"npm", "@anthropic-ai/sdk", "1.14.0", "typescript", "1.x", HeaderBearer, true},
+		{"npm", "@anthropic-ai/sdk", "~0.30.1", "typescript", "0.x", HeaderAPIKey, true},
+		{"npm", "@anthropic-ai/sdk", ">=0.40 <1", "typescript", "0.x", HeaderAPIKey, true},
+		{"npm", "@anthropic-ai/sdk", "latest", "typescript", "1.x", HeaderBearer, true},
+		{"npm", "@anthropic-ai/sdk", "", "typescript", "1.x", HeaderBearer, true},
+		{"pypi", "anthropic", "==0.121.0", "python", "", HeaderAPIKey, true},
+		{"npm", "@langchain/anthropic", "1.0.0", "", "", "", false},
+		{"maven", "anthropic-java", "2.0.0", "", "", "", false},
+	}
+	for _, c := range cases {
+		got, ok := ForSDK(c.eco, c.name, c.version)
+		if ok != c.ok || got.ID != c.id || got.Major != c.major || got.KeyHeader != c.header {
+			t.Errorf("ForSDK(%q, %q, %q) = %s %s %s %v, want %s %s %s %v", c.eco, c.name, c.version,
+				got.ID, got.Major, got.KeyHeader, ok, c.id, c.major, c.header, c.ok)
+		}
+	}
+}
+
+// Every row is complete and speaks a version the API knows; the current
+// SDK lines send Bearer with the current version, the legacy lines
+// x-api-key with the legacy one (API-FACTS.md's table).
+func TestTableRows(t *testing.T) {
+	for _, c := range All() {
+		if c.ID == "" || c.Name == "" || c.Settled == "" || len(c.Vars) == 0 || c.Vars[0] != VarAPIKey {
+			t.Errorf("incomplete row: %+v", c)
+		}
+		if !slices.Contains(IDs(), c.ID) {
+			t.Errorf("%s: --for does not accept %q", c.Name, c.ID)
+		}
+		want := VersionLegacy
+		if c.KeyHeader == HeaderBearer {
+			want = VersionCurrent
+		}
+		if c.Version != want {
+			t.Errorf("%s sends %s with anthropic-version %s, want %s", c.Name, c.KeyHeader, c.Version, want)
+		}
+		if c.Other() == c.KeyHeader {
+			t.Errorf("%s: Other() = KeyHeader", c.Name)
+		}
+	}
+	if c, _ := Lookup("go", ""); c.Major != "v2" {
+		t.Errorf("go without a major = %s, want the current line v2", c.Major)
+	}
+	if !Valid("auto") || Valid("java") {
+		t.Error("Valid is wrong about auto or java")
+	}
+}
+
+func TestCustomHeaders(t *testing.T) {
+	got := CustomHeaders("anthropic-workspace-id: wrkspc_01\nnot a header\n: novalue\nX-Trace:a:b\n  Authorization :  Bearer x ")
+	want := []Header{{"anthropic-workspace-id", "wrkspc_01"}, {"X-Trace", "a:b"}, {"Authorization", "Bearer x"}}
+	if !slices.Equal(got, want) {
+		t.Fatalf("CustomHeaders = %q, want %q", got, want)
+	}
+	if !IsCredentialHeader(" Authorization") || !IsCredentialHeader("X-API-KEY") || IsCredentialHeader("x-trace") {
+		t.Error("IsCredentialHeader is wrong")
+	}
+}
