@@ -21,6 +21,7 @@ import (
 	"github.com/charmbracelet/x/term"
 
 	"github.com/fix401/fix401/probe"
+	"github.com/fix401/fix401/probe/creds"
 	"github.com/fix401/fix401/probe/demo"
 	"github.com/fix401/fix401/probe/lint"
 	"github.com/fix401/fix401/probe/stub"
@@ -186,6 +187,7 @@ func finish(err error, sys ioEnv) int {
 // common holds the flags shared by the wizard, check and report.
 type common struct {
 	baseURL, statusURL, dir, model string
+	client                         string
 	lint                           fileList
 	timeout                        time.Duration
 	keyStdin, noColor              bool
@@ -234,6 +236,7 @@ func (c *common) register(fs *flag.FlagSet) {
 	fs.BoolVar(&c.keyStdin, "key-stdin", false, "read the key to test from stdin (a key is never taken as a flag value)")
 	fs.BoolVar(&c.noColor, "no-color", false, "no colour (NO_COLOR is honoured too)")
 	fs.Var(&c.lint, "lint", "also lint the request in this `FILE` (a curl command or source file); repeatable")
+	fs.StringVar(&c.client, "for", "auto", "whose requests to reproduce, a `CLIENT`: auto (the SDK in --dir, else curl-style and both headers), go, python, typescript, curl")
 }
 
 // fileList is a repeatable flag of file names.
@@ -269,6 +272,9 @@ func (c *common) env(sys ioEnv) (*probe.Env, error) {
 	if c.timeout <= 0 {
 		return nil, usagef("--timeout must be positive, like 10s")
 	}
+	if !creds.Valid(c.client) {
+		return nil, usagef("--for takes one of %s, not %q", strings.Join(creds.IDs(), ", "), probe.Redact(c.client))
+	}
 	for _, f := range []struct{ name, value string }{{"--base-url", c.baseURL}, {"--status-url", c.statusURL}} {
 		if f.value != "" && probe.ValidURL(f.value) != nil {
 			return nil, usagef("%s needs an http(s) URL like https://api.anthropic.com, not %q", f.name, probe.Redact(probe.StripURLCredentials(f.value)))
@@ -288,7 +294,7 @@ func (c *common) env(sys ioEnv) (*probe.Env, error) {
 	env := &probe.Env{
 		Vars: sys.vars, Home: home, Dir: dir,
 		BaseURL: strings.TrimRight(c.baseURL, "/"), StatusURL: strings.TrimRight(c.statusURL, "/"),
-		Model: c.model, Timeout: c.timeout, Now: time.Now, LintFiles: c.lint,
+		Model: c.model, Timeout: c.timeout, Now: time.Now, LintFiles: c.lint, For: c.client,
 		Retries: probe.DefaultRetries, Backoff: probe.DefaultBackoff,
 	}
 	if c.keyStdin {
@@ -352,6 +358,11 @@ const checkUsage = `Usage: fix401 check [--json] [flags]
 
 Runs every probe at once — key sources and hygiene, network, the API itself,
 the status page — and prints one line per check, then the diagnosis.
+The key is sent the way your client sends it: the SDK named in --dir
+(go.mod, package.json, requirements.txt, pyproject.toml, lock files) and its
+major version decide the header (x-api-key or Authorization: Bearer) and the
+anthropic-version; --for names the client instead. The key in use is also
+sent the other way, to tell a stripped header from a rejected key.
 With --lint FILE, the request your code sends is linted too, and its
 findings join the checklist (ids lint.*).
 Exit status: 0 the key works, 1 a problem was diagnosed (or a linted

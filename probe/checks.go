@@ -3,8 +3,11 @@ package probe
 import (
 	"fmt"
 	"net"
+	"slices"
 	"strings"
 	"time"
+
+	"github.com/fix401/fix401/probe/creds"
 )
 
 // Check ids, stable across versions (DESIGN.md).
@@ -29,6 +32,8 @@ const (
 	CheckQuota       = "api.quota"
 	CheckModel       = "api.model"
 	CheckStatusPage  = "status.page"
+	CheckClient      = "client.sdk"
+	CheckHeader      = "api.header"
 )
 
 // Checks derives the checklist from what has been measured so far. Checks
@@ -43,6 +48,9 @@ func (r *Report) Checks() []Result {
 	if k := r.ActiveKey(); k != nil && k.Clean != k.Value && k.Clean != "" {
 		add(r.checkCleaned())
 	}
+	if r.Client.KeyHeader != "" {
+		add(r.checkClient())
+	}
 	add(r.checkAuthToken())
 	add(r.checkBaseURL())
 	if len(r.Env.CustomHeaders) > 0 {
@@ -52,6 +60,9 @@ func (r *Report) Checks() []Result {
 	out = append(out, r.checkNet()...)
 	add(r.checkOrigin())
 	add(r.checkAuth())
+	if slices.Contains(r.Planned(), ProbeAlt) {
+		add(r.checkHeader())
+	}
 	add(r.checkControl())
 	add(r.checkCandidates())
 	add(r.checkPermissions())
@@ -209,16 +220,59 @@ func (r *Report) checkCleaned() Result {
 	return res
 }
 
+// checkClient names the client whose requests the probes reproduce and how
+// it sends the key.
+func (r *Report) checkClient() Result {
+	ci := r.Client
+	how := fmt.Sprintf("an API key as %s, anthropic-version %s", WireWords(ci.KeyHeader), ci.Version)
+	switch ci.From {
+	case ClientAssumed:
+		return Result{ID: CheckClient, Status: Pass,
+			Title:  "No Anthropic SDK named in the project: probed as curl sends it (x-api-key) and as current SDKs do (Authorization: Bearer)",
+			Detail: "Use --for go|python|typescript|curl to reproduce one client exactly."}
+	case ClientFromFlag:
+		return Result{ID: CheckClient, Status: Pass, Title: fmt.Sprintf("Client (--for %s): %s sends %s", ci.ID, ci.Label(), how)}
+	}
+	return Result{ID: CheckClient, Status: Pass, Title: fmt.Sprintf("Client: %s sends %s", ci.Label(), how)}
+}
+
+// wireWords is a credential header as a request shows it.
+func WireWords(h string) string {
+	if h == creds.HeaderBearer {
+		return "Authorization: Bearer"
+	}
+	return "x-api-key"
+}
+
 func (r *Report) checkAuthToken() Result {
 	if !r.Env.AuthToken {
 		return Result{ID: CheckAuthToken, Status: Pass, Title: "ANTHROPIC_AUTH_TOKEN is not set"}
 	}
-	if k := r.ActiveKey(); k != nil && k.Var == "ANTHROPIC_AUTH_TOKEN" {
+	k := r.ActiveKey()
+	if k != nil && k.Var == VarAuthToken {
 		return Result{ID: CheckAuthToken, Status: Warn, Title: "ANTHROPIC_AUTH_TOKEN is the only credential: SDKs send it as a Bearer token"}
 	}
-	return Result{ID: CheckAuthToken, Status: Fail,
-		Title: "ANTHROPIC_AUTH_TOKEN is set besides the API key: the Python and TypeScript SDKs send both",
-		Fix:   "unset ANTHROPIC_AUTH_TOKEN (and remove it from your shell start-up files)."}
+	if k == nil || k.Var != VarAPIKey {
+		return Result{ID: CheckAuthToken, Status: Warn, Title: "ANTHROPIC_AUTH_TOKEN is set"}
+	}
+	ci := r.Client
+	switch {
+	case ci.SendsBoth():
+		return Result{ID: CheckAuthToken, Status: Fail,
+			Title: fmt.Sprintf("ANTHROPIC_AUTH_TOKEN is set besides the API key: the %s sends both", ci.Name),
+			Fix:   "unset ANTHROPIC_AUTH_TOKEN (and remove it from your shell start-up files)."}
+	case ci.Both == creds.TokenWarn:
+		return Result{ID: CheckAuthToken, Status: Warn,
+			Title: fmt.Sprintf("ANTHROPIC_AUTH_TOKEN is set besides the API key: the %s uses the key, ignores the token and prints a warning", ci.Name),
+			Fix:   "unset ANTHROPIC_AUTH_TOKEN to silence the warning."}
+	case ci.Both == creds.TokenIgnore:
+		return Result{ID: CheckAuthToken, Status: Warn,
+			Title: fmt.Sprintf("ANTHROPIC_AUTH_TOKEN is set besides the API key: the %s uses the key and ignores the token", ci.Name),
+			Fix:   "unset ANTHROPIC_AUTH_TOKEN so other tools do not pick it up."}
+	}
+	return Result{ID: CheckAuthToken, Status: Warn,
+		Title: "ANTHROPIC_AUTH_TOKEN is set besides the API key: older Python and TypeScript SDKs send both, which the API may refuse",
+		Fix:   "unset ANTHROPIC_AUTH_TOKEN (and remove it from your shell start-up files), or name your client with --for."}
 }
 
 func (r *Report) checkBaseURL() Result {
@@ -403,6 +457,32 @@ func (r *Report) checkOrigin() Result {
 	return res
 }
 
+// KeyHeader is the header the client sends the key in use in (x-api-key
+// when no client or key is known).
+func (r *Report) KeyHeader() string {
+	if h := r.Client.HeaderFor(r.ActiveKey()); h != "" {
+		return h
+	}
+	return creds.HeaderAPIKey
+}
+
+// HeaderStripped reports whether the credential header the client sends
+// does not reach the API: the API says none arrived although one was sent,
+// or the key in use fails sent the client's way and works the other way.
+func (r *Report) HeaderStripped() bool {
+	if MissingCredential(r.Control) || MissingCredential(r.Auth) {
+		return true
+	}
+	return r.ActiveKey() != nil && r.Auth != nil && !r.Auth.Accepted() && r.AltAuth.Accepted()
+}
+
+// MissingCredential reports whether the API said no credential arrived at
+// all ("x-api-key header is required"), which a sent key never earns.
+func MissingCredential(a *Answer) bool {
+	return a != nil && a.Err == nil && a.Anthropic && a.Status == 401 && a.ErrorType == "authentication_error" &&
+		strings.Contains(strings.ToLower(a.Message), "header is required")
+}
+
 // firstAnswer is the answer that best shows who is at the other end.
 func (r *Report) firstAnswer() *Answer {
 	for _, a := range []*Answer{r.Auth, r.Control, r.Quota} {
@@ -457,6 +537,61 @@ func (r *Report) checkAuth() Result {
 	return res
 }
 
+// checkHeader compares the key in use sent as the client sends it with the
+// same key sent the other way (x-api-key vs Authorization: Bearer).
+func (r *Report) checkHeader() Result {
+	k := r.ActiveKey()
+	if !r.Done[ProbeAuth] || !r.Done[ProbeAlt] {
+		return pending(CheckHeader, "Sending the key both ways, x-api-key and Authorization: Bearer…")
+	}
+	mine, other := WireWords(r.Client.HeaderFor(k)), WireWords(r.Client.AltHeader(k))
+	a, b := r.Auth, r.AltAuth
+	res := Result{ID: CheckHeader, Duration: max(dur(a), dur(b))}
+	switch {
+	case a == nil || b == nil:
+		res.Status = Skip
+		res.Title = "Could not compare the two ways of sending the key"
+	case a.Err != nil || b.Err != nil || !a.Anthropic || !b.Anthropic:
+		res.Status = Skip
+		res.Title = "Could not compare the two ways of sending the key: " + answerWords(b)
+	case a.Accepted() && b.Accepted():
+		res.Status = Pass
+		res.Title = fmt.Sprintf("The key works sent either way: %s and %s both arrive", mine, other)
+	case b.Accepted():
+		res.Status = Fail
+		res.Title = fmt.Sprintf("Sent as %s the key fails (%d %s), sent as %s it works: %s does not arrive intact",
+			mine, a.Status, a.ErrorType, other, HeaderWord(r.Client.HeaderFor(k)))
+		res.Fix = fmt.Sprintf("Something between you and the API drops or rewrites %s, which your client sends.", HeaderWord(r.Client.HeaderFor(k)))
+	case a.Accepted():
+		res.Status = Warn
+		res.Title = fmt.Sprintf("Your client's way (%s) works; sent as %s the same key fails (%d %s)", mine, other, b.Status, b.ErrorType)
+		res.Detail = fmt.Sprintf("Something on the way drops %s: a client that sends it (%s) would get 401 here.",
+			HeaderWord(r.Client.AltHeader(k)), clientsSending(r.Client.AltHeader(k)))
+	case a.Status == b.Status && a.ErrorType == b.ErrorType:
+		res.Status = Pass
+		res.Title = "The header is not the problem: the key gets the same answer sent either way"
+	default:
+		res.Status = Skip
+		res.Title = fmt.Sprintf("Both ways fail, differently: %s gets %d %s, %s gets %d %s",
+			mine, a.Status, a.ErrorType, other, b.Status, b.ErrorType)
+	}
+	return res
+}
+
+// HeaderWord is a credential header's name as people write it.
+func HeaderWord(h string) string { return creds.HeaderName(h) }
+
+// clientsSending names the client lines that send an API key in h.
+func clientsSending(h string) string {
+	var names []string
+	for _, c := range creds.All() {
+		if c.KeyHeader == h && c.ID != "curl" {
+			names = append(names, c.Name)
+		}
+	}
+	return strings.Join(names, ", ")
+}
+
 func (r *Report) checkControl() Result {
 	if r.Insecure() {
 		return Result{ID: CheckControl, Status: Skip, Title: "Made-up key not sent: the base URL is insecure"}
@@ -473,10 +608,11 @@ func (r *Report) checkControl() Result {
 	case !a.Anthropic:
 		res.Status = Fail
 		res.Title = fmt.Sprintf("A made-up key got HTTP %d from something that is not the API", a.Status)
-	case a.Anthropic && a.Status == 401 && a.ErrorType == "authentication_error" && strings.Contains(a.Message, "x-api-key header is required"):
+	case MissingCredential(a):
+		h := HeaderWord(cmpOr(r.Client.KeyHeader, creds.HeaderAPIKey))
 		res.Status = Fail
-		res.Title = "A made-up key was reported as missing: the x-api-key header does not arrive"
-		res.Fix = "A proxy or gateway between you and the API drops the x-api-key header."
+		res.Title = "A made-up key was reported as missing: the " + h + " header does not arrive"
+		res.Fix = "A proxy or gateway between you and the API drops the " + h + " header."
 	case a.Anthropic && a.Status == 401 && a.ErrorType == "authentication_error":
 		res.Status = Pass
 		res.Title = "A made-up key gets a clean 401 authentication_error: the endpoint checks keys"

@@ -15,6 +15,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/fix401/fix401/probe/creds"
+	"golang.org/x/net/http/httpguts"
 	"golang.org/x/net/http/httpproxy"
 )
 
@@ -53,6 +55,13 @@ type Client struct {
 	retries    int
 	backoff    time.Duration
 	now        func() time.Time
+
+	// How a credential is sent, as the user's client sends it (see As and
+	// Via): the header an API key goes in, the anthropic-version, and the
+	// non-credential headers of ANTHROPIC_CUSTOM_HEADERS.
+	keyHeader string
+	version   string
+	extra     []creds.Header
 }
 
 // NewClient builds a client from env: the base URL as ResolveTarget picks
@@ -92,6 +101,9 @@ func NewClient(env *Env) (*Client, error) {
 		now:     env.Now,
 		lookup:  env.LookupHost,
 		tlsConf: &tls.Config{RootCAs: env.RootCAs, MinVersion: tls.VersionTLS12},
+
+		keyHeader: creds.HeaderAPIKey,
+		version:   creds.VersionLegacy,
 	}
 	if c.timeout <= 0 {
 		c.timeout = DefaultTimeout
@@ -143,6 +155,33 @@ func NewClient(env *Env) (*Client, error) {
 		},
 	}
 	return c, nil
+}
+
+// As returns a copy of c that sends credentials the way cl does: an API
+// key in cl.KeyHeader, cl.Version as anthropic-version, and the headers of
+// custom when cl applies ANTHROPIC_CUSTOM_HEADERS. Credential headers in
+// custom are left out: fix401 sends the credential it tests, and the
+// custom-header check reports them. The copy shares c's connections.
+func (c *Client) As(cl creds.Client, custom []creds.Header) *Client {
+	d := *c
+	d.keyHeader, d.version, d.extra = cl.KeyHeader, cl.Version, nil
+	if cl.CustomHeaders {
+		for _, h := range custom {
+			if !creds.IsCredentialHeader(h.Name) && httpguts.ValidHeaderFieldName(h.Name) &&
+				httpguts.ValidHeaderFieldValue(h.Value) {
+				d.extra = append(d.extra, h)
+			}
+		}
+	}
+	return &d
+}
+
+// Via returns a copy of c that sends an API key in header instead
+// (creds.HeaderAPIKey or creds.HeaderBearer); everything else is the same.
+func (c *Client) Via(header string) *Client {
+	d := *c
+	d.keyHeader = header
+	return &d
 }
 
 // Target returns what this client probes, without credentials.
@@ -361,8 +400,11 @@ func (c *Client) once(ctx context.Context, r request) attempt {
 		req.Header.Set("Content-Type", "application/json")
 	}
 	if r.key != "" {
-		req.Header.Set("anthropic-version", AnthropicVersion)
-		setAuth(req.Header, r.key)
+		req.Header.Set("anthropic-version", c.version)
+		for _, h := range c.extra {
+			req.Header.Set(h.Name, h.Value)
+		}
+		setAuth(req.Header, r.key, c.keyHeader)
 	}
 
 	resp, err := c.hc.Do(req)
@@ -381,13 +423,37 @@ func (c *Client) once(ctx context.Context, r request) attempt {
 	return at
 }
 
-func setAuth(h http.Header, key string) {
-	if strings.HasPrefix(key, "sk-ant-oat01-") {
+// setAuth puts key in header. An OAuth token always goes as a Bearer token
+// with the oauth beta, as every SDK sends one.
+func setAuth(h http.Header, key, header string) {
+	if strings.HasPrefix(key, PrefixOAuthAccess) {
 		h.Set("Authorization", "Bearer "+key)
-		h.Set("anthropic-beta", "oauth-2025-04-20")
+		addBeta(h, oauthBeta)
+		return
+	}
+	if header == creds.HeaderBearer {
+		h.Set("Authorization", "Bearer "+key)
 		return
 	}
 	h.Set("x-api-key", key)
+}
+
+const oauthBeta = "oauth-2025-04-20"
+
+// addBeta appends b to anthropic-beta unless it is there already (a custom
+// header may have set other betas).
+func addBeta(h http.Header, b string) {
+	cur := h.Get("anthropic-beta")
+	for v := range strings.SplitSeq(cur, ",") {
+		if strings.TrimSpace(v) == b {
+			return
+		}
+	}
+	if cur == "" {
+		h.Set("anthropic-beta", b)
+		return
+	}
+	h.Set("anthropic-beta", cur+","+b)
 }
 
 // readBounded reads at most limit bytes of r, so a huge answer costs at most

@@ -98,8 +98,10 @@ func Discover(env *Env) []Candidate {
 // environment wins; else ANTHROPIC_AUTH_TOKEN by the same rules, so that a
 // setup with only a bearer token is tested the way the SDKs send it. Keys
 // only in shell start-up files or Claude Code's settings are not loaded by
-// an SDK: the caller reports them as not loaded.
-func ChooseActive(env *Env, c []Candidate) int {
+// an SDK: the caller reports them as not loaded. vars, when given, are the
+// variables the client reads, first wins (a row of the client table);
+// without them, ANTHROPIC_API_KEY then ANTHROPIC_AUTH_TOKEN.
+func ChooseActive(env *Env, c []Candidate, vars ...string) int {
 	if env != nil && env.HasStdinKey {
 		for i := range c {
 			if c[i].Origin == OriginStdin {
@@ -107,7 +109,10 @@ func ChooseActive(env *Env, c []Candidate) int {
 			}
 		}
 	}
-	for _, name := range []string{VarAPIKey, VarAuthToken} {
+	if len(vars) == 0 {
+		vars = []string{VarAPIKey, VarAuthToken}
+	}
+	for _, name := range vars {
 		for i := range c {
 			if c[i].Origin == OriginEnv && c[i].Var == name && c[i].Value != "" {
 				return i

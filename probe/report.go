@@ -116,11 +116,17 @@ type Report struct {
 	Target    Target
 	Env       EnvFacts
 
+	// SDKs are the Anthropic SDKs the project names; Client is the client
+	// whose requests the probes reproduce.
+	SDKs   []SDK
+	Client ClientInfo
+
 	Candidates []Candidate
 	Active     int // index of the key in use, -1 when there is none
 
 	Net       *NetResult
-	Auth      *Answer           // GET /v1/models with the key in use
+	Auth      *Answer           // GET /v1/models with the key in use, sent as the client sends it
+	AltAuth   *Answer           // the same, with the key in the other header (x-api-key vs Bearer)
 	CleanAuth *Answer           // the same with the cleaned key, when hygiene failed
 	Others    []CandidateAnswer // every other distinct candidate
 	Control   *Answer           // a well-formed invalid key: must be a clean 401
@@ -130,7 +136,7 @@ type Report struct {
 
 	Lint []LintResult // the user's own request code, with check --lint
 
-	Done map[string]bool // which probes have finished: net, auth, clean, others, control, quota, model, status
+	Done map[string]bool // which probes have finished: net, auth, alt, clean, others, control, quota, model, status
 }
 
 // ActiveKey returns the key in use, or nil.
@@ -150,6 +156,7 @@ func (r *Report) Requests() []*Answer {
 		}
 	}
 	add(r.Auth)
+	add(r.AltAuth)
 	add(r.CleanAuth)
 	for _, o := range r.Others {
 		add(o.Answer)

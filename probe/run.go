@@ -3,6 +3,8 @@ package probe
 import (
 	"context"
 	"os"
+
+	"github.com/fix401/fix401/probe/creds"
 	"strings"
 	"sync"
 	"time"
@@ -12,6 +14,7 @@ import (
 const (
 	ProbeNet     = "net"
 	ProbeAuth    = "auth"
+	ProbeAlt     = "alt"
 	ProbeClean   = "clean"
 	ProbeOthers  = "others"
 	ProbeControl = "control"
@@ -51,8 +54,10 @@ func Prepare(env *Env) *Report {
 	if env.Demo && r.Target.BaseURLSource == "flag" {
 		r.Target.BaseURLSource = SourceDemo
 	}
+	r.SDKs = FindSDKs(env.Dir)
+	r.Client = ResolveClient(env.For, r.SDKs)
 	r.Candidates = Discover(env)
-	r.Active = ChooseActive(env, r.Candidates)
+	r.Active = ChooseActive(env, r.Candidates, r.Client.Vars...)
 	r.Lint = lintFiles(env)
 	return r
 }
@@ -71,6 +76,9 @@ func (r *Report) Planned() []string {
 	ps = append(ps, ProbeControl)
 	if k := r.ActiveKey(); k != nil {
 		ps = append(ps, ProbeAuth, ProbeQuota)
+		if r.Client.AltHeader(k) != "" {
+			ps = append(ps, ProbeAlt)
+		}
 		if k.Clean != k.Value && k.Clean != "" {
 			ps = append(ps, ProbeClean)
 		}
@@ -147,6 +155,8 @@ func Start(ctx context.Context, env *Env, r *Report) <-chan Part {
 					switch p {
 					case ProbeAuth:
 						r.Auth = fail("auth")
+					case ProbeAlt:
+						r.AltAuth = fail("auth-alt")
 					case ProbeClean:
 						r.CleanAuth = fail("clean")
 					case ProbeControl:
@@ -165,6 +175,11 @@ func Start(ctx context.Context, env *Env, r *Report) <-chan Part {
 		}()
 		return out
 	}
+
+	// Every key-carrying request goes out the way the user's client sends
+	// it; the key in use is also sent the other way, to tell a stripped
+	// header from a rejected key.
+	client = client.As(r.Client.Client, creds.CustomHeaders(env.Vars[creds.VarCustomHeaders]))
 
 	var wg sync.WaitGroup
 	run := func(name string, f func() Part) {
@@ -199,31 +214,41 @@ func Start(ctx context.Context, env *Env, r *Report) <-chan Part {
 	}
 	if k := r.ActiveKey(); k != nil {
 		key := *k
+		kc := client.Via(r.Client.HeaderFor(k))
 		run(ProbeAuth, func() Part {
-			a := labelled("auth", client.Models(ctx, key.Value))
+			a := labelled("auth", kc.Models(ctx, key.Value))
 			return func(r *Report) { r.Auth = a }
 		})
+		if planned[ProbeAlt] {
+			alt := client.Via(r.Client.AltHeader(k))
+			run(ProbeAlt, func() Part {
+				a := labelled("auth-alt", alt.Models(ctx, key.Value))
+				return func(r *Report) { r.AltAuth = a }
+			})
+		}
 		run(ProbeQuota, func() Part {
-			a := labelled("quota", client.CountTokens(ctx, key.Value))
+			a := labelled("quota", kc.CountTokens(ctx, key.Value))
 			return func(r *Report) { r.Quota = a }
 		})
 		if planned[ProbeClean] {
 			run(ProbeClean, func() Part {
-				a := labelled("clean", client.Models(ctx, key.Clean))
+				a := labelled("clean", kc.Models(ctx, key.Clean))
 				return func(r *Report) { r.CleanAuth = a }
 			})
 		}
 		if planned[ProbeModel] {
 			run(ProbeModel, func() Part {
-				a := labelled("model", client.Model(ctx, key.Value, env.Model))
+				a := labelled("model", kc.Model(ctx, key.Value, env.Model))
 				return func(r *Report) { r.Model = a }
 			})
 		}
 	}
 	if others := r.otherKeys(); len(others) > 0 {
 		keys := make([]string, len(others))
+		via := make([]*Client, len(others))
 		for i, idx := range others {
 			keys[i] = r.Candidates[idx].Clean
+			via[i] = client.Via(r.Client.HeaderFor(&r.Candidates[idx]))
 		}
 		run(ProbeOthers, func() Part {
 			res := make([]CandidateAnswer, len(others))
@@ -235,7 +260,7 @@ func Start(ctx context.Context, env *Env, r *Report) <-chan Part {
 					defer owg.Done()
 					slots <- struct{}{}
 					defer func() { <-slots }()
-					res[i] = CandidateAnswer{Index: others[i], Answer: labelled("candidate", client.Models(ctx, keys[i]))}
+					res[i] = CandidateAnswer{Index: others[i], Answer: labelled("candidate", via[i].Models(ctx, keys[i]))}
 				}()
 			}
 			owg.Wait()

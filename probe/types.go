@@ -9,6 +9,8 @@ import (
 	"crypto/x509"
 	"net"
 	"time"
+
+	"github.com/fix401/fix401/probe/creds"
 )
 
 // Status is the outcome of one check.
@@ -98,7 +100,10 @@ type Env struct {
 	StatusURL string   // Statuspage base; empty: DefaultStatusURL
 	Model     string   // --model; empty: no model check
 	LintFiles []string // --lint: source files or curl commands to lint into the checklist
-	Timeout   time.Duration
+	// For is --for: whose requests to reproduce (creds.IDs); empty or
+	// "auto": the SDK the project names, else curl-style.
+	For     string
+	Timeout time.Duration
 
 	// StdinKey, when HasStdinKey, is the key to test instead of the
 	// environment's (fix401 --key-stdin, or a key pasted in the wizard).
@@ -130,6 +135,6 @@ const (
 	DefaultTimeout   = 10 * time.Second
 	DefaultRetries   = 2
 	DefaultBackoff   = 500 * time.Millisecond
-	AnthropicVersion = "2023-06-01"
-	MaxBody          = 1 << 20 // bytes read from any response
+	AnthropicVersion = creds.VersionLegacy // sent when no client says otherwise
+	MaxBody          = 1 << 20             // bytes read from any response
 )

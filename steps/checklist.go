@@ -229,7 +229,7 @@ func shapeRow(r *probe.Report, a *probe.Answer, done bool, c ChecklistRow) Check
 	}
 	if tok, _ := r.CheckByID(probe.CheckAuthToken); tok.Status == probe.Fail {
 		c.Status = probe.Fail
-		c.Result = "x-api-key " + k.Hint + " plus a Bearer token from ANTHROPIC_AUTH_TOKEN: two credentials"
+		c.Result = probe.WireWords(r.KeyHeader()) + " " + k.Hint + " plus a Bearer token from ANTHROPIC_AUTH_TOKEN: two credentials"
 		return c
 	}
 	if h, ok := r.CheckByID(probe.CheckCustomHdrs); ok && h.Status == probe.Warn {
@@ -238,14 +238,14 @@ func shapeRow(r *probe.Report, a *probe.Answer, done bool, c ChecklistRow) Check
 	}
 	c.Status = probe.Pass
 	if done && a != nil && a.Label == "quota" {
-		c.Result = "POST /v1/messages/count_tokens, x-api-key " + k.Hint + ", anthropic-version, a one-word message"
+		c.Result = "POST /v1/messages/count_tokens, " + probe.WireWords(r.KeyHeader()) + " " + k.Hint + ", anthropic-version, a one-word message"
 		return c
 	}
 	name := "GET /v1/models"
 	if done && a != nil {
 		name = requestName(a)
 	}
-	c.Result = name + ", x-api-key " + k.Hint + ", anthropic-version, no body"
+	c.Result = name + ", " + probe.WireWords(r.KeyHeader()) + " " + k.Hint + ", anthropic-version, no body"
 	return c
 }
 
@@ -343,9 +343,7 @@ func unloaded(r *probe.Report) *probe.Candidate {
 	return nil
 }
 
-func headerMissing(a *probe.Answer) bool {
-	return a != nil && a.Anthropic && a.Status == 401 && strings.Contains(a.Message, "x-api-key header is required")
-}
+func headerMissing(a *probe.Answer) bool { return probe.MissingCredential(a) }
 
 // smallest is the request that shows the error: the key's GET /v1/models
 // when it failed, else the first of the model lookup (a GET, the smaller)
@@ -486,8 +484,8 @@ func pathFailure(r *probe.Report) string {
 	if res, _ := r.CheckByID(probe.CheckOrigin); res.Status == probe.Fail {
 		return "not the API: " + strings.TrimPrefix(res.Title, "Not the API: ")
 	}
-	if headerMissing(r.Control) || headerMissing(r.Auth) {
-		return "the x-api-key header is removed on the way"
+	if r.HeaderStripped() {
+		return "the " + probe.HeaderWord(r.KeyHeader()) + " header is removed on the way"
 	}
 	return ""
 }
@@ -729,11 +727,12 @@ func proxyTest(r *probe.Report) TestRow {
 		default:
 			t.Next = "bypass it (NO_PROXY) or fix its settings"
 		}
-	case headerMissing(r.Control) || headerMissing(r.Auth):
+	case r.HeaderStripped():
+		h := probe.HeaderWord(r.KeyHeader())
 		t.Status = probe.Fail
-		t.Result = yet + "x-api-key does not arrive"
+		t.Result = yet + h + " does not arrive"
 		t.Meaning = "something in between strips the key header"
-		t.Next = "let it pass x-api-key, or go around it"
+		t.Next = "let it pass " + h + ", or go around it"
 	case direct:
 		t.Status = probe.Pass
 		t.Result = "direct: no proxy or gateway set"

@@ -138,8 +138,12 @@ func TestChecklistRows(t *testing.T) {
 		{"odd shape of an accepted key only warns", with(healthy(), func(r *probe.Report) {
 			r.Candidates[0].Issues = []probe.Issue{{Code: "length", Detail: "is 90 characters"}}
 		}), "shape", probe.Warn, "is 90 characters", ""},
-		{"auth token: two credentials", with(healthy(), func(r *probe.Report) { r.Env.AuthToken = true }),
-			"shape", probe.Fail, "Bearer token from ANTHROPIC_AUTH_TOKEN: two credentials", ""},
+		{"auth token: two credentials", with(healthy(), func(r *probe.Report) {
+			r.Env.AuthToken, r.Client = true, probe.ResolveClient("python", nil)
+		}), "shape", probe.Fail, "Bearer token from ANTHROPIC_AUTH_TOKEN: two credentials", ""},
+		{"auth token ignored by Go v2", with(healthy(), func(r *probe.Report) {
+			r.Env.AuthToken, r.Client = true, probe.ResolveClient("go", nil)
+		}), "shape", probe.Pass, "GET /v1/models, Authorization: Bearer", ""},
 
 		// The smallest repro says what was measured.
 		{"repro sent once", with(healthy(), rejected), "repro", probe.Pass, "GET /v1/models fails (sent once)", "same way"},

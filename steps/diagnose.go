@@ -258,22 +258,36 @@ func ruleNotAnthropic(r *probe.Report) (Diagnosis, bool) {
 	return d, true
 }
 
+// ruleHeaderStripped: the header the client puts the key in does not reach
+// the API. Either the API says no credential arrived although one was
+// sent, or the key fails sent the client's way and works sent the other way.
 func ruleHeaderStripped(r *probe.Report) (Diagnosis, bool) {
-	for _, a := range []*probe.Answer{r.Control, r.Auth} {
-		if a != nil && a.Anthropic && a.Status == 401 && strings.Contains(a.Message, "x-api-key header is required") {
-			d := Diagnosis{Code: HeaderStripped,
-				Title: "The API says no x-api-key header arrived, although fix401 sent one",
-				Fix:   "A proxy or gateway on the way removes the header."}
-			if len(r.Env.Proxies) > 0 {
-				d.Fix += fmt.Sprintf(" Traffic goes through %s=%s: let it pass x-api-key, or bypass it for api.anthropic.com.",
-					r.Env.Proxies[0].Name, r.Env.Proxies[0].Value)
-			} else if r.Target.BaseURLSource != "default" {
-				d.Fix += fmt.Sprintf(" Requests go to %s: configure it to forward x-api-key, or use https://api.anthropic.com.", r.Target.BaseURL)
-			}
-			return d, true
-		}
+	if !r.HeaderStripped() {
+		return Diagnosis{}, false
 	}
-	return Diagnosis{}, false
+	k, h := r.ActiveKey(), r.KeyHeader()
+	switched := k != nil && r.AltAuth.Accepted()
+	name := probe.HeaderWord(h)
+	d := Diagnosis{Code: HeaderStripped}
+	client := "your client"
+	if r.Client.From != probe.ClientAssumed && r.Client.Name != "" {
+		client = r.Client.Name
+	}
+	if switched {
+		d.Title = fmt.Sprintf("The %s header never reaches the API intact: %s sends the key there and gets %d, the same key sent as %s works",
+			name, client, r.Auth.Status, probe.HeaderWord(r.Client.AltHeader(k)))
+	} else {
+		d.Title = fmt.Sprintf("The API says no credential arrived, although fix401 sent the key in %s, as %s does", name, client)
+	}
+	d.Fix = fmt.Sprintf("A proxy or gateway on the way drops or rewrites %s.", name)
+	switch {
+	case len(r.Env.Proxies) > 0:
+		d.Fix += fmt.Sprintf(" Traffic goes through %s=%s: let it pass %s, or bypass it for api.anthropic.com (NO_PROXY).",
+			r.Env.Proxies[0].Name, r.Env.Proxies[0].Value, name)
+	case r.Target.BaseURLSource != "default":
+		d.Fix += fmt.Sprintf(" Requests go to %s: configure it to forward %s, or use https://api.anthropic.com.", r.Target.BaseURL, name)
+	}
+	return d, true
 }
 
 func ruleNoKey(r *probe.Report) (Diagnosis, bool) {
@@ -333,7 +347,10 @@ func ruleWrongKind(r *probe.Report) (Diagnosis, bool) {
 	}
 	d := Diagnosis{Code: KeyWrongKind}
 	if k.Var == "ANTHROPIC_AUTH_TOKEN" && k.Kind == probe.KindAPI {
-		d.Title = fmt.Sprintf("An API key (%s) sits in ANTHROPIC_AUTH_TOKEN: SDKs send that variable as a Bearer token, which the API refuses for API keys", k.Hint)
+		if r.Auth.Accepted() {
+			return Diagnosis{}, false // the API takes API keys as Bearer tokens since 2026
+		}
+		d.Title = fmt.Sprintf("An API key (%s) sits in ANTHROPIC_AUTH_TOKEN, which clients send as a Bearer token, and the API refused it", k.Hint)
 		d.Fix = fmt.Sprintf("Move it to ANTHROPIC_API_KEY and remove ANTHROPIC_AUTH_TOKEN (%s).", placeOf(k))
 		return d, true
 	}
@@ -346,8 +363,8 @@ func ruleWrongKind(r *probe.Report) (Diagnosis, bool) {
 			return Diagnosis{}, false // a token where tokens belong
 		}
 		d.Title = fmt.Sprintf("%s from %s is an OAuth token, not an API key", k.Hint, k.Source)
-		d.Fix = "SDKs send %s as x-api-key, which an OAuth token cannot pass. Use an API key from the Console, " +
-			"or pass the token as an auth token with the oauth beta header."
+		d.Fix = "SDKs send %s as an API key, which an OAuth token cannot pass. Use an API key from the Console, " +
+			"or put the token in ANTHROPIC_AUTH_TOKEN."
 		d.Fix = fmt.Sprintf(d.Fix, k.Var)
 	case probe.KindOther:
 		p := k.Provider
@@ -451,14 +468,25 @@ func shellOrigin(r *probe.Report, k *probe.Candidate) *probe.Candidate {
 	return nil
 }
 
+// ruleAuthConflict: a second credential goes out beside the key, for a
+// client that really sends both (the client table). A client that ignores
+// the token gets a warning in env.auth_token instead. When no client is
+// named, only a key that fails is blamed on the pair.
 func ruleAuthConflict(r *probe.Report) (Diagnosis, bool) {
 	k := r.ActiveKey()
-	if !r.Env.AuthToken || k == nil || k.Var == "ANTHROPIC_AUTH_TOKEN" {
+	if !r.Env.AuthToken || k == nil || k.Var != probe.VarAPIKey {
 		return Diagnosis{}, false
 	}
-	d := Diagnosis{Code: AuthConflict,
-		Title: "ANTHROPIC_AUTH_TOKEN is set as well as the API key: the Python and TypeScript SDKs then send both credentials, a known cause of 401s",
-		Fix:   "Run `unset ANTHROPIC_AUTH_TOKEN`"}
+	ci := r.Client
+	unknown := ci.Both == "" && (ci.From == probe.ClientAssumed || ci.KeyHeader == "")
+	if !ci.SendsBoth() && !(unknown && !r.Auth.Accepted()) {
+		return Diagnosis{}, false
+	}
+	title := fmt.Sprintf("ANTHROPIC_AUTH_TOKEN is set as well as the API key: the %s sends both credentials, a known cause of 401s", ci.Name)
+	if unknown {
+		title = "ANTHROPIC_AUTH_TOKEN is set as well as the API key: older Python and TypeScript SDKs send both credentials, a known cause of 401s"
+	}
+	d := Diagnosis{Code: AuthConflict, Title: title, Fix: "Run `unset ANTHROPIC_AUTH_TOKEN`"}
 	for _, c := range r.Candidates {
 		if c.Var == "ANTHROPIC_AUTH_TOKEN" && c.Origin != probe.OriginEnv && c.Line > 0 {
 			d.Fix += fmt.Sprintf(" and delete line %d of %s", c.Line, fileOf(c.Source))
@@ -472,7 +500,7 @@ func ruleAuthConflict(r *probe.Report) (Diagnosis, bool) {
 func ruleRejected(r *probe.Report) (Diagnosis, bool) {
 	k, a := r.ActiveKey(), r.Auth
 	if k == nil || a == nil || !a.Anthropic || a.Status != 401 || a.ErrorType != "authentication_error" ||
-		strings.Contains(a.Message, "x-api-key header is required") {
+		probe.MissingCredential(a) {
 		return Diagnosis{}, false
 	}
 	d := Diagnosis{Code: KeyRejected,

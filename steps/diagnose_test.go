@@ -152,10 +152,19 @@ func TestDiagnoseThroughStub(t *testing.T) {
 			w.env.Vars["ANTHROPIC_AUTH_TOKEN"] = w.key(stub.NewAPIKey())
 		}, VerifyKey},
 		{AuthConflict, func(w *world) {
+			// The Python SDK sends both credentials (the client table).
 			w.serve(stub.Options{}, false)
+			w.file("project/requirements.txt", "anthropic==0.121.0\n")
 			w.env.Vars["ANTHROPIC_API_KEY"] = w.key(stub.NewAPIKey())
 			w.env.Vars["ANTHROPIC_AUTH_TOKEN"] = w.key(stub.NewOAuthToken())
 		}, Headers},
+		{OK, func(w *world) {
+			// The Go SDK v2 uses the key, ignores the token and warns: no conflict.
+			w.serve(stub.Options{}, false)
+			w.file("project/go.mod", "module app\n\nrequire github.com/anthropics/anthropic-sdk-go/v2 v2.15.0\n")
+			w.env.Vars["ANTHROPIC_API_KEY"] = w.key(stub.NewAPIKey())
+			w.env.Vars["ANTHROPIC_AUTH_TOKEN"] = w.key(stub.NewOAuthToken())
+		}, Verify},
 		{KeyRejected, func(w *world) {
 			w.serve(stub.Options{Scenario: stub.Revoked}, false)
 			w.file("project/.env", "ANTHROPIC_API_KEY="+w.key(stub.NewAPIKey())+"\n")
@@ -330,5 +339,39 @@ func TestGatewaysAreNotTheAPI(t *testing.T) {
 				t.Fatalf("diagnosis %s (%s), want not_anthropic", d.Code, d.Title)
 			}
 		})
+	}
+}
+
+// A gateway that drops Authorization: a Go v2 project (Bearer) gets
+// header_stripped naming Authorization; the same gateway in front of an
+// x-api-key client is ok, with a warning that Bearer clients would fail.
+func TestHeaderStrippedFollowsTheClient(t *testing.T) {
+	missing := func(label string) *probe.Answer {
+		return answer(label, 401, "authentication_error", "x-api-key header is required")
+	}
+	bearer := with(healthy(), func(r *probe.Report) {
+		r.Client = probe.ResolveClient("go", nil)
+		r.Auth, r.Control, r.Quota = missing("auth"), missing("control"), missing("quota")
+		r.AltAuth = answer("auth-alt", 200, "", "")
+	})
+	d := Diagnose(bearer)
+	if d.Code != HeaderStripped || !strings.Contains(d.Title, "Authorization") || !strings.Contains(d.Title, "Go SDK v2") ||
+		!strings.Contains(d.Fix, "Authorization") {
+		t.Errorf("Go v2 behind a gateway that drops Authorization: %s %q %q", d.Code, d.Title, d.Fix)
+	}
+	if c, _ := bearer.CheckByID(probe.CheckHeader); c.Status != probe.Fail {
+		t.Errorf("api.header = %s %q, want fail", c.Status, c.Title)
+	}
+
+	legacy := with(healthy(), func(r *probe.Report) {
+		r.Client = probe.ResolveClient("python", nil)
+		r.AltAuth = missing("auth-alt")
+	})
+	if d := Diagnose(legacy); d.Code != OK {
+		t.Errorf("x-api-key client behind the same gateway: %s %q, want ok", d.Code, d.Title)
+	}
+	c, _ := legacy.CheckByID(probe.CheckHeader)
+	if c.Status != probe.Warn || !strings.Contains(c.Detail, "Authorization") || !strings.Contains(c.Detail, "Go SDK v2") {
+		t.Errorf("api.header = %s %q %q, want a warning naming Authorization and the clients that send it", c.Status, c.Title, c.Detail)
 	}
 }

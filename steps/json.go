@@ -14,6 +14,7 @@ type JSON struct {
 	StartedAt string        `json:"started_at"`
 	TimeZone  string        `json:"time_zone"`
 	Target    JSONTarget    `json:"target"`
+	Client    JSONClient    `json:"client"`
 	Key       *JSONKey      `json:"key"`
 	Diagnosis JSONDiagnosis `json:"diagnosis"`
 	Checks    []JSONCheck   `json:"checks"`
@@ -30,6 +31,20 @@ type JSONTool struct {
 type JSONTarget struct {
 	BaseURL   string `json:"base_url"`
 	StatusURL string `json:"status_url"`
+}
+
+// JSONClient is the client whose requests the probes reproduced: name is
+// what --for takes (go, python, typescript, curl), version the SDK version
+// the project names (empty when none), auth_header where it puts an API
+// key (x-api-key or authorization), api_version its anthropic-version, and
+// from how it was chosen (project, flag, assumed).
+type JSONClient struct {
+	Name       string `json:"name"`
+	Version    string `json:"version"`
+	AuthHeader string `json:"auth_header"`
+	APIVersion string `json:"api_version"`
+	Label      string `json:"label"`
+	From       string `json:"from"`
 }
 
 // JSONKey is the key in use, by hint only.
@@ -77,6 +92,8 @@ func ToJSON(r *probe.Report, d Diagnosis, version string) JSON {
 		StartedAt: r.StartedAt.Format(time.RFC3339),
 		TimeZone:  r.Zone,
 		Target:    JSONTarget{BaseURL: r.Target.BaseURL, StatusURL: r.Target.StatusURL},
+		Client: JSONClient{Name: r.Client.ID, Version: r.Client.SDK.Version, AuthHeader: r.Client.KeyHeader,
+			APIVersion: r.Client.Version, Label: r.Client.Label(), From: r.Client.From},
 		Diagnosis: JSONDiagnosis{Code: d.Code, Title: d.Title, Fix: d.Fix, Step: d.Step},
 		Checks:    []JSONCheck{},
 		Requests:  []JSONRequest{},

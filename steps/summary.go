@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/fix401/fix401/probe"
+	"github.com/fix401/fix401/probe/creds"
 )
 
 // SummaryInput is everything the support summary is made from. Summary
@@ -226,7 +227,7 @@ func renderSummary(in SummaryInput) string {
 		line("The smallest request (lists models, costs nothing); a working key gets HTTP 200:")
 		line("")
 		line("```sh")
-		line("%s", Reproduction(r.Target.BaseURL))
+		line("%s", Reproduction(r.Target.BaseURL, r.KeyHeader(), cmpVersion(r.Client.Version)))
 		line("```")
 	}
 	line("")
@@ -235,18 +236,30 @@ func renderSummary(in SummaryInput) string {
 }
 
 // Reproduction returns the smallest request that shows whether a key works,
-// as a curl command that reads the key from $ANTHROPIC_API_KEY when it runs.
-// The key's header is written 'x-api-key: '"$ANTHROPIC_API_KEY": the shell
-// joins the two parts, and the redactor, which masks any value written
-// straight after a key header's name, leaves the variable's name standing.
-func Reproduction(baseURL string) string {
+// as a curl command that reads the key from $ANTHROPIC_API_KEY when it runs,
+// sent the way the user's client sends it: header (creds.HeaderAPIKey or
+// creds.HeaderBearer) and anthropic-version. The key's header is written
+// 'x-api-key: '"$ANTHROPIC_API_KEY": the shell joins the two parts, and the
+// redactor, which masks any value written straight after a key header's
+// name, leaves the variable's name standing.
+func Reproduction(baseURL, header, version string) string {
 	if baseURL == "" {
 		baseURL = probe.DefaultBaseURL
 	}
 	u := strings.TrimRight(baseURL, "/") + "/v1/models"
-	return "curl -sS -i " + summaryShellQuote(u) + " \\\n" +
-		"  -H 'x-api-key: '\"$ANTHROPIC_API_KEY\" \\\n" +
-		"  -H 'anthropic-version: " + probe.AnthropicVersion + "'"
+	auth := "  -H 'x-api-key: '\"$ANTHROPIC_API_KEY\" \\\n"
+	if header == creds.HeaderBearer {
+		auth = "  -H 'Authorization: Bearer '\"$ANTHROPIC_API_KEY\" \\\n"
+	}
+	return "curl -sS -i " + summaryShellQuote(u) + " \\\n" + auth +
+		"  -H 'anthropic-version: " + version + "'"
+}
+
+func cmpVersion(v string) string {
+	if v == "" {
+		return probe.AnthropicVersion
+	}
+	return v
 }
 
 func summaryShellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }

@@ -887,9 +887,9 @@ func verifyChecks(in Input) []probe.Result {
 		ctl.Status, ctl.Title = probe.Skip, "Made-up key not sent: the base URL is insecure"
 	case !r.Done[probe.ProbeControl]:
 		ctl.Status, ctl.Title = probe.Pending, "Sending a made-up key…"
-	case a != nil && a.Anthropic && a.Status == 401 && strings.Contains(a.Message, "x-api-key header is required"):
+	case probe.MissingCredential(a):
 		ctl.Status = probe.Fail
-		ctl.Title = "The made-up key never arrived: the API says no x-api-key header came with it"
+		ctl.Title = "The made-up key never arrived: the API says no " + probe.HeaderWord(cmpHeader(r.Client.KeyHeader)) + " header came with it"
 	case a != nil && a.Anthropic && a.Status == 401 && a.ErrorType == "authentication_error":
 		ctl.Status = probe.Pass
 		ctl.Title = "A made-up key is refused cleanly: 401 authentication_error, nothing leaked"
@@ -1170,4 +1170,13 @@ func lowerFirst(s string) string {
 		return s
 	}
 	return strings.ToLower(s[:1]) + s[1:]
+}
+
+// cmpHeader is the header a client sends API keys in; x-api-key when no
+// client was resolved.
+func cmpHeader(h string) string {
+	if h == "" {
+		return "x-api-key"
+	}
+	return h
 }

@@ -50,7 +50,7 @@ func healthy() *probe.Report {
 }
 
 func finish(r *probe.Report) {
-	for _, p := range []string{probe.ProbeNet, probe.ProbeAuth, probe.ProbeClean, probe.ProbeOthers, probe.ProbeControl,
+	for _, p := range []string{probe.ProbeNet, probe.ProbeAuth, probe.ProbeAlt, probe.ProbeClean, probe.ProbeOthers, probe.ProbeControl,
 		probe.ProbeQuota, probe.ProbeModel, probe.ProbeStatus} {
 		r.Done[p] = true
 	}
@@ -724,7 +724,9 @@ func TestVerifyWhenTheKeyIsAcceptedButBlocked(t *testing.T) {
 		{"billing", accepted(func(r *probe.Report) {
 			r.Quota = answer("quota", 400, "invalid_request_error", "Your credit balance is too low")
 		}), Billing, "billing blocks requests"},
-		{"auth conflict", accepted(func(r *probe.Report) { r.Env.AuthToken = true }), AuthConflict, "ANTHROPIC_AUTH_TOKEN"},
+		{"auth conflict", accepted(func(r *probe.Report) {
+			r.Env.AuthToken, r.Client = true, probe.ResolveClient("python", nil)
+		}), AuthConflict, "ANTHROPIC_AUTH_TOKEN"},
 		{"model not found", accepted(func(r *probe.Report) {
 			r.Target.Model = "claude-nope"
 			r.Model = answer("model", 404, "not_found_error", "model: claude-nope")
