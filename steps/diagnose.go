@@ -41,13 +41,6 @@ const (
 	Incomplete Code = "incomplete"
 )
 
-// Codes lists every diagnosis code in precedence order.
-func Codes() []Code {
-	return []Code{InsecureBaseURL, NetworkUnreachable, TLSUntrusted, NotAnthropic, HeaderStripped, NoKey,
-		KeyNotLoaded, KeyWrongKind, KeyMalformed, KeyShadowed, AuthConflict, KeyRejected, PermissionDenied,
-		OrgDisabled, Billing, RateLimited, ServiceDegraded, ModelNotFound, OK, Unexplained}
-}
-
 // Diagnosis is the most specific root cause found, with advice written for
 // this finding. Also holds the other causes that matched, in order.
 type Diagnosis struct {
@@ -65,8 +58,11 @@ func Diagnose(r *probe.Report) Diagnosis {
 		return Diagnosis{Code: Incomplete, Title: "Still checking…", Step: Understand}
 	}
 	var found []Diagnosis
-	for _, rule := range rules {
-		if d, ok := rule(r); ok {
+	for _, row := range codeTable {
+		if row.Match == nil {
+			continue
+		}
+		if d, ok := row.Match(r); ok {
 			found = append(found, d)
 		}
 	}
@@ -94,7 +90,7 @@ func Diagnose(r *probe.Report) Diagnosis {
 		}
 		found = kept
 	}
-	found = dropRejectedWhenExplained(found)
+	found = dropSuperseded(found)
 	d := found[0]
 	d.Step = StepOfCode(d.Code)
 	if d.Code == Unexplained && found[0].Step != "" {
@@ -105,37 +101,6 @@ func Diagnose(r *probe.Report) Diagnosis {
 		d.Also = append(d.Also, o)
 	}
 	return d
-}
-
-// dropRejectedWhenExplained removes key_rejected when a more specific
-// cause already explains the 401: its advice (find the key in the Console,
-// create a new one) would contradict the real fix.
-func dropRejectedWhenExplained(found []Diagnosis) []Diagnosis {
-	explained := false
-	for _, d := range found {
-		switch d.Code {
-		case KeyWrongKind, KeyMalformed, KeyShadowed, NotAnthropic, HeaderStripped, NetworkUnreachable, TLSUntrusted, InsecureBaseURL:
-			explained = true
-		}
-	}
-	if !explained {
-		return found
-	}
-	kept := found[:0:0]
-	for _, d := range found {
-		if d.Code != KeyRejected {
-			kept = append(kept, d)
-		}
-	}
-	return kept
-}
-
-type rule func(r *probe.Report) (Diagnosis, bool)
-
-var rules = []rule{
-	ruleInsecure, ruleNetwork, ruleTLS, ruleNotAnthropic, ruleHeaderStripped, ruleNoKey, ruleNotLoaded,
-	ruleWrongKind, ruleMalformed, ruleShadowed, ruleAuthConflict, ruleRejected, rulePermission, ruleOrgDisabled,
-	ruleBilling, ruleRateLimited, ruleDegraded, ruleModel, ruleOK,
 }
 
 // netPhases are transport failures that mean "could not reach the API".

@@ -68,23 +68,6 @@ func StepOfCheck(id string) StepID {
 	return Headers // env.*, net.*, api.origin, api.control, lint.*
 }
 
-// StepOfCode returns the step where a diagnosis is explained and fixed.
-func StepOfCode(c Code) StepID {
-	switch c {
-	case NoKey, KeyNotLoaded, KeyWrongKind, KeyMalformed, KeyRejected:
-		return VerifyKey
-	case KeyShadowed:
-		return NewKey
-	case PermissionDenied, OrgDisabled, Billing, RateLimited, ServiceDegraded, ModelNotFound:
-		return Permissions
-	case InsecureBaseURL, NetworkUnreachable, TLSUntrusted, NotAnthropic, HeaderStripped, AuthConflict:
-		return Headers
-	case OK:
-		return Verify
-	}
-	return Understand
-}
-
 // marks are the status glyphs every output uses — wizard, text and the
 // summary — so the glyph and its word carry the meaning without colour.
 var marks = map[probe.Status]string{

@@ -167,12 +167,6 @@ func (w Wizard) CanNext() bool { return w.Step != Summary }
 // Progress returns the step's 1-based position and the number of steps.
 func (w Wizard) Progress() (n, total int) { return w.Step.Index() + 1, len(Order) }
 
-// transport are the codes where the key was never judged: sending the user
-// to check the key first would send them the wrong way.
-var transport = map[Code]bool{
-	InsecureBaseURL: true, NetworkUnreachable: true, TLSUntrusted: true, NotAnthropic: true, HeaderStripped: true,
-}
-
 // NextStep is the transition function: the step after from, given what has
 // been measured. While the probes run it follows the guide's order; once
 // they are done it skips what the results make pointless:
@@ -197,7 +191,7 @@ func NextStep(in Input, from StepID) StepID {
 		switch {
 		case d.Code == OK:
 			return Verify
-		case transport[d.Code]:
+		case unjudged(d.Code):
 			return Headers
 		}
 		if s := StepOfCode(d.Code); s.Index() > VerifyKey.Index() {
@@ -490,7 +484,7 @@ func explain(in Input, s StepID) string {
 				"key is refused cleanly."
 		case d.Code == Incomplete:
 			return "The smallest request again, and a made-up key that must be refused: the proof of a fix."
-		case waitOnly[d.Code]:
+		case waitOnly(d.Code):
 			return "Nothing to change on your side: wait, then press r. " + again
 		case r.Auth.Accepted():
 			return "The smallest request succeeds, but that is not all your code needs (below). After the fix, press r: " + again
@@ -873,7 +867,7 @@ func verifyChecks(in Input) []probe.Result {
 	default:
 		req.Status = probe.Fail
 		req.Title = "The smallest request still fails: " + exchangeWords(a)
-		if d := Diagnose(r); waitOnly[d.Code] {
+		if d := Diagnose(r); waitOnly(d.Code) {
 			req.Fix = "Nothing to fix on your side: wait, then press r."
 		} else if d.Code != Incomplete {
 			req.Fix = whereToFix(d.Step, "where the fix is")
@@ -978,7 +972,7 @@ func conclude(in Input, s StepID, p Page) (conclusion, advice string, verdict pr
 		if d.Code == OK {
 			return d.Title, fmt.Sprintf("Nothing to fix. Press enter: %s shows the proof.", stepRef(to)), verdictOf(d)
 		}
-		if waitOnly[d.Code] {
+		if waitOnly(d.Code) {
 			return d.Title, fmt.Sprintf("Nothing to fix on your side. Press enter: %s has the details.", stepRef(to)), verdictOf(d)
 		}
 		return d.Title, fmt.Sprintf("Press enter: %s shows how to fix it.", stepRef(to)), verdictOf(d)
@@ -1056,9 +1050,6 @@ func whereToFix(s StepID, what string) string {
 	return fmt.Sprintf("Press %d for %s, %s; press r once you have made the change.", s.Index()+1, s.Title(), what)
 }
 
-// waitOnly are the diagnoses no change on the user's side fixes.
-var waitOnly = map[Code]bool{RateLimited: true, ServiceDegraded: true}
-
 // concludeVerify is the verify step's verdict: fixed, working from the
 // start, or what still stands in the way — which, when the key is
 // accepted, is not the key.
@@ -1086,22 +1077,10 @@ func concludeVerify(in Input, p Page, d Diagnosis) (conclusion, advice string, v
 			what = lowerFirst(d.Title)
 		}
 		return "The key is accepted, but " + what, d.Fix, verdictOf(d)
-	case waitOnly[d.Code]:
+	case waitOnly(d.Code):
 		return "Not working yet: " + lowerFirst(d.Title), d.Fix, verdictOf(d)
 	}
 	return "Not fixed yet: " + lowerFirst(d.Title), d.Fix, verdictOf(d)
-}
-
-// verdictOf is how bad a diagnosis is: a pass only when the key works; a
-// warning for what passes by itself (a rate limit, an incident).
-func verdictOf(d Diagnosis) probe.Status {
-	switch d.Code {
-	case OK:
-		return probe.Pass
-	case RateLimited, ServiceDegraded:
-		return probe.Warn
-	}
-	return probe.Fail
 }
 
 var fine = map[StepID]string{

@@ -1,0 +1,106 @@
+package steps
+
+import "github.com/fix401/fix401/probe"
+
+// codeRow is everything fix401 knows about one diagnosis code. The table
+// below is the only list of codes: precedence, steps, severity, what a code
+// supersedes, and which codes never judged the key are all read from it.
+type codeRow struct {
+	Code Code
+	// Step is where the diagnosis is explained and fixed.
+	Step StepID
+	// Severity is the verdict the diagnosis gives: Fail, Warn for what
+	// passes by itself (a rate limit, an incident), Pass for ok.
+	Severity probe.Status
+	// Unjudged: the key never reached anything that judges keys, so the
+	// wizard goes to the headers step rather than the key.
+	Unjudged bool
+	// WaitOnly: nothing on the user's side fixes it.
+	WaitOnly bool
+	// Supersedes lists codes dropped when this one is found too: their
+	// advice would contradict the real fix.
+	Supersedes []Code
+	// Match finds the code in a finished report.
+	Match func(*probe.Report) (Diagnosis, bool)
+}
+
+// explainsRejection are the codes that explain a 401 better than
+// key_rejected's "find the key in the Console, create a new one".
+var explainsRejection = []Code{KeyRejected}
+
+// codeTable is in DESIGN.md's precedence order: the first match wins.
+// Unexplained, the fallback, has no Match and stays last.
+var codeTable = []codeRow{
+	{Code: InsecureBaseURL, Step: Headers, Severity: probe.Fail, Unjudged: true, Supersedes: explainsRejection, Match: ruleInsecure},
+	{Code: NetworkUnreachable, Step: Headers, Severity: probe.Fail, Unjudged: true, Supersedes: explainsRejection, Match: ruleNetwork},
+	{Code: TLSUntrusted, Step: Headers, Severity: probe.Fail, Unjudged: true, Supersedes: explainsRejection, Match: ruleTLS},
+	{Code: NotAnthropic, Step: Headers, Severity: probe.Fail, Unjudged: true, Supersedes: explainsRejection, Match: ruleNotAnthropic},
+	{Code: HeaderStripped, Step: Headers, Severity: probe.Fail, Unjudged: true, Supersedes: explainsRejection, Match: ruleHeaderStripped},
+	{Code: NoKey, Step: VerifyKey, Severity: probe.Fail, Match: ruleNoKey},
+	{Code: KeyNotLoaded, Step: VerifyKey, Severity: probe.Fail, Match: ruleNotLoaded},
+	{Code: KeyWrongKind, Step: VerifyKey, Severity: probe.Fail, Supersedes: explainsRejection, Match: ruleWrongKind},
+	{Code: KeyMalformed, Step: VerifyKey, Severity: probe.Fail, Supersedes: explainsRejection, Match: ruleMalformed},
+	{Code: KeyShadowed, Step: NewKey, Severity: probe.Fail, Supersedes: explainsRejection, Match: ruleShadowed},
+	{Code: AuthConflict, Step: Headers, Severity: probe.Fail, Match: ruleAuthConflict},
+	{Code: KeyRejected, Step: VerifyKey, Severity: probe.Fail, Match: ruleRejected},
+	{Code: PermissionDenied, Step: Permissions, Severity: probe.Fail, Match: rulePermission},
+	{Code: OrgDisabled, Step: Permissions, Severity: probe.Fail, Match: ruleOrgDisabled},
+	{Code: Billing, Step: Permissions, Severity: probe.Fail, Match: ruleBilling},
+	{Code: RateLimited, Step: Permissions, Severity: probe.Warn, WaitOnly: true, Match: ruleRateLimited},
+	{Code: ServiceDegraded, Step: Permissions, Severity: probe.Warn, WaitOnly: true, Match: ruleDegraded},
+	{Code: ModelNotFound, Step: Permissions, Severity: probe.Fail, Match: ruleModel},
+	{Code: OK, Step: Verify, Severity: probe.Pass, Match: ruleOK},
+	{Code: Unexplained, Step: Understand, Severity: probe.Fail},
+}
+
+// row returns the table's row for c; Incomplete and unknown codes get a
+// row with no match that sends to the first step.
+func row(c Code) codeRow {
+	for _, r := range codeTable {
+		if r.Code == c {
+			return r
+		}
+	}
+	return codeRow{Code: c, Step: Understand, Severity: probe.Fail}
+}
+
+// Codes lists every diagnosis code in precedence order.
+func Codes() []Code {
+	out := make([]Code, len(codeTable))
+	for i, r := range codeTable {
+		out[i] = r.Code
+	}
+	return out
+}
+
+// StepOfCode returns the step where a diagnosis is explained and fixed.
+func StepOfCode(c Code) StepID { return row(c).Step }
+
+// verdictOf is how bad a diagnosis is: a pass only when the key works; a
+// warning for what passes by itself (a rate limit, an incident).
+func verdictOf(d Diagnosis) probe.Status { return row(d.Code).Severity }
+
+// unjudged reports whether the key never reached anything that judges
+// keys: sending the user to check the key first would send them the wrong
+// way.
+func unjudged(c Code) bool { return row(c).Unjudged }
+
+// waitOnly reports whether no change on the user's side fixes c.
+func waitOnly(c Code) bool { return row(c).WaitOnly }
+
+// dropSuperseded removes every code that a code found supersedes.
+func dropSuperseded(found []Diagnosis) []Diagnosis {
+	gone := map[Code]bool{}
+	for _, d := range found {
+		for _, c := range row(d.Code).Supersedes {
+			gone[c] = true
+		}
+	}
+	kept := found[:0:0]
+	for _, d := range found {
+		if !gone[d.Code] {
+			kept = append(kept, d)
+		}
+	}
+	return kept
+}
