@@ -17,6 +17,7 @@ import (
 	"runtime"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/charmbracelet/x/term"
 
@@ -187,7 +188,7 @@ func finish(err error, sys ioEnv) int {
 // common holds the flags shared by the wizard, check and report.
 type common struct {
 	baseURL, statusURL, dir, model string
-	client                         string
+	client, workspace              string
 	lint                           fileList
 	timeout                        time.Duration
 	keyStdin, noColor              bool
@@ -236,6 +237,7 @@ func (c *common) register(fs *flag.FlagSet) {
 	fs.BoolVar(&c.keyStdin, "key-stdin", false, "read the key to test from stdin (a key is never taken as a flag value)")
 	fs.BoolVar(&c.noColor, "no-color", false, "no colour (NO_COLOR is honoured too)")
 	fs.Var(&c.lint, "lint", "also lint the request in this `FILE` (a curl command or source file); repeatable")
+	fs.StringVar(&c.workspace, "workspace-id", "", "send anthropic-workspace-id: `ID` (wrkspc_…) with every request, as identity-linked keys need (default: from $ANTHROPIC_CUSTOM_HEADERS)")
 	fs.StringVar(&c.client, "for", "auto", "whose requests to reproduce, a `CLIENT`: auto (the SDK in --dir, else curl-style and both headers), go, python, typescript, curl")
 }
 
@@ -272,6 +274,9 @@ func (c *common) env(sys ioEnv) (*probe.Env, error) {
 	if c.timeout <= 0 {
 		return nil, usagef("--timeout must be positive, like 10s")
 	}
+	if c.workspace != "" && (strings.ContainsFunc(c.workspace, unicode.IsControl) || strings.TrimSpace(c.workspace) != c.workspace) {
+		return nil, usagef("--workspace-id takes an id like wrkspc_01AbC…, on one line")
+	}
 	if !creds.Valid(c.client) {
 		return nil, usagef("--for takes one of %s, not %q", strings.Join(creds.IDs(), ", "), probe.Redact(c.client))
 	}
@@ -294,7 +299,7 @@ func (c *common) env(sys ioEnv) (*probe.Env, error) {
 	env := &probe.Env{
 		Vars: sys.vars, Home: home, Dir: dir,
 		BaseURL: strings.TrimRight(c.baseURL, "/"), StatusURL: strings.TrimRight(c.statusURL, "/"),
-		Model: c.model, Timeout: c.timeout, Now: time.Now, LintFiles: c.lint, For: c.client,
+		Model: c.model, Timeout: c.timeout, Now: time.Now, LintFiles: c.lint, For: c.client, WorkspaceID: c.workspace,
 		Retries: probe.DefaultRetries, Backoff: probe.DefaultBackoff,
 	}
 	if c.keyStdin {

@@ -108,6 +108,8 @@ func classify(a *Answer, resp *http.Response, body []byte) {
 	a.Server = clean(h.Get("Server"), 100)
 	a.RequestID = clean(h.Get("request-id"), 100)
 	a.OrgID = clean(h.Get("anthropic-organization-id"), 100)
+	a.WorkspaceID = clean(h.Get("anthropic-workspace-id"), 100)
+	a.Ray = clean(h.Get("cf-ray"), 100)
 	a.RetryAfter = clean(h.Get("retry-after"), 50)
 	a.ShouldRetry = clean(h.Get("x-should-retry"), 20)
 	for k, vs := range h {

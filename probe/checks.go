@@ -478,10 +478,7 @@ func (r *Report) HeaderStripped() bool {
 
 // MissingCredential reports whether the API said no credential arrived at
 // all ("x-api-key header is required"), which a sent key never earns.
-func MissingCredential(a *Answer) bool {
-	return a != nil && a.Err == nil && a.Anthropic && a.Status == 401 && a.ErrorType == "authentication_error" &&
-		strings.Contains(strings.ToLower(a.Message), "header is required")
-}
+func MissingCredential(a *Answer) bool { return a.Class() == ClassMissing }
 
 // firstAnswer is the answer that best shows who is at the other end.
 func (r *Report) firstAnswer() *Answer {
@@ -674,19 +671,24 @@ func (r *Report) checkPermissions() Result {
 		return pending(CheckPermissions, "Checking permissions and organization…")
 	}
 	for _, a := range []*Answer{r.Auth, r.Quota} {
-		if a == nil || !a.Anthropic {
+		res := Result{ID: CheckPermissions, Status: Fail, Duration: dur(a)}
+		switch a.Class() {
+		case ClassIPNotAllowed:
+			res.Title = fmt.Sprintf("IP allowlist: 403 %q", a.Message)
+		case ClassOAuthOff:
+			res.Title = fmt.Sprintf("OAuth access is off for this organization: 403 %q", a.Message)
+		case ClassPermission:
+			res.Title = fmt.Sprintf("Permission denied: 403 %s %q", a.ErrorType, a.Message)
+		case ClassOrgDisabled:
+			res.Title = "The organization is disabled: " + a.Message
+		case ClassWorkspace:
+			res.Title = fmt.Sprintf("Workspace: %d %q", a.Status, a.Message)
+		case ClassCodeOnly:
+			res.Title = fmt.Sprintf("Claude Code only: %d %q", a.Status, a.Message)
+		default:
 			continue
 		}
-		switch {
-		case a.Status == 403:
-			return Result{ID: CheckPermissions, Status: Fail, Duration: dur(a),
-				Title: fmt.Sprintf("Permission denied: 403 %s %q", a.ErrorType, a.Message),
-				Fix:   "The key works but may not do this: check its workspace and your role in the Console."}
-		case a.Status == 400 && strings.Contains(strings.ToLower(a.Message), "disabled"):
-			return Result{ID: CheckPermissions, Status: Fail, Duration: dur(a),
-				Title: "The organization is disabled: " + a.Message,
-				Fix:   "Only Anthropic support can re-enable it; a new key will not help."}
-		}
+		return res
 	}
 	if r.Auth.Accepted() {
 		return Result{ID: CheckPermissions, Status: Pass, Title: "Permissions: the key may list models", Duration: dur(r.Auth)}
@@ -703,7 +705,6 @@ func (r *Report) checkQuota() Result {
 	}
 	a := r.Quota
 	res := Result{ID: CheckQuota, Duration: dur(a)}
-	lower := strings.ToLower(a.Message)
 	switch {
 	case a.Accepted():
 		res.Status = Pass
@@ -714,11 +715,13 @@ func (r *Report) checkQuota() Result {
 	case a.Err != nil:
 		res.Status = Error
 		res.Title = "Quota: no answer: " + answerWords(a)
-	case a.Status == 402 || a.ErrorType == "billing_error" || strings.Contains(lower, "credit balance"):
+	case a.Class() == ClassCreditLow || a.Class() == ClassBilling:
 		res.Status = Fail
 		res.Title = fmt.Sprintf("Billing: %d %s %q", a.Status, a.ErrorType, a.Message)
-		res.Fix = "Add credits or a payment method in the Console under Billing."
-	case a.Status == 429:
+	case a.Class() == ClassSpendLimit:
+		res.Status = Fail
+		res.Title = fmt.Sprintf("Spend limit reached: %d %q", a.Status, a.Message)
+	case a.Class() == ClassRateLimited:
 		res.Status = Warn
 		res.Title = "Rate limited: 429 " + a.Message
 		if a.RetryAfter != "" {
@@ -726,13 +729,17 @@ func (r *Report) checkQuota() Result {
 		} else {
 			res.Detail = "No retry-after: this may be a spend limit, not a short burst."
 		}
-		res.Fix = "Wait and retry with backoff; check your limits in the Console."
-	case a.Status >= 500:
+	case a.Class() == ClassService:
 		res.Status = Warn
 		res.Title = fmt.Sprintf("Quota: the API is failing (%d %s)", a.Status, a.ErrorType)
 	case !a.Anthropic:
 		res.Status = Skip
 		res.Title = "Quota: not known: the answer did not come from the API"
+	case a.Class().Refused() && r.Auth.Accepted():
+		// The key passed GET /v1/models, yet the API refused this: never
+		// let that read as "not known".
+		res.Status = Fail
+		res.Title = fmt.Sprintf("count_tokens was refused: %d %s %q", a.Status, a.ErrorType, a.Message)
 	default:
 		res.Status = Skip
 		res.Title = "Quota: not known (" + answerWords(a) + ")"

@@ -176,6 +176,20 @@ func (c *Client) As(cl creds.Client, custom []creds.Header) *Client {
 	return &d
 }
 
+// WithHeader returns a copy of c that sends name: value with every
+// key-carrying request, in place of any header of that name from
+// ANTHROPIC_CUSTOM_HEADERS.
+func (c *Client) WithHeader(name, value string) *Client {
+	d := *c
+	d.extra = []creds.Header{{Name: name, Value: value}}
+	for _, h := range c.extra {
+		if !strings.EqualFold(h.Name, name) {
+			d.extra = append(d.extra, h)
+		}
+	}
+	return &d
+}
+
 // Via returns a copy of c that sends an API key in header instead
 // (creds.HeaderAPIKey or creds.HeaderBearer); everything else is the same.
 func (c *Client) Via(header string) *Client {

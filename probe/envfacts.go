@@ -19,6 +19,11 @@ func ReadEnvFacts(env *Env) EnvFacts {
 		f.BaseURLVar = Redact(StripURLCredentials(u))
 	}
 	f.AuthToken = v["ANTHROPIC_AUTH_TOKEN"] != ""
+	for _, name := range []string{VarAPIKey, VarAuthToken} {
+		if val, ok := v[name]; ok && strings.TrimSpace(val) == "" {
+			f.EmptyVars = append(f.EmptyVars, name)
+		}
+	}
 	f.OAuthToken = v["CLAUDE_CODE_OAUTH_TOKEN"] != ""
 	f.CustomHeaders = customHeaderNames(v["ANTHROPIC_CUSTOM_HEADERS"])
 	for _, name := range proxyVars {

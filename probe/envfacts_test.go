@@ -70,7 +70,10 @@ func TestReadEnvFacts(t *testing.T) {
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("ReadEnvFacts =\n%+v\nwant\n%+v", got, want)
 	}
-	if empty := ReadEnvFacts(&Env{Vars: map[string]string{"ANTHROPIC_AUTH_TOKEN": ""}}); !reflect.DeepEqual(empty, EnvFacts{}) {
-		t.Errorf("ReadEnvFacts(empty) = %+v", empty)
+	// An exported empty token is not a token, but it is remembered: the
+	// Python SDK sends it as "Bearer " and fails.
+	empty := ReadEnvFacts(&Env{Vars: map[string]string{"ANTHROPIC_AUTH_TOKEN": "", "ANTHROPIC_API_KEY": " "}})
+	if want := (EnvFacts{EmptyVars: []string{"ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN"}}); !reflect.DeepEqual(empty, want) {
+		t.Errorf("ReadEnvFacts(empty) = %+v, want %+v", empty, want)
 	}
 }

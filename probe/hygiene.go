@@ -72,6 +72,10 @@ type hySpot struct {
 // positions, never the key's own characters. A well-formed key comes back
 // unchanged with no issues.
 func Hygiene(value string) (clean string, issues []Issue) {
+	if what := Reference(value); what != "" {
+		// Nothing to clean: the value is a pointer to a key, not a key.
+		return value, []Issue{{Code: IssueReference, Detail: "is " + what + ", not the key itself"}}
+	}
 	if value == "" {
 		return "", []Issue{{Code: IssueEmpty, Detail: "is empty"}}
 	}

@@ -22,7 +22,9 @@ type Answer struct {
 	ErrorType   string // error.type of the envelope
 	Message     string // error.message, sanitized
 	RequestID   string // request-id header or body request_id
-	OrgID       string // anthropic-organization-id
+	OrgID       string // anthropic-organization-id: the organization the credential belongs to
+	WorkspaceID string // anthropic-workspace-id, when the API names the workspace
+	Ray         string // cf-ray: Cloudflare's id, its suffix the data centre (…-HKG)
 	RetryAfter  string
 	ShouldRetry string            // x-should-retry
 	RateLimit   map[string]string // anthropic-ratelimit-* headers
@@ -72,8 +74,12 @@ type ProxyVar struct {
 // EnvFacts are the variables that change how SDKs authenticate. Values of
 // secrets are never kept here, only names and sanitized forms.
 type EnvFacts struct {
-	BaseURLVar    string   // ANTHROPIC_BASE_URL, sanitized; empty when unset
-	AuthToken     bool     // ANTHROPIC_AUTH_TOKEN is set and non-empty
+	BaseURLVar string // ANTHROPIC_BASE_URL, sanitized; empty when unset
+	AuthToken  bool   // ANTHROPIC_AUTH_TOKEN is set and non-empty
+	// EmptyVars are the credential variables exported with an empty value
+	// (Claude Code's shell exports ANTHROPIC_API_KEY and ANTHROPIC_AUTH_TOKEN
+	// empty): some clients send them as they are.
+	EmptyVars     []string
 	CustomHeaders []string // header names in ANTHROPIC_CUSTOM_HEADERS
 	Proxies       []ProxyVar
 	NoProxy       string

@@ -180,6 +180,9 @@ func Start(ctx context.Context, env *Env, r *Report) <-chan Part {
 	// it; the key in use is also sent the other way, to tell a stripped
 	// header from a rejected key.
 	client = client.As(r.Client.Client, creds.CustomHeaders(env.Vars[creds.VarCustomHeaders]))
+	if env.WorkspaceID != "" {
+		client = client.WithHeader(WorkspaceHeader, env.WorkspaceID)
+	}
 
 	var wg sync.WaitGroup
 	run := func(name string, f func() Part) {
@@ -273,6 +276,9 @@ func Start(ctx context.Context, env *Env, r *Report) <-chan Part {
 	}()
 	return out
 }
+
+// WorkspaceHeader names the workspace an identity-linked key acts in.
+const WorkspaceHeader = "anthropic-workspace-id"
 
 // Run prepares a report, runs every probe at once and waits for all of them.
 func Run(ctx context.Context, env *Env) *Report {

@@ -102,8 +102,11 @@ type Env struct {
 	LintFiles []string // --lint: source files or curl commands to lint into the checklist
 	// For is --for: whose requests to reproduce (creds.IDs); empty or
 	// "auto": the SDK the project names, else curl-style.
-	For     string
-	Timeout time.Duration
+	For string
+	// WorkspaceID is --workspace-id: sent as anthropic-workspace-id with
+	// every key-carrying request; empty: ANTHROPIC_CUSTOM_HEADERS decides.
+	WorkspaceID string
+	Timeout     time.Duration
 
 	// StdinKey, when HasStdinKey, is the key to test instead of the
 	// environment's (fix401 --key-stdin, or a key pasted in the wizard).

@@ -15,25 +15,31 @@ type Code string
 
 // Diagnosis codes, in precedence order: the first that matches wins.
 const (
-	InsecureBaseURL    Code = "insecure_base_url"
-	NetworkUnreachable Code = "network_unreachable"
-	TLSUntrusted       Code = "tls_untrusted"
-	NotAnthropic       Code = "not_anthropic"
-	HeaderStripped     Code = "header_stripped"
-	NoKey              Code = "no_key"
-	KeyNotLoaded       Code = "key_not_loaded"
-	KeyWrongKind       Code = "key_wrong_kind"
-	KeyMalformed       Code = "key_malformed"
-	KeyShadowed        Code = "key_shadowed"
-	AuthConflict       Code = "auth_conflict"
-	KeyRejected        Code = "key_rejected"
-	PermissionDenied   Code = "permission_denied"
-	OrgDisabled        Code = "org_disabled"
-	Billing            Code = "billing"
-	RateLimited        Code = "rate_limited"
-	ServiceDegraded    Code = "service_degraded"
-	ModelNotFound      Code = "model_not_found"
-	OK                 Code = "ok"
+	InsecureBaseURL      Code = "insecure_base_url"
+	NetworkUnreachable   Code = "network_unreachable"
+	TLSUntrusted         Code = "tls_untrusted"
+	RegionBlocked        Code = "region_blocked"
+	NotAnthropic         Code = "not_anthropic"
+	HeaderStripped       Code = "header_stripped"
+	NoKey                Code = "no_key"
+	KeyNotLoaded         Code = "key_not_loaded"
+	KeyUnresolved        Code = "key_unresolved"
+	KeyWrongKind         Code = "key_wrong_kind"
+	KeyMalformed         Code = "key_malformed"
+	KeyShadowed          Code = "key_shadowed"
+	AuthConflict         Code = "auth_conflict"
+	KeyRejected          Code = "key_rejected"
+	CredentialRestricted Code = "credential_restricted"
+	IPNotAllowed         Code = "ip_not_allowed"
+	WorkspaceRequired    Code = "workspace_required"
+	PermissionDenied     Code = "permission_denied"
+	OrgDisabled          Code = "org_disabled"
+	SpendLimit           Code = "spend_limit"
+	Billing              Code = "billing"
+	RateLimited          Code = "rate_limited"
+	ServiceDegraded      Code = "service_degraded"
+	ModelNotFound        Code = "model_not_found"
+	OK                   Code = "ok"
 	// Unexplained is the fallback when no rule matches: an answer none of
 	// the codes above describes. It is never mistaken for a key problem.
 	Unexplained Code = "unexplained"
@@ -68,12 +74,19 @@ func Diagnose(r *probe.Report) Diagnosis {
 	}
 	if len(found) == 0 {
 		a := r.Auth
+		if ref := refusedInUse(r); ref != nil {
+			a = ref
+		}
 		d := Diagnosis{Code: Unexplained, Step: Understand,
 			Title: "The API answered in a way fix401 cannot explain",
 			Fix:   "Send the summary (fix401 report) with its request ids to Anthropic support."}
 		if a != nil && a.Err == nil {
 			d.Title = fmt.Sprintf("The API answered HTTP %d %s %q, which fix401 cannot explain", a.Status, a.ErrorType, a.Message)
-			if a.Status == 404 {
+			if a != r.Auth {
+				d.Title = fmt.Sprintf("%s %s was refused: HTTP %d %s %q, which fix401 cannot explain",
+					a.Method, pathOf(a.URL), a.Status, a.ErrorType, a.Message)
+			}
+			if a.Status == 404 && a == r.Auth {
 				d.Fix = "A 404 on /v1/models usually means the base URL has an extra path (such as /v1); use https://api.anthropic.com."
 				d.Step = Headers
 			}
@@ -395,22 +408,37 @@ func ruleShadowed(r *probe.Report) (Diagnosis, bool) {
 			}
 		}
 	}
-	if k == nil || r.Auth == nil || r.Auth.Status != 401 {
+	bad := failingInUse(r)
+	if k == nil || bad == nil {
 		return Diagnosis{}, false
 	}
+	org := orgOf(r)
+	keyLevel := bad.Class() == probe.ClassInvalid || bad.Class() == probe.ClassTokenExpired
 	for _, o := range r.Others {
 		if !o.Answer.Accepted() {
 			continue
 		}
+		// A refusal that holds for the whole organization (billing, a
+		// disabled org) is only escaped by a key of another organization.
+		if !keyLevel && (org == "" || o.Answer.OrgID == "" || o.Answer.OrgID == org) {
+			continue
+		}
 		good := r.Candidates[o.Index]
+		how := "is rejected"
+		if bad.Status != 401 {
+			how = fmt.Sprintf("fails (%d %s)", bad.Status, bad.ErrorType)
+		}
 		d := Diagnosis{Code: KeyShadowed,
-			Title: fmt.Sprintf("The key in use (%s, %s) is rejected, but %s in %s works", k.Hint, k.Source, good.Hint, good.Source)}
+			Title: fmt.Sprintf("The key in use (%s, %s) %s, but %s in %s works", k.Hint, k.Source, how, good.Hint, good.Source)}
+		if !keyLevel {
+			d.Title += fmt.Sprintf(": it belongs to another organization (%s, not %s)", o.Answer.OrgID, org)
+		}
 		switch k.Origin {
 		case probe.OriginEnv:
 			d.Fix = fmt.Sprintf("An old %s in your environment overrides %s (dotenv loaders never replace a set variable). Run `unset %s`",
 				k.Var, good.Source, k.Var)
-			if src := shellOrigin(r, k); src != nil {
-				d.Fix += fmt.Sprintf(" and delete line %d of %s", src.Line, fileOf(src.Source))
+			if lines := shellOrigins(r, k); len(lines) > 0 {
+				d.Fix += " and delete " + joinAnd(lines)
 			}
 			d.Fix += "."
 		default:
@@ -421,17 +449,43 @@ func ruleShadowed(r *probe.Report) (Diagnosis, bool) {
 	return Diagnosis{}, false
 }
 
-// shellOrigin finds the shell start-up line that exports the same key as
-// the environment, which is where a stale key keeps coming back from.
-func shellOrigin(r *probe.Report, k *probe.Candidate) *probe.Candidate {
-	for i := range r.Candidates {
-		c := &r.Candidates[i]
-		if c.Origin == probe.OriginShell && c.Var == k.Var && c.Clean == k.Clean {
-			return c
+// failingInUse returns the first answer that shows the credential in use itself
+// fails (401, 403, a disabled org, no credit, a spend limit), not a passing
+// condition such as a rate limit or an outage; nil when none does.
+func failingInUse(r *probe.Report) *probe.Answer {
+	for _, a := range []*probe.Answer{r.Auth, r.Quota} {
+		switch a.Class() {
+		case probe.ClassInvalid, probe.ClassTokenExpired, probe.ClassPermission, probe.ClassIPNotAllowed,
+			probe.ClassOAuthOff, probe.ClassCodeOnly, probe.ClassOrgDisabled, probe.ClassCreditLow,
+			probe.ClassBilling, probe.ClassSpendLimit, probe.ClassWorkspace:
+			return a
 		}
 	}
 	return nil
 }
+
+// shellOrigins lists every shell start-up line that exports the same key
+// as the environment ("line 41 of ~/.zshrc"): a stale key comes back from
+// each of them, whichever shell the user opens next.
+func shellOrigins(r *probe.Report, k *probe.Candidate) []string {
+	var out []string
+	for i := range r.Candidates {
+		c := &r.Candidates[i]
+		if c.Origin == probe.OriginShell && c.Var == k.Var && c.Clean == k.Clean {
+			out = append(out, fmt.Sprintf("line %d of %s", c.Line, fileOf(c.Source)))
+		}
+	}
+	return out
+}
+
+// joinAnd joins "a", "b" and "c" as "a, b and c".
+func joinAnd(xs []string) string {
+	if len(xs) <= 1 {
+		return strings.Join(xs, "")
+	}
+	return strings.Join(xs[:len(xs)-1], ", ") + " and " + xs[len(xs)-1]
+}
+
 
 // ruleAuthConflict: a second credential goes out beside the key, for a
 // client that really sends both (the client table). A client that ignores
@@ -464,8 +518,12 @@ func ruleAuthConflict(r *probe.Report) (Diagnosis, bool) {
 
 func ruleRejected(r *probe.Report) (Diagnosis, bool) {
 	k, a := r.ActiveKey(), r.Auth
-	if k == nil || a == nil || !a.Anthropic || a.Status != 401 || a.ErrorType != "authentication_error" ||
-		probe.MissingCredential(a) {
+	if k == nil {
+		return Diagnosis{}, false
+	}
+	switch a.Class() {
+	case probe.ClassInvalid, probe.ClassTokenExpired, probe.ClassCORS:
+	default:
 		return Diagnosis{}, false
 	}
 	d := Diagnosis{Code: KeyRejected,
@@ -490,7 +548,7 @@ func answers(r *probe.Report) []*probe.Answer {
 
 func rulePermission(r *probe.Report) (Diagnosis, bool) {
 	for _, a := range answers(r) {
-		if a.Status == 403 {
+		if a.Class() == probe.ClassPermission {
 			return Diagnosis{Code: PermissionDenied,
 				Title: fmt.Sprintf("The key is valid but not allowed: 403 %s %q", a.ErrorType, a.Message),
 				Fix:   "Check the key's workspace and your organization role in the Console, or use a key from the right workspace."}, true
@@ -501,7 +559,7 @@ func rulePermission(r *probe.Report) (Diagnosis, bool) {
 
 func ruleOrgDisabled(r *probe.Report) (Diagnosis, bool) {
 	for _, a := range answers(r) {
-		if a.Status == 400 && strings.Contains(strings.ToLower(a.Message), "organization has been disabled") {
+		if a.Class() == probe.ClassOrgDisabled {
 			return Diagnosis{Code: OrgDisabled,
 				Title: "Your organization is disabled: " + a.Message,
 				Fix:   "A new key will not help. Contact Anthropic support with the request id " + orNone(a.RequestID) + "."}, true
@@ -512,10 +570,17 @@ func ruleOrgDisabled(r *probe.Report) (Diagnosis, bool) {
 
 func ruleBilling(r *probe.Report) (Diagnosis, bool) {
 	for _, a := range answers(r) {
-		if a.Status == 402 || a.ErrorType == "billing_error" || strings.Contains(strings.ToLower(a.Message), "credit balance") {
-			return Diagnosis{Code: Billing,
+		if c := a.Class(); c == probe.ClassCreditLow || c == probe.ClassBilling {
+			d := Diagnosis{Code: Billing,
 				Title: fmt.Sprintf("The key works, but billing blocks requests: %d %q", a.Status, a.Message),
-				Fix:   "Add credits or a payment method in the Console (Settings → Billing); the key itself is fine."}, true
+				Fix:   "Add credits or a payment method in the Console (Settings → Billing); the key itself is fine."}
+			if org := orgOf(r); org != "" {
+				d.Fix = fmt.Sprintf("Add credits to organization %s, the one this key bills to (Console → Settings → Billing); the key itself is fine.", org)
+			}
+			if c == probe.ClassCreditLow {
+				d.Fix += " A Claude Pro or Max plan does not fund the API: API usage is prepaid separately."
+			}
+			return d, true
 		}
 	}
 	return Diagnosis{}, false
@@ -523,7 +588,7 @@ func ruleBilling(r *probe.Report) (Diagnosis, bool) {
 
 func ruleRateLimited(r *probe.Report) (Diagnosis, bool) {
 	for _, a := range answers(r) {
-		if a.Status == 429 {
+		if a.Class() == probe.ClassRateLimited {
 			d := Diagnosis{Code: RateLimited, Title: "The key works, but requests are rate limited (429)"}
 			if a.RetryAfter != "" {
 				d.Fix = fmt.Sprintf("Wait %ss and retry with backoff; check your tier's limits in the Console.", a.RetryAfter)
@@ -538,7 +603,7 @@ func ruleRateLimited(r *probe.Report) (Diagnosis, bool) {
 
 func ruleDegraded(r *probe.Report) (Diagnosis, bool) {
 	for _, a := range answers(r) {
-		if a.Status >= 500 {
+		if a.Class() == probe.ClassService {
 			d := Diagnosis{Code: ServiceDegraded,
 				Title: fmt.Sprintf("The API is failing: %d %s (after %s)", a.Status, a.ErrorType, attempts(a.Attempts)),
 				Fix:   "This is on Anthropic's side. Wait and retry with backoff; do not rotate your key for this."}
@@ -556,7 +621,7 @@ func ruleDegraded(r *probe.Report) (Diagnosis, bool) {
 }
 
 func ruleModel(r *probe.Report) (Diagnosis, bool) {
-	if a := r.Model; a != nil && a.Status == 404 && r.Auth.Accepted() {
+	if a := r.Model; a.Class() == probe.ClassNotFound && r.Auth.Accepted() {
 		return Diagnosis{Code: ModelNotFound,
 			Title: fmt.Sprintf("The key works, but the model %q does not exist for it", r.Target.Model),
 			Fix:   "Use a model id from `GET /v1/models` (fix401 check lists them in the JSON), such as " + firstModel(r) + "."}, true
@@ -564,14 +629,50 @@ func ruleModel(r *probe.Report) (Diagnosis, bool) {
 	return Diagnosis{}, false
 }
 
+// ruleOK: ok only when every request made with the credential in use, as
+// the client sends it, was accepted. The made-up key's answer, other keys'
+// answers, the key sent the other way and the status page do not count.
 func ruleOK(r *probe.Report) (Diagnosis, bool) {
 	k := r.ActiveKey()
-	if k == nil || !r.Auth.Accepted() {
+	if k == nil || !r.Auth.Accepted() || refusedInUse(r) != nil {
 		return Diagnosis{}, false
 	}
 	return Diagnosis{Code: OK,
 		Title: fmt.Sprintf("The API accepts %s from %s", k.Hint, k.Source),
 		Fix:   "Nothing to fix. Keep this key in one place only."}, true
+}
+
+// refusedInUse returns the first request made with the credential in use
+// that the API (or its edge) refused, or nil.
+func refusedInUse(r *probe.Report) *probe.Answer {
+	for _, a := range []*probe.Answer{r.Auth, r.Quota, r.Model} {
+		if a.Class().Refused() {
+			return a
+		}
+	}
+	return nil
+}
+
+// orgOf is the organization the key in use belongs to, as the API named it.
+func orgOf(r *probe.Report) string {
+	for _, a := range []*probe.Answer{r.Auth, r.Quota, r.Model} {
+		if a != nil && a.OrgID != "" {
+			return a.OrgID
+		}
+	}
+	return ""
+}
+
+// pathOf is a request URL's path: /v1/messages/count_tokens.
+func pathOf(u string) string {
+	if i := strings.Index(u, "://"); i >= 0 {
+		u = u[i+3:]
+		if j := strings.IndexByte(u, '/'); j >= 0 {
+			return u[j:]
+		}
+		return "/"
+	}
+	return u
 }
 
 func firstModel(r *probe.Report) string {
