@@ -486,7 +486,6 @@ func joinAnd(xs []string) string {
 	return strings.Join(xs[:len(xs)-1], ", ") + " and " + xs[len(xs)-1]
 }
 
-
 // ruleAuthConflict: a second credential goes out beside the key, for a
 // client that really sends both (the client table). A client that ignores
 // the token gets a warning in env.auth_token instead. When no client is
