@@ -34,6 +34,7 @@ const (
 	CheckStatusPage  = "status.page"
 	CheckClient      = "client.sdk"
 	CheckHeader      = "api.header"
+	CheckEmptyVars   = "env.empty"
 )
 
 // Checks derives the checklist from what has been measured so far. Checks
@@ -52,6 +53,9 @@ func (r *Report) Checks() []Result {
 		add(r.checkClient())
 	}
 	add(r.checkAuthToken())
+	if len(r.Env.EmptyVars) > 0 {
+		add(r.checkEmptyVars())
+	}
 	add(r.checkBaseURL())
 	if len(r.Env.CustomHeaders) > 0 {
 		add(r.checkCustomHeaders())
@@ -89,6 +93,12 @@ func (r *Report) checkKeyFound() Result {
 	if k := r.ActiveKey(); k != nil {
 		res.Status = Pass
 		res.Title = fmt.Sprintf("Key in use: %s from %s", k.Hint, k.Source)
+		if org, ws := r.Owner(r.Active); org != "" {
+			res.Detail = "Organization " + org
+			if ws != "" {
+				res.Detail += ", workspace " + ws
+			}
+		}
 		return res
 	}
 	for _, c := range r.Candidates {
@@ -242,6 +252,29 @@ func WireWords(h string) string {
 		return "Authorization: Bearer"
 	}
 	return "x-api-key"
+}
+
+// checkEmptyVars warns about credential variables exported with nothing
+// in them, saying what that does to the client in use.
+func (r *Report) checkEmptyVars() Result {
+	names := strings.Join(r.Env.EmptyVars, " and ")
+	res := Result{ID: CheckEmptyVars, Status: Warn, Title: names + " exported but empty"}
+	ci := r.Client
+	switch {
+	case ci.EmptySet && slices.Contains(r.Env.EmptyVars, VarAuthToken) && ci.Reads(VarAuthToken):
+		res.Title += fmt.Sprintf(": the %s sends \"Authorization: Bearer \" and every call fails (Illegal header value)", ci.Name)
+	case ci.EmptySet && slices.Contains(r.Env.EmptyVars, VarAPIKey):
+		res.Title += fmt.Sprintf(": the %s takes the empty value as set, sends no key and never reads .env", ci.Name)
+	case ci.From == ClientAssumed || ci.KeyHeader == "":
+		res.Title += ": the Python SDK takes an empty value as set (an empty ANTHROPIC_AUTH_TOKEN makes it send \"Bearer \" and fail), and dotenv loaders never replace it"
+	default:
+		res.Title += fmt.Sprintf(": the %s skips empty values, but dotenv loaders never replace a set variable", ci.Name)
+	}
+	res.Fix = "Run `unset " + strings.Join(r.Env.EmptyVars, " ") + "` and remove the empty export from your shell start-up files."
+	if r.Env.InClaudeCode {
+		res.Detail = "This shell was started by Claude Code, which exports these variables empty; load .env with override (python-dotenv: load_dotenv(override=True)) or pass the key explicitly."
+	}
+	return res
 }
 
 func (r *Report) checkAuthToken() Result {
@@ -476,6 +509,52 @@ func (r *Report) HeaderStripped() bool {
 	return r.ActiveKey() != nil && r.Auth != nil && !r.Auth.Accepted() && r.AltAuth.Accepted()
 }
 
+// Owner returns the organization and workspace the API named for the
+// candidate at index i: for the key in use, from any of its answers; for
+// another key, from its own. Empty when no answer named them (a rejected
+// key belongs to no one the API will say).
+func (r *Report) Owner(i int) (org, workspace string) {
+	var as []*Answer
+	if i == r.Active {
+		as = []*Answer{r.Auth, r.Quota, r.Model}
+	}
+	for _, o := range r.Others {
+		if o.Index == i {
+			as = append(as, o.Answer)
+		}
+	}
+	for _, a := range as {
+		if a != nil && a.OrgID != "" {
+			return a.OrgID, a.WorkspaceID
+		}
+	}
+	return "", ""
+}
+
+// orgSentence says, in one sentence, when the keys found belong to
+// different organizations: "I added credit to the other organization" is
+// one of the most common confusions.
+func (r *Report) orgSentence() string {
+	k := r.ActiveKey()
+	if k == nil {
+		return ""
+	}
+	mine, _ := r.Owner(r.Active)
+	if mine == "" {
+		return ""
+	}
+	var others []string
+	for _, o := range r.Others {
+		if org, _ := r.Owner(o.Index); org != "" && org != mine {
+			others = append(others, fmt.Sprintf("%s (%s) bills to %s", r.Candidates[o.Index].Hint, r.Candidates[o.Index].Source, org))
+		}
+	}
+	if len(others) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("Different organizations: the key in use bills to %s, while %s.", mine, strings.Join(others, "; "))
+}
+
 // MissingCredential reports whether the API said no credential arrived at
 // all ("x-api-key header is required"), which a sent key never earns.
 func MissingCredential(a *Answer) bool { return a.Class() == ClassMissing }
@@ -640,11 +719,17 @@ func (r *Report) checkCandidates() Result {
 		verdict := answerWords(o.Answer)
 		if o.Answer.Accepted() {
 			verdict = "accepted"
+			if o.Answer.OrgID != "" {
+				verdict += ", organization " + o.Answer.OrgID
+			}
 			good = append(good, c.Source)
 		} else if o.Answer != nil && o.Answer.Status == 401 {
 			verdict = "rejected (401)"
 		}
 		lines = append(lines, fmt.Sprintf("%s  %s: %s", c.Hint, c.Source, verdict))
+	}
+	if orgs := r.orgSentence(); orgs != "" {
+		lines = append(lines, orgs)
 	}
 	res := Result{ID: CheckCandidates, Duration: slow, Detail: strings.Join(lines, "\n")}
 	active := r.ActiveKey()

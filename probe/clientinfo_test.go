@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/fix401/fix401/probe/creds"
@@ -125,5 +126,33 @@ func TestRunSendsTheClientsWay(t *testing.T) {
 	// x-api-key: the same key sent the other way, once.
 	if bearer != 3 || apiKey != 1 {
 		t.Errorf("%d requests with Bearer and %d with x-api-key, want 3 and 1", bearer, apiKey)
+	}
+}
+
+// An exported empty variable gets a warning that says what it does to the
+// client in use.
+func TestEmptyVarsWarning(t *testing.T) {
+	for _, tt := range []struct {
+		forID string
+		vars  map[string]string
+		want  string
+	}{
+		{"python", map[string]string{VarAuthToken: ""}, "Illegal header value"},
+		{"python", map[string]string{VarAPIKey: ""}, "never reads .env"},
+		{"go", map[string]string{VarAPIKey: "", VarAuthToken: ""}, "Go SDK v2 skips empty values"},
+		{"auto", map[string]string{VarAuthToken: "", "CLAUDECODE": "1"}, "Python SDK"},
+	} {
+		env := &Env{Vars: tt.vars, Dir: t.TempDir(), For: tt.forID}
+		r := Prepare(env)
+		c, ok := r.CheckByID(CheckEmptyVars)
+		if !ok || c.Status != Warn || !strings.Contains(c.Title, tt.want) || !strings.Contains(c.Fix, "unset") {
+			t.Errorf("--for %s %v: %v %+v, want a warning with %q", tt.forID, tt.vars, ok, c, tt.want)
+		}
+		if _, inCC := tt.vars["CLAUDECODE"]; inCC != strings.Contains(c.Detail, "Claude Code") {
+			t.Errorf("--for %s: detail %q", tt.forID, c.Detail)
+		}
+	}
+	if _, ok := Prepare(&Env{Vars: map[string]string{VarAPIKey: "x"}, Dir: t.TempDir()}).CheckByID(CheckEmptyVars); ok {
+		t.Error("a warning without an empty variable")
 	}
 }

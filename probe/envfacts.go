@@ -25,6 +25,7 @@ func ReadEnvFacts(env *Env) EnvFacts {
 		}
 	}
 	f.OAuthToken = v["CLAUDE_CODE_OAUTH_TOKEN"] != ""
+	f.InClaudeCode = v["CLAUDECODE"] != ""
 	f.CustomHeaders = customHeaderNames(v["ANTHROPIC_CUSTOM_HEADERS"])
 	for _, name := range proxyVars {
 		if p := v[name]; p != "" {

@@ -79,7 +79,10 @@ type EnvFacts struct {
 	// EmptyVars are the credential variables exported with an empty value
 	// (Claude Code's shell exports ANTHROPIC_API_KEY and ANTHROPIC_AUTH_TOKEN
 	// empty): some clients send them as they are.
-	EmptyVars     []string
+	EmptyVars []string
+	// InClaudeCode: CLAUDECODE is set, so this shell was started by Claude
+	// Code, which exports the credential variables empty.
+	InClaudeCode  bool
 	CustomHeaders []string // header names in ANTHROPIC_CUSTOM_HEADERS
 	Proxies       []ProxyVar
 	NoProxy       string

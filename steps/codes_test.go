@@ -181,3 +181,25 @@ func TestCodeTable(t *testing.T) {
 		}
 	}
 }
+
+// A hung API names what hung: the connection was made, no answer came.
+func TestHungAPINamesTheHost(t *testing.T) {
+	hung := func(label string) *probe.Answer {
+		return &probe.Answer{Label: label, Method: "GET", URL: "https://llm-gw.corp.example/v1/models",
+			Err: &probe.NetError{Phase: "timeout", Message: "no answer from llm-gw.corp.example within 10s"}}
+	}
+	r := healthy()
+	r.Target = probe.Target{BaseURL: "https://llm-gw.corp.example", BaseURLSource: "env:ANTHROPIC_BASE_URL"}
+	r.Net = &probe.NetResult{Host: "llm-gw.corp.example", TLSVer: "TLS 1.3"}
+	r.Auth, r.Control, r.Quota = hung("auth"), hung("control"), hung("quota")
+	d := Diagnose(r)
+	if d.Code != NetworkUnreachable || !strings.Contains(d.Title, "llm-gw.corp.example accepted the connection, then never answered") ||
+		!strings.Contains(d.Fix, "gateway") {
+		t.Errorf("%s %q %q", d.Code, d.Title, d.Fix)
+	}
+	// No connection at all stays a connection problem.
+	r.Net.Err = &probe.NetError{Phase: "tcp", Message: "connection refused"}
+	if d := Diagnose(r); strings.Contains(d.Title, "accepted the connection") {
+		t.Errorf("no connection, yet %q", d.Title)
+	}
+}

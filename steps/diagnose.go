@@ -165,6 +165,19 @@ func ruleNetwork(r *probe.Report) (Diagnosis, bool) {
 	case "timeout":
 		d.Title = fmt.Sprintf("%s did not answer in time", host)
 		d.Fix = "Check your connection or try another network; a timeout says nothing about your key."
+		if r.Net != nil && r.Net.Err == nil && r.Net.Host != "" {
+			// The connection was made: something accepted it and then sat
+			// on the request. That is a server, not the network.
+			d.Title = fmt.Sprintf("%s accepted the connection, then never answered: %s", host, a.Err.Message)
+			switch {
+			case r.Net.Proxy != "":
+				d.Fix = fmt.Sprintf("The proxy %s took the request and no answer came back; check the proxy, or bypass it for %s (NO_PROXY). Your key was never judged.", r.Net.Proxy, host)
+			case r.Target.BaseURLSource != "default" && r.Target.BaseURLSource != probe.SourceDemo:
+				d.Fix = fmt.Sprintf("%s is not api.anthropic.com: a gateway there takes requests and does not answer. Check it, or unset ANTHROPIC_BASE_URL to go direct. Your key was never judged.", host)
+			default:
+				d.Fix = "Something that speaks for the API holds requests without answering (a firewall or TLS inspector can do this). Try another network; your key was never judged."
+			}
+		}
 	case probe.PhaseBadURL:
 		d.Title = "No request could be made: " + a.Err.Message
 		d.Fix = fixBaseURL(r, "write it in full, like https://api.anthropic.com")

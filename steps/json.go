@@ -9,16 +9,19 @@ import (
 // JSON is `fix401 check --json`, schema 1 (DESIGN.md). Field names and
 // meanings are a contract for scripts: add, never rename.
 type JSON struct {
-	Schema    int           `json:"schema"`
-	Tool      JSONTool      `json:"tool"`
-	StartedAt string        `json:"started_at"`
-	TimeZone  string        `json:"time_zone"`
-	Target    JSONTarget    `json:"target"`
-	Client    JSONClient    `json:"client"`
-	Key       *JSONKey      `json:"key"`
-	Diagnosis JSONDiagnosis `json:"diagnosis"`
-	Checks    []JSONCheck   `json:"checks"`
-	Requests  []JSONRequest `json:"requests"`
+	Schema    int        `json:"schema"`
+	Tool      JSONTool   `json:"tool"`
+	StartedAt string     `json:"started_at"`
+	TimeZone  string     `json:"time_zone"`
+	Target    JSONTarget `json:"target"`
+	Client    JSONClient `json:"client"`
+	Key       *JSONKey   `json:"key"`
+	// Credentials are every credential found, with its role for the
+	// client and what the API said of it.
+	Credentials []JSONCredential `json:"credentials"`
+	Diagnosis   JSONDiagnosis    `json:"diagnosis"`
+	Checks      []JSONCheck      `json:"checks"`
+	Requests    []JSONRequest    `json:"requests"`
 }
 
 // JSONTool names the tool and its version.
@@ -47,11 +50,27 @@ type JSONClient struct {
 	From       string `json:"from"`
 }
 
-// JSONKey is the key in use, by hint only.
+// JSONKey is the key in use, by hint only, with the organization and
+// workspace the API named for it.
 type JSONKey struct {
-	Source string `json:"source"`
-	Hint   string `json:"hint"`
-	Kind   string `json:"kind"`
+	Source         string `json:"source"`
+	Hint           string `json:"hint"`
+	Kind           string `json:"kind"`
+	OrganizationID string `json:"organization_id,omitempty"`
+	WorkspaceID    string `json:"workspace_id,omitempty"`
+}
+
+// JSONCredential is one credential found. role: winner (the one the client
+// uses), unused (found, not used); result: accepted, rejected (401),
+// refused (another refusal), no_answer, not_tested.
+type JSONCredential struct {
+	Source         string `json:"source"`
+	Kind           string `json:"kind"`
+	Hint           string `json:"hint"`
+	Role           string `json:"role"`
+	Result         string `json:"result"`
+	OrganizationID string `json:"organization_id,omitempty"`
+	WorkspaceID    string `json:"workspace_id,omitempty"`
 }
 
 // JSONDiagnosis is the one diagnosis.
@@ -99,8 +118,10 @@ func ToJSON(r *probe.Report, d Diagnosis, version string) JSON {
 		Requests:  []JSONRequest{},
 	}
 	if k := r.ActiveKey(); k != nil {
-		j.Key = &JSONKey{Source: jsonSource(k), Hint: k.Hint, Kind: string(k.Kind)}
+		org, ws := r.Owner(r.Active)
+		j.Key = &JSONKey{Source: jsonSource(k), Hint: k.Hint, Kind: string(k.Kind), OrganizationID: org, WorkspaceID: ws}
 	}
+	j.Credentials = jsonCredentials(r)
 	for _, c := range r.Checks() {
 		j.Checks = append(j.Checks, JSONCheck{ID: c.ID, Step: StepOfCheck(c.ID), Status: c.Status, Title: c.Title,
 			Detail: c.Detail, Fix: c.Fix, DurationMS: c.Duration.Milliseconds()})
@@ -114,6 +135,46 @@ func ToJSON(r *probe.Report, d Diagnosis, version string) JSON {
 		j.Requests = append(j.Requests, req)
 	}
 	return j
+}
+
+func jsonCredentials(r *probe.Report) []JSONCredential {
+	out := []JSONCredential{}
+	tested := map[int]*probe.Answer{}
+	for _, o := range r.Others {
+		tested[o.Index] = o.Answer
+	}
+	if r.Active >= 0 {
+		tested[r.Active] = r.Auth
+	}
+	for i := range r.Candidates {
+		c := &r.Candidates[i]
+		if c.Value == "" && c.Hint == "" {
+			continue
+		}
+		role := "unused"
+		if i == r.Active {
+			role = "winner"
+		}
+		org, ws := r.Owner(i)
+		out = append(out, JSONCredential{Source: jsonSource(c), Kind: string(c.Kind), Hint: c.Hint, Role: role,
+			Result: resultWord(tested[i]), OrganizationID: org, WorkspaceID: ws})
+	}
+	return out
+}
+
+// resultWord is what the API said of one credential, in one word.
+func resultWord(a *probe.Answer) string {
+	switch c := a.Class(); {
+	case a == nil:
+		return "not_tested"
+	case c == probe.ClassAccepted:
+		return "accepted"
+	case c == probe.ClassInvalid || c == probe.ClassMissing || c == probe.ClassTokenExpired:
+		return "rejected"
+	case c.Refused():
+		return "refused"
+	}
+	return "no_answer"
 }
 
 // jsonSource names a key's source the way schema 1 does: env:NAME for a

@@ -340,7 +340,14 @@ func sumKey(r *probe.Report) string {
 	if k == nil {
 		return "none in use"
 	}
-	return fmt.Sprintf("%s (%s) from %s", k.Hint, sumKind(k), k.Source)
+	s := fmt.Sprintf("%s (%s) from %s", k.Hint, sumKind(k), k.Source)
+	if org, ws := r.Owner(r.Active); org != "" {
+		s += ", organization " + org
+		if ws != "" {
+			s += ", workspace " + ws
+		}
+	}
+	return s
 }
 
 func sumKind(k *probe.Candidate) string {
