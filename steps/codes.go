@@ -22,6 +22,9 @@ type codeRow struct {
 	Supersedes []Code
 	// Match finds the code in a finished report.
 	Match func(*probe.Report) (Diagnosis, bool)
+	// Explain, when set, is what the step of the diagnosis says first when
+	// this code is found: what the answer means, before the fix.
+	Explain string
 }
 
 // explainsRejection are the codes that explain a 401 better than
@@ -34,23 +37,29 @@ var codeTable = []codeRow{
 	{Code: InsecureBaseURL, Step: Headers, Severity: probe.Fail, Unjudged: true, Supersedes: explainsRejection, Match: ruleInsecure},
 	{Code: NetworkUnreachable, Step: Headers, Severity: probe.Fail, Unjudged: true, Supersedes: explainsRejection, Match: ruleNetwork},
 	{Code: TLSUntrusted, Step: Headers, Severity: probe.Fail, Unjudged: true, Supersedes: explainsRejection, Match: ruleTLS},
-	{Code: RegionBlocked, Step: Headers, Severity: probe.Fail, Unjudged: true, Supersedes: []Code{KeyRejected, NotAnthropic}, Match: ruleRegionBlocked},
+	{Code: RegionBlocked, Step: Headers, Severity: probe.Fail, Unjudged: true, Supersedes: []Code{KeyRejected, NotAnthropic}, Match: ruleRegionBlocked,
+		Explain: "Cloudflare, in front of the API, answered for it: the request was turned away by where it came from, before any key was looked at."},
 	{Code: NotAnthropic, Step: Headers, Severity: probe.Fail, Unjudged: true, Supersedes: explainsRejection, Match: ruleNotAnthropic},
 	{Code: HeaderStripped, Step: Headers, Severity: probe.Fail, Unjudged: true, Supersedes: explainsRejection, Match: ruleHeaderStripped},
 	{Code: NoKey, Step: VerifyKey, Severity: probe.Fail, Match: ruleNoKey},
 	{Code: KeyNotLoaded, Step: VerifyKey, Severity: probe.Fail, Match: ruleNotLoaded},
-	{Code: KeyUnresolved, Step: VerifyKey, Severity: probe.Fail, Supersedes: []Code{KeyRejected, KeyMalformed}, Match: ruleUnresolved},
+	{Code: KeyUnresolved, Step: VerifyKey, Severity: probe.Fail, Supersedes: []Code{KeyRejected, KeyMalformed}, Match: ruleUnresolved,
+		Explain: "The variable holds directions to a key, not a key: something was meant to replace them before your program started, and nothing did."},
 	{Code: KeyWrongKind, Step: VerifyKey, Severity: probe.Fail, Supersedes: explainsRejection, Match: ruleWrongKind},
 	{Code: KeyMalformed, Step: VerifyKey, Severity: probe.Fail, Supersedes: explainsRejection, Match: ruleMalformed},
 	{Code: KeyShadowed, Step: NewKey, Severity: probe.Fail, Supersedes: explainsRejection, Match: ruleShadowed},
 	{Code: AuthConflict, Step: Headers, Severity: probe.Fail, Match: ruleAuthConflict},
 	{Code: KeyRejected, Step: VerifyKey, Severity: probe.Fail, Match: ruleRejected},
-	{Code: CredentialRestricted, Step: Permissions, Severity: probe.Fail, Match: ruleRestricted},
-	{Code: IPNotAllowed, Step: Permissions, Severity: probe.Fail, Match: ruleIPNotAllowed},
-	{Code: WorkspaceRequired, Step: Permissions, Severity: probe.Fail, Match: ruleWorkspace},
+	{Code: CredentialRestricted, Step: Permissions, Severity: probe.Fail, Match: ruleRestricted,
+		Explain: "The credential is real, but it is only good for one client, or your organization has switched this kind of sign-in off."},
+	{Code: IPNotAllowed, Step: Permissions, Severity: probe.Fail, Match: ruleIPNotAllowed,
+		Explain: "Your organization only accepts requests from listed IP addresses. The key is fine; the address the request came from is not on the list."},
+	{Code: WorkspaceRequired, Step: Permissions, Severity: probe.Fail, Match: ruleWorkspace,
+		Explain: "Keys tied to a person or a service account can act in several workspaces, so every request must say which one."},
 	{Code: PermissionDenied, Step: Permissions, Severity: probe.Fail, Match: rulePermission},
 	{Code: OrgDisabled, Step: Permissions, Severity: probe.Fail, Match: ruleOrgDisabled},
-	{Code: SpendLimit, Step: Permissions, Severity: probe.Fail, Match: ruleSpendLimit},
+	{Code: SpendLimit, Step: Permissions, Severity: probe.Fail, Match: ruleSpendLimit,
+		Explain: "Your organization set itself a monthly spend limit, and this month's usage reached it. Nothing is wrong with the key or the payment method."},
 	{Code: Billing, Step: Permissions, Severity: probe.Fail, Match: ruleBilling},
 	{Code: RateLimited, Step: Permissions, Severity: probe.Warn, WaitOnly: true, Match: ruleRateLimited},
 	{Code: ServiceDegraded, Step: Permissions, Severity: probe.Warn, WaitOnly: true, Match: ruleDegraded},

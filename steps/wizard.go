@@ -437,6 +437,11 @@ func worst(cs []probe.Result) probe.Status {
 func explain(in Input, s StepID) string {
 	r := in.Report
 	k := r.ActiveKey()
+	if r.Finished() && s != Verify && s != Checklist && s != Summary {
+		if d := Diagnose(r); d.Step == s && row(d.Code).Explain != "" {
+			return row(d.Code).Explain
+		}
+	}
 	switch s {
 	case Understand:
 		return explainUnderstand(r)
