@@ -24,7 +24,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 )
 
@@ -76,10 +75,19 @@ type API struct {
 	closed   bool
 	inflight sync.WaitGroup
 	closing  chan struct{}
-	held     atomic.Int32 // requests the hang scenario is holding
+	arrived  int // requests received whole (headers and body read)
+	finished int // requests recorded, their handler done
+	waiters  []waiter
 
 	logMu sync.Mutex
 	logw  io.Writer
+}
+
+// waiter is a channel to close once a count reaches n.
+type waiter struct {
+	count *int
+	n     int
+	ch    chan struct{}
 }
 
 // Request is what the stub recorded about one request. It never holds a
@@ -141,11 +149,53 @@ func set(keys []string) map[string]bool {
 func (a *API) Scenario() string { return a.opts.Scenario }
 
 // Requests returns a copy of the requests received so far, oldest first
-// (at most the last 10000).
+// (at most the last 10000). A request is in the list once its handler is
+// done: see Finished.
 func (a *API) Requests() []Request {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	return slices.Clone(a.reqs)
+}
+
+// Arrived returns a channel that is closed once the stub has received n
+// requests whole — headers and body — and begins to answer the last (or to
+// hold it, in the hang and slow scenarios). Tests wait on it instead of on a
+// clock: a client may give up on a request once it has arrived, and the stub
+// still records it.
+func (a *API) Arrived(n int) <-chan struct{} { return a.when(&a.arrived, n) }
+
+// Finished returns a channel that is closed once n requests are done and
+// recorded, so that Requests holds them.
+func (a *API) Finished(n int) <-chan struct{} { return a.when(&a.finished, n) }
+
+func (a *API) when(count *int, n int) <-chan struct{} {
+	ch := make(chan struct{})
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if *count >= n {
+		close(ch)
+		return ch
+	}
+	a.waiters = append(a.waiters, waiter{count, n, ch})
+	return ch
+}
+
+// count adds one to *count and wakes the waiters it satisfies; a.mu held.
+func (a *API) count(count *int) {
+	*count++
+	a.waiters = slices.DeleteFunc(a.waiters, func(w waiter) bool {
+		if w.count == count && *count >= w.n {
+			close(w.ch)
+			return true
+		}
+		return false
+	})
+}
+
+func (a *API) arrive() {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.count(&a.arrived)
 }
 
 // Close answers no more requests, releases those held by hang or Latency,
@@ -219,6 +269,7 @@ func (a *API) record(req Request, d time.Duration) {
 		a.reqs = slices.Delete(a.reqs, 0, len(a.reqs)-maxLogged+1)
 	}
 	a.reqs = append(a.reqs, req)
+	a.count(&a.finished)
 	a.mu.Unlock()
 	if a.logw == nil {
 		return
@@ -350,6 +401,7 @@ func route(r *http.Request) (endpoint, string) {
 func (x *exchange) serve() {
 	a, r := x.api, x.r
 	body, err := io.ReadAll(http.MaxBytesReader(x.w, r.Body, MaxBody))
+	a.arrive()
 	if err != nil {
 		if _, tooBig := errors.AsType[*http.MaxBytesError](err); tooBig {
 			x.tooLarge()
