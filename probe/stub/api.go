@@ -4,10 +4,38 @@
 // that fix401's probes, its demo, and a developer's own app pointed at it
 // through ANTHROPIC_BASE_URL all see what they would see in production.
 //
+// Like the API since 2026, it accepts anthropic-version 2023-06-01 and
+// 2026-10-21 (and 2023-01-01, the first version, which the API's versioning
+// page still lists), and an API key either as x-api-key or as
+// Authorization: Bearer (OAuth tokens only as Bearer, with the
+// oauth-2025-04-20 beta).
+//
+// The order a request meets the API's checks: whatever sits in front of the
+// API (hang, a captive portal, a proxy, Cloudflare's region block) answers
+// first; a CORS preflight (OPTIONS) is answered without credentials; an
+// outage fails every other call; then come the browser check (Origin),
+// authentication, anthropic-version, anthropic-beta and the scenario's own
+// failure — all before routing, so a revoked key gets 401 on any path, and
+// only an accepted request meets 404 for a path the API does not have.
+//
 // Assumptions where the real API's behaviour is not documented:
 //   - authentication runs before the anthropic-version check, and an
 //     x-api-key header wins over an Authorization header sent with it;
-//   - an unknown path or method is a 404 not_found_error before any auth;
+//   - a rejected API key sent as Bearer gets "Invalid bearer token", the
+//     message the API gives any refused bearer credential, where x-api-key
+//     gets "invalid x-api-key"; a missing credential is still
+//     "x-api-key header is required" whichever header the client uses;
+//   - the anthropic-beta check comes after authentication and the version
+//     check; its wording is the API's as reported in public issue threads
+//     (anthropics/claude-code#53855: "Unexpected value(s) `…` for the
+//     `anthropic-beta` header. …"), the values the stub knows are the
+//     official SDKs' (see knownBetas);
+//   - a CORS preflight gets 204 No Content with Access-Control-Allow-Origin
+//     *, the methods the API serves, the request's own
+//     Access-Control-Request-Headers echoed back (a * would not cover
+//     Authorization) and a request-id, whatever the scenario, because it
+//     carries no credential: the browser failure shows on the request that
+//     follows;
 //   - anthropic-organization-id and rate-limit headers are sent only once a
 //     key was accepted;
 //   - the 402 billing_error text of the billing-402 scenario is invented.
@@ -58,11 +86,18 @@ const (
 	defaultSlowLatency = 2 * time.Second
 	defaultRetryAfter  = time.Second
 	defaultRedirectURL = "https://login.captive.invalid/portal"
-	oauthBeta          = "oauth-2025-04-20"
 	maxLogged          = 10000
 )
 
-var knownVersions = []string{"2023-06-01", "2023-01-01"}
+// API versions (anthropic-version) the stub accepts.
+const (
+	// VersionLegacy is the version Go SDK v1, TS SDK 0.x and curl examples send.
+	VersionLegacy = "2023-06-01"
+	// VersionCurrent is the version Go SDK v2 and TS SDK 1.x send.
+	VersionCurrent = "2026-10-21"
+)
+
+var knownVersions = []string{VersionLegacy, VersionCurrent, "2023-01-01"}
 
 // API is the stub's http.Handler. It records every request it receives.
 type API struct {
@@ -419,11 +454,11 @@ func (x *exchange) serve() {
 	if x.intercepted() {
 		return
 	}
-	ep, modelID := route(r)
-	if ep == epNone {
-		x.fail(apiError{http.StatusNotFound, "not_found_error", "Not Found"})
+	if r.Method == http.MethodOptions {
+		x.preflight()
 		return
 	}
+	ep, modelID := route(r)
 	if a.opts.Scenario == Outage {
 		if ep == epMessages || ep == epCountTokens {
 			x.fail(errOverloaded)
@@ -437,25 +472,7 @@ func (x *exchange) serve() {
 		x.fail(apiError{http.StatusUnauthorized, "authentication_error", "x-api-key header is required"})
 		return
 	}
-	if r.Header.Get("Origin") != "" {
-		if !strings.EqualFold(r.Header.Get("Anthropic-Dangerous-Direct-Browser-Access"), "true") {
-			x.fail(apiError{http.StatusUnauthorized, "authentication_error",
-				"CORS requests must set 'anthropic-dangerous-direct-browser-access' header"})
-			return
-		}
-		x.w.Header().Set("Access-Control-Allow-Origin", "*")
-		x.w.Header().Set("Access-Control-Expose-Headers", "*")
-	}
-	oauth, authErr := x.authenticate()
-	if authErr != nil {
-		x.fail(*authErr)
-		return
-	}
-	if e := checkVersion(r.Header.Values("Anthropic-Version")); e != nil {
-		x.fail(*e)
-		return
-	}
-	if e := x.scenarioError(ep, oauth); e != nil {
+	if e := x.admit(ep); e != nil {
 		x.fail(*e)
 		return
 	}
@@ -468,7 +485,76 @@ func (x *exchange) serve() {
 		x.countTokens()
 	case epMessages:
 		x.createMessage()
+	default:
+		x.fail(apiError{http.StatusNotFound, "not_found_error", "Not Found"})
 	}
+}
+
+// admit runs the checks every request meets before routing: the browser
+// opt-in, the credential, the version, the betas and the scenario's own
+// failure. It returns the first refusal, or nil.
+func (x *exchange) admit(ep endpoint) *apiError {
+	r := x.r
+	if r.Header.Get("Origin") != "" {
+		if !strings.EqualFold(r.Header.Get("Anthropic-Dangerous-Direct-Browser-Access"), "true") {
+			return &apiError{http.StatusUnauthorized, "authentication_error",
+				"CORS requests must set 'anthropic-dangerous-direct-browser-access' header"}
+		}
+		x.w.Header().Set("Access-Control-Allow-Origin", "*")
+		x.w.Header().Set("Access-Control-Expose-Headers", "*")
+	}
+	oauth, e := x.authenticate()
+	if e != nil {
+		return e
+	}
+	if e := checkVersion(r.Header.Values("Anthropic-Version")); e != nil {
+		return e
+	}
+	if e := checkBetas(r.Header); e != nil {
+		return e
+	}
+	return x.scenarioError(ep, oauth)
+}
+
+// preflightMethods are the methods the API serves, as a preflight lists them.
+const preflightMethods = "GET, POST, PUT, PATCH, DELETE, OPTIONS"
+
+// preflightHeaders are allowed when a preflight names none.
+const preflightHeaders = "accept, anthropic-beta, anthropic-dangerous-direct-browser-access, anthropic-version, " +
+	"anthropic-workspace-id, authorization, content-type, x-api-key"
+
+// preflight answers a CORS preflight: no credential, no body.
+func (x *exchange) preflight() {
+	h := x.w.Header()
+	allow := preflightHeaders
+	if req := x.r.Header.Get("Access-Control-Request-Headers"); headerList(req) {
+		allow = req
+	}
+	h.Set("Access-Control-Allow-Origin", "*")
+	h.Set("Access-Control-Allow-Methods", preflightMethods)
+	h.Set("Access-Control-Allow-Headers", allow)
+	h.Set("Access-Control-Max-Age", "86400")
+	h.Set("Vary", "Origin, Access-Control-Request-Method, Access-Control-Request-Headers")
+	h.Set("Request-Id", x.id)
+	cloudflare(h)
+	x.w.WriteHeader(http.StatusNoContent)
+}
+
+// headerList reports whether s is a comma-separated list of header names,
+// the only thing a preflight echoes back.
+func headerList(s string) bool {
+	if strings.TrimSpace(s) == "" || len(s) > 1000 {
+		return false
+	}
+	for name := range strings.SplitSeq(s, ",") {
+		name = strings.TrimSpace(name)
+		if name == "" || strings.IndexFunc(name, func(c rune) bool {
+			return !(c == '-' || c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z')
+		}) >= 0 {
+			return false
+		}
+	}
+	return true
 }
 
 var (
@@ -477,8 +563,11 @@ var (
 	errInvalidKey = apiError{http.StatusUnauthorized, "authentication_error", "invalid x-api-key"}
 )
 
+const invalidBearer = "Invalid bearer token"
+
 // authenticate checks the credential like the real API: x-api-key first,
-// then a Bearer token, which must be an OAuth token with its beta header.
+// then Authorization: Bearer, which may carry an API key (accepted like
+// x-api-key) or an OAuth token (which needs its beta header).
 func (x *exchange) authenticate() (oauth bool, _ *apiError) {
 	a, h := x.api, x.r.Header
 	reject := func(msg string) *apiError {
@@ -501,34 +590,33 @@ func (x *exchange) authenticate() (oauth bool, _ *apiError) {
 		x.auth, x.org = AuthAccepted, true
 		return false, nil
 	}
-	authz := h.Get("Authorization")
-	if authz == "" {
+	authz := h.Values("Authorization")
+	switch {
+	case len(authz) == 0 || authz[0] == "":
 		return false, missing()
+	case len(authz) > 1:
+		return false, reject(invalidBearer)
 	}
-	scheme, tok, _ := strings.Cut(authz, " ")
+	scheme, tok, _ := strings.Cut(authz[0], " ")
 	tok = strings.TrimSpace(tok)
-	if !strings.EqualFold(scheme, "Bearer") || !strings.HasPrefix(tok, oauthPrefix) {
-		return false, reject("Invalid bearer token")
-	}
-	if !hasBeta(h, oauthBeta) {
+	switch {
+	case !strings.EqualFold(scheme, "Bearer"):
+		return false, reject(invalidBearer)
+	case strings.HasPrefix(tok, apiKeyPrefix):
+		if !a.acceptsAPIKey(tok) {
+			return false, reject(invalidBearer)
+		}
+		x.auth, x.org = AuthAccepted, true
+		return false, nil
+	case !strings.HasPrefix(tok, oauthPrefix):
+		return false, reject(invalidBearer)
+	case !hasBeta(h, oauthBeta):
 		return false, reject("OAuth authentication is currently not supported.")
-	}
-	if !a.acceptsOAuth(tok) {
-		return false, reject("Invalid bearer token")
+	case !a.acceptsOAuth(tok):
+		return false, reject(invalidBearer)
 	}
 	x.auth, x.org = AuthAccepted, true
 	return true, nil
-}
-
-func hasBeta(h http.Header, want string) bool {
-	for _, v := range h.Values("Anthropic-Beta") {
-		for b := range strings.SplitSeq(v, ",") {
-			if strings.TrimSpace(b) == want {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 func (a *API) acceptsAPIKey(key string) bool {
@@ -574,7 +662,8 @@ func checkVersion(vals []string) *apiError {
 	return nil
 }
 
-// scenarioError is the failure an accepted request meets, if any.
+// scenarioError is the failure an accepted request meets, if any, on any
+// path: ep only tells the requests that spend from those that do not.
 func (x *exchange) scenarioError(ep endpoint, oauth bool) *apiError {
 	costs := ep == epMessages || ep == epCountTokens
 	switch x.api.opts.Scenario {

@@ -31,8 +31,8 @@ const (
 )
 
 var scenarios = []Scenario{
-	{Healthy, "accepts any well-formed, random-looking API key (or only Options.ValidKeys)"},
-	{Revoked, "401 authentication_error \"invalid x-api-key\" for every key"},
+	{Healthy, "accepts any well-formed, random-looking API key (or only Options.ValidKeys), as x-api-key or Bearer"},
+	{Revoked, "401 authentication_error \"invalid x-api-key\" (\"Invalid bearer token\" as Bearer) for every key, on every path"},
 	{Forbidden, "accepted keys get 403 permission_error"},
 	{OrgDisabled, "accepted keys get 400 \"This organization has been disabled.\""},
 	{Billing, "models list works; count_tokens and messages get 400 credit balance too low"},

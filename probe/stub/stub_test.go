@@ -26,6 +26,7 @@ type call struct {
 	method string
 	path   string
 	key    string            // sent as x-api-key when non-empty
+	bearer string            // sent as Authorization: Bearer when non-empty
 	header map[string]string // extra headers; "anthropic-version" defaults to 2023-06-01
 	body   string
 }
@@ -66,6 +67,9 @@ func send(t *testing.T, base string, c call) answer {
 	}
 	if c.key != "" {
 		req.Header.Set("x-api-key", c.key)
+	}
+	if c.bearer != "" {
+		req.Header.Set("authorization", "Bearer "+c.bearer)
 	}
 	req.Header.Set("anthropic-version", "2023-06-01")
 	if c.body != "" {
@@ -142,12 +146,30 @@ func TestScenarios(t *testing.T) {
 			errType: "authentication_error", message: "x-api-key header is required", api: true},
 		{name: "truncated key", call: call{path: "/v1/models", key: good[:60]}, status: 401,
 			errType: "authentication_error", message: "invalid x-api-key", api: true},
-		{name: "api key as bearer", call: call{path: "/v1/models", header: map[string]string{"authorization": "Bearer " + good}},
-			status: 401, errType: "authentication_error", message: "Invalid bearer token", api: true},
+		{name: "api key as bearer", call: call{path: "/v1/models", bearer: good}, status: 200, api: true,
+			check: func(t *testing.T, a answer) {
+				if a.header.Get("anthropic-organization-id") == "" {
+					t.Error("an accepted Bearer key reveals no organization")
+				}
+			}},
+		{name: "api key as bearer, current version", call: call{path: "/v1/models", bearer: good,
+			header: map[string]string{"anthropic-version": "2026-10-21"}}, status: 200, api: true},
+		{name: "api key as bearer, lower-case scheme", call: call{path: "/v1/models", header: map[string]string{"authorization": "bearer " + good}},
+			status: 200, api: true},
+		{name: "truncated key as bearer", call: call{path: "/v1/models", bearer: good[:60]}, status: 401,
+			errType: "authentication_error", message: "Invalid bearer token", api: true},
+		{name: "admin key as bearer", call: call{path: "/v1/models", bearer: stub.NewAdminKey()}, status: 401,
+			errType: "authentication_error", message: "Invalid bearer token", api: true},
+		{name: "basic scheme", call: call{path: "/v1/models", header: map[string]string{"authorization": "Basic " + good}}, status: 401,
+			errType: "authentication_error", message: "Invalid bearer token", api: true},
+		{name: "x-api-key wins over bearer", call: call{path: "/v1/models", key: good[:60], bearer: good}, status: 401,
+			errType: "authentication_error", message: "invalid x-api-key", api: true},
 		{name: "oauth without beta", call: call{path: "/v1/models", header: map[string]string{"authorization": "Bearer " + oauth}},
 			status: 401, errType: "authentication_error", message: "OAuth authentication is currently not supported.", api: true},
 		{name: "oauth with beta", call: call{path: "/v1/models", header: map[string]string{"authorization": "Bearer " + oauth, "anthropic-beta": "oauth-2025-04-20"}},
 			status: 200, api: true},
+		{name: "oauth among other betas", call: call{path: "/v1/models", bearer: oauth,
+			header: map[string]string{"anthropic-beta": "context-1m-2025-08-07, oauth-2025-04-20"}}, status: 200, api: true},
 		{name: "oauth as x-api-key", call: call{path: "/v1/models", key: oauth, header: beta}, status: 401,
 			errType: "authentication_error", message: "invalid x-api-key", api: true},
 		{name: "admin key", call: call{path: "/v1/models", key: stub.NewAdminKey()}, status: 401,
@@ -156,8 +178,27 @@ func TestScenarios(t *testing.T) {
 			status: 400, errType: "invalid_request_error", message: "anthropic-version: header is required", api: true},
 		{name: "unknown version", call: call{path: "/v1/models", key: good, header: map[string]string{"anthropic-version": "2024-13-01"}},
 			status: 400, errType: "invalid_request_error", message: `anthropic-version: "2024-13-01" is not a valid version`, api: true},
-		{name: "unknown path", call: call{path: "/v1/nothing", key: good}, status: 404, errType: "not_found_error", api: true},
+		{name: "current version", call: call{path: "/v1/models", key: good, header: map[string]string{"anthropic-version": "2026-10-21"}},
+			status: 200, api: true},
+		{name: "first version", call: call{path: "/v1/models", key: good, header: map[string]string{"anthropic-version": "2023-01-01"}},
+			status: 200, api: true},
+		{name: "known beta", call: call{path: "/v1/models", key: good, header: map[string]string{"anthropic-beta": "context-1m-2025-08-07,files-api-2025-04-14"}},
+			status: 200, api: true},
+		{name: "unknown beta", call: call{path: "/v1/models", key: good, header: map[string]string{"anthropic-beta": "context-1m-2025-08-07, no-such-beta-2026-01-01"}},
+			status: 400, errType: "invalid_request_error", api: true,
+			message: "Unexpected value(s) `no-such-beta-2026-01-01` for the `anthropic-beta` header. Please consult our documentation at docs.anthropic.com or try again without the header."},
+		{name: "unknown betas", call: call{path: "/v1/models", key: good, header: map[string]string{"anthropic-beta": "beta-a,beta-b"}},
+			status: 400, errType: "invalid_request_error", api: true,
+			message: "Unexpected value(s) `beta-a`, `beta-b` for the `anthropic-beta` header. Please consult our documentation at docs.anthropic.com or try again without the header."},
+		{name: "unknown beta, bad key", call: call{path: "/v1/models", key: good[:60], header: map[string]string{"anthropic-beta": "beta-a"}},
+			status: 401, errType: "authentication_error", message: "invalid x-api-key", api: true},
+		{name: "unknown path", call: call{path: "/v1/nothing", key: good}, status: 404, errType: "not_found_error", message: "Not Found", api: true},
+		{name: "unknown path, no key", call: call{path: "/v1/nothing"}, status: 401, errType: "authentication_error",
+			message: "x-api-key header is required", api: true},
+		{name: "unknown path, bad key", call: call{path: "/nothing/at/all", key: good[:60]}, status: 401, errType: "authentication_error",
+			message: "invalid x-api-key", api: true},
 		{name: "wrong method", call: call{method: http.MethodDelete, path: "/v1/models", key: good}, status: 404, errType: "not_found_error", api: true},
+		{name: "wrong method, no key", call: call{method: http.MethodPut, path: "/v1/messages"}, status: 401, errType: "authentication_error", api: true},
 		{name: "unknown model", call: call{path: "/v1/models/claude-nope", key: good}, status: 404,
 			errType: "not_found_error", message: "model: claude-nope", api: true},
 		{name: "model by alias", call: call{path: "/v1/models/claude-sonnet-4-5", key: good}, status: 200, api: true,
@@ -206,6 +247,16 @@ func TestScenarios(t *testing.T) {
 
 		{name: "revoked", opts: stub.Options{Scenario: stub.Revoked}, call: call{path: "/v1/models", key: good},
 			status: 401, errType: "authentication_error", message: "invalid x-api-key", api: true},
+		{name: "revoked as bearer", opts: stub.Options{Scenario: stub.Revoked}, call: call{path: "/v1/models", bearer: good},
+			status: 401, errType: "authentication_error", message: "Invalid bearer token", api: true},
+		{name: "revoked, unknown path", opts: stub.Options{Scenario: stub.Revoked}, call: call{method: "POST", path: "/v1/complete", key: good, body: "{}"},
+			status: 401, errType: "authentication_error", message: "invalid x-api-key", api: true},
+		{name: "revoked key as bearer", opts: stub.Options{RevokedKeys: []string{good}}, call: call{path: "/v1/models", bearer: good},
+			status: 401, errType: "authentication_error", message: "Invalid bearer token", api: true},
+		{name: "forbidden, unknown path", opts: stub.Options{Scenario: stub.Forbidden}, call: call{path: "/v1/nothing", key: good},
+			status: 403, errType: "permission_error", api: true},
+		{name: "billing, unknown path", opts: stub.Options{Scenario: stub.Billing}, call: call{path: "/v1/nothing", key: good},
+			status: 404, errType: "not_found_error", api: true},
 		{name: "forbidden", opts: stub.Options{Scenario: stub.Forbidden}, call: call{path: "/v1/models", key: good},
 			status: 403, errType: "permission_error", api: true},
 		{name: "forbidden oauth", opts: stub.Options{Scenario: stub.Forbidden},
@@ -573,6 +624,46 @@ func TestRequestLog(t *testing.T) {
 	}
 }
 
+// TestPreflight: a browser's CORS preflight is answered without a key, in
+// every scenario where the API itself answers.
+func TestPreflight(t *testing.T) {
+	for _, scenario := range []string{stub.Healthy, stub.Revoked, stub.CORSBlocked, stub.HeaderStripped, stub.Outage} {
+		srv, err := stub.Start(stub.Options{Scenario: scenario})
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := send(t, srv.URL, call{method: http.MethodOptions, path: "/v1/messages", header: map[string]string{
+			"anthropic-version":              "",
+			"origin":                         "https://app.example",
+			"access-control-request-method":  "POST",
+			"access-control-request-headers": "authorization,anthropic-version,content-type",
+		}})
+		srv.Close()
+		h := a.header
+		if a.status != http.StatusNoContent || len(a.body) != 0 || h.Get("access-control-allow-origin") != "*" ||
+			!strings.Contains(h.Get("access-control-allow-methods"), "POST") ||
+			h.Get("access-control-allow-headers") != "authorization,anthropic-version,content-type" ||
+			!requestIDRE.MatchString(h.Get("request-id")) || h.Get("server") != "cloudflare" {
+			t.Errorf("%s: %d %v %q", scenario, a.status, h, a.body)
+		}
+		if r := srv.Requests(); len(r) != 1 || r[0].Auth != "" || r[0].Status != http.StatusNoContent {
+			t.Errorf("%s: log %+v, want one preflight that met no authentication", scenario, r)
+		}
+	}
+	srv, err := stub.Start(stub.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	a := send(t, srv.URL, call{method: http.MethodOptions, path: "/v1/models", header: map[string]string{
+		"access-control-request-headers": "x-api-key, x-evil: <script>",
+	}})
+	if a.status != http.StatusNoContent || !strings.Contains(a.header.Get("access-control-allow-headers"), "x-api-key") ||
+		strings.Contains(a.header.Get("access-control-allow-headers"), "evil") {
+		t.Errorf("a malformed request-headers list: %d, allow-headers %q", a.status, a.header.Get("access-control-allow-headers"))
+	}
+}
+
 // TestHang: hang holds a request until its client gives up, then records
 // it unanswered; the handler returns because the client left, before any
 // Close. The client gives up once the stub has the request, not after a
@@ -677,7 +768,7 @@ func TestServe(t *testing.T) {
 		rest <- string(b)
 	}()
 	key := stub.NewAPIKey()
-	a := send(t, base, call{path: "/v1/models", key: key})
+	a := send(t, base, call{path: "/v1/models", key: key, bearer: key})
 	if a.status != 401 {
 		t.Fatalf("status %d", a.status)
 	}
@@ -690,7 +781,7 @@ func TestServe(t *testing.T) {
 	if !strings.Contains(out, line) {
 		t.Errorf("log lacks %q:\n%s", line, out)
 	}
-	if strings.Contains(out, key[13:]) || strings.Contains(out, "2023-06-01") {
+	if strings.Contains(out, key[13:]) || strings.Contains(strings.ToLower(out), "bearer") || strings.Contains(out, "2023-06-01") {
 		t.Errorf("the log holds a header value:\n%s", out)
 	}
 }
