@@ -36,6 +36,10 @@
 //     Authorization) and a request-id, whatever the scenario, because it
 //     carries no credential: the browser failure shows on the request that
 //     follows;
+//   - a spend limit (400) refuses only what spends or counts tokens
+//     (count_tokens, messages) and leaves /v1/models working, like a low
+//     credit balance; the tier cap's 429 refuses every request, and its
+//     message is invented (the docs give only status and type);
 //   - anthropic-organization-id and rate-limit headers are sent only once a
 //     key was accepted;
 //   - the 402 billing_error text of the billing-402 scenario is invented.
@@ -683,16 +687,22 @@ func (x *exchange) scenarioError(ep endpoint, oauth bool) *apiError {
 		if costs {
 			return &apiError{http.StatusPaymentRequired, "billing_error", "This organization has an unpaid balance. Update its payment method to continue."}
 		}
+	case SpendLimit:
+		if costs {
+			return &apiError{http.StatusBadRequest, "invalid_request_error",
+				"You have reached your specified API usage limits. You will regain access on " + nextMonth(time.Now()) + " at 00:00 UTC."}
+		}
 	case RateLimited:
 		secs := max(1, int(x.api.opts.RetryAfter.Round(time.Second)/time.Second))
 		x.w.Header().Set("Retry-After", strconv.Itoa(secs))
 		x.rateLimitHeaders(0, time.Now().Add(time.Duration(secs)*time.Second))
 		return &apiError{http.StatusTooManyRequests, "rate_limit_error",
 			"This request would exceed your organization's rate limit of 50 requests per minute."}
-	case SpendLimit:
+	case TierCap:
 		x.rateLimitHeaders(0, time.Now().Add(time.Minute))
 		return &apiError{http.StatusTooManyRequests, "rate_limit_error",
-			"You have reached your specified API usage limits. You will regain access on " + nextMonth(time.Now()) + " at 00:00 UTC."}
+			"Your organization has reached the monthly usage limit of its usage tier. Access returns on " +
+				nextMonth(time.Now()) + " at 00:00 UTC, or sooner at a higher tier."}
 	case Overloaded:
 		return &errOverloaded
 	case ServerError:

@@ -16,6 +16,7 @@ const (
 	Billing402     = "billing-402"
 	RateLimited    = "rate-limited"
 	SpendLimit     = "spend-limit"
+	TierCap        = "tier-cap"
 	Overloaded     = "overloaded"
 	ServerError    = "server-error"
 	Outage         = "outage"
@@ -38,7 +39,8 @@ var scenarios = []Scenario{
 	{Billing, "models list works; count_tokens and messages get 400 credit balance too low"},
 	{Billing402, "models list works; count_tokens and messages get 402 billing_error"},
 	{RateLimited, "accepted keys get 429 rate_limit_error with retry-after"},
-	{SpendLimit, "accepted keys get 429 rate_limit_error for a reached spend limit, no retry-after"},
+	{SpendLimit, "models list works; count_tokens and messages get 400 \"You have reached your specified API usage limits\" (the org's own limit)"},
+	{TierCap, "accepted keys get 429 rate_limit_error with no retry-after: the usage tier's monthly cap"},
 	{Overloaded, "accepted keys get 529 overloaded_error"},
 	{ServerError, "accepted keys get 500 api_error"},
 	{Outage, "every API call gets 500 or 529, and the status page reports a major outage"},

@@ -287,10 +287,22 @@ func TestScenarios(t *testing.T) {
 			}},
 		{name: "rate limited bad key", opts: stub.Options{Scenario: stub.RateLimited}, call: call{path: "/v1/models", key: good[:50]},
 			status: 401, errType: "authentication_error", message: "invalid x-api-key", api: true},
-		{name: "spend limit", opts: stub.Options{Scenario: stub.SpendLimit}, call: call{path: "/v1/models", key: good},
+		{name: "spend limit models", opts: stub.Options{Scenario: stub.SpendLimit}, call: call{path: "/v1/models", key: good},
+			status: 200, api: true},
+		{name: "spend limit count", opts: stub.Options{Scenario: stub.SpendLimit}, call: call{method: "POST", path: "/v1/messages/count_tokens", key: good, body: countBody},
+			status: 400, errType: "invalid_request_error", api: true, check: wantSpendLimit},
+		{name: "spend limit message", opts: stub.Options{Scenario: stub.SpendLimit}, call: call{method: "POST", path: "/v1/messages", bearer: good, body: messageBody},
+			status: 400, errType: "invalid_request_error", api: true, check: wantSpendLimit},
+		{name: "tier cap", opts: stub.Options{Scenario: stub.TierCap}, call: call{path: "/v1/models", key: good},
 			status: 429, errType: "rate_limit_error", api: true, check: func(t *testing.T, a answer) {
 				if a.header.Get("retry-after") != "" {
-					t.Error("a spend limit has no retry-after")
+					t.Error("a tier's monthly cap has no retry-after")
+				}
+				if got := a.header.Get("anthropic-ratelimit-requests-remaining"); got != "0" {
+					t.Errorf("requests remaining = %q, want 0", got)
+				}
+				if strings.Contains(a.env.Error.Message, "specified API usage limits") {
+					t.Errorf("the tier cap speaks of a spend limit: %q", a.env.Error.Message)
 				}
 			}},
 		{name: "overloaded", opts: stub.Options{Scenario: stub.Overloaded}, call: call{method: "POST", path: "/v1/messages", key: good, body: messageBody},
@@ -408,6 +420,18 @@ func checkAPIAnswer(t *testing.T, a answer) {
 	transient := a.status == 429 || a.status >= 500
 	if got := a.header.Get("x-should-retry"); (got == "true") != transient {
 		t.Errorf("x-should-retry = %q for %d", got, a.status)
+	}
+}
+
+// wantSpendLimit: the org's own limit, with the day access returns.
+func wantSpendLimit(t *testing.T, a answer) {
+	t.Helper()
+	re := regexp.MustCompile(`^You have reached your specified API usage limits\. You will regain access on \d{4}-\d{2}-01 at 00:00 UTC\.$`)
+	if !re.MatchString(a.env.Error.Message) {
+		t.Errorf("message = %q", a.env.Error.Message)
+	}
+	if a.header.Get("x-should-retry") != "" || a.header.Get("retry-after") != "" {
+		t.Error("a spend limit is not worth retrying")
 	}
 }
 
