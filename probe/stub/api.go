@@ -13,10 +13,11 @@
 // The order a request meets the API's checks: whatever sits in front of the
 // API (hang, a captive portal, a proxy, Cloudflare's region block) answers
 // first; a CORS preflight (OPTIONS) is answered without credentials; an
-// outage fails every other call; then come the browser check (Origin),
-// authentication, anthropic-version, anthropic-beta and the scenario's own
-// failure — all before routing, so a revoked key gets 401 on any path, and
-// only an accepted request meets 404 for a path the API does not have.
+// outage fails every other call; the scenario's gateway may drop a
+// credential header; then come the browser check (Origin), authentication,
+// anthropic-version, anthropic-beta and the scenario's own failure — all
+// before routing, so a revoked key gets 401 on any path, and only an
+// accepted request meets 404 for a path the API does not have.
 //
 // Assumptions where the real API's behaviour is not documented:
 //   - authentication runs before the anthropic-version check, and an
@@ -130,15 +131,22 @@ type waiter struct {
 }
 
 // Request is what the stub recorded about one request. It never holds a
-// header value: only names, so tests can check which credentials were sent.
+// header value that could be a secret: only names, the Bearer scheme and a
+// known anthropic-version, so tests can check how credentials were sent.
 type Request struct {
-	Time      time.Time
-	Method    string
-	Path      string
-	Headers   []string // lower-case names of the headers received, sorted
-	Auth      string   // accepted, rejected, missing; empty when auth was not reached
-	Status    int      // 0 when no answer was sent (hang, client gone)
-	RequestID string   // the request-id sent back; empty when none
+	Time    time.Time
+	Method  string
+	Path    string
+	Headers []string // lower-case names of the headers received, sorted
+	// Credentials are the credential headers that reached the API, sorted:
+	// "authorization" and "x-api-key" as received, less any the scenario's
+	// gateway dropped (header-stripped, x-api-key-stripped).
+	Credentials []string
+	Bearer      bool   // the Authorization header received uses the Bearer scheme
+	Version     string // the anthropic-version received when it is one the API knows; "unknown" for another; "" when none
+	Auth        string // accepted, rejected, missing; empty when auth was not reached
+	Status      int    // 0 when no answer was sent (hang, client gone)
+	RequestID   string // the request-id sent back; empty when none
 }
 
 // Has reports whether the request carried a header called name.
@@ -273,6 +281,9 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	defer a.inflight.Done()
 	start := time.Now()
+	received := headerNames(r.Header)
+	creds := slices.DeleteFunc(credentialNames(r.Header), func(n string) bool { return strings.EqualFold(n, a.stripped()) })
+	scheme, _, _ := strings.Cut(r.Header.Get("Authorization"), " ")
 	rec := &recorder{ResponseWriter: w}
 	x := &exchange{api: a, w: rec, r: r, id: newRequestID()}
 	x.serve()
@@ -283,13 +294,16 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}()
 	a.record(Request{
-		Time:      start,
-		Method:    r.Method,
-		Path:      r.URL.Path,
-		Headers:   headerNames(r.Header),
-		Auth:      x.auth,
-		Status:    rec.status,
-		RequestID: rec.Header().Get("Request-Id"),
+		Time:        start,
+		Method:      r.Method,
+		Path:        r.URL.Path,
+		Headers:     received,
+		Credentials: creds,
+		Bearer:      strings.EqualFold(scheme, "Bearer"),
+		Version:     versionSeen(r.Header),
+		Auth:        x.auth,
+		Status:      rec.status,
+		RequestID:   rec.Header().Get("Request-Id"),
 	}, time.Since(start))
 }
 
@@ -300,6 +314,26 @@ func headerNames(h http.Header) []string {
 	}
 	slices.Sort(names)
 	return names
+}
+
+func credentialNames(h http.Header) []string {
+	var names []string
+	for _, k := range []string{"Authorization", "X-Api-Key"} {
+		if len(h.Values(k)) > 0 {
+			names = append(names, strings.ToLower(k))
+		}
+	}
+	return names
+}
+
+func versionSeen(h http.Header) string {
+	switch v := h.Values("Anthropic-Version"); {
+	case len(v) == 0:
+		return ""
+	case slices.Contains(knownVersions, v[0]):
+		return v[0]
+	}
+	return "unknown"
 }
 
 func (a *API) record(req Request, d time.Duration) {
@@ -437,6 +471,18 @@ func route(r *http.Request) (endpoint, string) {
 	return epNone, ""
 }
 
+// stripped is the credential header the scenario's gateway drops before
+// the API sees the request, or "".
+func (a *API) stripped() string {
+	switch a.opts.Scenario {
+	case HeaderStripped:
+		return "Authorization"
+	case XAPIKeyStripped:
+		return "X-Api-Key"
+	}
+	return ""
+}
+
 func (x *exchange) serve() {
 	a, r := x.api, x.r
 	body, err := io.ReadAll(http.MaxBytesReader(x.w, r.Body, MaxBody))
@@ -471,10 +517,8 @@ func (x *exchange) serve() {
 		}
 		return
 	}
-	if a.opts.Scenario == HeaderStripped {
-		x.auth = AuthMissing
-		x.fail(apiError{http.StatusUnauthorized, "authentication_error", "x-api-key header is required"})
-		return
+	if h := a.stripped(); h != "" {
+		r.Header.Del(h)
 	}
 	if e := x.admit(ep); e != nil {
 		x.fail(*e)

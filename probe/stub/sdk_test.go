@@ -138,7 +138,10 @@ func sdkCases() []sdkCase {
 			models:   wantAPI(500, anthropic.ErrorTypeAPIError),
 			messages: wantAPI(529, anthropic.ErrorTypeOverloadedError)},
 		same(stub.NotAnthropic, sdkWant{kind: sdkNotJSON, status: http.StatusOK, attempts: 1}),
-		same(stub.HeaderStripped, wantAPI(401, anthropic.ErrorTypeAuthenticationError)),
+		// The SDK sends x-api-key: a gateway that drops Authorization lets it
+		// through, one that drops x-api-key leaves no key.
+		same(stub.HeaderStripped, wantOK()),
+		same(stub.XAPIKeyStripped, wantAPI(401, anthropic.ErrorTypeAuthenticationError)),
 		{name: stub.Redirect, opts: stub.Options{Scenario: stub.Redirect}, redirect: true,
 			models:   sdkWant{kind: sdkNotJSON, status: http.StatusOK, attempts: 1},
 			messages: sdkWant{kind: sdkNotJSON, status: http.StatusOK, attempts: 1}},

@@ -12,6 +12,7 @@ import (
 	"io"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -313,8 +314,16 @@ func TestScenarios(t *testing.T) {
 			status: 500, errType: "api_error", api: true},
 		{name: "outage count, no key", opts: stub.Options{Scenario: stub.Outage}, call: call{method: "POST", path: "/v1/messages/count_tokens", body: countBody},
 			status: 529, errType: "overloaded_error", api: true},
-		{name: "header stripped", opts: stub.Options{Scenario: stub.HeaderStripped}, call: call{path: "/v1/models", key: good},
+		{name: "header stripped, bearer", opts: stub.Options{Scenario: stub.HeaderStripped}, call: call{path: "/v1/models", bearer: good},
 			status: 401, errType: "authentication_error", message: "x-api-key header is required", api: true},
+		{name: "header stripped, oauth", opts: stub.Options{Scenario: stub.HeaderStripped}, call: call{path: "/v1/models", bearer: oauth, header: beta},
+			status: 401, errType: "authentication_error", message: "x-api-key header is required", api: true},
+		{name: "header stripped, x-api-key", opts: stub.Options{Scenario: stub.HeaderStripped}, call: call{path: "/v1/models", key: good},
+			status: 200, api: true},
+		{name: "x-api-key stripped", opts: stub.Options{Scenario: stub.XAPIKeyStripped}, call: call{path: "/v1/models", key: good},
+			status: 401, errType: "authentication_error", message: "x-api-key header is required", api: true},
+		{name: "x-api-key stripped, bearer", opts: stub.Options{Scenario: stub.XAPIKeyStripped}, call: call{path: "/v1/models", bearer: good},
+			status: 200, api: true},
 		{name: "cors blocked", opts: stub.Options{Scenario: stub.CORSBlocked},
 			call:   call{path: "/v1/models", key: good, header: map[string]string{"origin": "https://app.example", "anthropic-dangerous-direct-browser-access": "true"}},
 			status: 401, errType: "authentication_error", api: true},
@@ -620,31 +629,69 @@ func TestRequestLog(t *testing.T) {
 	send(t, srv.URL, call{path: "/v1/models", key: good})
 	send(t, srv.URL, call{path: "/v1/models", key: bad})
 	send(t, srv.URL, call{path: "/api/v2/summary.json"})
+	send(t, srv.URL, call{path: "/v1/models", bearer: good, header: map[string]string{"anthropic-version": "2026-10-21"}})
+	send(t, srv.URL, call{path: "/v1/models", key: good, header: map[string]string{"anthropic-version": "2099-01-01"}})
 	reqs := srv.Requests()
-	if len(reqs) != 3 {
-		t.Fatalf("%d requests logged, want 3", len(reqs))
+	if len(reqs) != 5 {
+		t.Fatalf("%d requests logged, want 5", len(reqs))
 	}
 	want := []struct {
 		path, auth string
 		status     int
-		key        bool
+		creds      []string
+		bearer     bool
+		version    string
 	}{
-		{"/v1/models", stub.AuthAccepted, 200, true},
-		{"/v1/models", stub.AuthRejected, 401, true},
-		{"/api/v2/summary.json", "", 200, false},
+		{"/v1/models", stub.AuthAccepted, 200, []string{"x-api-key"}, false, "2023-06-01"},
+		{"/v1/models", stub.AuthRejected, 401, []string{"x-api-key"}, false, "2023-06-01"},
+		{"/api/v2/summary.json", "", 200, nil, false, "2023-06-01"},
+		{"/v1/models", stub.AuthAccepted, 200, []string{"authorization"}, true, "2026-10-21"},
+		{"/v1/models", stub.AuthAccepted, 400, []string{"x-api-key"}, false, "unknown"},
 	}
 	for i, w := range want {
 		r := reqs[i]
-		if r.Path != w.path || r.Auth != w.auth || r.Status != w.status || r.Has("x-api-key") != w.key || !r.Has("Anthropic-Version") {
-			t.Errorf("request %d = %+v", i, r)
+		if r.Path != w.path || r.Auth != w.auth || r.Status != w.status || !slices.Equal(r.Credentials, w.creds) ||
+			r.Bearer != w.bearer || r.Version != w.version || !r.Has("Anthropic-Version") {
+			t.Errorf("request %d = %+v, want %+v", i, r, w)
 		}
 		if (r.RequestID != "") != strings.HasPrefix(r.Path, "/v1/") {
 			t.Errorf("request %d: request id %q", i, r.RequestID)
 		}
 	}
 	dump := fmt.Sprintf("%+v", reqs)
-	if strings.Contains(dump, good[20:]) || strings.Contains(dump, bad[20:]) {
-		t.Error("the request log holds a key")
+	if strings.Contains(dump, good[20:]) || strings.Contains(dump, bad[20:]) || strings.Contains(dump, "2099") {
+		t.Error("the request log holds a header value")
+	}
+}
+
+// TestStrippedCredentials: the log says which credential header reached
+// the API past each scenario's gateway, and which the client sent.
+func TestStrippedCredentials(t *testing.T) {
+	key := stub.NewAPIKey()
+	for _, tt := range []struct {
+		scenario string
+		c        call
+		reached  []string
+		status   int
+	}{
+		{stub.HeaderStripped, call{path: "/v1/models", bearer: key}, nil, 401},
+		{stub.HeaderStripped, call{path: "/v1/models", key: key}, []string{"x-api-key"}, 200},
+		{stub.HeaderStripped, call{path: "/v1/models", key: key, bearer: key}, []string{"x-api-key"}, 200},
+		{stub.XAPIKeyStripped, call{path: "/v1/models", key: key}, nil, 401},
+		{stub.XAPIKeyStripped, call{path: "/v1/models", key: key, bearer: key}, []string{"authorization"}, 200},
+		{stub.Healthy, call{path: "/v1/models", key: key, bearer: key}, []string{"authorization", "x-api-key"}, 200},
+	} {
+		srv, err := stub.Start(stub.Options{Scenario: tt.scenario})
+		if err != nil {
+			t.Fatal(err)
+		}
+		a := send(t, srv.URL, tt.c)
+		srv.Close()
+		r := srv.Requests()
+		if a.status != tt.status || len(r) != 1 || !slices.Equal(r[0].Credentials, tt.reached) ||
+			r[0].Has("x-api-key") != (tt.c.key != "") || r[0].Has("authorization") != (tt.c.bearer != "") {
+			t.Errorf("%s, %+v: status %d, log %+v; want %d with %v reaching the API", tt.scenario, tt.c, a.status, r, tt.status, tt.reached)
+		}
 	}
 }
 
