@@ -41,6 +41,10 @@
 //     (count_tokens, messages) and leaves /v1/models working, like a low
 //     credit balance; the tier cap's 429 refuses every request, and its
 //     message is invented (the docs give only status and type);
+//   - answers carry every field the official Go SDK v2 declares for them,
+//     with zero values, null or "standard" where a plain request would not
+//     use the feature (cache_creation, server_tool_use, container,
+//     stop_details, diagnostics, capabilities the stub's models do not have);
 //   - anthropic-organization-id and rate-limit headers are sent only once a
 //     key was accepted;
 //   - the 402 billing_error text of the billing-402 scenario is invented.
