@@ -301,7 +301,12 @@ func TestAgainstStub(t *testing.T) {
 		{stub.Overloaded, want{status: 529, errorType: "overloaded_error", shape: ShapeAnthropic, anthropic: true}, nil, ""},
 		{stub.ServerError, want{status: 500, errorType: "api_error", shape: ShapeAnthropic, anthropic: true}, nil, ""},
 		{stub.NotAnthropic, want{status: 200, shape: ShapeHTML}, nil, ""},
-		{stub.HeaderStripped, want{status: 401, errorType: "authentication_error", shape: ShapeAnthropic, anthropic: true}, nil, ""},
+		// fix401 sends an API key as x-api-key: a gateway that drops it
+		// leaves no key; one that drops Authorization lets it through.
+		{stub.XAPIKeyStripped, want{status: 401, errorType: "authentication_error", shape: ShapeAnthropic, anthropic: true}, nil, ""},
+		{stub.HeaderStripped, want{status: 200, shape: ShapeAnthropic, anthropic: true}, &want{status: 200, shape: ShapeAnthropic, anthropic: true}, ""},
+		{stub.SpendLimit, want{status: 200, shape: ShapeAnthropic, anthropic: true}, &want{status: 400, errorType: "invalid_request_error", shape: ShapeAnthropic, anthropic: true}, ""},
+		{stub.TierCap, want{status: 429, errorType: "rate_limit_error", shape: ShapeAnthropic, anthropic: true}, nil, ""},
 		{stub.ProxyAuth, want{status: 407}, nil, ""},
 		{stub.OpenAI, want{status: 401, errorType: "invalid_api_key", shape: ShapeOpenAI}, nil, ""},
 		{stub.Hang, want{phase: PhaseTimeout}, nil, ""},

@@ -111,7 +111,7 @@ func TestDiagnoseThroughStub(t *testing.T) {
 			w.env.Vars["ANTHROPIC_API_KEY"] = w.key(stub.NewAPIKey())
 		}, Headers},
 		{HeaderStripped, func(w *world) {
-			w.serve(stub.Options{Scenario: stub.HeaderStripped}, false)
+			w.serve(stub.Options{Scenario: stub.XAPIKeyStripped}, false)
 			w.env.Vars["ANTHROPIC_API_KEY"] = w.key(stub.NewAPIKey())
 		}, Headers},
 		{NoKey, func(w *world) { w.serve(stub.Options{}, false) }, VerifyKey},

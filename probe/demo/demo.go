@@ -338,8 +338,11 @@ func buildRedirect(b *builder) error {
 	return buildHealthy(b)
 }
 
+// buildHeaderStripped drops x-api-key, the header fix401's probes send an
+// API key in; stub.HeaderStripped drops Authorization, which they would
+// pass through.
 func buildHeaderStripped(b *builder) error {
-	b.opts.Scenario = stub.HeaderStripped
+	b.opts.Scenario = stub.XAPIKeyStripped
 	return buildHealthy(b)
 }
 

@@ -4,10 +4,47 @@
 // that fix401's probes, its demo, and a developer's own app pointed at it
 // through ANTHROPIC_BASE_URL all see what they would see in production.
 //
+// Like the API since 2026, it accepts anthropic-version 2023-06-01 and
+// 2026-10-21 (and 2023-01-01, the first version, which the API's versioning
+// page still lists), and an API key either as x-api-key or as
+// Authorization: Bearer (OAuth tokens only as Bearer, with the
+// oauth-2025-04-20 beta).
+//
+// The order a request meets the API's checks: whatever sits in front of the
+// API (hang, a captive portal, a proxy, Cloudflare's region block) answers
+// first; a CORS preflight (OPTIONS) is answered without credentials; an
+// outage fails every other call; the scenario's gateway may drop a
+// credential header; then come the browser check (Origin), authentication,
+// anthropic-version, anthropic-beta and the scenario's own failure — all
+// before routing, so a revoked key gets 401 on any path, and only an
+// accepted request meets 404 for a path the API does not have.
+//
 // Assumptions where the real API's behaviour is not documented:
 //   - authentication runs before the anthropic-version check, and an
 //     x-api-key header wins over an Authorization header sent with it;
-//   - an unknown path or method is a 404 not_found_error before any auth;
+//   - a rejected API key sent as Bearer gets "Invalid bearer token", the
+//     message the API gives any refused bearer credential, where x-api-key
+//     gets "invalid x-api-key"; a missing credential is still
+//     "x-api-key header is required" whichever header the client uses;
+//   - the anthropic-beta check comes after authentication and the version
+//     check; its wording is the API's as reported in public issue threads
+//     (anthropics/claude-code#53855: "Unexpected value(s) `…` for the
+//     `anthropic-beta` header. …"), the values the stub knows are the
+//     official SDKs' (see knownBetas);
+//   - a CORS preflight gets 204 No Content with Access-Control-Allow-Origin
+//     *, the methods the API serves, the request's own
+//     Access-Control-Request-Headers echoed back (a * would not cover
+//     Authorization) and a request-id, whatever the scenario, because it
+//     carries no credential: the browser failure shows on the request that
+//     follows;
+//   - a spend limit (400) refuses only what spends or counts tokens
+//     (count_tokens, messages) and leaves /v1/models working, like a low
+//     credit balance; the tier cap's 429 refuses every request, and its
+//     message is invented (the docs give only status and type);
+//   - answers carry every field the official Go SDK v2 declares for them,
+//     with zero values, null or "standard" where a plain request would not
+//     use the feature (cache_creation, server_tool_use, container,
+//     stop_details, diagnostics, capabilities the stub's models do not have);
 //   - anthropic-organization-id and rate-limit headers are sent only once a
 //     key was accepted;
 //   - the 402 billing_error text of the billing-402 scenario is invented.
@@ -24,7 +61,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"time"
 )
 
@@ -59,11 +95,18 @@ const (
 	defaultSlowLatency = 2 * time.Second
 	defaultRetryAfter  = time.Second
 	defaultRedirectURL = "https://login.captive.invalid/portal"
-	oauthBeta          = "oauth-2025-04-20"
 	maxLogged          = 10000
 )
 
-var knownVersions = []string{"2023-06-01", "2023-01-01"}
+// API versions (anthropic-version) the stub accepts.
+const (
+	// VersionLegacy is the version Go SDK v1, TS SDK 0.x and curl examples send.
+	VersionLegacy = "2023-06-01"
+	// VersionCurrent is the version Go SDK v2 and TS SDK 1.x send.
+	VersionCurrent = "2026-10-21"
+)
+
+var knownVersions = []string{VersionLegacy, VersionCurrent, "2023-01-01"}
 
 // API is the stub's http.Handler. It records every request it receives.
 type API struct {
@@ -76,22 +119,38 @@ type API struct {
 	closed   bool
 	inflight sync.WaitGroup
 	closing  chan struct{}
-	held     atomic.Int32 // requests the hang scenario is holding
+	arrived  int // requests received whole (headers and body read)
+	finished int // requests recorded, their handler done
+	waiters  []waiter
 
 	logMu sync.Mutex
 	logw  io.Writer
 }
 
+// waiter is a channel to close once a count reaches n.
+type waiter struct {
+	count *int
+	n     int
+	ch    chan struct{}
+}
+
 // Request is what the stub recorded about one request. It never holds a
-// header value: only names, so tests can check which credentials were sent.
+// header value that could be a secret: only names, the Bearer scheme and a
+// known anthropic-version, so tests can check how credentials were sent.
 type Request struct {
-	Time      time.Time
-	Method    string
-	Path      string
-	Headers   []string // lower-case names of the headers received, sorted
-	Auth      string   // accepted, rejected, missing; empty when auth was not reached
-	Status    int      // 0 when no answer was sent (hang, client gone)
-	RequestID string   // the request-id sent back; empty when none
+	Time    time.Time
+	Method  string
+	Path    string
+	Headers []string // lower-case names of the headers received, sorted
+	// Credentials are the credential headers that reached the API, sorted:
+	// "authorization" and "x-api-key" as received, less any the scenario's
+	// gateway dropped (header-stripped, x-api-key-stripped).
+	Credentials []string
+	Bearer      bool   // the Authorization header received uses the Bearer scheme
+	Version     string // the anthropic-version received when it is one the API knows; "unknown" for another; "" when none
+	Auth        string // accepted, rejected, missing; empty when auth was not reached
+	Status      int    // 0 when no answer was sent (hang, client gone)
+	RequestID   string // the request-id sent back; empty when none
 }
 
 // Has reports whether the request carried a header called name.
@@ -141,11 +200,53 @@ func set(keys []string) map[string]bool {
 func (a *API) Scenario() string { return a.opts.Scenario }
 
 // Requests returns a copy of the requests received so far, oldest first
-// (at most the last 10000).
+// (at most the last 10000). A request is in the list once its handler is
+// done: see Finished.
 func (a *API) Requests() []Request {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	return slices.Clone(a.reqs)
+}
+
+// Arrived returns a channel that is closed once the stub has received n
+// requests whole — headers and body — and begins to answer the last (or to
+// hold it, in the hang and slow scenarios). Tests wait on it instead of on a
+// clock: a client may give up on a request once it has arrived, and the stub
+// still records it.
+func (a *API) Arrived(n int) <-chan struct{} { return a.when(&a.arrived, n) }
+
+// Finished returns a channel that is closed once n requests are done and
+// recorded, so that Requests holds them.
+func (a *API) Finished(n int) <-chan struct{} { return a.when(&a.finished, n) }
+
+func (a *API) when(count *int, n int) <-chan struct{} {
+	ch := make(chan struct{})
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if *count >= n {
+		close(ch)
+		return ch
+	}
+	a.waiters = append(a.waiters, waiter{count, n, ch})
+	return ch
+}
+
+// count adds one to *count and wakes the waiters it satisfies; a.mu held.
+func (a *API) count(count *int) {
+	*count++
+	a.waiters = slices.DeleteFunc(a.waiters, func(w waiter) bool {
+		if w.count == count && *count >= w.n {
+			close(w.ch)
+			return true
+		}
+		return false
+	})
+}
+
+func (a *API) arrive() {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.count(&a.arrived)
 }
 
 // Close answers no more requests, releases those held by hang or Latency,
@@ -184,6 +285,9 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	defer a.inflight.Done()
 	start := time.Now()
+	received := headerNames(r.Header)
+	creds := slices.DeleteFunc(credentialNames(r.Header), func(n string) bool { return strings.EqualFold(n, a.stripped()) })
+	scheme, _, _ := strings.Cut(r.Header.Get("Authorization"), " ")
 	rec := &recorder{ResponseWriter: w}
 	x := &exchange{api: a, w: rec, r: r, id: newRequestID()}
 	x.serve()
@@ -194,13 +298,16 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}()
 	a.record(Request{
-		Time:      start,
-		Method:    r.Method,
-		Path:      r.URL.Path,
-		Headers:   headerNames(r.Header),
-		Auth:      x.auth,
-		Status:    rec.status,
-		RequestID: rec.Header().Get("Request-Id"),
+		Time:        start,
+		Method:      r.Method,
+		Path:        r.URL.Path,
+		Headers:     received,
+		Credentials: creds,
+		Bearer:      strings.EqualFold(scheme, "Bearer"),
+		Version:     versionSeen(r.Header),
+		Auth:        x.auth,
+		Status:      rec.status,
+		RequestID:   rec.Header().Get("Request-Id"),
 	}, time.Since(start))
 }
 
@@ -213,12 +320,33 @@ func headerNames(h http.Header) []string {
 	return names
 }
 
+func credentialNames(h http.Header) []string {
+	var names []string
+	for _, k := range []string{"Authorization", "X-Api-Key"} {
+		if len(h.Values(k)) > 0 {
+			names = append(names, strings.ToLower(k))
+		}
+	}
+	return names
+}
+
+func versionSeen(h http.Header) string {
+	switch v := h.Values("Anthropic-Version"); {
+	case len(v) == 0:
+		return ""
+	case slices.Contains(knownVersions, v[0]):
+		return v[0]
+	}
+	return "unknown"
+}
+
 func (a *API) record(req Request, d time.Duration) {
 	a.mu.Lock()
 	if len(a.reqs) >= maxLogged {
 		a.reqs = slices.Delete(a.reqs, 0, len(a.reqs)-maxLogged+1)
 	}
 	a.reqs = append(a.reqs, req)
+	a.count(&a.finished)
 	a.mu.Unlock()
 	if a.logw == nil {
 		return
@@ -347,9 +475,22 @@ func route(r *http.Request) (endpoint, string) {
 	return epNone, ""
 }
 
+// stripped is the credential header the scenario's gateway drops before
+// the API sees the request, or "".
+func (a *API) stripped() string {
+	switch a.opts.Scenario {
+	case HeaderStripped:
+		return "Authorization"
+	case XAPIKeyStripped:
+		return "X-Api-Key"
+	}
+	return ""
+}
+
 func (x *exchange) serve() {
 	a, r := x.api, x.r
 	body, err := io.ReadAll(http.MaxBytesReader(x.w, r.Body, MaxBody))
+	a.arrive()
 	if err != nil {
 		if _, tooBig := errors.AsType[*http.MaxBytesError](err); tooBig {
 			x.tooLarge()
@@ -367,11 +508,11 @@ func (x *exchange) serve() {
 	if x.intercepted() {
 		return
 	}
-	ep, modelID := route(r)
-	if ep == epNone {
-		x.fail(apiError{http.StatusNotFound, "not_found_error", "Not Found"})
+	if r.Method == http.MethodOptions {
+		x.preflight()
 		return
 	}
+	ep, modelID := route(r)
 	if a.opts.Scenario == Outage {
 		if ep == epMessages || ep == epCountTokens {
 			x.fail(errOverloaded)
@@ -380,30 +521,10 @@ func (x *exchange) serve() {
 		}
 		return
 	}
-	if a.opts.Scenario == HeaderStripped {
-		x.auth = AuthMissing
-		x.fail(apiError{http.StatusUnauthorized, "authentication_error", "x-api-key header is required"})
-		return
+	if h := a.stripped(); h != "" {
+		r.Header.Del(h)
 	}
-	if r.Header.Get("Origin") != "" {
-		if !strings.EqualFold(r.Header.Get("Anthropic-Dangerous-Direct-Browser-Access"), "true") {
-			x.fail(apiError{http.StatusUnauthorized, "authentication_error",
-				"CORS requests must set 'anthropic-dangerous-direct-browser-access' header"})
-			return
-		}
-		x.w.Header().Set("Access-Control-Allow-Origin", "*")
-		x.w.Header().Set("Access-Control-Expose-Headers", "*")
-	}
-	oauth, authErr := x.authenticate()
-	if authErr != nil {
-		x.fail(*authErr)
-		return
-	}
-	if e := checkVersion(r.Header.Values("Anthropic-Version")); e != nil {
-		x.fail(*e)
-		return
-	}
-	if e := x.scenarioError(ep, oauth); e != nil {
+	if e := x.admit(ep); e != nil {
 		x.fail(*e)
 		return
 	}
@@ -416,7 +537,76 @@ func (x *exchange) serve() {
 		x.countTokens()
 	case epMessages:
 		x.createMessage()
+	default:
+		x.fail(apiError{http.StatusNotFound, "not_found_error", "Not Found"})
 	}
+}
+
+// admit runs the checks every request meets before routing: the browser
+// opt-in, the credential, the version, the betas and the scenario's own
+// failure. It returns the first refusal, or nil.
+func (x *exchange) admit(ep endpoint) *apiError {
+	r := x.r
+	if r.Header.Get("Origin") != "" {
+		if !strings.EqualFold(r.Header.Get("Anthropic-Dangerous-Direct-Browser-Access"), "true") {
+			return &apiError{http.StatusUnauthorized, "authentication_error",
+				"CORS requests must set 'anthropic-dangerous-direct-browser-access' header"}
+		}
+		x.w.Header().Set("Access-Control-Allow-Origin", "*")
+		x.w.Header().Set("Access-Control-Expose-Headers", "*")
+	}
+	oauth, e := x.authenticate()
+	if e != nil {
+		return e
+	}
+	if e := checkVersion(r.Header.Values("Anthropic-Version")); e != nil {
+		return e
+	}
+	if e := checkBetas(r.Header); e != nil {
+		return e
+	}
+	return x.scenarioError(ep, oauth)
+}
+
+// preflightMethods are the methods the API serves, as a preflight lists them.
+const preflightMethods = "GET, POST, PUT, PATCH, DELETE, OPTIONS"
+
+// preflightHeaders are allowed when a preflight names none.
+const preflightHeaders = "accept, anthropic-beta, anthropic-dangerous-direct-browser-access, anthropic-version, " +
+	"anthropic-workspace-id, authorization, content-type, x-api-key"
+
+// preflight answers a CORS preflight: no credential, no body.
+func (x *exchange) preflight() {
+	h := x.w.Header()
+	allow := preflightHeaders
+	if req := x.r.Header.Get("Access-Control-Request-Headers"); headerList(req) {
+		allow = req
+	}
+	h.Set("Access-Control-Allow-Origin", "*")
+	h.Set("Access-Control-Allow-Methods", preflightMethods)
+	h.Set("Access-Control-Allow-Headers", allow)
+	h.Set("Access-Control-Max-Age", "86400")
+	h.Set("Vary", "Origin, Access-Control-Request-Method, Access-Control-Request-Headers")
+	h.Set("Request-Id", x.id)
+	cloudflare(h)
+	x.w.WriteHeader(http.StatusNoContent)
+}
+
+// headerList reports whether s is a comma-separated list of header names,
+// the only thing a preflight echoes back.
+func headerList(s string) bool {
+	if strings.TrimSpace(s) == "" || len(s) > 1000 {
+		return false
+	}
+	for name := range strings.SplitSeq(s, ",") {
+		name = strings.TrimSpace(name)
+		if name == "" || strings.IndexFunc(name, func(c rune) bool {
+			return !(c == '-' || c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z')
+		}) >= 0 {
+			return false
+		}
+	}
+	return true
 }
 
 var (
@@ -425,8 +615,11 @@ var (
 	errInvalidKey = apiError{http.StatusUnauthorized, "authentication_error", "invalid x-api-key"}
 )
 
+const invalidBearer = "Invalid bearer token"
+
 // authenticate checks the credential like the real API: x-api-key first,
-// then a Bearer token, which must be an OAuth token with its beta header.
+// then Authorization: Bearer, which may carry an API key (accepted like
+// x-api-key) or an OAuth token (which needs its beta header).
 func (x *exchange) authenticate() (oauth bool, _ *apiError) {
 	a, h := x.api, x.r.Header
 	reject := func(msg string) *apiError {
@@ -449,34 +642,33 @@ func (x *exchange) authenticate() (oauth bool, _ *apiError) {
 		x.auth, x.org = AuthAccepted, true
 		return false, nil
 	}
-	authz := h.Get("Authorization")
-	if authz == "" {
+	authz := h.Values("Authorization")
+	switch {
+	case len(authz) == 0 || authz[0] == "":
 		return false, missing()
+	case len(authz) > 1:
+		return false, reject(invalidBearer)
 	}
-	scheme, tok, _ := strings.Cut(authz, " ")
+	scheme, tok, _ := strings.Cut(authz[0], " ")
 	tok = strings.TrimSpace(tok)
-	if !strings.EqualFold(scheme, "Bearer") || !strings.HasPrefix(tok, oauthPrefix) {
-		return false, reject("Invalid bearer token")
-	}
-	if !hasBeta(h, oauthBeta) {
+	switch {
+	case !strings.EqualFold(scheme, "Bearer"):
+		return false, reject(invalidBearer)
+	case strings.HasPrefix(tok, apiKeyPrefix):
+		if !a.acceptsAPIKey(tok) {
+			return false, reject(invalidBearer)
+		}
+		x.auth, x.org = AuthAccepted, true
+		return false, nil
+	case !strings.HasPrefix(tok, oauthPrefix):
+		return false, reject(invalidBearer)
+	case !hasBeta(h, oauthBeta):
 		return false, reject("OAuth authentication is currently not supported.")
-	}
-	if !a.acceptsOAuth(tok) {
-		return false, reject("Invalid bearer token")
+	case !a.acceptsOAuth(tok):
+		return false, reject(invalidBearer)
 	}
 	x.auth, x.org = AuthAccepted, true
 	return true, nil
-}
-
-func hasBeta(h http.Header, want string) bool {
-	for _, v := range h.Values("Anthropic-Beta") {
-		for b := range strings.SplitSeq(v, ",") {
-			if strings.TrimSpace(b) == want {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 func (a *API) acceptsAPIKey(key string) bool {
@@ -522,7 +714,8 @@ func checkVersion(vals []string) *apiError {
 	return nil
 }
 
-// scenarioError is the failure an accepted request meets, if any.
+// scenarioError is the failure an accepted request meets, if any, on any
+// path: ep only tells the requests that spend from those that do not.
 func (x *exchange) scenarioError(ep endpoint, oauth bool) *apiError {
 	costs := ep == epMessages || ep == epCountTokens
 	switch x.api.opts.Scenario {
@@ -542,16 +735,22 @@ func (x *exchange) scenarioError(ep endpoint, oauth bool) *apiError {
 		if costs {
 			return &apiError{http.StatusPaymentRequired, "billing_error", "This organization has an unpaid balance. Update its payment method to continue."}
 		}
+	case SpendLimit:
+		if costs {
+			return &apiError{http.StatusBadRequest, "invalid_request_error",
+				"You have reached your specified API usage limits. You will regain access on " + nextMonth(time.Now()) + " at 00:00 UTC."}
+		}
 	case RateLimited:
 		secs := max(1, int(x.api.opts.RetryAfter.Round(time.Second)/time.Second))
 		x.w.Header().Set("Retry-After", strconv.Itoa(secs))
 		x.rateLimitHeaders(0, time.Now().Add(time.Duration(secs)*time.Second))
 		return &apiError{http.StatusTooManyRequests, "rate_limit_error",
 			"This request would exceed your organization's rate limit of 50 requests per minute."}
-	case SpendLimit:
+	case TierCap:
 		x.rateLimitHeaders(0, time.Now().Add(time.Minute))
 		return &apiError{http.StatusTooManyRequests, "rate_limit_error",
-			"You have reached your specified API usage limits. You will regain access on " + nextMonth(time.Now()) + " at 00:00 UTC."}
+			"Your organization has reached the monthly usage limit of its usage tier. Access returns on " +
+				nextMonth(time.Now()) + " at 00:00 UTC, or sooner at a higher tier."}
 	case Overloaded:
 		return &errOverloaded
 	case ServerError:

@@ -1,4 +1,4 @@
-package stub
+package stub_test
 
 import (
 	"fmt"
@@ -6,12 +6,41 @@ import (
 	"net/http/httptest"
 	"testing"
 	"time"
+
+	"github.com/fix401/fix401/probe/stub"
 )
+
+// await waits until ch is closed. It is a hang guard, not a speed target:
+// it gives up only when go test's own -timeout is nearly spent, so that a
+// broken stub fails with the name of what never happened instead of a
+// goroutine dump. Without a -timeout it waits for ever.
+func await(t *testing.T, ch <-chan struct{}, what string) {
+	t.Helper()
+	deadline, ok := t.Deadline()
+	if !ok {
+		<-ch
+		return
+	}
+	guard := time.NewTimer(time.Until(deadline) * 9 / 10)
+	defer guard.Stop()
+	select {
+	case <-ch:
+	case <-guard.C:
+		t.Fatalf("gave up waiting: %s", what)
+	}
+}
+
+// closed returns a channel closed once f has returned.
+func closed(f func()) <-chan struct{} {
+	done := make(chan struct{})
+	go func() { f(); close(done) }()
+	return done
+}
 
 // TestCloseReleasesHang: a client with no deadline is held by hang; Close
 // must end that handler and return.
 func TestCloseReleasesHang(t *testing.T) {
-	srv, err := Start(Options{Scenario: Hang})
+	srv, err := stub.Start(stub.Options{Scenario: stub.Hang})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -23,21 +52,10 @@ func TestCloseReleasesHang(t *testing.T) {
 		}
 		errc <- err
 	}()
-	for i := 0; srv.api.held.Load() == 0; i++ {
-		if i == 1000 {
-			t.Fatal("the request never reached the hang handler")
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	closed := make(chan struct{})
-	go func() { srv.Close(); close(closed) }()
-	select {
-	case <-closed:
-	case <-time.After(10 * time.Second):
-		t.Fatal("Close did not return while a request was held")
-	}
-	if n := srv.api.held.Load(); n != 0 {
-		t.Errorf("%d requests still held after Close", n)
+	await(t, srv.Arrived(1), "the request to reach the hang handler")
+	await(t, closed(srv.Close), "Close to return while a request was held")
+	if r := srv.Requests(); len(r) != 1 || r[0].Status != 0 {
+		t.Errorf("log = %+v, want one unanswered request", r)
 	}
 	if err := <-errc; err == nil {
 		t.Error("the held client got an answer")
@@ -48,7 +66,7 @@ func TestCloseReleasesHang(t *testing.T) {
 // TestAPICloseAborts: mounted in someone else's server, a held request
 // released by API.Close loses its connection instead of getting a 200.
 func TestAPICloseAborts(t *testing.T) {
-	api, err := Handler(Options{Scenario: Hang})
+	api, err := stub.Handler(stub.Options{Scenario: stub.Hang})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -65,12 +83,7 @@ func TestAPICloseAborts(t *testing.T) {
 		}
 		errc <- err
 	}()
-	for i := 0; api.held.Load() == 0; i++ {
-		if i == 1000 {
-			t.Fatal("the request never reached the hang handler")
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
+	await(t, api.Arrived(1), "the request to reach the hang handler")
 	api.Close()
 	if err := <-errc; err != nil {
 		t.Error(err)

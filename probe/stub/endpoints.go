@@ -9,12 +9,85 @@ import (
 	"strings"
 )
 
-// Model is one entry of the stub's model list, shaped like the API's.
+// Model is one entry of the stub's model list, shaped like the API's: every
+// field the official Go SDK v2 declares for a model.
 type Model struct {
-	Type        string `json:"type"`
-	ID          string `json:"id"`
-	DisplayName string `json:"display_name"`
-	CreatedAt   string `json:"created_at"`
+	Type           string       `json:"type"`
+	ID             string       `json:"id"`
+	DisplayName    string       `json:"display_name"`
+	CreatedAt      string       `json:"created_at"`
+	MaxInputTokens int          `json:"max_input_tokens"`
+	MaxTokens      int          `json:"max_tokens"`
+	Capabilities   Capabilities `json:"capabilities"`
+	Lifecycle      string       `json:"lifecycle"`     // active, deprecated, retired
+	Line           string       `json:"line"`          // haiku, sonnet, opus
+	DeprecatedAt   *string      `json:"deprecated_at"` // null while active
+	RetiresAt      *string      `json:"retires_at"`    // null while active
+}
+
+// Capability says whether a model supports one feature.
+type Capability struct {
+	Supported bool `json:"supported"`
+}
+
+// Capabilities is a model's capabilities object: every key is always
+// present, as the API sends it.
+type Capabilities struct {
+	Batch             Capability `json:"batch"`
+	Citations         Capability `json:"citations"`
+	CodeExecution     Capability `json:"code_execution"`
+	ContextManagement struct {
+		ClearThinking20251015 Capability `json:"clear_thinking_20251015"`
+		ClearToolUses20250919 Capability `json:"clear_tool_uses_20250919"`
+		Compact20260112       Capability `json:"compact_20260112"`
+		Supported             bool       `json:"supported"`
+	} `json:"context_management"`
+	Effort struct {
+		High      Capability `json:"high"`
+		Low       Capability `json:"low"`
+		Max       Capability `json:"max"`
+		Medium    Capability `json:"medium"`
+		Supported bool       `json:"supported"`
+		Xhigh     Capability `json:"xhigh"`
+	} `json:"effort"`
+	ImageInput  Capability `json:"image_input"`
+	PDFInput    Capability `json:"pdf_input"`
+	ServerTools struct {
+		CodeExecution Capability `json:"code_execution"`
+		Supported     bool       `json:"supported"`
+		WebSearch     Capability `json:"web_search"`
+	} `json:"server_tools"`
+	StructuredOutputs Capability `json:"structured_outputs"`
+	Thinking          struct {
+		Supported bool `json:"supported"`
+		Types     struct {
+			Adaptive     Capability `json:"adaptive"`
+			BetweenTools Capability `json:"between_tools"`
+			Disabled     Capability `json:"disabled"`
+			Enabled      Capability `json:"enabled"`
+		} `json:"types"`
+	} `json:"thinking"`
+}
+
+// capabilities of the stub's models, which all take images and PDFs, cite,
+// think, run server tools and clear tool uses; effort and structured
+// outputs vary.
+func capabilities(effort, structured bool) Capabilities {
+	yes := Capability{true}
+	var c Capabilities
+	c.Batch, c.Citations, c.CodeExecution, c.ImageInput, c.PDFInput = yes, yes, yes, yes, yes
+	c.ContextManagement.Supported = true
+	c.ContextManagement.ClearToolUses20250919, c.ContextManagement.ClearThinking20251015 = yes, yes
+	if effort {
+		c.Effort.Supported = true
+		c.Effort.Low, c.Effort.Medium, c.Effort.High = yes, yes, yes
+	}
+	c.ServerTools.Supported = true
+	c.ServerTools.CodeExecution, c.ServerTools.WebSearch = yes, yes
+	c.StructuredOutputs.Supported = structured
+	c.Thinking.Supported = true
+	c.Thinking.Types.Enabled, c.Thinking.Types.Disabled = yes, yes
+	return c
 }
 
 // Alias is the model's id without its date, which the API also accepts.
@@ -25,13 +98,18 @@ func (m Model) Alias() string {
 	return m.ID
 }
 
+func model(id, name, created, line string, maxTokens int, caps Capabilities) Model {
+	return Model{Type: "model", ID: id, DisplayName: name, CreatedAt: created, MaxInputTokens: 200000,
+		MaxTokens: maxTokens, Capabilities: caps, Lifecycle: "active", Line: line}
+}
+
 // models is newest first, as the API lists them.
 var models = []Model{
-	{"model", "claude-opus-4-5-20251101", "Claude Opus 4.5", "2025-11-24T00:00:00Z"},
-	{"model", "claude-haiku-4-5-20251001", "Claude Haiku 4.5", "2025-10-15T00:00:00Z"},
-	{"model", "claude-sonnet-4-5-20250929", "Claude Sonnet 4.5", "2025-09-29T00:00:00Z"},
-	{"model", "claude-opus-4-1-20250805", "Claude Opus 4.1", "2025-08-05T00:00:00Z"},
-	{"model", "claude-sonnet-4-20250514", "Claude Sonnet 4", "2025-05-22T00:00:00Z"},
+	model("claude-opus-4-5-20251101", "Claude Opus 4.5", "2025-11-24T00:00:00Z", "opus", 64000, capabilities(true, true)),
+	model("claude-haiku-4-5-20251001", "Claude Haiku 4.5", "2025-10-15T00:00:00Z", "haiku", 64000, capabilities(false, true)),
+	model("claude-sonnet-4-5-20250929", "Claude Sonnet 4.5", "2025-09-29T00:00:00Z", "sonnet", 64000, capabilities(false, true)),
+	model("claude-opus-4-1-20250805", "Claude Opus 4.1", "2025-08-05T00:00:00Z", "opus", 32000, capabilities(false, true)),
+	model("claude-sonnet-4-20250514", "Claude Sonnet 4", "2025-05-22T00:00:00Z", "sonnet", 64000, capabilities(false, false)),
 }
 
 // Models returns the models the stub knows, newest first.
@@ -145,14 +223,37 @@ func (x *exchange) countTokens() {
 
 const replyText = "Hello from the fix401 stub."
 
+// usage is a message's usage, with every field the SDKs declare; the stub
+// uses no cache, server tool or thinking, so those count zero.
 type usage struct {
-	InputTokens  int `json:"input_tokens"`
-	OutputTokens int `json:"output_tokens"`
+	InputTokens              int `json:"input_tokens"`
+	CacheCreationInputTokens int `json:"cache_creation_input_tokens"`
+	CacheReadInputTokens     int `json:"cache_read_input_tokens"`
+	CacheCreation            struct {
+		Ephemeral5mInputTokens int `json:"ephemeral_5m_input_tokens"`
+		Ephemeral1hInputTokens int `json:"ephemeral_1h_input_tokens"`
+	} `json:"cache_creation"`
+	OutputTokens        int `json:"output_tokens"`
+	OutputTokensDetails struct {
+		ThinkingTokens int `json:"thinking_tokens"`
+	} `json:"output_tokens_details"`
+	ServerToolUse struct {
+		WebSearchRequests int `json:"web_search_requests"`
+		WebFetchRequests  int `json:"web_fetch_requests"`
+	} `json:"server_tool_use"`
+	ServiceTier  string `json:"service_tier"`
+	InferenceGeo string `json:"inference_geo"`
+	Speed        string `json:"speed"`
+}
+
+func newUsage(in, out int) usage {
+	return usage{InputTokens: in, OutputTokens: out, ServiceTier: "standard", InferenceGeo: "global", Speed: "standard"}
 }
 
 type textBlock struct {
-	Type string `json:"type"`
-	Text string `json:"text"`
+	Type      string `json:"type"`
+	Text      string `json:"text"`
+	Citations []any  `json:"citations"` // null: the stub cites nothing
 }
 
 type message struct {
@@ -163,6 +264,9 @@ type message struct {
 	Content      []textBlock `json:"content"`
 	StopReason   *string     `json:"stop_reason"`
 	StopSequence *string     `json:"stop_sequence"`
+	StopDetails  any         `json:"stop_details"` // null: not a refusal
+	Container    any         `json:"container"`    // null: no code execution
+	Diagnostics  any         `json:"diagnostics"`  // null: none asked for
 	Usage        usage       `json:"usage"`
 }
 
@@ -175,9 +279,9 @@ func (x *exchange) createMessage() {
 	end := "end_turn"
 	msg := message{
 		ID: newMessageID(), Type: "message", Role: "assistant", Model: m.ID,
-		Content:    []textBlock{{"text", replyText}},
+		Content:    []textBlock{{Type: "text", Text: replyText}},
 		StopReason: &end,
-		Usage:      usage{req.inputTokens(), outTokens},
+		Usage:      newUsage(req.inputTokens(), outTokens),
 	}
 	if !req.Stream {
 		x.ok(msg)
@@ -201,14 +305,16 @@ func (x *exchange) stream(msg message) {
 		data any
 	}{
 		{"message_start", map[string]any{"type": "message_start", "message": start}},
-		{"content_block_start", map[string]any{"type": "content_block_start", "index": 0, "content_block": textBlock{"text", ""}}},
+		{"content_block_start", map[string]any{"type": "content_block_start", "index": 0, "content_block": textBlock{Type: "text"}}},
 		{"ping", map[string]any{"type": "ping"}},
 		{"content_block_delta", map[string]any{"type": "content_block_delta", "index": 0,
 			"delta": map[string]string{"type": "text_delta", "text": msg.Content[0].Text}}},
 		{"content_block_stop", map[string]any{"type": "content_block_stop", "index": 0}},
 		{"message_delta", map[string]any{"type": "message_delta",
-			"delta": map[string]any{"stop_reason": msg.StopReason, "stop_sequence": nil},
-			"usage": map[string]int{"output_tokens": msg.Usage.OutputTokens}}},
+			"delta": map[string]any{"stop_reason": msg.StopReason, "stop_sequence": nil, "stop_details": nil, "container": nil},
+			"usage": map[string]any{"input_tokens": msg.Usage.InputTokens, "output_tokens": msg.Usage.OutputTokens,
+				"cache_creation_input_tokens": 0, "cache_read_input_tokens": 0,
+				"output_tokens_details": msg.Usage.OutputTokensDetails, "server_tool_use": msg.Usage.ServerToolUse}}},
 		{"message_stop", map[string]any{"type": "message_stop"}},
 	}
 	for _, e := range events {

@@ -8,42 +8,46 @@ type Scenario struct {
 
 // Scenario names.
 const (
-	Healthy        = "healthy"
-	Revoked        = "revoked"
-	Forbidden      = "forbidden"
-	OrgDisabled    = "org-disabled"
-	Billing        = "billing"
-	Billing402     = "billing-402"
-	RateLimited    = "rate-limited"
-	SpendLimit     = "spend-limit"
-	Overloaded     = "overloaded"
-	ServerError    = "server-error"
-	Outage         = "outage"
-	NotAnthropic   = "not-anthropic"
-	HeaderStripped = "header-stripped"
-	Redirect       = "redirect"
-	ProxyAuth      = "proxy-auth"
-	OpenAI         = "openai"
-	RegionBlocked  = "region-blocked"
-	CORSBlocked    = "cors-blocked"
-	Slow           = "slow"
-	Hang           = "hang"
+	Healthy         = "healthy"
+	Revoked         = "revoked"
+	Forbidden       = "forbidden"
+	OrgDisabled     = "org-disabled"
+	Billing         = "billing"
+	Billing402      = "billing-402"
+	RateLimited     = "rate-limited"
+	SpendLimit      = "spend-limit"
+	TierCap         = "tier-cap"
+	Overloaded      = "overloaded"
+	ServerError     = "server-error"
+	Outage          = "outage"
+	NotAnthropic    = "not-anthropic"
+	HeaderStripped  = "header-stripped"
+	XAPIKeyStripped = "x-api-key-stripped"
+	Redirect        = "redirect"
+	ProxyAuth       = "proxy-auth"
+	OpenAI          = "openai"
+	RegionBlocked   = "region-blocked"
+	CORSBlocked     = "cors-blocked"
+	Slow            = "slow"
+	Hang            = "hang"
 )
 
 var scenarios = []Scenario{
-	{Healthy, "accepts any well-formed, random-looking API key (or only Options.ValidKeys)"},
-	{Revoked, "401 authentication_error \"invalid x-api-key\" for every key"},
+	{Healthy, "accepts any well-formed, random-looking API key (or only Options.ValidKeys), as x-api-key or Bearer"},
+	{Revoked, "401 authentication_error \"invalid x-api-key\" (\"Invalid bearer token\" as Bearer) for every key, on every path"},
 	{Forbidden, "accepted keys get 403 permission_error"},
 	{OrgDisabled, "accepted keys get 400 \"This organization has been disabled.\""},
 	{Billing, "models list works; count_tokens and messages get 400 credit balance too low"},
 	{Billing402, "models list works; count_tokens and messages get 402 billing_error"},
 	{RateLimited, "accepted keys get 429 rate_limit_error with retry-after"},
-	{SpendLimit, "accepted keys get 429 rate_limit_error for a reached spend limit, no retry-after"},
+	{SpendLimit, "models list works; count_tokens and messages get 400 \"You have reached your specified API usage limits\" (the org's own limit)"},
+	{TierCap, "accepted keys get 429 rate_limit_error with no retry-after: the usage tier's monthly cap"},
 	{Overloaded, "accepted keys get 529 overloaded_error"},
 	{ServerError, "accepted keys get 500 api_error"},
 	{Outage, "every API call gets 500 or 529, and the status page reports a major outage"},
 	{NotAnthropic, "an HTML captive-portal page answers every API path, with no request-id"},
-	{HeaderStripped, "401 \"x-api-key header is required\" even when the header was sent"},
+	{HeaderStripped, "a gateway drops the Authorization header: Bearer clients get 401 \"x-api-key header is required\", x-api-key clients work"},
+	{XAPIKeyStripped, "a gateway drops the x-api-key header: x-api-key clients get 401 \"x-api-key header is required\", Bearer clients work"},
 	{Redirect, "every API path redirects (301/307) to another host, with no request-id"},
 	{ProxyAuth, "a proxy answers 407 Proxy Authentication Required"},
 	{OpenAI, "an OpenAI-shaped 401 invalid_api_key answers, as from a gateway or the wrong base URL"},

@@ -101,6 +101,14 @@ func (s *Server) Close() {
 // Requests returns what the server received so far, oldest first.
 func (s *Server) Requests() []Request { return s.api.Requests() }
 
+// Arrived returns a channel closed once the server has received n
+// requests whole; see API.Arrived.
+func (s *Server) Arrived(n int) <-chan struct{} { return s.api.Arrived(n) }
+
+// Finished returns a channel closed once n requests are done and recorded;
+// see API.Finished.
+func (s *Server) Finished(n int) <-chan struct{} { return s.api.Finished(n) }
+
 // Scenario returns the name of the scenario being played.
 func (s *Server) Scenario() string { return s.api.Scenario() }
 
