@@ -147,10 +147,67 @@ func TestDiagnoseThroughStub(t *testing.T) {
 			w.env.Vars["ANTHROPIC_API_KEY"] = ""
 			w.file("project/.env", "ANTHROPIC_API_KEY="+w.key(stub.NewAPIKey())+"\n")
 		}, NewKey},
-		{KeyWrongKind, func(w *world) {
+		{OK, func(w *world) {
+			// Since 2026 the API takes an API key as a Bearer token, which is
+			// how clients send ANTHROPIC_AUTH_TOKEN.
 			w.serve(stub.Options{}, false)
 			w.env.Vars["ANTHROPIC_AUTH_TOKEN"] = w.key(stub.NewAPIKey())
+		}, Verify},
+		{KeyWrongKind, func(w *world) {
+			w.serve(stub.Options{Scenario: stub.Revoked}, false)
+			w.env.Vars["ANTHROPIC_AUTH_TOKEN"] = w.key(stub.NewAPIKey())
 		}, VerifyKey},
+		{RegionBlocked, func(w *world) {
+			w.serve(stub.Options{Scenario: stub.RegionBlocked}, false)
+			w.env.Vars["ANTHROPIC_API_KEY"] = w.key(stub.NewAPIKey())
+		}, Headers},
+		{KeyUnresolved, func(w *world) {
+			w.serve(stub.Options{}, false)
+			w.env.Vars["ANTHROPIC_API_KEY"] = "op://Private/Anthropic/credential"
+		}, VerifyKey},
+		{CredentialRestricted, func(w *world) {
+			w.serve(stub.Options{Scenario: stub.CodeOnly}, false)
+			w.env.Vars["ANTHROPIC_AUTH_TOKEN"] = w.key(stub.NewOAuthToken())
+		}, Permissions},
+		{CredentialRestricted, func(w *world) {
+			w.serve(stub.Options{Scenario: stub.Forbidden}, false)
+			w.env.Vars["ANTHROPIC_AUTH_TOKEN"] = w.key(stub.NewOAuthToken())
+		}, Permissions},
+		{IPNotAllowed, func(w *world) {
+			w.serve(stub.Options{Scenario: stub.IPNotAllowed}, false)
+			w.env.Vars["ANTHROPIC_API_KEY"] = w.key(stub.NewAPIKey())
+		}, Permissions},
+		{WorkspaceRequired, func(w *world) {
+			w.serve(stub.Options{Scenario: stub.WorkspaceNeeded}, false)
+			w.env.Vars["ANTHROPIC_API_KEY"] = w.key(stub.NewAPIKey())
+		}, Permissions},
+		{WorkspaceRequired, func(w *world) {
+			w.serve(stub.Options{Scenario: stub.WorkspaceNeeded}, false)
+			w.env.Vars["ANTHROPIC_API_KEY"] = w.key(stub.NewAPIKey())
+			w.env.Vars["ANTHROPIC_CUSTOM_HEADERS"] = "anthropic-workspace-id: wrkspc_01SomeoneElse"
+		}, Permissions},
+		{OK, func(w *world) {
+			// --workspace-id proves the fix: every probe sends it.
+			w.serve(stub.Options{Scenario: stub.WorkspaceNeeded}, false)
+			w.env.Vars["ANTHROPIC_API_KEY"] = w.key(stub.NewAPIKey())
+			w.env.WorkspaceID = stub.DefaultWorkspace
+		}, Verify},
+		{SpendLimit, func(w *world) {
+			w.serve(stub.Options{Scenario: stub.SpendLimit}, false)
+			w.env.Vars["ANTHROPIC_API_KEY"] = w.key(stub.NewAPIKey())
+		}, Permissions},
+		{HeaderStripped, func(w *world) {
+			// A gateway that drops Authorization, and a Go v2 project.
+			w.serve(stub.Options{Scenario: stub.HeaderStripped}, false)
+			w.file("project/go.mod", "module app\n\nrequire github.com/anthropics/anthropic-sdk-go/v2 v2.15.0\n")
+			w.env.Vars["ANTHROPIC_API_KEY"] = w.key(stub.NewAPIKey())
+		}, Headers},
+		{OK, func(w *world) {
+			// The same gateway in front of an x-api-key client.
+			w.serve(stub.Options{Scenario: stub.HeaderStripped}, false)
+			w.file("project/requirements.txt", "anthropic==0.121.0\n")
+			w.env.Vars["ANTHROPIC_API_KEY"] = w.key(stub.NewAPIKey())
+		}, Verify},
 		{AuthConflict, func(w *world) {
 			// The Python SDK sends both credentials (the client table).
 			w.serve(stub.Options{}, false)

@@ -11,10 +11,9 @@ import (
 // TestSpendLimitIsNeverOK: the spend-limit stub now answers like the API
 // (400 invalid_request_error "You have reached your specified API usage
 // limits…" on count_tokens and messages, /v1/models still 200). A refusal
-// must never be diagnosed ok, but today it is: ok, exit 0 (facts/causes.md
-// C4). The expected code is spend_limit, from DESIGN.md's table.
+// must never be diagnosed ok, which it once was: ok, exit 0 (facts/causes.md
+// C4). The code is spend_limit, from DESIGN.md's table.
 func TestSpendLimitIsNeverOK(t *testing.T) {
-	t.Skip("spend_limit diagnosis lands with the lead's change")
 	w := newWorld(t)
 	w.serve(stub.Options{Scenario: stub.SpendLimit}, false)
 	w.env.Vars["ANTHROPIC_API_KEY"] = w.key(stub.NewAPIKey())

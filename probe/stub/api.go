@@ -80,6 +80,9 @@ type Options struct {
 	// RedirectURL is where the redirect scenario points; a host under
 	// .invalid when unset, so a client that follows it goes nowhere.
 	RedirectURL string
+	// Workspace is the one workspace the workspace-required scenario
+	// accepts in anthropic-workspace-id; DefaultWorkspace when empty.
+	Workspace string
 	// AllowNonLoopback lets Serve listen on an address other than loopback.
 	AllowNonLoopback bool
 }
@@ -755,12 +758,50 @@ func (x *exchange) scenarioError(ep endpoint, oauth bool) *apiError {
 		return &errOverloaded
 	case ServerError:
 		return &errInternal
+	case IPNotAllowed:
+		return &apiError{http.StatusForbidden, "permission_error", "Your IP address isn't in this organization's allowed range."}
+	case WorkspaceNeeded:
+		if oauth {
+			return nil
+		}
+		return x.workspaceError()
+	case CodeOnly:
+		if oauth && costs {
+			return &apiError{http.StatusBadRequest, "invalid_request_error",
+				"This credential is only authorized for use with Claude Code and cannot be used for other API requests."}
+		}
 	case CORSBlocked:
 		if x.r.Header.Get("Origin") != "" {
 			return &apiError{http.StatusUnauthorized, "authentication_error",
 				"CORS requests are not allowed for this Organization because of its settings. If you believe this in error, contact support at https://support.anthropic.com/."}
 		}
 	}
+	return nil
+}
+
+// DefaultWorkspace is the workspace the workspace-required scenario knows
+// when Options.Workspace is empty.
+const DefaultWorkspace = "wrkspc_01StubWorkspace"
+
+// workspaceError is the identity-linked key's answer: the workspace header
+// is required, must look like an id, and must name a workspace the key may
+// act in.
+func (x *exchange) workspaceError() *apiError {
+	id := strings.TrimSpace(x.r.Header.Get("Anthropic-Workspace-Id"))
+	known := x.api.opts.Workspace
+	if known == "" {
+		known = DefaultWorkspace
+	}
+	switch {
+	case id == "":
+		return &apiError{http.StatusBadRequest, "invalid_request_error",
+			"anthropic-workspace-id is required when authenticating with an identity-linked API key. Find your workspace ID in the Claude Console."}
+	case !strings.HasPrefix(id, "wrkspc_") || len(id) < len("wrkspc_")+4 || len(id) > 64:
+		return &apiError{http.StatusBadRequest, "invalid_request_error", "anthropic-workspace-id header must be a valid workspace ID."}
+	case id != known:
+		return &apiError{http.StatusNotFound, "not_found_error", "Workspace `" + printable(id) + "` not found."}
+	}
+	x.w.Header().Set("Anthropic-Workspace-Id", id)
 	return nil
 }
 

@@ -28,6 +28,9 @@ const (
 	OpenAI          = "openai"
 	RegionBlocked   = "region-blocked"
 	CORSBlocked     = "cors-blocked"
+	IPNotAllowed    = "ip-not-allowed"
+	WorkspaceNeeded = "workspace-required"
+	CodeOnly        = "claude-code-only"
 	Slow            = "slow"
 	Hang            = "hang"
 )
@@ -53,6 +56,9 @@ var scenarios = []Scenario{
 	{OpenAI, "an OpenAI-shaped 401 invalid_api_key answers, as from a gateway or the wrong base URL"},
 	{RegionBlocked, "Cloudflare answers 403 forbidden \"Request not allowed\", with no request-id"},
 	{CORSBlocked, "browser requests from accepted keys get 401: CORS not allowed for this organization"},
+	{IPNotAllowed, "accepted keys get 403 permission_error: the caller's IP is not on the organization's allowlist"},
+	{WorkspaceNeeded, "API keys are identity-linked: 400 without anthropic-workspace-id, 400 for a malformed one, 404 for one other than Options.Workspace (wrkspc_01StubWorkspace when unset)"},
+	{CodeOnly, "models list works; count_tokens and messages refuse OAuth tokens as Claude-Code-only (400)"},
 	{Slow, "normal answers, each after Options.Latency (2s when unset)"},
 	{Hang, "API paths never answer until the client gives up"},
 }

@@ -274,6 +274,10 @@ func sdkCases() []sdkCase {
 		// an invalid request.
 		same(stub.OpenAI, wantForeign(401, anthropic.ErrorTypeInvalidRequestError)),
 		same(stub.RegionBlocked, wantForeign(403, "forbidden")),
+		same(stub.IPNotAllowed, wantMessage(403, anthropic.ErrorTypePermissionError, "Your IP address isn't in this organization's allowed range.")),
+		same(stub.WorkspaceNeeded, wantMessage(400, anthropic.ErrorTypeInvalidRequestError, "anthropic-workspace-id is required")),
+		// API keys are not Claude-Code-only; only subscription tokens are.
+		same(stub.CodeOnly, wantOK()),
 		{name: stub.CORSBlocked, opts: stub.Options{Scenario: stub.CORSBlocked}, headers: browser,
 			models:   wantAPI(401, anthropic.ErrorTypeAuthenticationError),
 			messages: wantAPI(401, anthropic.ErrorTypeAuthenticationError)},
