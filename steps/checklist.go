@@ -281,6 +281,10 @@ func credentialsRow(r *probe.Report, c ChecklistRow) ChecklistRow {
 		c.Status, c.Result = probe.Skip, "not judged (no answer from the API)"
 	case !a.Anthropic:
 		c.Status, c.Result = probe.Skip, "not judged (the answer did not come from the API)"
+	case r.HeaderStripped() && r.AltAuth.Accepted():
+		c.Status = probe.Pass
+		c.Result = fmt.Sprintf("accepted when sent as %s (%s never arrived)",
+			probe.WireWords(r.Client.AltHeader(k)), probe.HeaderWord(r.KeyHeader()))
 	case headerMissing(a):
 		c.Status, c.Result = probe.Skip, "not judged (the key header did not arrive)"
 	case a.Status == 401:

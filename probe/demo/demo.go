@@ -76,12 +76,15 @@ var specs = []spec{
 	{Scenario{"auth-conflict", "ANTHROPIC_AUTH_TOKEN is set besides a working key", "auth_conflict"}, buildAuthConflict},
 	{Scenario{"proxy-page", "ANTHROPIC_BASE_URL and HTTPS_PROXY lead to a captive-portal HTML page", "not_anthropic"}, buildProxyPage},
 	{Scenario{"redirect", "the API address answers with a redirect to another host", "not_anthropic"}, buildRedirect},
-	{Scenario{"header-stripped", "something between here and the API removes the x-api-key header", "header_stripped"}, buildHeaderStripped},
+	{Scenario{"header-stripped", "a TypeScript SDK 1.x app behind a gateway that drops the Authorization header it sends", "header_stripped"}, buildHeaderStripped},
 	{Scenario{"tls", "an intercepting proxy's certificate (Acme Corp TLS Inspection CA) is not trusted", "tls_untrusted"}, buildTLS},
 	{Scenario{"timeout", "the API never answers", "network_unreachable"}, buildTimeout},
 	{Scenario{"forbidden", "the key is valid but gets 403 permission_error", "permission_denied"}, scenarioOnly(stub.Forbidden)},
+	{Scenario{"ip-not-allowed", "the key is valid, but this network's IP is not on the organization's allowlist", "ip_not_allowed"}, scenarioOnly(stub.IPNotAllowed)},
+	{Scenario{"workspace-required", "an identity-linked key, sent without anthropic-workspace-id", "workspace_required"}, scenarioOnly(stub.WorkspaceNeeded)},
 	{Scenario{"org-disabled", "the key's organization has been disabled", "org_disabled"}, scenarioOnly(stub.OrgDisabled)},
 	{Scenario{"billing", "the key works but the credit balance is too low", "billing"}, scenarioOnly(stub.Billing)},
+	{Scenario{"spend-limit", "the key works, but the organization's own monthly spend limit is reached", "spend_limit"}, scenarioOnly(stub.SpendLimit)},
 	{Scenario{"rate-limited", "the key works but every request gets 429 with retry-after", "rate_limited"}, scenarioOnly(stub.RateLimited)},
 	{Scenario{"outage", "the API fails with 500/529 and the status page reports a major outage", "service_degraded"}, scenarioOnly(stub.Outage)},
 	{Scenario{"model-not-found", "the key works but the model your code asks for does not exist", "model_not_found"}, buildModelNotFound},
@@ -341,8 +344,15 @@ func buildRedirect(b *builder) error {
 // buildHeaderStripped drops x-api-key, the header fix401's probes send an
 // API key in; stub.HeaderStripped drops Authorization, which they would
 // pass through.
+// buildHeaderStripped: the 2026 failure. The app moved to the TypeScript
+// SDK 1.x, which sends the key as Authorization: Bearer, and the company's
+// gateway drops that header; an x-api-key client would pass.
 func buildHeaderStripped(b *builder) error {
-	b.opts.Scenario = stub.XAPIKeyStripped
+	b.opts.Scenario = stub.HeaderStripped
+	if err := b.write(filepath.Join(b.d.Env.Dir, "package.json"),
+		"{\n  \"name\": \"weather-bot-web\",\n  \"dependencies\": {\n    \"@anthropic-ai/sdk\": \"^1.14.0\"\n  }\n}\n", 0o644); err != nil {
+		return err
+	}
 	return buildHealthy(b)
 }
 

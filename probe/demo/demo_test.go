@@ -22,6 +22,7 @@ var diagnosisCodes = []string{
 	"no_key", "key_not_loaded", "key_wrong_kind", "key_malformed", "key_shadowed", "auth_conflict",
 	"key_rejected", "permission_denied", "org_disabled", "billing", "rate_limited",
 	"service_degraded", "model_not_found", "ok",
+	"region_blocked", "key_unresolved", "credential_restricted", "ip_not_allowed", "workspace_required", "spend_limit",
 }
 
 var client = &http.Client{
@@ -149,8 +150,26 @@ var checks = map[string]func(t *testing.T, d *Demo){
 			t.Errorf("want an HTML page: %v", err)
 		}
 	},
-	"redirect":        scenarioStatus(301),
-	"header-stripped": scenarioStatus(401),
+	"redirect": scenarioStatus(301),
+	"header-stripped": func(t *testing.T, d *Demo) {
+		// The gateway drops Authorization: the same key passes as x-api-key
+		// and fails as Bearer, the way the TypeScript SDK 1.x sends it.
+		wantStatus(t, d, d.keys["env"], 200)
+		req, _ := http.NewRequest(http.MethodGet, d.Stub.URL+"/v1/models", nil)
+		req.Header.Set("Authorization", "Bearer "+d.keys["env"])
+		req.Header.Set("anthropic-version", "2026-10-21")
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 401 {
+			t.Errorf("Bearer: %d, want 401", resp.StatusCode)
+		}
+		if !strings.Contains(read(t, filepath.Join(d.Env.Dir, "package.json")), `"@anthropic-ai/sdk": "^1.14.0"`) {
+			t.Error("the project does not use the TypeScript SDK 1.x")
+		}
+	},
 	"tls": func(t *testing.T, d *Demo) {
 		if !strings.HasPrefix(d.Env.BaseURL, "https://127.0.0.1:") || d.Env.RootCAs != nil {
 			t.Errorf("base %q, RootCAs %v", d.Env.BaseURL, d.Env.RootCAs)
@@ -169,8 +188,31 @@ var checks = map[string]func(t *testing.T, d *Demo){
 			t.Errorf("the API answered %d", resp.StatusCode)
 		}
 	},
-	"forbidden":    scenarioStatus(403),
-	"org-disabled": scenarioStatus(400),
+	"forbidden":      scenarioStatus(403),
+	"org-disabled":   scenarioStatus(400),
+	"ip-not-allowed": scenarioStatus(403),
+	"workspace-required": func(t *testing.T, d *Demo) {
+		scenarioStatus(400)(t, d)
+		fixed, ok, err := d.Fixed()
+		if err != nil || !ok || !strings.Contains(fixed.Vars["ANTHROPIC_CUSTOM_HEADERS"], stub.DefaultWorkspace) {
+			t.Errorf("the fix does not send the workspace: %v %v %q", ok, err, fixed.Vars["ANTHROPIC_CUSTOM_HEADERS"])
+		}
+	},
+	"spend-limit": func(t *testing.T, d *Demo) {
+		wantStatus(t, d, d.keys["env"], 200)
+		req, _ := http.NewRequest(http.MethodPost, d.Stub.URL+"/v1/messages/count_tokens",
+			strings.NewReader(`{"model":"claude-haiku-4-5","messages":[{"role":"user","content":"hi"}]}`))
+		req.Header.Set("x-api-key", d.keys["env"])
+		req.Header.Set("anthropic-version", "2023-06-01")
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 400 {
+			t.Errorf("count_tokens: %d, want 400", resp.StatusCode)
+		}
+	},
 	"billing": func(t *testing.T, d *Demo) {
 		wantStatus(t, d, d.keys["env"], 200)
 		req, _ := http.NewRequest(http.MethodPost, d.Stub.URL+"/v1/messages/count_tokens",

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/fix401/fix401/probe"
+	"github.com/fix401/fix401/probe/stub"
 )
 
 // Fixed returns the environment as it is after the user followed fix401's
@@ -53,6 +54,9 @@ func (d *Demo) Fixed() (*probe.Env, bool, error) {
 	case "auth-conflict":
 		delete(env.Vars, "ANTHROPIC_AUTH_TOKEN")
 		err = dropExports(zshrc, "ANTHROPIC_AUTH_TOKEN")
+	case "workspace-required":
+		// The workspace id from the Console, sent the way the SDKs send it.
+		env.Vars["ANTHROPIC_CUSTOM_HEADERS"] = "anthropic-workspace-id: " + stub.DefaultWorkspace
 	case "key-not-loaded":
 		env.Vars["ANTHROPIC_API_KEY"] = d.keys["shell"] // a new terminal
 	default:
