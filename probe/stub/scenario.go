@@ -57,7 +57,7 @@ var scenarios = []Scenario{
 	{RegionBlocked, "Cloudflare answers 403 forbidden \"Request not allowed\", with no request-id"},
 	{CORSBlocked, "browser requests from accepted keys get 401: CORS not allowed for this organization"},
 	{IPNotAllowed, "accepted keys get 403 permission_error: the caller's IP is not on the organization's allowlist"},
-	{WorkspaceNeeded, "API keys are identity-linked: 400 without anthropic-workspace-id, 400 for a malformed one, 404 for one other than Options.Workspace (wrkspc_01StubWorkspace when unset)"},
+	{WorkspaceNeeded, "API keys are identity-linked: 400 without anthropic-workspace-id, 400 for a malformed one, 404 for any but wrkspc_01StubWorkspace"},
 	{CodeOnly, "models list works; count_tokens and messages refuse OAuth tokens as Claude-Code-only (400)"},
 	{Slow, "normal answers, each after Options.Latency (2s when unset)"},
 	{Hang, "API paths never answer until the client gives up"},
