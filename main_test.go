@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/charmbracelet/x/exp/golden"
 
@@ -56,12 +57,21 @@ func (in *invocation) run(args ...string) int {
 	in.stderr.Reset()
 	return run(context.Background(), args, ioEnv{
 		stdin: strings.NewReader(in.stdin), stdout: &in.stdout, stderr: &in.stderr, vars: in.vars, tty: in.tty,
+		// The demos' stubs answer: a limit only a stuck test reaches. (The
+		// timeout demo, which never answers, would take a minute.)
+		demoTimeout: patient,
 	})
 }
 
-// common flags that keep a test on loopback and quick.
+// patient is the time limit per attempt of a probe expected to get an
+// answer: only a stuck test reaches it. A loaded machine running -race may
+// take seconds to answer on loopback, and a timeout there would be a wrong
+// verdict, not a slow test.
+const patient = time.Minute
+
+// common flags that keep a test on loopback.
 func (in *invocation) flags(s *stub.Server) []string {
-	return []string{"--dir", in.dir, "--status-url", s.URL, "--timeout", "3s"}
+	return []string{"--dir", in.dir, "--status-url", s.URL, "--timeout", patient.String()}
 }
 
 func TestCheckExitCodes(t *testing.T) {
