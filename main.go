@@ -60,6 +60,10 @@ type ioEnv struct {
 	stdout, stderr io.Writer
 	vars           map[string]string
 	tty            bool // stdout (and stdin) are a terminal: the wizard may run
+	// demoTimeout, when positive, replaces the demo's limit per network
+	// attempt (demo.Timeout) in fix401 demo. Only tests set it: on a loaded
+	// machine the stub may take longer than the demo's few seconds to answer.
+	demoTimeout time.Duration
 }
 
 func environ(kv []string) map[string]string {
@@ -626,6 +630,9 @@ func runDemo(ctx context.Context, args []string, sys ioEnv) int {
 		return finish(err, sys)
 	}
 	defer d.Close()
+	if sys.demoTimeout > 0 {
+		d.Env.Timeout = sys.demoTimeout
+	}
 	c := common{noColor: noColor}
 	switch {
 	case snap == "check":

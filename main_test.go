@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/charmbracelet/x/exp/golden"
 
@@ -56,12 +57,21 @@ func (in *invocation) run(args ...string) int {
 	in.stderr.Reset()
 	return run(context.Background(), args, ioEnv{
 		stdin: strings.NewReader(in.stdin), stdout: &in.stdout, stderr: &in.stderr, vars: in.vars, tty: in.tty,
+		// The demos' stubs answer: a limit only a stuck test reaches. (The
+		// timeout demo, which never answers, would take a minute.)
+		demoTimeout: patient,
 	})
 }
 
-// common flags that keep a test on loopback and quick.
+// patient is the time limit per attempt of a probe expected to get an
+// answer: only a stuck test reaches it. A loaded machine running -race may
+// take seconds to answer on loopback, and a timeout there would be a wrong
+// verdict, not a slow test.
+const patient = time.Minute
+
+// common flags that keep a test on loopback.
 func (in *invocation) flags(s *stub.Server) []string {
-	return []string{"--dir", in.dir, "--status-url", s.URL, "--timeout", "3s"}
+	return []string{"--dir", in.dir, "--status-url", s.URL, "--timeout", patient.String()}
 }
 
 func TestCheckExitCodes(t *testing.T) {
@@ -183,6 +193,11 @@ func TestNotATerminalMeansCheck(t *testing.T) {
 	}
 }
 
+// TestHungServerCostsAtMostTimeout checks the bound through structure, not
+// wall time: every API request ends at the --timeout deadline (its message
+// names it), and the stub received no request beyond those, so none was
+// asked again. A hung server times out however loaded the machine is; the
+// short limit only keeps the test short.
 func TestHungServerCostsAtMostTimeout(t *testing.T) {
 	in := newInvocation(t)
 	s := in.stubbed(stub.Options{Scenario: stub.Hang})
@@ -197,6 +212,26 @@ func TestHungServerCostsAtMostTimeout(t *testing.T) {
 	}
 	if j.Diagnosis.Code != steps.NetworkUnreachable {
 		t.Fatalf("a hung API is %s, want network_unreachable (never an invalid key)", j.Diagnosis.Code)
+	}
+	asked := 0
+	for _, r := range j.Requests {
+		if !strings.Contains(r.URL, "/v1/") {
+			continue // the status page answers
+		}
+		asked++
+		if r.Status != 0 || r.ErrorType != "timeout" || !strings.HasSuffix(r.Message, "within 200ms") {
+			t.Errorf("%s %s: status %d, %s %q; want a timeout at the 200ms deadline", r.Method, r.URL, r.Status, r.ErrorType, r.Message)
+		}
+	}
+	s.Close() // returns once every held request has ended and been recorded
+	received := 0
+	for _, r := range s.Requests() {
+		if strings.HasPrefix(r.Path, "/v1/") {
+			received++
+		}
+	}
+	if asked == 0 || received > asked {
+		t.Errorf("the stub received %d API requests for %d probes: a hung server must not be asked again", received, asked)
 	}
 }
 

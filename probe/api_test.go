@@ -321,6 +321,8 @@ func TestAgainstStub(t *testing.T) {
 			env := testEnv(t, srv.URL)
 			env.Retries = -1
 			if tt.models.phase == PhaseTimeout {
+				// A server that never answers times out however loaded the
+				// machine is: this limit only sets how long the case takes.
 				env.Timeout = 200 * time.Millisecond
 			}
 			c := newClient(t, env)

@@ -13,7 +13,10 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
+
+	"github.com/fix401/fix401/internal/memnet"
 )
 
 const keyAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-"
@@ -50,16 +53,35 @@ func noDNS(t *testing.T) func(context.Context, string) ([]string, error) {
 	}
 }
 
-// testEnv is an Env for a loopback server: fast backoff, short timeout.
+// testEnv is an Env for a loopback server: fast backoff, and a time limit
+// that only a stuck test reaches. A loaded machine running -race may take
+// seconds to answer on loopback; a test that needs a probe to time out
+// runs in a synctest bubble instead (memEnv), where the limit passes on a
+// fake clock.
 func testEnv(t *testing.T, base string) *Env {
 	return &Env{
 		Vars:       map[string]string{},
 		BaseURL:    base,
 		StatusURL:  base,
-		Timeout:    5 * time.Second,
+		Timeout:    time.Minute,
 		Backoff:    time.Millisecond,
 		LookupHost: noDNS(t),
 	}
+}
+
+// memBase is the base URL of a memEnv: plain HTTP to this machine, so a key
+// may be sent; the dialer ignores it.
+const memBase = "http://127.0.0.1:8401"
+
+// memEnv serves h in memory, for a test inside a synctest bubble, and
+// returns a testEnv whose client dials it. The server stops when the test
+// ends; a handler held on a request sees its context end.
+func memEnv(t *testing.T, h http.Handler) *Env {
+	l, stop := memnet.Serve(h)
+	t.Cleanup(stop)
+	env := testEnv(t, memBase)
+	env.DialContext = l.DialContext
+	return env
 }
 
 func newClient(t *testing.T, env *Env) *Client {
@@ -265,51 +287,53 @@ func TestReadBoundedStopsAtLimit(t *testing.T) {
 	}
 }
 
+// TestHungServerCostsOneTimeout runs on synctest's fake clock: the
+// client's deadline passes once the server holds the request and nothing
+// else can happen, so the request always arrives first and the cost of a
+// hung server is measured exactly, not against a margin.
 func TestHungServerCostsOneTimeout(t *testing.T) {
-	var h hits
-	release := make(chan struct{})
-	srv := httptest.NewServer(h.wrap(func(w http.ResponseWriter, r *http.Request) {
-		select {
-		case <-release:
-		case <-r.Context().Done():
-		}
-	}))
-	defer srv.Close()
-	defer close(release)
-	env := testEnv(t, srv.URL)
-	env.Timeout = 200 * time.Millisecond
-	env.Retries = 3
+	synctest.Test(t, func(t *testing.T) {
+		var h hits
+		env := memEnv(t, h.wrap(func(w http.ResponseWriter, r *http.Request) {
+			<-r.Context().Done() // never answers; the client's giving up ends it
+		}))
+		env.Timeout = 10 * time.Second
+		env.Retries = 3
 
-	a := newClient(t, env).Models(context.Background(), netKey(t, "sk-ant-api03-"))
-	if a.Err == nil || a.Err.Phase != PhaseTimeout {
-		t.Fatalf("Err = %+v, want phase timeout", a.Err)
-	}
-	if a.Attempts != 1 || h.n.Load() != 1 {
-		t.Errorf("attempts %d, hits %d: a hung server must not be asked again", a.Attempts, h.n.Load())
-	}
+		start := time.Now()
+		a := newClient(t, env).Models(context.Background(), netKey(t, "sk-ant-api03-"))
+		if a.Err == nil || a.Err.Phase != PhaseTimeout || !strings.Contains(a.Err.Message, "within 10s") {
+			t.Fatalf("Err = %+v, want phase timeout after the 10s limit", a.Err)
+		}
+		if a.Attempts != 1 || h.n.Load() != 1 {
+			t.Errorf("attempts %d, hits %d: a hung server must not be asked again", a.Attempts, h.n.Load())
+		}
+		if took := time.Since(start); took != env.Timeout || a.Duration != env.Timeout {
+			t.Errorf("a hung server cost %v (answer says %v), want exactly one timeout, %v", took, a.Duration, env.Timeout)
+		}
+	})
 }
 
 func TestHungBodyIsCutAtTimeout(t *testing.T) {
-	release := make(chan struct{})
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("request-id", "req_slow")
-		w.WriteHeader(http.StatusUnauthorized)
-		w.Write([]byte(`{"type":"error","error":{"type":"authentication_error","message":"invalid`))
-		w.(http.Flusher).Flush()
-		select {
-		case <-release:
-		case <-r.Context().Done():
-		}
-	}))
-	defer srv.Close()
-	defer close(release)
-	env := testEnv(t, srv.URL)
-	env.Timeout = 200 * time.Millisecond
+	synctest.Test(t, func(t *testing.T) {
+		env := memEnv(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("request-id", "req_slow")
+			w.WriteHeader(http.StatusUnauthorized)
+			w.Write([]byte(`{"type":"error","error":{"type":"authentication_error","message":"invalid`))
+			w.(http.Flusher).Flush()
+			<-r.Context().Done() // the body never ends
+		}))
+		env.Timeout = 10 * time.Second
 
-	a := newClient(t, env).Models(context.Background(), netKey(t, "sk-ant-api03-"))
-	if a.Err != nil || a.Status != 401 || a.RequestID != "req_slow" || !a.Anthropic {
-		t.Errorf("got %+v; want the 401 headers kept though the body never ended", a)
-	}
+		start := time.Now()
+		a := newClient(t, env).Models(context.Background(), netKey(t, "sk-ant-api03-"))
+		if a.Err != nil || a.Status != 401 || a.RequestID != "req_slow" || !a.Anthropic {
+			t.Errorf("got %+v; want the 401 headers kept though the body never ended", a)
+		}
+		if took := time.Since(start); took != env.Timeout {
+			t.Errorf("reading the endless body took %v, want it cut at the timeout, %v", took, env.Timeout)
+		}
+	})
 }
 
 func TestRetries(t *testing.T) {
@@ -383,36 +407,45 @@ func TestConnectionResetIsRetried(t *testing.T) {
 	}
 }
 
+// TestBackoffEndsWithContext cancels while the client pauses between two
+// attempts. In a synctest bubble, synctest.Wait returns once nothing can
+// happen but the pause's timer, so the cancel lands inside the pause every
+// time; the fake clock shows the pause was cut, not waited out.
 func TestBackoffEndsWithContext(t *testing.T) {
-	var h hits
-	first := make(chan struct{}, 1)
-	srv := httptest.NewServer(h.wrap(func(w http.ResponseWriter, r *http.Request) {
-		// retry-after 2s puts a floor under the jittered pause, so the
-		// second attempt cannot come before the cancel.
-		w.Header().Set("retry-after", "2")
-		w.WriteHeader(http.StatusServiceUnavailable)
+	synctest.Test(t, func(t *testing.T) {
+		var h hits
+		env := memEnv(t, h.wrap(func(w http.ResponseWriter, r *http.Request) {
+			// retry-after 2s puts a floor under the jittered pause.
+			w.Header().Set("retry-after", "2")
+			w.WriteHeader(http.StatusServiceUnavailable)
+		}))
+		env.Retries = 3
+		env.Backoff = time.Hour
+		// Any pause up to the backoff's hour fits in the retry budget, so
+		// the client does pause rather than give up at once.
+		env.Timeout = 3 * time.Hour
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		c := newClient(t, env)
+
+		start := time.Now()
+		done := make(chan *Answer)
+		go func() { done <- c.Models(ctx, netKey(t, "sk-ant-api03-")) }()
+		synctest.Wait()
 		select {
-		case first <- struct{}{}:
+		case a := <-done:
+			t.Fatalf("the client returned instead of pausing after a 503: attempts %d, status %d", a.Attempts, a.Status)
 		default:
 		}
-	}))
-	defer srv.Close()
-	env := testEnv(t, srv.URL)
-	env.Retries = 3
-	env.Backoff = time.Hour
-	ctx, cancel := context.WithCancel(context.Background())
-	go func() {
-		<-first
-		// Give the client time to start its pause, so the cancel usually
-		// lands inside it; the test passes either way when sleep is right.
-		time.Sleep(100 * time.Millisecond)
 		cancel()
-	}()
-
-	a := newClient(t, env).Models(ctx, netKey(t, "sk-ant-api03-"))
-	if h.n.Load() != 1 || a.Attempts != 1 {
-		t.Errorf("hits %d, attempts %d; want 1 and 1", h.n.Load(), a.Attempts)
-	}
+		a := <-done
+		if h.n.Load() != 1 || a.Attempts != 1 {
+			t.Errorf("hits %d, attempts %d; want 1 and 1", h.n.Load(), a.Attempts)
+		}
+		if took := time.Since(start); took != 0 {
+			t.Errorf("the cancel ended the pause after %v of it, want at once", took)
+		}
+	})
 }
 
 func TestSleepEndsWithContext(t *testing.T) {

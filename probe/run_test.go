@@ -10,8 +10,10 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
+	"github.com/fix401/fix401/internal/memnet"
 	"github.com/fix401/fix401/probe"
 	"github.com/fix401/fix401/probe/stub"
 )
@@ -25,6 +27,16 @@ func slowEnv(tb testing.TB, latency time.Duration) (*probe.Env, *stub.Server) {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(srv.Close)
+	env := project(tb)
+	env.BaseURL, env.StatusURL = srv.URL, srv.URL
+	return env, srv
+}
+
+// project is slowEnv without a server: the files, the variables and the
+// settings. Its time limit only matters when a test is stuck: a loaded
+// machine running -race may take seconds to answer on loopback.
+func project(tb testing.TB) *probe.Env {
+	tb.Helper()
 	home := tb.TempDir()
 	dir := filepath.Join(home, "p")
 	if err := os.MkdirAll(filepath.Join(dir, ".git"), 0o755); err != nil {
@@ -35,9 +47,21 @@ func slowEnv(tb testing.TB, latency time.Duration) (*probe.Env, *stub.Server) {
 	}
 	return &probe.Env{
 		Vars: map[string]string{"ANTHROPIC_API_KEY": stub.NewAPIKey()}, Home: home, Dir: dir,
-		BaseURL: srv.URL, StatusURL: srv.URL, Model: "claude-sonnet-4-5",
-		Timeout: 5 * time.Second, Retries: 1, Backoff: 10 * time.Millisecond,
-	}, srv
+		Model:   "claude-sonnet-4-5",
+		Timeout: time.Minute, Retries: 1, Backoff: 10 * time.Millisecond,
+	}
+}
+
+// memBase is the address of an API served in memory (memnet): plain HTTP
+// to this machine, so a key may be sent; the dialer ignores it.
+const memBase = "http://127.0.0.1:8401"
+
+// serveMem serves h in memory for a test inside a synctest bubble and
+// points env at it. The server stops when the test ends.
+func serveMem(t *testing.T, env *probe.Env, h http.Handler) {
+	l, stop := memnet.Serve(h)
+	t.Cleanup(stop)
+	env.BaseURL, env.StatusURL, env.DialContext = memBase, memBase, l.DialContext
 }
 
 // BenchmarkRunSlowAPI measures a full check against an API that answers
@@ -59,8 +83,10 @@ func BenchmarkRunSlowAPI(b *testing.B) {
 
 // TestRunStartsEveryProbeAtOnce proves concurrency without timing: the
 // server holds every request until all the requests a run makes are in
-// flight together. Probes run one after another would never get there,
-// and each would fail at the barrier's deadline instead.
+// flight together. Probes run one after another would never get there:
+// the first would wait at the barrier until it gives up, and the test
+// fails. Giving up is a hang guard, not a speed target: it takes a minute,
+// once for the whole run, and a working run never reaches it.
 func TestRunStartsEveryProbeAtOnce(t *testing.T) {
 	api, err := stub.Handler(stub.Options{})
 	if err != nil {
@@ -70,6 +96,9 @@ func TestRunStartsEveryProbeAtOnce(t *testing.T) {
 	var inflight, peak atomic.Int32
 	release := make(chan struct{})
 	var once sync.Once
+	giveUp := make(chan struct{})
+	guard := time.AfterFunc(time.Minute, func() { close(giveUp) })
+	defer guard.Stop()
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		n := inflight.Add(1)
 		defer inflight.Add(-1)
@@ -81,13 +110,14 @@ func TestRunStartsEveryProbeAtOnce(t *testing.T) {
 		select {
 		case <-release:
 			api.ServeHTTP(w, r)
-		case <-time.After(3 * time.Second):
-			http.Error(w, "barrier timed out", http.StatusGatewayTimeout)
+		case <-giveUp:
+			http.Error(w, "barrier gave up", http.StatusGatewayTimeout)
 		}
 	}))
 	defer srv.Close()
-	env, _ := slowEnv(t, 0)
-	env.BaseURL, env.StatusURL, env.Retries = srv.URL, srv.URL, 0
+	env := project(t)
+	// Longer than the guard: the barrier, not the client, decides.
+	env.BaseURL, env.StatusURL, env.Retries, env.Timeout = srv.URL, srv.URL, 0, 2*time.Minute
 
 	r := probe.Run(context.Background(), env)
 	if got := peak.Load(); got < want {
@@ -166,22 +196,47 @@ func TestPlainHTTPIsNeverProxied(t *testing.T) {
 }
 
 // TestRetriesFitInTheTimeout: a 5xx that arrives late is not asked again
-// when another attempt would overrun --timeout (review finding: 3× timeout).
+// when another attempt would overrun --timeout (review finding: 3× timeout),
+// and one that arrives early is. It runs in a synctest bubble, so every
+// attempt takes exactly the server's latency on the fake clock, whatever
+// the machine's load.
 func TestRetriesFitInTheTimeout(t *testing.T) {
-	var hits atomic.Int32
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		hits.Add(1)
-		time.Sleep(150 * time.Millisecond)
-		w.Header().Set("request-id", "req_slow")
-		http.Error(w, `{"type":"error","error":{"type":"api_error","message":"x"}}`, http.StatusServiceUnavailable)
-	}))
-	defer srv.Close()
-	c, err := probe.NewClient(&probe.Env{BaseURL: srv.URL, Timeout: 200 * time.Millisecond, Retries: 3, Backoff: time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	a := c.Models(context.Background(), "k")
-	if a.Attempts != 1 || hits.Load() != 1 {
-		t.Fatalf("%d attempts, %d hits: a second slow attempt would overrun the timeout", a.Attempts, hits.Load())
+	const timeout = 200 * time.Millisecond
+	for _, tt := range []struct {
+		latency time.Duration
+		retried bool
+	}{
+		{150 * time.Millisecond, false}, // a second attempt would end at 300ms
+		{50 * time.Millisecond, true},   // a second attempt ends by 101ms
+	} {
+		t.Run(tt.latency.String(), func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				var hits atomic.Int32
+				env := &probe.Env{Timeout: timeout, Retries: 3, Backoff: time.Millisecond}
+				serveMem(t, env, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					hits.Add(1)
+					time.Sleep(tt.latency)
+					w.Header().Set("request-id", "req_slow")
+					http.Error(w, `{"type":"error","error":{"type":"api_error","message":"x"}}`, http.StatusServiceUnavailable)
+				}))
+				c, err := probe.NewClient(env)
+				if err != nil {
+					t.Fatal(err)
+				}
+				a := c.Models(context.Background(), "k")
+				if a.Status != http.StatusServiceUnavailable || int(hits.Load()) != a.Attempts {
+					t.Fatalf("status %d, %d attempts, %d hits", a.Status, a.Attempts, hits.Load())
+				}
+				if !tt.retried && a.Attempts != 1 {
+					t.Errorf("%d attempts: a second slow attempt would overrun the timeout", a.Attempts)
+				}
+				if tt.retried && a.Attempts < 2 {
+					t.Errorf("%d attempt: a retry that fits in the timeout was not made", a.Attempts)
+				}
+				if a.Duration > timeout {
+					t.Errorf("the attempts took %v, more than the %v timeout", a.Duration, timeout)
+				}
+			})
+		})
 	}
 }

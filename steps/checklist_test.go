@@ -1,7 +1,6 @@
 package steps
 
 import (
-	"context"
 	"regexp"
 	"strings"
 	"testing"
@@ -325,7 +324,7 @@ func TestChecklistDemos(t *testing.T) {
 				t.Fatal(err)
 			}
 			defer d.Close()
-			r := probe.Run(context.Background(), d.Env)
+			r := runDemo(t, d)
 			rows := ChecklistRows(r, nil)
 			for _, w := range want {
 				got := rowByID(rows, w.id)

@@ -6,11 +6,13 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/charmbracelet/x/exp/golden"
 
 	"github.com/fix401/fix401/probe"
 	"github.com/fix401/fix401/probe/demo"
+	"github.com/fix401/fix401/probe/stub"
 	"github.com/fix401/fix401/steps"
 )
 
@@ -23,11 +25,7 @@ var goldenScenarios = []string{"shadowed", "revoked", "no-key", "trailing-newlin
 // the secrets the screens must never show.
 func demoModel(t *testing.T, name string, opts Options) (Model, []string) {
 	t.Helper()
-	d, err := demo.New(name)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = d.Close() })
+	d := newDemo(t, name)
 	opts.DemoName, opts.Version = name, "test"
 	m := finished(context.Background(), d.Env, opts)
 	if !m.report.Finished() {
@@ -48,6 +46,25 @@ func demoModel(t *testing.T, name string, opts Options) (Model, []string) {
 
 	m.stabilize()
 	return m, secrets
+}
+
+// newDemo starts the demo called name for the test. Its probes get a limit
+// per attempt that only a stuck probe reaches, instead of the demo's few
+// seconds: on a loaded machine running -race a slow loopback answer would
+// otherwise become a timeout, and a golden screen a different one. The
+// demo whose API never answers keeps its own limit, which its probes must
+// reach; no test here depends on what else finished before it.
+func newDemo(t *testing.T, name string) *demo.Demo {
+	t.Helper()
+	d, err := demo.New(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = d.Close() })
+	if d.Stub.Scenario() != stub.Hang {
+		d.Env.Timeout = time.Minute
+	}
+	return d
 }
 
 var leftover = regexp.MustCompile(`127\.0\.0\.1:(\d+)`)
@@ -106,11 +123,7 @@ func TestGoldenNarrowNoColor(t *testing.T) {
 // TestSnapshot runs the exported entry point on a live demo: it must show
 // the step asked for, finished, without secrets.
 func TestSnapshot(t *testing.T) {
-	d, err := demo.New("revoked")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
+	d := newDemo(t, "revoked")
 	out, err := Snapshot(context.Background(), d.Env, steps.Checklist, 80, 0, Options{NoColor: true, DemoName: "revoked"})
 	if err != nil {
 		t.Fatal(err)

@@ -19,11 +19,17 @@ import (
 )
 
 // recorder keeps every screen the program renders, so the test reads what
-// a person would see rather than the terminal's diff stream.
+// a person would see rather than the terminal's diff stream, and says when
+// a new one is drawn.
 type recorder struct {
 	Model
 	mu      *sync.Mutex
 	screens *[]string
+	drawn   chan struct{} // holds a token after every screen until waitScreen takes it
+}
+
+func newRecorder(m Model) recorder {
+	return recorder{Model: m, mu: &sync.Mutex{}, screens: &[]string{}, drawn: make(chan struct{}, 1)}
 }
 
 func (r recorder) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
@@ -37,6 +43,10 @@ func (r recorder) View() tea.View {
 	r.mu.Lock()
 	*r.screens = append(*r.screens, v.Content)
 	r.mu.Unlock()
+	select {
+	case r.drawn <- struct{}{}:
+	default: // a token is already waiting
+	}
 	return v
 }
 
@@ -55,11 +65,14 @@ func (r recorder) all() []string {
 	return append([]string(nil), *r.screens...)
 }
 
-// waitScreen waits until the latest screen holds every one of want.
+// waitScreen waits until the latest screen holds every one of want. It
+// wakes on every screen the program draws (bubbletea draws after every
+// update); the minute is a hang guard, not a speed target.
 func waitScreen(t *testing.T, r recorder, want ...string) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
+	guard := time.NewTimer(hangGuard)
+	defer guard.Stop()
+	for {
 		s := r.last()
 		ok := true
 		for _, w := range want {
@@ -68,20 +81,22 @@ func waitScreen(t *testing.T, r recorder, want ...string) {
 		if ok {
 			return
 		}
-		time.Sleep(20 * time.Millisecond)
+		select {
+		case <-r.drawn:
+		case <-guard.C:
+			t.Fatalf("the screen never showed %q; last screen:\n%s", want, r.last())
+		}
 	}
-	t.Fatalf("the screen never showed %q; last screen:\n%s", want, r.last())
 }
+
+// hangGuard bounds every wait on the program: only a stuck test reaches it.
+const hangGuard = time.Minute
 
 // TestWalkEveryStep drives the real program over a demo: every probe runs
 // against the stub, the user walks all eight steps with the keyboard,
 // pastes a key on the way, copies the summary and quits.
 func TestWalkEveryStep(t *testing.T) {
-	d, err := demo.New("revoked")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
+	d := newDemo(t, "revoked")
 	secrets := []string{}
 	for _, c := range probe.Prepare(d.Env).Candidates {
 		secrets = append(secrets, c.Value)
@@ -91,7 +106,7 @@ func TestWalkEveryStep(t *testing.T) {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	rec := recorder{Model: New(ctx, d.Env, Options{DemoName: "revoked", Version: "test"}), mu: &sync.Mutex{}, screens: &[]string{}}
+	rec := newRecorder(New(ctx, d.Env, Options{DemoName: "revoked", Version: "test"}))
 	tm := teatest.NewTestModel(t, rec, teatest.WithInitialTermSize(100, 32))
 
 	waitScreen(t, rec, "1/8 The error", "Press enter: 2/8 Your key")
@@ -129,7 +144,7 @@ func TestWalkEveryStep(t *testing.T) {
 	tm.Send(press("c"))
 	waitScreen(t, rec, "Copied the summary")
 	tm.Send(press("q"))
-	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
+	tm.WaitFinished(t, teatest.WithFinalTimeout(hangGuard))
 
 	final := tm.FinalModel(t).(recorder).Model
 	if final.wiz.Step != steps.Summary {
@@ -161,17 +176,20 @@ func TestWalkEveryStep(t *testing.T) {
 
 // TestQuitMidProbe quits while a probe is still waiting on a server that
 // never answers: the program ends at once and the probes are cancelled.
+// The probes' limit is an hour, so only the quit can end them, however long
+// the program takes to start.
 func TestQuitMidProbe(t *testing.T) {
 	d, err := demo.New("timeout")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer d.Close()
-	rec := recorder{Model: New(context.Background(), d.Env, Options{}), mu: &sync.Mutex{}, screens: &[]string{}}
+	d.Env.Timeout = time.Hour
+	rec := newRecorder(New(context.Background(), d.Env, Options{}))
 	tm := teatest.NewTestModel(t, rec, teatest.WithInitialTermSize(80, 24))
 	waitScreen(t, rec, "1/8 The error", "checking…")
 	tm.Send(press("q"))
-	tm.WaitFinished(t, teatest.WithFinalTimeout(2*time.Second))
+	tm.WaitFinished(t, teatest.WithFinalTimeout(hangGuard))
 	final := tm.FinalModel(t).(recorder).Model
 	if final.runCtx.Err() == nil {
 		t.Error("the probes were not cancelled")

@@ -5,6 +5,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -25,8 +26,10 @@ var diagnosisCodes = []string{
 	"region_blocked", "key_unresolved", "credential_restricted", "ip_not_allowed", "workspace_required", "spend_limit",
 }
 
+// client asks a demo's stub on loopback; its limit only matters when a test
+// is stuck (a loaded machine running -race may take seconds to answer).
 var client = &http.Client{
-	Timeout:       5 * time.Second,
+	Timeout:       time.Minute,
 	CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 }
 
@@ -181,11 +184,15 @@ var checks = map[string]func(t *testing.T, d *Demo){
 		}
 	},
 	"timeout": func(t *testing.T, d *Demo) {
+		// A server that never answers times out however loaded the
+		// machine is: the limit only sets how long the check takes.
 		c := &http.Client{Timeout: 100 * time.Millisecond}
 		resp, err := c.Get(d.Stub.URL + "/v1/models")
 		if err == nil {
 			resp.Body.Close()
 			t.Errorf("the API answered %d", resp.StatusCode)
+		} else if ne, ok := errors.AsType[net.Error](err); !ok || !ne.Timeout() {
+			t.Errorf("want no answer until the client gives up, got %v", err)
 		}
 	},
 	"forbidden":      scenarioStatus(403),
@@ -441,6 +448,10 @@ func TestFixedDemosWork(t *testing.T) {
 				return
 			}
 			fixable++
+			// The fixed demos all answer (none is the hanging one): a
+			// limit only a stuck probe reaches keeps a loaded machine from
+			// turning a slow loopback answer into a timeout.
+			env.Timeout = time.Minute
 			r := probe.Run(context.Background(), env)
 			if !r.Auth.Accepted() || r.Env.AuthToken {
 				t.Fatalf("after the fix the key is still not accepted: %+v", r.Auth)
