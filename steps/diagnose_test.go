@@ -14,7 +14,7 @@ import (
 	"testing/synctest"
 	"time"
 
-	"github.com/fix401/fix401/internal/memnet"
+	"github.com/fix401/fix401/probe/memnet"
 	"github.com/fix401/fix401/probe"
 	"github.com/fix401/fix401/probe/demo"
 	"github.com/fix401/fix401/probe/stub"
