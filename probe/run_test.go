@@ -13,8 +13,8 @@ import (
 	"testing/synctest"
 	"time"
 
-	"github.com/fix401/fix401/probe/memnet"
 	"github.com/fix401/fix401/probe"
+	"github.com/fix401/fix401/probe/memnet"
 	"github.com/fix401/fix401/probe/stub"
 )
 

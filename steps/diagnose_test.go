@@ -14,9 +14,9 @@ import (
 	"testing/synctest"
 	"time"
 
-	"github.com/fix401/fix401/probe/memnet"
 	"github.com/fix401/fix401/probe"
 	"github.com/fix401/fix401/probe/demo"
+	"github.com/fix401/fix401/probe/memnet"
 	"github.com/fix401/fix401/probe/stub"
 )
 
