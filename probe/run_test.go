@@ -66,7 +66,7 @@ func serveMem(t *testing.T, env *probe.Env, h http.Handler) {
 
 // BenchmarkRunSlowAPI measures a full check against an API that answers
 // every request after 300 ms. Every probe starts at once, so one run costs
-// about one round trip, not the sum of the six requests it makes.
+// about one round trip, not the sum of the seven requests it makes.
 func BenchmarkRunSlowAPI(b *testing.B) {
 	env, srv := slowEnv(b, 300*time.Millisecond)
 	before := len(srv.Requests())
@@ -92,7 +92,7 @@ func TestRunStartsEveryProbeAtOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	const want = 6 // auth, other key, control, quota, model, status
+	const want = 7 // auth, the key sent the other way, other key, control, quota, model, status
 	var inflight, peak atomic.Int32
 	release := make(chan struct{})
 	var once sync.Once
