@@ -600,6 +600,9 @@ func (r *Report) checkAuth() Result {
 	case !a.Anthropic:
 		res.Status = Error
 		res.Title = fmt.Sprintf("HTTP %d, but not from the Anthropic API", a.Status)
+	case a.Class() == ClassMissing:
+		res.Status = Fail
+		res.Title = fmt.Sprintf("No key arrived: 401 %s %q, although %s was sent in %s", a.ErrorType, a.Message, k.Hint, HeaderWord(r.KeyHeader()))
 	case a.Status == 401:
 		res.Status = Fail
 		res.Title = fmt.Sprintf("The API rejects %s: 401 %s %q", k.Hint, a.ErrorType, a.Message)
