@@ -2,7 +2,8 @@ package lint
 
 // Finding ids. They are stable: scripts may match on them.
 const (
-	IDAuthBearer         = "auth.bearer"          // an API key sent as Authorization: Bearer
+	IDAuthBearer         = "auth.bearer"          // an API key sent as Authorization: Bearer where gateways or older SDKs may refuse it
+	IDAuthConflict       = "auth.conflict"        // two credentials sent at once (x-api-key and Authorization)
 	IDAuthOAuthBeta      = "auth.oauth_beta"      // an OAuth token sent without anthropic-beta: oauth-2025-04-20
 	IDAuthMissing        = "auth.missing"         // no credential at all, or an empty x-api-key
 	IDAuthHeaderName     = "auth.header_name"     // the key in a header the API does not read (api-key, x-api_key, Basic auth…)
@@ -29,7 +30,7 @@ const (
 
 // IDs lists every finding id Lint can report.
 var IDs = []string{
-	IDAuthBearer, IDAuthOAuthBeta, IDAuthMissing, IDAuthHeaderName, IDAuthValueQuoted, IDAuthEnvUnexpanded,
+	IDAuthBearer, IDAuthConflict, IDAuthOAuthBeta, IDAuthMissing, IDAuthHeaderName, IDAuthValueQuoted, IDAuthEnvUnexpanded,
 	IDAuthHardcoded, IDAuthClientSide, IDAuthPlaceholder, IDAuthKeyKind, IDVersionMissing, IDVersionInvalid,
 	IDContentTypeMissing, IDEndpointWrong, IDEndpointInsecure, IDModelRetired, IDModelDeprecated, IDModelUnknown,
 	IDInputTooLarge, IDInputBinary, IDInputParse, IDInputNoRequest, IDInternal,

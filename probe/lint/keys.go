@@ -168,11 +168,12 @@ func keyVarName(name string) bool {
 	return strings.Contains(up, "API_KEY") || strings.Contains(up, "APIKEY")
 }
 
-// oauthVarName reports whether a variable name says it holds an OAuth or
-// bearer token.
+// oauthVarName reports whether a variable name says it holds an OAuth
+// token. ANTHROPIC_AUTH_TOKEN does not: since 2026 it may as well hold an
+// API key or a gateway's token.
 func oauthVarName(name string) bool {
 	up := strings.ToUpper(name)
-	return strings.Contains(up, "OAUTH") || strings.Contains(up, "AUTH_TOKEN") || strings.Contains(up, "ACCESS_TOKEN")
+	return strings.Contains(up, "OAUTH") || strings.Contains(up, "ACCESS_TOKEN")
 }
 
 // isKeyEnvVar reports whether an environment variable is one an SDK or

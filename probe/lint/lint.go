@@ -13,6 +13,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/fix401/fix401/probe/creds"
 )
 
 // SchemaVersion is the version of the JSON form of a Report.
@@ -111,7 +113,10 @@ type linter struct {
 	name     string
 	jsx      bool
 	findings []Finding
-	related  bool // something in the input talks to the Claude API
+	related  bool          // something in the input talks to the Claude API
+	client   *creds.Client // the client the input is for, when it says; nil otherwise
+	// lines where ANTHROPIC_API_KEY and ANTHROPIC_AUTH_TOKEN get a value
+	envKeyLine, envTokenLine int
 }
 
 func lintAt(name string, src []byte, now time.Time) Report {
@@ -137,6 +142,8 @@ func lintAt(name string, src []byte, now time.Time) Report {
 	l.kind, l.lang, l.jsx = detect(name, text)
 	switch {
 	case l.kind == KindCurl:
+		c := creds.Curl()
+		l.client = &c
 		l.shell(text, true)
 	case l.kind == KindHTTP:
 		l.httpFile(text)
@@ -153,6 +160,9 @@ func lintAt(name string, src []byte, now time.Time) Report {
 		}
 	}
 	l.keyLiterals(text)
+	if l.envKeyLine > 0 && l.envTokenLine > 0 {
+		l.conflict(max(l.envKeyLine, l.envTokenLine), creds.VarAPIKey+" and "+creds.VarAuthToken+" are both set.")
+	}
 	if !l.related && len(l.findings) == 0 {
 		l.add(IDInputNoRequest, Info, 0, "Nothing here calls the Claude API, so nothing was checked.",
 			"Pass the curl command, HTTP request or source file that makes the failing call.")

@@ -167,7 +167,7 @@ func TestTooLarge(t *testing.T) {
 }
 
 func TestJSON(t *testing.T) {
-	path := "testdata/auth.bearer/fire_L3.curl"
+	path := "testdata/auth.conflict/fire_L3.curl"
 	r := lintAt("-", readFixture(t, path), testNow)
 	b, err := json.Marshal(r)
 	if err != nil {

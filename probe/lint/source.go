@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/fix401/fix401/probe/creds"
 )
 
 var (
@@ -87,6 +89,9 @@ func (l *linter) source(text string) {
 	if sdk || wrapper {
 		l.related = true
 	}
+	if l.client == nil {
+		l.client = sourceClient(family, s, sdk)
+	}
 
 	// URLs
 	apiLine, openaiLine, otherHosts := 0, 0, 0
@@ -145,13 +150,18 @@ func (l *linter) source(text string) {
 		what := map[string]string{"python": "api_key", "javascript": "apiKey", "go": "option.WithAPIKey"}[family]
 		for _, sp := range spans {
 			part := s.skel[sp[0]:sp[1]]
+			keyArg := false
 			for _, m := range args["key"].FindAllStringIndex(part, -1) {
 				if e, ok := s.exprAfter(sp[0] + m[1]); ok {
+					keyArg = true
 					l.srcKey(s, e, what)
 				}
 			}
 			for _, m := range args["token"].FindAllStringIndex(part, -1) {
 				if e, ok := s.exprAfter(sp[0] + m[1]); ok {
+					if keyArg && family != "go" {
+						l.conflict(e.line, "Both an API key and an auth token are passed.")
+					}
 					l.srcAuthToken(s, e, beta)
 				}
 			}
@@ -190,6 +200,7 @@ func (l *linter) source(text string) {
 	// headers
 	rawHTTP := apiLine > 0 && httpCall && !sdk && !openaiSDK && !wrapper
 	sawKey, sawAuth, sawVersion, sawCT, sawNamed := false, false, false, false, false
+	var authExprs []expr // judged once every header is known
 	header := func(name string, e expr, nameLine int) {
 		switch low := strings.ToLower(strings.TrimSpace(name)); {
 		case low == "x-api-key":
@@ -199,7 +210,7 @@ func (l *linter) source(text string) {
 		case low == "authorization":
 			sawAuth = true
 			if rawHTTP || anthropicHints && otherHosts == 0 {
-				l.srcAuthorization(s, e, beta, compatOnly && apiLine > 0, rawHTTP, otherHosts > 0 || openaiLine > 0)
+				authExprs = append(authExprs, e)
 			}
 		case low == "anthropic-version":
 			sawVersion = true
@@ -240,6 +251,9 @@ func (l *linter) source(text string) {
 	for _, m := range reAuthIdent.FindAllStringIndex(s.skel, -1) {
 		header("authorization", s.exprAt(m[1]), s.lineAt(m[0]))
 	}
+	for _, e := range authExprs {
+		l.srcAuthorization(s, e, beta, compatOnly && apiLine > 0, rawHTTP, otherHosts > 0 || openaiLine > 0, sawKey)
+	}
 	if rawHTTP {
 		if !sawKey && !sawAuth && !sawNamed {
 			l.add(IDAuthMissing, Warn, apiLine, "This file calls the API but never sets an x-api-key header.",
@@ -247,7 +261,7 @@ func (l *linter) source(text string) {
 		}
 		if !sawVersion && !compatOnly {
 			l.add(IDVersionMissing, Warn, apiLine, "This file calls the API but never sets an anthropic-version header.",
-				"Send anthropic-version: 2023-06-01 with every request (the official SDK does this for you).")
+				"Send anthropic-version: "+versions+" with every request (the official SDK does this for you).")
 		}
 		if !sawCT {
 			l.srcContentType(s, family)
@@ -413,18 +427,12 @@ func (l *linter) otherVar(name string, line int) {
 
 func (l *linter) srcAuthToken(s *srcFile, e expr, beta bool) {
 	l.related = true
-	fix := map[string]string{
-		"python":     "Pass the key as api_key= (or set ANTHROPIC_API_KEY) and drop auth_token.",
-		"javascript": "Pass the key as apiKey: (or set ANTHROPIC_API_KEY) and drop authToken.",
-		"typescript": "Pass the key as apiKey: (or set ANTHROPIC_API_KEY) and drop authToken.",
-		"go":         "Use option.WithAPIKey (or set ANTHROPIC_API_KEY) instead of option.WithAuthToken.",
-	}[l.lang]
 	apiKey, oauth := false, false
 	if t := s.single(e); t != nil && !t.interp {
 		k := strings.TrimSpace(t.val)
 		if isPlaceholder(k) {
 			l.add(IDAuthPlaceholder, Error, e.line, "The auth token is a placeholder, not a real credential.",
-				"Use a real credential; for an API key, "+strings.ToLower(fix[:1])+fix[1:])
+				"Use a real credential, or pass an API key as the key instead.")
 			return
 		}
 		kk := keyKind(k)
@@ -436,14 +444,14 @@ func (l *linter) srcAuthToken(s *srcFile, e expr, beta bool) {
 	}
 	switch {
 	case apiKey:
-		l.add(IDAuthBearer, Error, e.line, "An API key is passed as the auth token; the SDK sends it as \"Authorization: Bearer\", which API keys cannot use.", fix)
+		l.bearerWarn(e.line, "An API key is passed as the auth token, which the SDK sends as Authorization: Bearer.")
 	case oauth && !beta:
 		l.add(IDAuthOAuthBeta, Error, e.line, "An OAuth token is used without the anthropic-beta: oauth-2025-04-20 header; the API refuses it.",
 			"Add the header to the client's default headers, or use an API key.")
 	}
 }
 
-func (l *linter) srcAuthorization(s *srcFile, e expr, beta, compat, rawHTTP, otherHosts bool) {
+func (l *linter) srcAuthorization(s *srcFile, e expr, beta, compat, rawHTTP, otherHosts, hasKey bool) {
 	t := s.single(e)
 	if t == nil {
 		t = s.first(e)
@@ -458,34 +466,33 @@ func (l *linter) srcAuthorization(s *srcFile, e expr, beta, compat, rawHTTP, oth
 	}
 	if !strings.HasPrefix(strings.ToLower(lit), "bearer") {
 		if rawHTTP && !otherHosts {
-			l.add(IDAuthHeaderName, Error, e.line, "The Authorization header does not carry an API key; the API reads the key from x-api-key.",
-				"Send the key in an x-api-key header instead.")
+			l.add(IDAuthHeaderName, Error, e.line, "The Authorization header lacks the Bearer scheme, so the API does not find the key in it.",
+				"Write Authorization: Bearer followed by the key, or send the key in an x-api-key header.")
 		}
 		return
 	}
 	if compat {
 		return
 	}
-	apiKey, oauth := false, false
+	if hasKey && rawHTTP && !otherHosts {
+		l.add(IDAuthConflict, Error, e.line, "The request sends two credentials, x-api-key and Authorization; the API refuses the pair.",
+			"Keep one: x-api-key with the API key, or Authorization: Bearer alone.")
+		return
+	}
+	oauth := false
 	if s.single(e) != nil && !t.interp {
 		tok := strings.TrimSpace(strings.TrimSpace(t.val)[len("bearer"):])
-		kk := keyKind(tok)
-		apiKey, oauth = kk == "api" || kk == "admin", kk == "oauth"
+		oauth = keyKind(tok) == "oauth"
 	}
 	for _, n := range s.names(e) {
-		apiKey = apiKey || keyVarName(n)
 		oauth = oauth || oauthVarName(n)
 	}
-	fix := "Send the key in an x-api-key header and drop the Authorization header."
 	switch {
-	case apiKey:
-		l.add(IDAuthBearer, Error, e.line, `The API key is sent as "Authorization: Bearer"; the API reads API keys only from x-api-key.`, fix)
 	case oauth && !beta:
 		l.add(IDAuthOAuthBeta, Error, e.line, `An OAuth token is sent without "anthropic-beta: oauth-2025-04-20"; the API refuses it.`,
-			"Add the anthropic-beta: oauth-2025-04-20 header, or use an API key in x-api-key.")
+			"Add the anthropic-beta: oauth-2025-04-20 header, or use an API key.")
 	case !oauth && !beta && !otherHosts:
-		l.add(IDAuthBearer, Error, e.line, `"Authorization: Bearer" works only for OAuth tokens sent with anthropic-beta: oauth-2025-04-20.`,
-			"For an API key, send it in an x-api-key header instead.")
+		l.bearerWarn(e.line, "The key is sent as Authorization: Bearer.")
 	}
 }
 
@@ -609,3 +616,35 @@ func (l *linter) keyLiterals(text string) {
 		l.add(IDAuthHardcoded, sev, line, fmt.Sprintf(msg, hint(k)), fix)
 	}
 }
+
+// sourceClient names the SDK a source file uses, when the file says enough
+// to pick its row: Go's import path carries the major version, Python has
+// one line. A TypeScript file does not say which major it was built with.
+func sourceClient(family string, s *srcFile, sdk bool) *creds.Client {
+	var c creds.Client
+	ok := false
+	switch family {
+	case "go":
+		for i := range s.strs {
+			v := s.strs[i].val
+			if rest, found := strings.CutPrefix(v, "github.com/anthropics/anthropic-sdk-go"); found {
+				if m := reGoMajor.FindStringSubmatch(rest); m != nil {
+					c, ok = creds.ForSDK("go", "anthropic-sdk-go", "v"+m[1])
+				} else if rest == "" || strings.HasPrefix(rest, "/") {
+					c, ok = creds.ForSDK("go", "anthropic-sdk-go", "v1")
+				}
+				break
+			}
+		}
+	case "python":
+		if sdk {
+			c, ok = creds.ForSDK("pypi", "anthropic", "")
+		}
+	}
+	if !ok {
+		return nil
+	}
+	return &c
+}
+
+var reGoMajor = regexp.MustCompile(`^/v(\d+)(?:/|$)`)
