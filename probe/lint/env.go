@@ -81,6 +81,9 @@ func (l *linter) envAssign(name string, v value, shell bool) {
 		}
 		l.checkKeyShape(v, name)
 		l.checkKeyKind(k, v.line)
+		if keyKind(k) == "" && !strings.HasPrefix(k, "sk-ant-") && len(k) >= 20 && isKeyAlphabet(k) {
+			l.foreignKeyLine = v.line // judged once the file is read: a gateway takes its own keys
+		}
 	case up == creds.VarAuthToken:
 		l.related = true
 		if l.envUnexpanded(name, v, shell) {
@@ -102,8 +105,17 @@ func (l *linter) envAssign(name string, v value, shell bool) {
 		}
 	case up == "ANTHROPIC_BASE_URL":
 		l.related = true
-		if l.envUnexpanded(name, v, shell) || v.dynamic() {
+		if l.envUnexpanded(name, v, shell) {
 			return
+		}
+		for _, d := range v.defaults {
+			l.checkBaseURL(d, v.line)
+		}
+		if v.dynamic() {
+			return
+		}
+		if t := parseTarget(strings.TrimSpace(v.text)); t.host != "" && !t.anthropic() {
+			l.envGateway = true // a gateway: it may take two credentials
 		}
 		l.checkBaseURL(v.text, v.line)
 	case reModelVar.MatchString(up):

@@ -17,6 +17,7 @@ var (
 	reLongAnthropic = regexp.MustCompile(`^sk-ant-[a-z]+\d{2}-[A-Za-z0-9_-]{80,}$`)
 	reRedact        = regexp.MustCompile(`sk-ant-[A-Za-z0-9_-]{4,}|sk-[A-Za-z0-9_-]{20,}|AIza[0-9A-Za-z_-]{20,}`)
 	reShellVar      = regexp.MustCompile(`\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?`)
+	reNamedKey      = regexp.MustCompile(`(?i)^[a-z_ -]*(?:api[_ -]?key|apikey|access[_ -]?token|auth[_ -]?token|secret[_ -]?key|key)[a-z_ -]*$`)
 )
 
 // keyKind names what a credential string looks like: api, admin, oauth,
@@ -119,6 +120,9 @@ func isPlaceholder(v string) bool {
 	}
 	if strings.Contains(low, "your") && (strings.Contains(low, "key") || strings.Contains(low, "token")) {
 		return true
+	}
+	if len(v) <= 48 && reNamedKey.MatchString(v) {
+		return true // API KEY, ANTHROPIC_API_KEY, my-anthropic-api-key: words naming a key
 	}
 	for _, w := range placeholderWords {
 		if strings.Contains(low, w) {

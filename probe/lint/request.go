@@ -19,6 +19,7 @@ type value struct {
 	text       string
 	unexpanded []string // names of $VARs that are sent as literal text
 	line       int
+	defaults   []string // the defaults of ${VAR:-default} parts, used when VAR is unset
 }
 
 func (v value) dynamic() bool { return strings.Contains(v.text, mark) }
@@ -175,6 +176,7 @@ func (l *linter) checkRequest(q *request) {
 	compat := (t.anthropic() || anthropicVar(t.hostVar)) && strings.TrimSuffix(t.path, "/") == "/v1/chat/completions"
 	if q.hasURL {
 		l.checkTarget(t, q.url.line, q.kind, q.assumeHTTPS)
+		l.checkDefaults(q.url)
 	}
 	l.checkAuth(q, t, compat)
 	if vs := q.find("anthropic-version"); len(vs) == 0 && !compat && !q.opaque {
@@ -194,13 +196,25 @@ func (l *linter) checkRequest(q *request) {
 	}
 }
 
+// checkDefaults reports a plain-http default hidden in ${VAR:-http://…}: it
+// is the URL whenever VAR is unset.
+func (l *linter) checkDefaults(v value) {
+	for _, d := range v.defaults {
+		t := parseTarget(strings.TrimSpace(d))
+		if t.scheme == "http" && t.host != "" && !t.dynamicHost && !isLoopback(t.host) {
+			l.add(IDEndpointInsecure, Error, v.line, fmt.Sprintf("The default URL in ${…:-%s} is plain http:// to %s: the key travels unencrypted whenever the variable is unset.", show(d), show(t.host)),
+				"Use https:// in the default too.")
+		}
+	}
+}
+
 func (l *linter) checkTarget(t target, line int, kind Kind, assumeHTTPS bool) {
 	switch {
 	case t.dynamicHost:
-	case t.scheme == "" && !assumeHTTPS && kind == KindCurl && !isLoopback(t.host):
+	case t.scheme == "" && t.host != "" && !assumeHTTPS && kind == KindCurl && !isLoopback(t.host):
 		l.add(IDEndpointInsecure, Error, line, "The URL has no scheme, so curl uses plain http:// and the key travels unencrypted.",
 			"Start the URL with https://.")
-	case t.scheme == "http" && !isLoopback(t.host):
+	case t.scheme == "http" && t.host != "" && !isLoopback(t.host):
 		l.add(IDEndpointInsecure, Error, line, fmt.Sprintf("Plain http:// to %s: the key travels unencrypted.", show(t.host)),
 			"Use https://.")
 	}
@@ -342,6 +356,11 @@ func (l *linter) checkKeyValue(v value, kind Kind) {
 		l.add(IDAuthMissing, Error, v.line, "The x-api-key header is empty.", "Check that the variable holding the key is set and exported.")
 		return
 	}
+	if !v.dynamic() && len(v.unexpanded) == 0 && isPlaceholder(strings.Trim(trimmed, `"'“”‘’`)) {
+		l.add(IDAuthPlaceholder, Error, v.line, "The key is a placeholder, not a real key.",
+			"Create a key at platform.claude.com → Settings → API keys and pass it through ANTHROPIC_API_KEY.")
+		return
+	}
 	l.checkKeyShape(v, "x-api-key")
 	for _, name := range v.vars() {
 		if otherProviderVar(name) {
@@ -352,13 +371,7 @@ func (l *linter) checkKeyValue(v value, kind Kind) {
 	if v.dynamic() || len(v.unexpanded) > 0 {
 		return
 	}
-	k := strings.Trim(trimmed, `"'“”‘’`)
-	if isPlaceholder(k) {
-		l.add(IDAuthPlaceholder, Error, v.line, "The key is a placeholder, not a real key.",
-			"Create a key at platform.claude.com → Settings → API keys and pass it through ANTHROPIC_API_KEY.")
-		return
-	}
-	l.checkKeyKind(k, v.line)
+	l.checkKeyKind(strings.Trim(trimmed, `"'“”‘’`), v.line)
 }
 
 // checkKeyShape reports quotes, Bearer, whitespace and invisible characters
