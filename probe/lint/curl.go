@@ -38,11 +38,14 @@ func (l *linter) shell(text string, pasted bool) {
 				return
 			}
 		}
+		spans := curlSpans(strings.Split(text, "\n"))
+		lines := strings.Split(text, "\n")
 		linted := 0
-		for _, c := range curlCommands(text) {
-			if g, err2 := parseShell(c, variant); err2 == nil {
+		for _, c := range spans {
+			cmd := strings.Join(lines[c[0]:c[1]], "\n")
+			if _, err2 := parseShell(cmd, variant); err2 == nil && *l.parts < maxParts {
 				linted++
-				l.walkShell(g)
+				l.part(KindCurl, "shell", cmd, offset(c[0]))
 			}
 		}
 		if linted > 0 {
@@ -117,22 +120,6 @@ func curlLines(text string) (string, bool) {
 		}
 	}
 	return strings.Join(lines, "\n"), found
-}
-
-// curlCommands returns each curl command of text alone, the other lines
-// blanked.
-func curlCommands(text string) []string {
-	lines := strings.Split(text, "\n")
-	var out []string
-	for _, c := range curlSpans(lines) {
-		if len(out) == maxParts {
-			break
-		}
-		b := make([]string, len(lines))
-		copy(b[c[0]:c[1]], lines[c[0]:c[1]])
-		out = append(out, strings.Join(b, "\n"))
-	}
-	return out
 }
 
 // maxCommandLines bounds one extracted command.

@@ -98,6 +98,11 @@ func languageLabel(lang string) string {
 	if s, ok := langs[lang]; ok {
 		return s.label
 	}
+	for _, label := range unsupported {
+		if strings.ToLower(label) == lang {
+			return label
+		}
+	}
 	return lang
 }
 

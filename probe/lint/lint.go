@@ -129,6 +129,7 @@ type linter struct {
 	depth                    int  // 0 for the input, 1 for a part of it, …
 	parts                    *int // parts linted so far, shared by the whole input
 	unsupported              string
+	response                 bool // the input is an API response, not a request
 }
 
 // Bounds on the parts one input is split into.
@@ -165,6 +166,9 @@ func lintAt(name string, src []byte, now time.Time) Report {
 		l.add(IDInputUnsupported, Info, 0,
 			fmt.Sprintf("fix401 does not read %s code; only keys, URLs and model ids were checked.", l.unsupported),
 			"Lint the curl command or HTTP request this code sends, or a port of it in a language fix401 reads.")
+	case l.response && len(l.findings) == 0:
+		l.add(IDInputNoRequest, Info, 0, "This is a response from the API, not a request, so nothing was checked.",
+			"Pass the curl command, HTTP request or source file that made the call.")
 	case !l.related && len(l.findings) == 0:
 		l.add(IDInputNoRequest, Info, 0, "Nothing here calls the Claude API, so nothing was checked.",
 			"Pass the curl command, HTTP request or source file that makes the failing call.")
@@ -193,6 +197,8 @@ func (l *linter) run(text string) {
 		l.notebook(text)
 	case l.lang == "yaml":
 		l.yaml(text)
+	case l.lang == "json" && isResponse(text):
+		l.response = true // an answer pasted as the input: nothing in it was sent
 	case l.lang == "text" || l.lang == "json":
 		l.source(text)
 		if l.lang == "text" {
@@ -201,9 +207,11 @@ func (l *linter) run(text string) {
 	case langs[l.lang].family != "":
 		l.source(text)
 	default:
-		l.unsupported = languageLabel(l.lang)
+		lang := l.lang
+		l.unsupported = languageLabel(lang)
 		l.lang = "text"
 		l.source(text)
+		l.lang = lang
 	}
 	if l.foreignKeyLine > 0 && !l.envGateway {
 		l.add(IDAuthKeyKind, Warn, l.foreignKeyLine, "ANTHROPIC_API_KEY holds a token that is not a Claude API key; Claude API keys start with sk-ant-.",

@@ -45,6 +45,7 @@ var (
 	reKeyArg           = regexp.MustCompile(`(?i)\b(?:api_?key|x_api_key)\s*(?:=>|:|=)`)
 	reChainKey         = fast(`\.\s*(?:with_)?api_?[kK]ey\s*\(`, "pi_key", "piKey", "pi_Key")
 	reHdrPairEq        = regexp.MustCompile(strRef + `\s*(?::|\]\s*=|=>|=(?:[^=]|$))`)
+	reSetValue         = regexp.MustCompile(`\bsetValue\(\s*()[^,()]*(?:\([^()]*\))?[^,()]*,\s*forHTTPHeaderField:\s*` + strRef + `\s*\)`)
 	reConcat           = regexp.MustCompile(`^\s*(?:\.|\+|&|<>)`)
 	reHeaderString     = regexp.MustCompile(`(?i)^\s*(x-api-key|authorization|anthropic-version|content-type|anthropic-beta|[a-z-]*api[-_]?key|x-api_key)\s*:\s*(.*)$`)
 	reBrowserFlag      = fast(`\bdangerouslyAllowBrowser\s*:\s*true\b`, "dangerouslyAllowBrowser")
@@ -356,19 +357,29 @@ func (l *linter) source(text string) {
 			header(t.val, s.exprAt(m[1]), nil, t.line)
 		}
 	}
+	for _, m := range reSetValue.FindAllStringSubmatchIndex(s.skel, -1) {
+		if t := s.tok(s.skel[m[4]:m[5]]); t != nil && !t.interp { // Swift: setValue(value, forHTTPHeaderField: "name")
+			header(t.val, s.exprAt(m[2]), nil, t.line)
+		}
+	}
 	for _, m := range reAuthIdent.FindAllStringIndex(s.skel, -1) {
 		header("authorization", s.exprAt(m[1]), nil, s.lineAt(m[0]))
 	}
 	for i := range s.strs {
 		t := &s.strs[i]
-		if !strings.Contains(t.val, ":") {
-			continue
+		if family == "text" || family == "json" || !strings.Contains(t.val, ":") {
+			continue // in notes, "…" may be a shell word: the pasted commands are read as shell
 		}
 		hm := reHeaderString.FindStringSubmatch(t.val)
 		if hm == nil {
 			continue
 		}
 		v := value{text: hm[2], line: t.line}
+		if !t.interp && (strings.EqualFold(hm[1], "x-api-key") || strings.EqualFold(hm[1], "authorization")) &&
+			ctx.at(t.line) != provOther && l.plainUnexpanded(&strTok{val: hm[2]}, t.line) {
+			sawKey = sawKey || strings.EqualFold(hm[1], "x-api-key")
+			continue
+		}
 		if t.interp {
 			v = t.value(t.line)
 			v.text = v.text[len(hm[1]):]
