@@ -107,7 +107,10 @@ var (
 	bearer      = regexp.MustCompile(`(?i)(\bbearer\s+)([^\s"',;}\]\\\x1b]{4,})`)
 	urlUserinfo = regexp.MustCompile(`(?i)(\b[a-z][a-z0-9+.-]*://)[^\s@"'\\]+@`)
 	queryToken  = regexp.MustCompile(`(?i)([?&](?:key|api[_-]?key|token|access_token|auth|secret|password|sig|signature)=)[^&\s"'#\\]+`)
-	headerValue = regexp.MustCompile(`(?i)\b(x-api-key|authorization|proxy-authorization|api-key|x-goog-api-key|cookie|set-cookie)(\\?"?\s*[:=]\s*\\?"?)([^\s"',}\]\\\x1b]+(?: [^\s"',}\]\\\x1b]+)?)`)
+	// A header's value is one word, or an auth scheme and one word. The
+	// separator stays on its line, and takes a backslash only as the escape
+	// of a quote: the \ of "\u003c" in JSON is not a quote's.
+	headerValue = regexp.MustCompile(`(?i)\b(x-api-key|authorization|proxy-authorization|api-key|x-goog-api-key|cookie|set-cookie)((?:\\?")?[ \t]*[:=][ \t]*(?:\\?")?)((?:(?:bearer|basic|token|digest)[ \t]+)?[^\s"',}\]\\\x1b]+)`)
 )
 
 // secretBody is the part of v that is secret: what follows a key's public
@@ -163,15 +166,34 @@ func maskOther(m string) string {
 
 func maskHeader(m string) string {
 	sub := headerValue.FindStringSubmatch(m)
-	v := strings.TrimPrefix(strings.TrimPrefix(sub[3], "Bearer "), "bearer ")
-	// A hint, a marker, a shell variable ($ANTHROPIC_API_KEY) or the word
-	// "header" in a message is not a secret.
-	lower := strings.ToLower(v)
+	v := sub[3]
+	if f := strings.Fields(v); len(f) == 2 {
+		v = f[1]
+	}
+	// A hint, a marker, a variable ($ANTHROPIC_API_KEY, {{key}}), a
+	// placeholder (<key>) or a word of a sentence is not a secret.
 	if strings.Contains(v, "...") || strings.HasPrefix(v, "[redacted") || strings.HasPrefix(v, "$") ||
-		strings.HasPrefix(lower, "header") || lower == "bearer" || lower == "basic" {
+		strings.HasPrefix(v, "{") || strings.HasPrefix(v, "<") && strings.HasSuffix(v, ">") || isWord(v) {
 		return m
 	}
 	return sub[1] + sub[2] + "[redacted]"
+}
+
+// isWord reports whether v is a short word of prose, maybe with the
+// punctuation that ends it: "Bearer.", "header", "and". No key is made of
+// a dozen letters.
+func isWord(v string) bool {
+	v = strings.TrimRight(v, ".;:!?")
+	if v == "" || len(v) > 12 {
+		return false
+	}
+	for i := 0; i < len(v); i++ {
+		c := v[i] | 0x20
+		if c < 'a' || c > 'z' {
+			return false
+		}
+	}
+	return true
 }
 
 // maskPieces replaces every run of text made of MinPiece-long pieces of a

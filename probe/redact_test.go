@@ -50,6 +50,8 @@ func TestRedactPatterns(t *testing.T) {
 		{"google key", "k: " + google, google, ""},
 		{"bearer header", "Authorization: Bearer " + openai, openai, "Authorization: [redacted]"},
 		{"x-api-key header in JSON", `{"x-api-key": "` + api + `"}`, api, `"x-api-key": "[redacted]"`},
+		{"short secret header value", "api-key: " + api[20:40], api[20:40], "api-key: [redacted]"},
+		{"basic auth", "Authorization: Basic " + api[30:60], api[30:60], "Authorization: [redacted]"},
 		{"proxy credentials", "http://bob:" + api[13:40] + "@proxy:3128", api[13:40], "http://redacted@proxy:3128"},
 		{"token in query", "https://gw.example/v1?api_key=" + api[13:50] + "&x=1", api[13:50], "api_key=redacted&x=1"},
 		{"truncated key echo", "invalid key " + api[:60], api, "sk-ant-api03-"},
@@ -85,6 +87,14 @@ func TestRedactKeepsMessages(t *testing.T) {
 		`the key was sent as "Authorization: Bearer" instead of x-api-key`,
 		"Authorization: [redacted]",
 		"Bearer [redacted]",
+		// lint's and steps' own sentences: words, placeholders and
+		// punctuation after a header name are not values
+		"Send the key as x-api-key: <key> and drop the Authorization header.",
+		"The key is sent as Authorization: Bearer. The API takes that.",
+		"ANTHROPIC_AUTH_TOKEN holds an API key",
+		"Authorization:\n    ANTHROPIC_AUTH_TOKEN holds an API key",
+		"Write Authorization: Bearer followed by the key, or send it in x-api-key.",
+		"x-api-key: {{apiKey}}",
 	} {
 		if got := Redact(s); got != s {
 			t.Errorf("Redact(%q) = %q, want it unchanged", s, got)
@@ -169,6 +179,9 @@ func TestRedactKeepsJSONValid(t *testing.T) {
 		`proxy "http://u:` + key[20:40] + `@h:1" failed`,
 		`https://h/?api_key="` + key[20:40] + `"`,
 		`cookie="a\b"`,
+		"Send the key as x-api-key: <key> and drop the Authorization header.",
+		"Authorization: <token>",
+		`x-api-key: "<key>"`,
 	} {
 		b, err := json.Marshal(map[string]string{"title": s})
 		if err != nil {
@@ -178,6 +191,9 @@ func TestRedactKeepsJSONValid(t *testing.T) {
 		var v map[string]string
 		if err := json.Unmarshal([]byte(out), &v); err != nil {
 			t.Errorf("redacting %s broke the JSON: %s (%v)", b, out, err)
+		}
+		if !strings.Contains(s, key[20:40]) && out != string(b) {
+			t.Errorf("redacting %s, which holds no secret, changed it: %s", b, out)
 		}
 	}
 }

@@ -28,8 +28,29 @@ func (l *linter) shell(text string, pasted bool) {
 	if strings.HasSuffix(strings.ToLower(l.name), ".zsh") {
 		variant = syntax.LangZsh
 	}
-	f, err := syntax.NewParser(syntax.KeepComments(false), syntax.Variant(variant)).Parse(strings.NewReader(text), "")
+	f, err := parseShell(text, variant)
 	if err != nil {
+		// A script that does not parse as a whole (notes, a command with
+		// its output pasted under it): lint its curl commands alone.
+		if cmds, ok := curlLines(text); ok && cmds != text {
+			if g, err2 := parseShell(cmds, variant); err2 == nil {
+				l.walkShell(g)
+				return
+			}
+		}
+		spans := curlSpans(strings.Split(text, "\n"))
+		lines := strings.Split(text, "\n")
+		linted := 0
+		for _, c := range spans {
+			cmd := strings.Join(lines[c[0]:c[1]], "\n")
+			if _, err2 := parseShell(cmd, variant); err2 == nil && *l.parts < maxParts {
+				linted++
+				l.part(KindCurl, "shell", cmd, offset(c[0]))
+			}
+		}
+		if linted > 0 {
+			return
+		}
 		line := 0
 		var pe syntax.ParseError
 		if errors.As(err, &pe) {
@@ -41,10 +62,16 @@ func (l *linter) shell(text string, pasted bool) {
 		}
 		l.add(IDInputParse, Warn, line, msg, "Check the quotes and the backslashes at line ends.")
 		l.textModels(text)
-	}
-	if f == nil {
 		return
 	}
+	l.walkShell(f)
+}
+
+func parseShell(text string, variant syntax.LangVariant) (*syntax.File, error) {
+	return syntax.NewParser(syntax.KeepComments(false), syntax.Variant(variant)).Parse(strings.NewReader(text), "")
+}
+
+func (l *linter) walkShell(f *syntax.File) {
 	syntax.Walk(f, func(n syntax.Node) bool {
 		switch n := n.(type) {
 		case *syntax.Stmt:
@@ -73,23 +100,77 @@ func (l *linter) shellAssign(a *syntax.Assign) {
 	l.envAssign(a.Name.Value, evalWord(a.Value), true)
 }
 
-// curlLines keeps the curl commands of a text (a README, notes) and blanks
-// every other line, so line numbers stay right.
+// curlLines keeps the curl commands of a text (a README, notes, a script
+// with output pasted in) and blanks every other line, so line numbers stay
+// right. A command goes on while a line ends with a continuation (\, ^ or
+// `) or leaves a quote open.
 func curlLines(text string) (string, bool) {
 	lines := strings.Split(text, "\n")
-	found, in := false, false
-	for i, line := range lines {
-		t := strings.TrimSpace(line)
-		if !in && reCurlStart.MatchString(strings.TrimPrefix(strings.TrimPrefix(t, "$ "), "> ")) {
-			in, found = true, true
+	keep := make([]bool, len(lines))
+	found := false
+	for _, c := range curlSpans(lines) {
+		found = true
+		for i := c[0]; i < c[1]; i++ {
+			keep[i] = true
 		}
-		if !in {
+	}
+	for i := range lines {
+		if !keep[i] {
 			lines[i] = ""
-			continue
 		}
-		in = strings.HasSuffix(t, "\\") || strings.HasSuffix(t, " ^") || strings.HasSuffix(t, "`")
 	}
 	return strings.Join(lines, "\n"), found
+}
+
+// maxCommandLines bounds one extracted command.
+const maxCommandLines = 500
+
+// curlSpans finds the line ranges [start, end) of curl commands.
+func curlSpans(lines []string) [][2]int {
+	var spans [][2]int
+	for i := 0; i < len(lines); i++ {
+		t := strings.TrimSpace(lines[i])
+		if !reCurlStart.MatchString(strings.TrimPrefix(strings.TrimPrefix(t, "$ "), "> ")) {
+			continue
+		}
+		var q byte
+		j := i
+		for ; j < len(lines) && j-i < maxCommandLines; j++ {
+			q = quoteState(lines[j], q)
+			tt := strings.TrimRight(lines[j], " \t")
+			if q == 0 && !strings.HasSuffix(tt, "\\") && !strings.HasSuffix(tt, " ^") && !strings.HasSuffix(tt, "`") {
+				break
+			}
+		}
+		end := min(j+1, len(lines))
+		spans = append(spans, [2]int{i, end})
+		i = end - 1
+	}
+	return spans
+}
+
+// quoteState carries the shell's open quote (0, ' or ") across a line.
+func quoteState(line string, q byte) byte {
+	for i := 0; i < len(line); i++ {
+		c := line[i]
+		switch {
+		case q == '\'':
+			if c == '\'' {
+				q = 0
+			}
+		case c == '\\' && i+1 < len(line):
+			i++
+		case q == '"' && c == '"', q == 0 && (c == '\'' || c == '"'):
+			if q == 0 {
+				q = c
+			} else {
+				q = 0
+			}
+		case q == 0 && c == '#' && (i == 0 || line[i-1] == ' '):
+			return q
+		}
+	}
+	return q
 }
 
 // curlArgs returns the arguments after curl and the line of the curl word;
@@ -115,13 +196,13 @@ func evalWord(w *syntax.Word) value {
 	v := value{line: int(w.Pos().Line())}
 	var b strings.Builder
 	for _, p := range w.Parts {
-		evalPart(&b, &v.unexpanded, p, false)
+		evalPart(&b, &v, p, false)
 	}
 	v.text = b.String()
 	return v
 }
 
-func evalPart(b *strings.Builder, unexp *[]string, part syntax.WordPart, dq bool) {
+func evalPart(b *strings.Builder, v *value, part syntax.WordPart, dq bool) {
 	switch p := part.(type) {
 	case *syntax.Lit:
 		b.WriteString(unescape(p.Value, dq))
@@ -132,16 +213,19 @@ func evalPart(b *strings.Builder, unexp *[]string, part syntax.WordPart, dq bool
 		}
 		b.WriteString(p.Value)
 		for _, m := range reShellVar.FindAllStringSubmatch(p.Value, -1) {
-			*unexp = append(*unexp, m[1])
+			v.unexpanded = append(v.unexpanded, m[1])
 		}
 	case *syntax.DblQuoted:
 		for _, q := range p.Parts {
-			evalPart(b, unexp, q, true)
+			evalPart(b, v, q, true)
 		}
 	case *syntax.ParamExp:
 		name := ""
 		if p.Param != nil {
 			name = p.Param.Value
+		}
+		if p.Exp != nil && (p.Exp.Op == syntax.DefaultUnset || p.Exp.Op == syntax.DefaultUnsetOrNull) && p.Exp.Word != nil && len(v.defaults) < 8 {
+			v.defaults = append(v.defaults, evalWord(p.Exp.Word).text)
 		}
 		b.WriteString(mark + name + mark)
 	default:

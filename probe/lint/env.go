@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/fix401/fix401/probe/creds"
 )
 
 var reDotenv = regexp.MustCompile(`^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*)$`)
@@ -61,9 +63,11 @@ func (l *linter) envAssign(name string, v value, shell bool) {
 			}
 		}
 		if v.dynamic() || strings.TrimSpace(v.text) == "" {
+			if v.dynamic() && up == creds.VarAPIKey {
+				l.envKeyLine = v.line
+			}
 			return
 		}
-		l.checkKeyShape(v, name)
 		k := strings.Trim(strings.TrimSpace(v.text), `"'“”‘’`)
 		if isPlaceholder(k) {
 			if !isExampleFile(l.name) {
@@ -72,11 +76,21 @@ func (l *linter) envAssign(name string, v value, shell bool) {
 			}
 			return
 		}
+		if up == creds.VarAPIKey {
+			l.envKeyLine = v.line
+		}
+		l.checkKeyShape(v, name)
 		l.checkKeyKind(k, v.line)
-	case up == "ANTHROPIC_AUTH_TOKEN":
+		if keyKind(k) == "" && !strings.HasPrefix(k, "sk-ant-") && len(k) >= 20 && isKeyAlphabet(k) {
+			l.foreignKeyLine = v.line // judged once the file is read: a gateway takes its own keys
+		}
+	case up == creds.VarAuthToken:
 		l.related = true
 		if l.envUnexpanded(name, v, shell) {
 			return
+		}
+		if v.dynamic() || strings.TrimSpace(v.text) != "" && !isPlaceholder(v.text) {
+			l.envTokenLine = v.line
 		}
 		apiKey := false
 		for _, n := range v.vars() {
@@ -87,13 +101,21 @@ func (l *linter) envAssign(name string, v value, shell bool) {
 			apiKey = kk == "api" || kk == "admin"
 		}
 		if apiKey {
-			l.add(IDAuthBearer, Error, v.line, "ANTHROPIC_AUTH_TOKEN holds an API key; SDKs send it as Authorization: Bearer, which API keys cannot use.",
-				"Put the key in ANTHROPIC_API_KEY and leave ANTHROPIC_AUTH_TOKEN unset.")
+			l.bearerWarn(v.line, "ANTHROPIC_AUTH_TOKEN holds an API key, which clients send as Authorization: Bearer.")
 		}
 	case up == "ANTHROPIC_BASE_URL":
 		l.related = true
-		if l.envUnexpanded(name, v, shell) || v.dynamic() {
+		if l.envUnexpanded(name, v, shell) {
 			return
+		}
+		for _, d := range v.defaults {
+			l.checkBaseURL(d, v.line)
+		}
+		if v.dynamic() {
+			return
+		}
+		if t := parseTarget(strings.TrimSpace(v.text)); t.host != "" && !t.anthropic() {
+			l.envGateway = true // a gateway: it may take two credentials
 		}
 		l.checkBaseURL(v.text, v.line)
 	case reModelVar.MatchString(up):

@@ -17,6 +17,7 @@ var (
 	reLongAnthropic = regexp.MustCompile(`^sk-ant-[a-z]+\d{2}-[A-Za-z0-9_-]{80,}$`)
 	reRedact        = regexp.MustCompile(`sk-ant-[A-Za-z0-9_-]{4,}|sk-[A-Za-z0-9_-]{20,}|AIza[0-9A-Za-z_-]{20,}`)
 	reShellVar      = regexp.MustCompile(`\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?`)
+	reNamedKey      = regexp.MustCompile(`(?i)^[a-z_ -]*(?:api[_ -]?key|apikey|access[_ -]?token|auth[_ -]?token|secret[_ -]?key|key)[a-z_ -]*$`)
 )
 
 // keyKind names what a credential string looks like: api, admin, oauth,
@@ -120,6 +121,9 @@ func isPlaceholder(v string) bool {
 	if strings.Contains(low, "your") && (strings.Contains(low, "key") || strings.Contains(low, "token")) {
 		return true
 	}
+	if len(v) <= 48 && reNamedKey.MatchString(v) {
+		return true // API KEY, ANTHROPIC_API_KEY, my-anthropic-api-key: words naming a key
+	}
 	for _, w := range placeholderWords {
 		if strings.Contains(low, w) {
 			return true
@@ -168,11 +172,12 @@ func keyVarName(name string) bool {
 	return strings.Contains(up, "API_KEY") || strings.Contains(up, "APIKEY")
 }
 
-// oauthVarName reports whether a variable name says it holds an OAuth or
-// bearer token.
+// oauthVarName reports whether a variable name says it holds an OAuth
+// token. ANTHROPIC_AUTH_TOKEN does not: since 2026 it may as well hold an
+// API key or a gateway's token.
 func oauthVarName(name string) bool {
 	up := strings.ToUpper(name)
-	return strings.Contains(up, "OAUTH") || strings.Contains(up, "AUTH_TOKEN") || strings.Contains(up, "ACCESS_TOKEN")
+	return strings.Contains(up, "OAUTH") || strings.Contains(up, "ACCESS_TOKEN")
 }
 
 // isKeyEnvVar reports whether an environment variable is one an SDK or

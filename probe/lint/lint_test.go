@@ -167,7 +167,7 @@ func TestTooLarge(t *testing.T) {
 }
 
 func TestJSON(t *testing.T) {
-	path := "testdata/auth.bearer/fire_L3.curl"
+	path := "testdata/auth.conflict/fire_L3.curl"
 	r := lintAt("-", readFixture(t, path), testNow)
 	b, err := json.Marshal(r)
 	if err != nil {
@@ -247,7 +247,20 @@ func TestDetect(t *testing.T) {
 		{"-", "ANTHROPIC_API_KEY=x\n", KindSource, "dotenv"},
 		{"-", "{\"env\": {}}", KindSource, "json"},
 		{"-", "hello there", KindSource, "text"},
-		{"notes.md", "curl https://api.anthropic.com/v1/models", KindCurl, "shell"},
+		{"notes.md", "curl https://api.anthropic.com/v1/models", KindSource, "markdown"},
+		{"-", "# Setup\n\n```bash\ncurl https://api.anthropic.com/v1/models\n```\n", KindSource, "markdown"},
+		{"-", "package com.example.claude;\n\nimport java.net.http.HttpClient;\n", KindSource, "java"},
+		{"-", "package app\n\nimport okhttp3.OkHttpClient\n\nobject Client {\n    val x = 1\n}\n", KindSource, "kotlin"},
+		{"-", "package main\n\nfunc main() {}\n", KindSource, "go"},
+		{"-", "<?php\n$ch = curl_init();\n", KindSource, "php"},
+		{"-", "{\n \"cells\": [],\n \"nbformat\": 4\n}\n", KindSource, "notebook"},
+		{"-", "name: CI\non:\n  push:\njobs:\n  test:\n    runs-on: ubuntu-latest\n", KindSource, "yaml"},
+		{"-", "library(httr)\nPOST(url)\n", KindSource, "r"},
+		{"-", "using System.Net.Http;\n", KindSource, "csharp"},
+		{"-", "@echo off\ncurl https://api.anthropic.com/v1/models\n", KindSource, "batch"},
+		{"a.rb", "", KindSource, "ruby"},
+		{"a.lua", "", KindSource, "lua"},
+		{"Dockerfile", "", KindSource, "shell"},
 		{"a.tsx", "", KindSource, "typescript"},
 		{"x/.env.local", "", KindSource, "dotenv"},
 		{"req.http", "", KindHTTP, "http"},

@@ -18,7 +18,8 @@ const ModelSource = "https://platform.claude.com/docs/en/about-claude/model-depr
 var retirements = map[string]string{
 	"claude-1.0": "2024-11-06", "claude-1.1": "2024-11-06", "claude-1.2": "2024-11-06", "claude-1.3": "2024-11-06",
 	"claude-instant-1.0": "2024-11-06", "claude-instant-1.1": "2024-11-06", "claude-instant-1.2": "2024-11-06",
-	"claude-2.0": "2025-07-21", "claude-2.1": "2025-07-21",
+	"claude-2.0": "2025-07-21", "claude-2.1": "2025-07-21", "claude-2": "2025-07-21",
+	"claude-v1": "2024-11-06", "claude-v1-100k": "2024-11-06", "claude-instant-v1": "2024-11-06", "claude-instant-1": "2024-11-06",
 	"claude-3-sonnet-20240229":   "2025-07-21",
 	"claude-3-5-sonnet-20240620": "2025-10-28", "claude-3-5-sonnet-20241022": "2025-10-28", "claude-3-5-sonnet-latest": "2025-10-28",
 	"claude-3-opus-20240229": "2026-01-05", "claude-3-opus-latest": "2026-01-05",

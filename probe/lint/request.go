@@ -5,6 +5,8 @@ import (
 	"net"
 	"regexp"
 	"strings"
+
+	"github.com/fix401/fix401/probe/creds"
 )
 
 // mark wraps the name of a value only known at run time ($VAR, $(cmd),
@@ -17,6 +19,7 @@ type value struct {
 	text       string
 	unexpanded []string // names of $VARs that are sent as literal text
 	line       int
+	defaults   []string // the defaults of ${VAR:-default} parts, used when VAR is unset
 }
 
 func (v value) dynamic() bool { return strings.Contains(v.text, mark) }
@@ -173,12 +176,13 @@ func (l *linter) checkRequest(q *request) {
 	compat := (t.anthropic() || anthropicVar(t.hostVar)) && strings.TrimSuffix(t.path, "/") == "/v1/chat/completions"
 	if q.hasURL {
 		l.checkTarget(t, q.url.line, q.kind, q.assumeHTTPS)
+		l.checkDefaults(q.url)
 	}
-	l.checkAuth(q, compat)
+	l.checkAuth(q, t, compat)
 	if vs := q.find("anthropic-version"); len(vs) == 0 && !compat && !q.opaque {
-		fix := "Send anthropic-version: 2023-06-01 with every request."
+		fix := "Send anthropic-version: " + versions + " with every request."
 		if q.kind == KindCurl {
-			fix = `Add -H "anthropic-version: 2023-06-01".`
+			fix = `Add -H "anthropic-version: ` + creds.Curl().Version + `".`
 		}
 		l.add(IDVersionMissing, Error, q.line, "No anthropic-version header: the API refuses the request (400).", fix)
 	} else {
@@ -192,13 +196,25 @@ func (l *linter) checkRequest(q *request) {
 	}
 }
 
+// checkDefaults reports a plain-http default hidden in ${VAR:-http://…}: it
+// is the URL whenever VAR is unset.
+func (l *linter) checkDefaults(v value) {
+	for _, d := range v.defaults {
+		t := parseTarget(strings.TrimSpace(d))
+		if t.scheme == "http" && t.host != "" && !t.dynamicHost && !isLoopback(t.host) {
+			l.add(IDEndpointInsecure, Error, v.line, fmt.Sprintf("The default URL in ${…:-%s} is plain http:// to %s: the key travels unencrypted whenever the variable is unset.", show(d), show(t.host)),
+				"Use https:// in the default too.")
+		}
+	}
+}
+
 func (l *linter) checkTarget(t target, line int, kind Kind, assumeHTTPS bool) {
 	switch {
 	case t.dynamicHost:
-	case t.scheme == "" && !assumeHTTPS && kind == KindCurl && !isLoopback(t.host):
+	case t.scheme == "" && t.host != "" && !assumeHTTPS && kind == KindCurl && !isLoopback(t.host):
 		l.add(IDEndpointInsecure, Error, line, "The URL has no scheme, so curl uses plain http:// and the key travels unencrypted.",
 			"Start the URL with https://.")
-	case t.scheme == "http" && !isLoopback(t.host):
+	case t.scheme == "http" && t.host != "" && !isLoopback(t.host):
 		l.add(IDEndpointInsecure, Error, line, fmt.Sprintf("Plain http:// to %s: the key travels unencrypted.", show(t.host)),
 			"Use https://.")
 	}
@@ -254,7 +270,7 @@ func nearMessages(p string) bool {
 		strings.HasPrefix(q, "/v1/messages") && len(q) > len("/v1/messages") && q[len("/v1/messages")] != '/'
 }
 
-func (l *linter) checkAuth(q *request, compat bool) {
+func (l *linter) checkAuth(q *request, t target, compat bool) {
 	keys := q.find("x-api-key")
 	auths := q.find("authorization")
 	beta := false
@@ -278,20 +294,35 @@ func (l *linter) checkAuth(q *request, compat bool) {
 	for _, h := range keys {
 		l.checkKeyValue(h.val, q.kind)
 	}
-	for _, h := range auths {
-		l.checkAuthorization(h.val, q.kind, len(keys) > 0, beta, compat)
-	}
 	if q.bearer != nil {
 		v := *q.bearer
 		v.text = "Bearer " + v.text
-		l.checkAuthorization(v, q.kind, len(keys) > 0, beta, compat)
+		auths = append(auths, header{name: "Authorization", val: v, line: v.line})
 	}
-	if len(keys) == 0 && len(auths) == 0 && named == 0 && q.user == nil && q.bearer == nil && !q.opaque {
-		fix := "Send the key in an x-api-key header."
+	// to a gateway, a second header is usually the gateway's own credential
+	direct := t.anthropic() || anthropicVar(t.hostVar) || t.host == "" && !t.dynamicHost
+	for _, h := range auths {
+		switch {
+		case len(keys) > 0 && direct:
+			for _, name := range h.val.unexpanded {
+				l.unexpanded(name, h.line, q.kind)
+			}
+			l.add(IDAuthConflict, Error, h.line, "The request sends two credentials, x-api-key and Authorization; the API refuses the pair.",
+				"Keep one: x-api-key with the API key, or Authorization: Bearer alone.")
+		case len(keys) > 0:
+			for _, name := range h.val.unexpanded {
+				l.unexpanded(name, h.line, q.kind)
+			}
+		default:
+			l.checkAuthorization(h.val, q.kind, beta, compat)
+		}
+	}
+	if len(keys) == 0 && len(auths) == 0 && named == 0 && q.user == nil && !q.opaque {
+		fix := "Send the key in an x-api-key header (or as Authorization: Bearer)."
 		if q.kind == KindCurl {
 			fix = `Add -H "x-api-key: $ANTHROPIC_API_KEY".`
 		}
-		l.add(IDAuthMissing, Error, q.line, "No x-api-key header: the API answers 401 without a key.", fix)
+		l.add(IDAuthMissing, Error, q.line, "No x-api-key or Authorization header: the API answers 401 without a key.", fix)
 	}
 }
 
@@ -325,6 +356,11 @@ func (l *linter) checkKeyValue(v value, kind Kind) {
 		l.add(IDAuthMissing, Error, v.line, "The x-api-key header is empty.", "Check that the variable holding the key is set and exported.")
 		return
 	}
+	if !v.dynamic() && len(v.unexpanded) == 0 && isPlaceholder(strings.Trim(trimmed, `"'“”‘’`)) {
+		l.add(IDAuthPlaceholder, Error, v.line, "The key is a placeholder, not a real key.",
+			"Create a key at platform.claude.com → Settings → API keys and pass it through ANTHROPIC_API_KEY.")
+		return
+	}
 	l.checkKeyShape(v, "x-api-key")
 	for _, name := range v.vars() {
 		if otherProviderVar(name) {
@@ -335,13 +371,7 @@ func (l *linter) checkKeyValue(v value, kind Kind) {
 	if v.dynamic() || len(v.unexpanded) > 0 {
 		return
 	}
-	k := strings.Trim(trimmed, `"'“”‘’`)
-	if isPlaceholder(k) {
-		l.add(IDAuthPlaceholder, Error, v.line, "The key is a placeholder, not a real key.",
-			"Create a key at platform.claude.com → Settings → API keys and pass it through ANTHROPIC_API_KEY.")
-		return
-	}
-	l.checkKeyKind(k, v.line)
+	l.checkKeyKind(strings.Trim(trimmed, `"'“”‘’`), v.line)
 }
 
 // checkKeyShape reports quotes, Bearer, whitespace and invisible characters
@@ -386,7 +416,7 @@ func (l *linter) checkKeyKind(k string, line int) {
 	}
 }
 
-func (l *linter) checkAuthorization(v value, kind Kind, hasKey, beta, compat bool) {
+func (l *linter) checkAuthorization(v value, kind Kind, beta, compat bool) {
 	for _, name := range v.unexpanded {
 		l.unexpanded(name, v.line, kind)
 	}
@@ -397,47 +427,34 @@ func (l *linter) checkAuthorization(v value, kind Kind, hasKey, beta, compat boo
 		if v.dynamic() && strings.HasPrefix(full, mark) {
 			return // the whole header is built at run time
 		}
-		l.add(IDAuthHeaderName, Error, v.line, "The Authorization header does not carry an API key; the API reads the key from x-api-key.",
-			"Send the key as x-api-key: <key> and drop the Authorization header.")
+		l.add(IDAuthHeaderName, Error, v.line, "The Authorization header lacks the Bearer scheme, so the API does not find the key in it.",
+			"Write Authorization: Bearer followed by the key, or send the key in x-api-key.")
 		return
 	}
 	if compat {
 		return // the OpenAI-compatible endpoint takes the API key as a bearer token
 	}
 	token := strings.TrimSpace(full[len("bearer"):])
-	oauth, apiKey := false, false
+	oauth := false
 	if v.dynamic() {
 		for _, name := range v.vars() {
 			oauth = oauth || oauthVarName(name)
-			apiKey = apiKey || keyVarName(name)
 		}
 	} else {
 		tok := strings.Trim(token, `"'`)
 		if isPlaceholder(tok) {
 			l.add(IDAuthPlaceholder, Error, v.line, "The bearer token is a placeholder, not a real credential.",
-				"Put a real key in x-api-key (or a real OAuth token here).")
+				"Put a real key (or a real OAuth token) here.")
 			return
 		}
-		switch keyKind(tok) {
-		case "oauth":
-			oauth = true
-		case "api", "admin":
-			apiKey = true
-		}
-	}
-	fix := `Send the key as -H "x-api-key: $ANTHROPIC_API_KEY" and drop the Authorization header.`
-	if kind != KindCurl {
-		fix = "Send the key in an x-api-key header and drop the Authorization header."
+		oauth = keyKind(tok) == "oauth"
 	}
 	switch {
-	case apiKey:
-		l.add(IDAuthBearer, Error, v.line, `The API key is sent as "Authorization: Bearer"; the API reads API keys only from x-api-key.`, fix)
 	case oauth && !beta:
 		l.add(IDAuthOAuthBeta, Error, v.line, `An OAuth token is sent without "anthropic-beta: oauth-2025-04-20"; the API refuses it.`,
-			"Add the anthropic-beta: oauth-2025-04-20 header, or use an API key in x-api-key.")
-	case !oauth && !beta && !hasKey:
-		l.add(IDAuthBearer, Error, v.line, `"Authorization: Bearer" works only for OAuth tokens sent with anthropic-beta: oauth-2025-04-20.`,
-			"For an API key, "+strings.ToLower(fix[:1])+fix[1:])
+			"Add the anthropic-beta: oauth-2025-04-20 header, or use an API key.")
+	case !oauth && !beta:
+		l.bearerWarn(v.line, "The key is sent as Authorization: Bearer.")
 	}
 }
 
@@ -457,7 +474,7 @@ func (l *linter) unexpanded(name string, line int, kind Kind) {
 func (l *linter) checkVersion(v value, line int) {
 	for _, name := range v.unexpanded {
 		l.add(IDVersionInvalid, Error, line, fmt.Sprintf("anthropic-version is the literal text \"$%s\".", show(name)),
-			"Write the version itself: anthropic-version: 2023-06-01.")
+			"Write the version itself: "+versions+".")
 	}
 	if v.dynamic() || len(v.unexpanded) > 0 {
 		return
@@ -465,21 +482,25 @@ func (l *linter) checkVersion(v value, line int) {
 	l.versionValue(strings.TrimSpace(v.text), line)
 }
 
-// versions the API accepts: 2023-06-01 (what SDKs sent for years), the newer
-// 2026-10-21, and the original 2023-01-01, which is only warned about.
+// versionValue checks an anthropic-version value. The API accepts the two
+// versions of the client table; the original 2023-01-01 is only warned
+// about, anything else is refused.
 func (l *linter) versionValue(s string, line int) {
 	switch s {
-	case "2023-06-01", "2026-10-21":
+	case creds.VersionLegacy, creds.VersionCurrent:
 	case "2023-01-01":
 		l.add(IDVersionInvalid, Warn, line, "anthropic-version 2023-01-01 is the original API version; newer accounts may be refused it.",
-			"Use 2023-06-01 (or 2026-10-21).")
+			"Use "+versions+".")
 	case "":
-		l.add(IDVersionInvalid, Error, line, "anthropic-version is empty.", "Use anthropic-version: 2023-06-01.")
+		l.add(IDVersionInvalid, Error, line, "anthropic-version is empty.", "Use "+versions+".")
 	default:
 		l.add(IDVersionInvalid, Error, line, fmt.Sprintf("anthropic-version %q is not an API version.", show(s)),
-			"Use 2023-06-01 (or 2026-10-21).")
+			"Use "+versions+".")
 	}
 }
+
+// versions names the anthropic-version values the API accepts.
+const versions = creds.VersionLegacy + " or " + creds.VersionCurrent
 
 func (l *linter) checkContentType(q *request, t target) {
 	if !q.hasBody || q.json || q.opaque {

@@ -11,7 +11,9 @@ import (
 type strTok struct {
 	val    string // decoded; an interpolating string keeps its {…} / ${…} parts
 	line   int
-	interp bool // f-string or template literal
+	interp bool           // f-string, template literal, or a double-quoted string of a language that interpolates
+	parts  *regexp.Regexp // the pattern of an interpolated part; nil: reInterp
+	end    int            // offset in the skeleton just past its \x01N\x02 reference
 }
 
 // srcFile is a source file split into string literals and a skeleton: the
@@ -22,15 +24,15 @@ type srcFile struct {
 	skel       string
 	strs       []strTok
 	lineStarts []int
+	assigns    map[string]assignment
 }
 
 const strRef = `\x01(\d+)\x02`
 
 func scan(text, lang string) *srcFile {
 	s := &srcFile{lang: lang}
+	sp := spec(lang)
 	b := make([]byte, 0, len(text)+len(text)/8)
-	hash := lang == "python" || lang == "shell"
-	slash := lang == "javascript" || lang == "typescript" || lang == "go" || lang == "json" || lang == "html"
 	line := 1
 	n := len(text)
 	for i := 0; i < n; {
@@ -40,11 +42,11 @@ func scan(text, lang string) *srcFile {
 			b = append(b, '\n')
 			line++
 			i++
-		case slash && c == '/' && i+1 < n && text[i+1] == '/' && (i == 0 || text[i-1] != ':'):
+		case sp.slash && c == '/' && i+1 < n && text[i+1] == '/' && (i == 0 || text[i-1] != ':'):
 			for i < n && text[i] != '\n' {
 				i++
 			}
-		case slash && c == '/' && i+1 < n && text[i+1] == '*':
+		case sp.slash && c == '/' && i+1 < n && text[i+1] == '*':
 			end := strings.Index(text[i+2:], "*/")
 			if end < 0 {
 				end = n
@@ -66,16 +68,17 @@ func scan(text, lang string) *srcFile {
 			b = append(b, strings.Repeat("\n", nl)...)
 			line += nl
 			i = end
-		case hash && c == '#':
+		case sp.hash && c == '#' && !(lang == "php" && i+1 < n && text[i+1] == '[') && !(lang == "ruby" && i > 0 && text[i-1] == '$'):
 			for i < n && text[i] != '\n' {
 				i++
 			}
-		case isQuote(lang, c):
-			tok, end, prefix := readString(text, i, lang)
+		case isQuote(sp, c) && !(lang == "rust" && c == '\''):
+			tok, end, prefix := readString(text, i, lang, sp)
 			tok.line = line
 			nl := strings.Count(text[i:end], "\n")
-			b = b[:len(b)-prefix] // f, r, b: part of the literal, not code
+			b = b[:len(b)-prefix] // f, r, b, @, $: part of the literal, not code
 			b = append(b, "\x01"+strconv.Itoa(len(s.strs))+"\x02"...)
+			tok.end = len(b)
 			b = append(b, strings.Repeat("\n", nl)...)
 			line += nl
 			s.strs = append(s.strs, tok)
@@ -95,57 +98,70 @@ func scan(text, lang string) *srcFile {
 	return s
 }
 
-func isQuote(lang string, c byte) bool {
-	switch c {
-	case '"':
-		return true
-	case '\'':
-		return lang != "json" && lang != "text"
-	case '`':
-		return lang == "javascript" || lang == "typescript" || lang == "go" || lang == "html" || lang == "text"
+func isQuote(sp langSpec, c byte) bool {
+	if c == '`' {
+		return sp.backtick != ""
 	}
-	return false
+	return strings.IndexByte(sp.quotes, c) >= 0
 }
 
 // readString reads the literal starting at text[i] and returns it with the
 // index just past it. Single-line literals end at a newline, so a stray
 // apostrophe in prose costs one line at most.
-func readString(text string, i int, lang string) (tok strTok, end, prefix int) {
+func readString(text string, i int, lang string, sp langSpec) (tok strTok, end, prefix int) {
 	q := text[i]
 	raw := false
-	if lang == "python" {
+	prefixed := func(chars string, maxLen int) string {
 		p := i
-		for p > 0 && p > i-2 && strings.IndexByte("rRbBfFuU", text[p-1]) >= 0 {
+		for p > 0 && p > i-maxLen && strings.IndexByte(chars, text[p-1]) >= 0 {
 			p--
 		}
-		if p == 0 || !isIdent(text[p-1]) {
-			pre := strings.ToLower(text[p:i])
-			tok.interp = strings.Contains(pre, "f")
-			raw = strings.Contains(pre, "r")
-			prefix = i - p
+		if p > 0 && isIdent(text[p-1]) {
+			return ""
 		}
-		if strings.HasPrefix(text[i:], strings.Repeat(string(q), 3)) {
-			end := i + 3
-			for end < len(text) && !strings.HasPrefix(text[end:], strings.Repeat(string(q), 3)) {
-				if text[end] == '\\' {
-					end++
-				}
+		prefix = i - p
+		return text[p:i]
+	}
+	switch lang {
+	case "python":
+		pre := strings.ToLower(prefixed("rRbBfFuU", 2))
+		tok.interp = strings.Contains(pre, "f")
+		raw = strings.Contains(pre, "r")
+	case "csharp":
+		pre := prefixed("@$", 3)
+		raw = strings.Contains(pre, "@")
+		if strings.Contains(pre, "$") {
+			tok.interp, tok.parts = true, reInterpBrace
+		}
+	case "rust":
+		raw = strings.Contains(prefixed("rb", 2), "r")
+	}
+	if q == '"' && sp.dqInterp != nil {
+		tok.interp, tok.parts = true, sp.dqInterp
+	}
+	if sp.triple && strings.HasPrefix(text[i:], strings.Repeat(string(q), 3)) {
+		end := i + 3
+		for end < len(text) && !strings.HasPrefix(text[end:], strings.Repeat(string(q), 3)) {
+			if text[end] == '\\' && !raw {
 				end++
 			}
-			body := text[i+3 : min(end, len(text))]
-			if !raw {
-				body = decodeEscapes(body)
-			}
-			tok.val = body
-			return tok, min(end+3, len(text)), prefix
+			end++
 		}
+		body := text[i+3 : min(end, len(text))]
+		if !raw {
+			body = decodeEscapes(body)
+		}
+		tok.val = body
+		return tok, min(end+3, len(text)), prefix
 	}
 	multi := q == '`'
-	if q == '`' && lang == "go" {
+	switch {
+	case q == '`' && sp.backtick == "raw", q == '`' && sp.backtick == "quote":
 		raw = true
-	}
-	if q == '`' && (lang == "javascript" || lang == "typescript" || lang == "html") {
+	case q == '`' && sp.backtick == "template":
 		tok.interp = true
+	case q == '\'' && (lang == "php" || lang == "ruby" || lang == "powershell"):
+		raw = true // only \' and \\ are escapes there; close enough
 	}
 	var b strings.Builder
 	j := i + 1
@@ -173,18 +189,31 @@ func readString(text string, i int, lang string) (tok strTok, end, prefix int) {
 				continue
 			}
 		}
+		if c == '\\' && raw && j+1 < len(text) && text[j+1] == q && lang != "csharp" && lang != "r" && lang != "go" {
+			j++
+			b.WriteByte(q)
+			continue
+		}
 		if c == '\\' && !raw && j+1 < len(text) {
 			j++
 			b.WriteString(decodeEscapes(text[j-1 : j+1]))
 			continue
 		}
 		if c == q {
+			if raw && lang == "csharp" && j+1 < len(text) && text[j+1] == q {
+				j++
+				b.WriteByte(q) // "" inside @"…"
+				continue
+			}
 			j++
 			break
 		}
 		b.WriteByte(c)
 	}
 	tok.val = b.String()
+	if tok.parts != nil && !tok.parts.MatchString(tok.val) {
+		tok.interp = false // "x-api-key" in Kotlin or PHP interpolates nothing
+	}
 	return tok, min(j, len(text)), prefix
 }
 
@@ -316,8 +345,12 @@ func (t *strTok) value(line int) value {
 		return value{text: t.val, line: line}
 	}
 	re := reInterp
+	if t.parts != nil {
+		re = t.parts
+	}
 	return value{text: re.ReplaceAllStringFunc(t.val, func(p string) string {
-		p = strings.TrimSuffix(strings.TrimPrefix(strings.TrimPrefix(p, "$"), "{"), "}")
+		p = strings.TrimSuffix(strings.TrimPrefix(strings.TrimPrefix(strings.TrimPrefix(strings.TrimPrefix(p, "#"), "\\("), "$"), "{"), "}")
+		p = strings.TrimSuffix(p, ")")
 		return mark + strings.ReplaceAll(p, mark, "") + mark
 	}), line: line}
 }

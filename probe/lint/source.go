@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"github.com/fix401/fix401/probe/creds"
 )
 
 var (
@@ -15,7 +17,7 @@ var (
 	rePyImport  = fast(`(?m)^\s*(?:import\s+anthropic\b|from\s+anthropic\b)`, "anthropic")
 	reOpenAISDK = fast(`\b(?:Async)?(?:Azure)?OpenAI\s*\(|\bopenai\.NewClient\s*\(`, "OpenAI", "openai.")
 	reWrapper   = fast(`\b(?:ChatAnthropic|ChatAnthropicMessages|createAnthropic|AnthropicLLM|AnthropicProvider)\b|\blitellm\b|\bllm\.get_model\b`, "Anthropic", "litellm", "get_model")
-	reHTTPCall  = fast(`\b(?:requests|httpx|aiohttp|urllib|axios|got|ky|superagent|needle|undici)\b|\bfetch\s*\(|\bhttp\.(?:NewRequest|NewRequestWithContext|Post|Get)\b|\bXMLHttpRequest\b|\bnew\s+Request\s*\(|\bRestTemplate\b|\bWebClient\b`, "requests", "httpx", "aiohttp", "urllib", "axios", "got", "ky", "superagent", "needle", "undici", "fetch", "http.", "XMLHttpRequest", "Request", "RestTemplate", "WebClient")
+	reHTTPCall  = fast(`\b(?:requests|httpx|aiohttp|urllib|urllib3|axios|got|ky|superagent|needle|undici)\b|\bfetch\s*\(|\bhttp\.(?:NewRequest|NewRequestWithContext|Post|Get)\b|\bXMLHttpRequest\b|\bnew\s+Request\s*\(|\bRestTemplate\b|\bWebClient\b|\bcurl_(?:init|setopt|easy_\w+)\b|\bHttp::\w+|\bGuzzleHttp\b|\bwp_remote_post\b|\bstream_context_create\b|\bhttr2?::|\b(?:POST|GET)\s*\(|\breq_perform\b|\bNet::HTTP\b|\bFaraday\b|\bHTTParty\b|\bRestClient\b|\bHttpClient\b|\bHttpRequest\b|\bOkHttpClient\b|\bRequest\.Builder\b|\bHttpURLConnection\b|\bRetrofit\b|\bPostAsync\b|\bSendAsync\b|\breqwest\b|\bureq\b|\bURLRequest\b|\bURLSession\b|\bInvoke-(?:RestMethod|WebRequest)\b|\bDio\s*\(`, "requests", "httpx", "aiohttp", "urllib", "axios", "got", "ky", "superagent", "needle", "undici", "fetch", "http.", "XMLHttpRequest", "Request", "RestTemplate", "WebClient", "curl_", "Http::", "Guzzle", "wp_remote", "stream_context", "httr", "POST", "GET", "req_perform", "Net::HTTP", "Faraday", "HTTParty", "RestClient", "HttpClient", "HttpURLConnection", "Retrofit", "PostAsync", "SendAsync", "reqwest", "ureq", "URLRequest", "URLSession", "Invoke-", "Dio")
 
 	reArgs = map[string]map[string]fastRe{
 		"python": {
@@ -34,33 +36,43 @@ var (
 			"base":  fast(`\boption\.WithBaseURL\(`, "WithBaseURL"),
 		},
 	}
-	reBrowserFlag = fast(`\bdangerouslyAllowBrowser\s*:\s*true\b`, "dangerouslyAllowBrowser")
-	reHdrPair     = regexp.MustCompile(strRef + `\s*(?::|\]\s*=|=>)`)
-	reHdrCall     = regexp.MustCompile(`\(\s*` + strRef + `\s*,`)
-	reAuthIdent   = fast(`\b[Aa]uthorization\s*:`, "uthorization")
-	reEnvSet      = fast(`os\.environ\s*\[\s*`+strRef+`\s*\]\s*=|os\.environ\.setdefault\(\s*`+strRef+`\s*,|os\.Setenv\(\s*`+strRef+`\s*,|process\.env\.([A-Za-z_]\w*)\s*=|process\.env\[\s*`+strRef+`\s*\]\s*=`, "environ", "Setenv", "process.env")
-	reModelPos    = fast(`(?i)\bmodel\s*[:=]\s*`+strRef+`|\banthropic\.Model\(\s*`+strRef, "model", "Model", "MODEL")
-	reGoModel     = fast(`\banthropic\.(Model[A-Za-z0-9_]+)`, "anthropic.Model")
-	reURLInStr    = regexp.MustCompile("(?:https?://|\\$\\{[^}]*\\}|\\{[^}]*\\})[^\\s\"'`<>]*|\\bapi\\.anthropic\\.com[^\\s\"'`<>]*")
-	rePublicEnv   = fast(`(?:process\.env|import\.meta\.env)\.((?:NEXT_PUBLIC|VITE|REACT_APP|EXPO_PUBLIC|PUBLIC|NUXT_PUBLIC|GATSBY)_\w*)`, "process.env", "import.meta.env")
-	reServerSide  = fast(`\bexport\s+(?:async\s+)?function\s+(?:GET|POST|PUT|DELETE|PATCH)\b|\bgetServerSideProps\b|\bexpress\s*\(|\bcreateServer\s*\(|\brequire\(\s*\x01`, "function", "getServerSideProps", "express", "createServer", "require(")
-	reBrowserUse  = fast(`\b(?:document|window|localStorage|sessionStorage|navigator)\.|\bimport\.meta\.env\.VITE_|\buse(?:State|Effect|Ref)\s*\(`, "document.", "window.", "localStorage.", "sessionStorage.", "navigator.", "import.meta.env.VITE_", "useState", "useEffect", "useRef")
-	reFetch       = fast(`\bfetch\s*\(`, "fetch")
-	reFetchBody   = fast(`\bbody\s*:`, "body")
-	reReqData     = fast(`\brequests\.\w+\([^)]*\bdata\s*=`, "requests.")
-	reReqJSON     = fast(`\bjson\s*=`, "json")
-	rePyBraces    = regexp.MustCompile(`\{[A-Za-z_][\w.\[\]'"]*\}`)
+	// other languages' clients: new ClaudeClient(…), Anthropic::Client.new(…),
+	// AnthropicOkHttpClient.builder(), new AnthropicClient(…), PHP's new Client(…)
+	reGenericCtor      = fast(`\bnew\s+[\w.\\]*(?:Anthropic|Claude)\w*\s*\(|\b(?:Anthropic|Claude)\w*(?:::Client)?(?:\.new|::new|\.builder|::builder)\s*\(|\bAnthropic::client\s*\(|\bAnthropic\w*Client\s*\(`, "Anthropic", "Claude")
+	reGenericCtorLoose = fast(`\bnew\s+Client\s*\(|\bClient::new\s*\(`, "Client")
+	reSDKImport        = fast(`(?m)^\s*(?:use\s+Anthropic\\|require\s+["']anthropic["']|import\s+com\.anthropic\.|using\s+Anthropic\b|use\s+anthropic(?:_sdk)?::)`, "Anthropic", "anthropic")
+	reDefaultKeyHeader = regexp.MustCompile(`\bdefault_headers\s*=\s*\{[^}]*?` + strRef + `\s*:`)
+	reKeyArg           = regexp.MustCompile(`(?i)\b(?:api_?key|x_api_key)\s*(?:=>|:|=)`)
+	reChainKey         = fast(`\.\s*(?:with_)?api_?[kK]ey\s*\(`, "pi_key", "piKey", "pi_Key")
+	reHdrPairEq        = regexp.MustCompile(strRef + `\s*(?::|\]\s*=|=>|=(?:[^=]|$))`)
+	reSetValue         = regexp.MustCompile(`\bsetValue\(\s*()[^,()]*(?:\([^()]*\))?[^,()]*,\s*forHTTPHeaderField:\s*` + strRef + `\s*\)`)
+	reConcat           = regexp.MustCompile(`^\s*(?:\.|\+|&|<>)`)
+	reHeaderString     = regexp.MustCompile(`(?i)^\s*(x-api-key|authorization|anthropic-version|content-type|anthropic-beta|[a-z-]*api[-_]?key|x-api_key)\s*:\s*(.*)$`)
+	reBrowserFlag      = fast(`\bdangerouslyAllowBrowser\s*:\s*true\b`, "dangerouslyAllowBrowser")
+	reHdrPair          = regexp.MustCompile(strRef + `\s*(?::|\]\s*=|=>)`)
+	reHdrCall          = regexp.MustCompile(`\(\s*` + strRef + `\s*,`)
+	reAuthIdent        = fast(`\b[Aa]uthorization\s*:`, "uthorization")
+	reEnvSet           = fast(`os\.environ\s*\[\s*`+strRef+`\s*\]\s*=|os\.environ\.setdefault\(\s*`+strRef+`\s*,|os\.Setenv\(\s*`+strRef+`\s*,|process\.env\.([A-Za-z_]\w*)\s*=|process\.env\[\s*`+strRef+`\s*\]\s*=`, "environ", "Setenv", "process.env")
+	reModelPos         = fast(`(?i)\bmodel\s*[:=]\s*`+strRef+`|\banthropic\.Model\(\s*`+strRef, "model", "Model", "MODEL")
+	reGoModel          = fast(`\banthropic\.(Model[A-Za-z0-9_]+)`, "anthropic.Model")
+	reURLInStr         = regexp.MustCompile("(?:https?://|\\$\\{[^}]*\\}|\\{[^}]*\\})[^\\s\"'`<>]*|\\bapi\\.anthropic\\.com[^\\s\"'`<>]*")
+	rePublicEnv        = fast(`(?:process\.env|import\.meta\.env)\.((?:NEXT_PUBLIC|VITE|REACT_APP|EXPO_PUBLIC|PUBLIC|NUXT_PUBLIC|GATSBY)_\w*)`, "process.env", "import.meta.env")
+	reServerSide       = fast(`\bexport\s+(?:async\s+)?function\s+(?:GET|POST|PUT|DELETE|PATCH)\b|\bgetServerSideProps\b|\bexpress\s*\(|\bcreateServer\s*\(|\brequire\(\s*\x01`, "function", "getServerSideProps", "express", "createServer", "require(")
+	reBrowserUse       = fast(`\b(?:document|window|localStorage|sessionStorage|navigator)\.|\bimport\.meta\.env\.VITE_|\buse(?:State|Effect|Ref)\s*\(`, "document.", "window.", "localStorage.", "sessionStorage.", "navigator.", "import.meta.env.VITE_", "useState", "useEffect", "useRef")
+	reFetch            = fast(`\bfetch\s*\(`, "fetch")
+	reFetchBody        = fast(`\bbody\s*:`, "body")
+	reReqData          = fast(`\brequests\.\w+\([^)]*\bdata\s*=`, "requests.")
+	reReqJSON          = fast(`\bjson\s*=`, "json")
+	rePyBraces         = regexp.MustCompile(`\{[A-Za-z_][\w.\[\]'"]*\}`)
 )
 
 // source lints a source file: SDK use, hand-made HTTP requests, keys,
-// models and browser exposure.
+// models and browser exposure. Headers, keys and models are judged by the
+// provider of the code around them (see context.go).
 func (l *linter) source(text string) {
 	lang := l.lang
 	s := scan(text, lang)
-	family := lang
-	if lang == "typescript" || lang == "html" {
-		family = "javascript"
-	}
+	family := spec(lang).family
 	has := func(v string) bool {
 		for i := range s.strs {
 			if strings.EqualFold(s.strs[i].val, v) {
@@ -78,8 +90,10 @@ func (l *linter) source(text string) {
 		return false
 	}
 	ctor, hasCtor := reSDKCtor[family]
+	generic := family == "generic" || family == "go" || family == "text"
 	sdk := (hasCtor && ctor.MatchString(s.skel)) || rePyImport.MatchString(s.skel) ||
-		hasSub("@anthropic-ai/sdk") || hasSub("github.com/anthropics/anthropic-sdk-go")
+		hasSub("@anthropic-ai/sdk") || hasSub("github.com/anthropics/anthropic-sdk-go") ||
+		generic && (reGenericCtor.MatchString(s.skel) || reSDKImport.MatchString(s.skel) || hasSub("anthropic") && reGenericCtorLoose.MatchString(s.skel))
 	openaiSDK := reOpenAISDK.MatchString(s.skel)
 	wrapper := reWrapper.MatchString(s.skel) || hasSub("@ai-sdk/anthropic") || hasSub("langchain")
 	httpCall := reHTTPCall.MatchString(s.skel)
@@ -87,6 +101,10 @@ func (l *linter) source(text string) {
 	if sdk || wrapper {
 		l.related = true
 	}
+	if l.client == nil {
+		l.client = sourceClient(family, s, sdk)
+	}
+	ctx := newCtxIndex(s)
 
 	// URLs
 	apiLine, openaiLine, otherHosts := 0, 0, 0
@@ -118,10 +136,10 @@ func (l *linter) source(text string) {
 				l.related = true
 				l.add(IDEndpointWrong, Error, t.line, fmt.Sprintf("%s is not the API host.", show(tg.host)), "Use https://api.anthropic.com.")
 			case tg.host == "api.openai.com":
-				if openaiLine == 0 {
+				if openaiLine == 0 && ctx.atExcept(t.line, markHost) == provAnthropic {
 					openaiLine = t.line
 				}
-			case tg.scheme == "http" && !isLoopback(tg.host) && !tg.dynamicHost && reAPIPath.MatchString(tg.path):
+			case tg.scheme == "http" && tg.host != "" && !isLoopback(tg.host) && !tg.dynamicHost && reAPIPath.MatchString(tg.path):
 				l.related = true
 				l.add(IDEndpointInsecure, Error, t.line, fmt.Sprintf("Plain http:// to %s: the key travels unencrypted.", show(tg.host)), "Use https://.")
 			case tg.host != "" && !isLoopback(tg.host) && !tg.dynamicHost:
@@ -130,13 +148,26 @@ func (l *linter) source(text string) {
 		}
 	}
 	anthropicHints := sdk || apiLine > 0 || has("anthropic-version") || hasSub("claude-")
-	if openaiLine > 0 && (has("anthropic-version") || has("x-api-key") || sdk || l.claudeModelIn(s)) {
+	if openaiLine > 0 {
 		l.related = true
 		l.add(IDEndpointWrong, Error, openaiLine, "This request goes to api.openai.com, not to the Claude API.",
 			"Use https://api.anthropic.com/v1/messages (or the Anthropic SDK).")
 	}
 
 	// SDK constructor arguments
+	keyArgs := map[int]bool{} // skeleton offsets already read as a key
+	readKey := func(off int, what string) bool {
+		if keyArgs[off] {
+			return true
+		}
+		e, ok := s.exprAfter(off)
+		if !ok || ctx.at(e.line) == provOther {
+			return false
+		}
+		keyArgs[off] = true
+		l.srcKey(s, e, what)
+		return true
+	}
 	if args := reArgs[family]; args != nil && (sdk || family == "go") {
 		spans := [][2]int{{0, len(s.skel)}}
 		if family != "go" && hasCtor {
@@ -145,13 +176,23 @@ func (l *linter) source(text string) {
 		what := map[string]string{"python": "api_key", "javascript": "apiKey", "go": "option.WithAPIKey"}[family]
 		for _, sp := range spans {
 			part := s.skel[sp[0]:sp[1]]
+			keyArg := false
 			for _, m := range args["key"].FindAllStringIndex(part, -1) {
-				if e, ok := s.exprAfter(sp[0] + m[1]); ok {
-					l.srcKey(s, e, what)
+				keyArg = readKey(sp[0]+m[1], what) || keyArg
+			}
+			if m := reDefaultKeyHeader.FindStringSubmatchIndex(part); keyArg && family == "python" && m != nil {
+				if t := s.tok(part[m[2]:m[3]]); t != nil && strings.EqualFold(strings.TrimSpace(t.val), "x-api-key") {
+					// the SDK sends api_key as X-Api-Key and adds the default
+					// header beside it: two values of one header
+					l.add(IDAuthConflict, Error, t.line, "The key is sent twice: by api_key= and by an x-api-key default header; the API refuses the request.",
+						"Drop the x-api-key default header: api_key= sends it already.")
 				}
 			}
 			for _, m := range args["token"].FindAllStringIndex(part, -1) {
 				if e, ok := s.exprAfter(sp[0] + m[1]); ok {
+					if keyArg && family != "go" {
+						l.conflict(e.line, "Both an API key and an auth token are passed.")
+					}
 					l.srcAuthToken(s, e, beta)
 				}
 			}
@@ -162,6 +203,54 @@ func (l *linter) source(text string) {
 					}
 				}
 			}
+		}
+	}
+	var spans [][2]int
+	if hasCtor {
+		spans = append(spans, s.callSpans(ctor)...)
+	}
+	spans = append(spans, s.callSpans(reGenericCtor)...)
+	if reSDKImport.MatchString(s.skel) {
+		spans = append(spans, s.callSpans(reGenericCtorLoose)...)
+	}
+	for _, sp := range spans {
+		part := s.skel[sp[0]:sp[1]]
+		named := false
+		for _, m := range reKeyArg.FindAllStringIndex(part, -1) {
+			named = readKey(sp[0]+m[1], "API key") || named
+		}
+		if m := reFirst.FindStringSubmatchIndex(part); !named && m != nil {
+			if t := s.tok(part[m[2]:m[3]]); t != nil && (isPlaceholder(t.val) || keyKind(t.val) != "") {
+				readKey(sp[0]+m[0], "API key")
+			}
+		}
+	}
+	if sdk {
+		for _, m := range reChainKey.FindAllStringIndex(s.skel, -1) {
+			readKey(m[1], "API key")
+		}
+	}
+	// the OpenAI SDK pointed at Anthropic's compatibility layer: its key
+	// must be a Claude key, and without one it sends OPENAI_API_KEY
+	for _, sp := range s.callSpans(reOpenAISDK) {
+		part := s.skel[sp[0]:sp[1]]
+		toAnthropic := false
+		for _, r := range reRefs.FindAllStringSubmatch(part, -1) {
+			if t := s.tok(r[1]); t != nil && strings.Contains(t.val, "api.anthropic.com") {
+				toAnthropic = true
+			}
+		}
+		if !toAnthropic {
+			continue
+		}
+		l.related = true
+		named := false
+		for _, m := range reKeyArg.FindAllStringIndex(part, -1) {
+			named = readKey(sp[0]+m[1], "API key") || named
+		}
+		if !named && !strings.Contains(part, "**") && !strings.Contains(part, "...") {
+			l.add(IDAuthKeyKind, Error, s.lineAt(sp[0]), "The OpenAI SDK is pointed at the Claude API without a key, so it sends OPENAI_API_KEY.",
+				`Pass the Claude key: api_key=os.environ["ANTHROPIC_API_KEY"] (apiKey: process.env.ANTHROPIC_API_KEY in JavaScript).`)
 		}
 	}
 
@@ -190,26 +279,45 @@ func (l *linter) source(text string) {
 	// headers
 	rawHTTP := apiLine > 0 && httpCall && !sdk && !openaiSDK && !wrapper
 	sawKey, sawAuth, sawVersion, sawCT, sawNamed := false, false, false, false, false
-	header := func(name string, e expr, nameLine int) {
+	type authUse struct {
+		e     expr
+		v     *value // a "Authorization: …" string, instead of e
+		mixed bool   // the code around it also talks to other providers
+	}
+	var auths []authUse // judged once every header is known
+	header := func(name string, e expr, v *value, nameLine int) {
+		p := ctx.at(nameLine)
+		if p == provOther {
+			return
+		}
 		switch low := strings.ToLower(strings.TrimSpace(name)); {
 		case low == "x-api-key":
 			sawKey = true
 			l.related = true
-			l.srcKey(s, e, "x-api-key")
+			if v != nil {
+				l.headerValue(*v, "x-api-key")
+			} else {
+				l.srcKey(s, e, "x-api-key")
+			}
 		case low == "authorization":
 			sawAuth = true
-			if rawHTTP || anthropicHints && otherHosts == 0 {
-				l.srcAuthorization(s, e, beta, compatOnly && apiLine > 0, rawHTTP, otherHosts > 0 || openaiLine > 0)
+			if rawHTTP || p == provAnthropic || anthropicHints && otherHosts == 0 {
+				auths = append(auths, authUse{e, v, p != provAnthropic && (otherHosts > 0 || openaiLine > 0)})
 			}
 		case low == "anthropic-version":
 			sawVersion = true
 			l.related = true
-			if t := s.single(e); t != nil && !t.interp {
-				l.versionValue(strings.TrimSpace(t.val), e.line)
+			switch {
+			case v != nil && !v.dynamic():
+				l.versionValue(strings.TrimSpace(v.text), v.line)
+			case v == nil:
+				if t := s.single(e); t != nil && !t.interp {
+					l.versionValue(strings.TrimSpace(t.val), e.line)
+				}
 			}
 		case low == "content-type":
 			sawCT = true
-			if t := s.single(e); t != nil && !t.interp && rawHTTP && !strings.Contains(strings.ToLower(t.val), "json") {
+			if t := s.single(e); v == nil && t != nil && !t.interp && rawHTTP && !strings.Contains(strings.ToLower(t.val), "json") {
 				l.add(IDContentTypeMissing, Warn, e.line, fmt.Sprintf("Content-Type is %s; the API expects application/json.", show(t.val)),
 					"Set content-type: application/json.")
 			}
@@ -217,28 +325,79 @@ func (l *linter) source(text string) {
 			l.related = true
 			l.add(IDAuthClientSide, Error, nameLine, "This request is made from a browser, so the key is visible to every visitor.",
 				"Call the API from your server and keep the key there.")
-		case rawHTTP && misnamedKeyHeader(name):
+		case rawHTTP && misnamedKeyHeader(name) && !reUpperVarName.MatchString(strings.TrimSpace(name)):
 			sawNamed = true
+			l.related = true
 			l.add(IDAuthHeaderName, Error, nameLine, fmt.Sprintf("The key is sent in %q, a header the API does not read.", show(name)),
 				"Rename the header to x-api-key (capitalisation does not matter).")
+			if v == nil {
+				l.srcKey(s, e, name)
+			}
 		}
 	}
-	for _, m := range reHdrPair.FindAllStringSubmatchIndex(s.skel, -1) {
+	pair := reHdrPair
+	if lang == "r" || lang == "powershell" {
+		pair = reHdrPairEq
+	}
+	pairs := reHdrPair.FindAllStringSubmatchIndex(s.skel, -1)
+	if pair != reHdrPair {
+		pairs = pair.FindAllStringSubmatchIndex(s.skel, -1)
+	}
+	for _, m := range pairs {
 		t := s.tok(s.skel[m[2]:m[3]])
 		if t == nil || t.interp {
 			continue
 		}
 		if e, ok := s.exprAfter(m[1]); ok {
-			header(t.val, e, t.line)
+			header(t.val, e, nil, t.line)
 		}
 	}
 	for _, m := range reHdrCall.FindAllStringSubmatchIndex(s.skel, -1) {
 		if t := s.tok(s.skel[m[2]:m[3]]); t != nil && !t.interp {
-			header(t.val, s.exprAt(m[1]), t.line)
+			header(t.val, s.exprAt(m[1]), nil, t.line)
+		}
+	}
+	for _, m := range reSetValue.FindAllStringSubmatchIndex(s.skel, -1) {
+		if t := s.tok(s.skel[m[4]:m[5]]); t != nil && !t.interp { // Swift: setValue(value, forHTTPHeaderField: "name")
+			header(t.val, s.exprAt(m[2]), nil, t.line)
 		}
 	}
 	for _, m := range reAuthIdent.FindAllStringIndex(s.skel, -1) {
-		header("authorization", s.exprAt(m[1]), s.lineAt(m[0]))
+		header("authorization", s.exprAt(m[1]), nil, s.lineAt(m[0]))
+	}
+	for i := range s.strs {
+		t := &s.strs[i]
+		if family == "text" || family == "json" || !strings.Contains(t.val, ":") {
+			continue // in notes, "…" may be a shell word: the pasted commands are read as shell
+		}
+		hm := reHeaderString.FindStringSubmatch(t.val)
+		if hm == nil {
+			continue
+		}
+		v := value{text: hm[2], line: t.line}
+		if !t.interp && (strings.EqualFold(hm[1], "x-api-key") || strings.EqualFold(hm[1], "authorization")) &&
+			ctx.at(t.line) != provOther && l.plainUnexpanded(&strTok{val: hm[2]}, t.line) {
+			sawKey = sawKey || strings.EqualFold(hm[1], "x-api-key")
+			continue
+		}
+		if t.interp {
+			v = t.value(t.line)
+			v.text = v.text[len(hm[1]):]
+			v.text = strings.TrimLeft(strings.TrimPrefix(strings.TrimLeft(v.text, " "), ":"), " ")
+		}
+		if reConcat.MatchString(s.skel[t.end:min(len(s.skel), t.end+8)]) { // the rest comes at run time
+			v.text += mark + mark
+		}
+		header(hm[1], expr{}, &v, t.line)
+	}
+	for _, a := range auths {
+		if a.v != nil {
+			if !a.mixed {
+				l.checkAuthorization(*a.v, KindSource, beta, compatOnly && apiLine > 0)
+			}
+			continue
+		}
+		l.srcAuthorization(s, a.e, beta, compatOnly && apiLine > 0, rawHTTP, a.mixed, sawKey)
 	}
 	if rawHTTP {
 		if !sawKey && !sawAuth && !sawNamed {
@@ -247,7 +406,7 @@ func (l *linter) source(text string) {
 		}
 		if !sawVersion && !compatOnly {
 			l.add(IDVersionMissing, Warn, apiLine, "This file calls the API but never sets an anthropic-version header.",
-				"Send anthropic-version: 2023-06-01 with every request (the official SDK does this for you).")
+				"Send anthropic-version: "+versions+" with every request (the official SDK does this for you).")
 		}
 		if !sawCT {
 			l.srcContentType(s, family)
@@ -255,32 +414,38 @@ func (l *linter) source(text string) {
 	}
 
 	// models
+	model := func(t *strTok, line int) {
+		if t == nil || t.interp || ctx.at(line) == provOther {
+			return
+		}
+		id := strings.TrimPrefix(strings.TrimSpace(t.val), "anthropic/")
+		if !reClaudeModel.MatchString(strings.ToLower(id)) {
+			return
+		}
+		l.related = true
+		l.checkModel(id, line, true)
+	}
 	for _, m := range reModelPos.FindAllStringSubmatchIndex(s.skel, -1) {
 		g := 2
 		if m[2] < 0 {
 			g = 4
 		}
-		if t := s.tok(s.skel[m[g]:m[g+1]]); t != nil && !t.interp {
-			if anthropicHints || strings.HasPrefix(strings.ToLower(t.val), "claude") {
-				l.related = true
-				l.checkModel(t.val, t.line, true)
-			}
+		if t := s.tok(s.skel[m[g]:m[g+1]]); t != nil {
+			model(t, t.line)
 		}
 	}
-	for _, m := range reHdrPair.FindAllStringSubmatchIndex(s.skel, -1) {
+	for _, m := range pairs {
 		if t := s.tok(s.skel[m[2]:m[3]]); t != nil && t.val == "model" && s.skel[m[1]-1] == ':' {
 			e := s.exprAt(m[1])
-			if v := s.single(e); v != nil && !v.interp && (anthropicHints || strings.HasPrefix(v.val, "claude")) {
-				l.related = true
-				l.checkModel(v.val, e.line, true)
-			}
+			model(s.single(e), e.line)
 		}
 	}
 	for i := range s.strs {
 		t := &s.strs[i]
-		if _, ok := retirements[strings.ToLower(strings.TrimSpace(t.val))]; ok && !t.interp {
+		id := strings.TrimPrefix(strings.ToLower(strings.TrimSpace(t.val)), "anthropic/")
+		if _, ok := retirements[id]; ok && !t.interp && ctx.at(t.line) != provOther {
 			l.related = true
-			l.checkModel(t.val, t.line, false)
+			l.checkModel(id, t.line, false)
 		}
 	}
 	if family == "go" {
@@ -290,6 +455,15 @@ func (l *linter) source(text string) {
 	}
 
 	l.clientSide(s, family, sdk, apiLine, sawKey)
+}
+
+// headerValue checks the value of a "x-api-key: …" string.
+func (l *linter) headerValue(v value, what string) {
+	if v.dynamic() {
+		l.checkKeyShape(v, what)
+		return
+	}
+	l.literalKey(v.text, v.line, what, false)
 }
 
 // exprAfter reads the expression after an "=" or ":" that ended a match;
@@ -375,29 +549,30 @@ func (l *linter) srcKey(s *srcFile, e expr, what string) {
 			return
 		}
 		v := t.value(e.line)
-		if !v.dynamic() && strings.TrimSpace(v.text) == "" {
-			return
-		}
-		l.checkKeyShape(v, what)
 		for _, n := range v.vars() {
 			for _, name := range reEnvIn.FindAllStringSubmatch(n, -1) {
 				l.otherVar(name[1]+name[2], e.line)
 			}
 		}
 		if v.dynamic() {
+			l.checkKeyShape(v, what)
 			return
 		}
-		k := strings.Trim(strings.TrimSpace(v.text), `"'“”‘’`)
-		if isPlaceholder(k) {
-			l.add(IDAuthPlaceholder, Error, e.line, "The key is a placeholder, not a real key.",
-				"Create a key at platform.claude.com → Settings → API keys and load it from ANTHROPIC_API_KEY.")
-			return
+		l.literalKey(v.text, e.line, what, false)
+		return
+	}
+	if t, line, ok := s.resolve(e); ok { // KEY = "…" earlier, then api_key=KEY
+		if !l.plainUnexpanded(t, line) {
+			l.literalKey(t.val, line, what, false)
 		}
-		l.checkKeyKind(k, e.line)
 		return
 	}
 	for _, n := range s.envNames(e) {
 		l.otherVar(n, e.line)
+	}
+	if t, ok := s.fallback(e); ok {
+		l.literalKey(t.val, t.line, what, true)
+		return
 	}
 	if t := s.first(e); t != nil && !t.interp {
 		l.checkKeyShape(value{text: t.val + mark + mark, line: e.line}, what)
@@ -413,18 +588,12 @@ func (l *linter) otherVar(name string, line int) {
 
 func (l *linter) srcAuthToken(s *srcFile, e expr, beta bool) {
 	l.related = true
-	fix := map[string]string{
-		"python":     "Pass the key as api_key= (or set ANTHROPIC_API_KEY) and drop auth_token.",
-		"javascript": "Pass the key as apiKey: (or set ANTHROPIC_API_KEY) and drop authToken.",
-		"typescript": "Pass the key as apiKey: (or set ANTHROPIC_API_KEY) and drop authToken.",
-		"go":         "Use option.WithAPIKey (or set ANTHROPIC_API_KEY) instead of option.WithAuthToken.",
-	}[l.lang]
 	apiKey, oauth := false, false
 	if t := s.single(e); t != nil && !t.interp {
 		k := strings.TrimSpace(t.val)
 		if isPlaceholder(k) {
 			l.add(IDAuthPlaceholder, Error, e.line, "The auth token is a placeholder, not a real credential.",
-				"Use a real credential; for an API key, "+strings.ToLower(fix[:1])+fix[1:])
+				"Use a real credential, or pass an API key as the key instead.")
 			return
 		}
 		kk := keyKind(k)
@@ -436,14 +605,14 @@ func (l *linter) srcAuthToken(s *srcFile, e expr, beta bool) {
 	}
 	switch {
 	case apiKey:
-		l.add(IDAuthBearer, Error, e.line, "An API key is passed as the auth token; the SDK sends it as \"Authorization: Bearer\", which API keys cannot use.", fix)
+		l.bearerWarn(e.line, "An API key is passed as the auth token, which the SDK sends as Authorization: Bearer.")
 	case oauth && !beta:
 		l.add(IDAuthOAuthBeta, Error, e.line, "An OAuth token is used without the anthropic-beta: oauth-2025-04-20 header; the API refuses it.",
 			"Add the header to the client's default headers, or use an API key.")
 	}
 }
 
-func (l *linter) srcAuthorization(s *srcFile, e expr, beta, compat, rawHTTP, otherHosts bool) {
+func (l *linter) srcAuthorization(s *srcFile, e expr, beta, compat, rawHTTP, otherHosts, hasKey bool) {
 	t := s.single(e)
 	if t == nil {
 		t = s.first(e)
@@ -458,34 +627,33 @@ func (l *linter) srcAuthorization(s *srcFile, e expr, beta, compat, rawHTTP, oth
 	}
 	if !strings.HasPrefix(strings.ToLower(lit), "bearer") {
 		if rawHTTP && !otherHosts {
-			l.add(IDAuthHeaderName, Error, e.line, "The Authorization header does not carry an API key; the API reads the key from x-api-key.",
-				"Send the key in an x-api-key header instead.")
+			l.add(IDAuthHeaderName, Error, e.line, "The Authorization header lacks the Bearer scheme, so the API does not find the key in it.",
+				"Write Authorization: Bearer followed by the key, or send the key in an x-api-key header.")
 		}
 		return
 	}
 	if compat {
 		return
 	}
-	apiKey, oauth := false, false
+	if hasKey && rawHTTP && !otherHosts {
+		l.add(IDAuthConflict, Error, e.line, "The request sends two credentials, x-api-key and Authorization; the API refuses the pair.",
+			"Keep one: x-api-key with the API key, or Authorization: Bearer alone.")
+		return
+	}
+	oauth := false
 	if s.single(e) != nil && !t.interp {
 		tok := strings.TrimSpace(strings.TrimSpace(t.val)[len("bearer"):])
-		kk := keyKind(tok)
-		apiKey, oauth = kk == "api" || kk == "admin", kk == "oauth"
+		oauth = keyKind(tok) == "oauth"
 	}
 	for _, n := range s.names(e) {
-		apiKey = apiKey || keyVarName(n)
 		oauth = oauth || oauthVarName(n)
 	}
-	fix := "Send the key in an x-api-key header and drop the Authorization header."
 	switch {
-	case apiKey:
-		l.add(IDAuthBearer, Error, e.line, `The API key is sent as "Authorization: Bearer"; the API reads API keys only from x-api-key.`, fix)
 	case oauth && !beta:
 		l.add(IDAuthOAuthBeta, Error, e.line, `An OAuth token is sent without "anthropic-beta: oauth-2025-04-20"; the API refuses it.`,
-			"Add the anthropic-beta: oauth-2025-04-20 header, or use an API key in x-api-key.")
+			"Add the anthropic-beta: oauth-2025-04-20 header, or use an API key.")
 	case !oauth && !beta && !otherHosts:
-		l.add(IDAuthBearer, Error, e.line, `"Authorization: Bearer" works only for OAuth tokens sent with anthropic-beta: oauth-2025-04-20.`,
-			"For an API key, send it in an x-api-key header instead.")
+		l.bearerWarn(e.line, "The key is sent as Authorization: Bearer.")
 	}
 }
 
@@ -609,3 +777,35 @@ func (l *linter) keyLiterals(text string) {
 		l.add(IDAuthHardcoded, sev, line, fmt.Sprintf(msg, hint(k)), fix)
 	}
 }
+
+// sourceClient names the SDK a source file uses, when the file says enough
+// to pick its row: Go's import path carries the major version, Python has
+// one line. A TypeScript file does not say which major it was built with.
+func sourceClient(family string, s *srcFile, sdk bool) *creds.Client {
+	var c creds.Client
+	ok := false
+	switch family {
+	case "go":
+		for i := range s.strs {
+			v := s.strs[i].val
+			if rest, found := strings.CutPrefix(v, "github.com/anthropics/anthropic-sdk-go"); found {
+				if m := reGoMajor.FindStringSubmatch(rest); m != nil {
+					c, ok = creds.ForSDK("go", "anthropic-sdk-go", "v"+m[1])
+				} else if rest == "" || strings.HasPrefix(rest, "/") {
+					c, ok = creds.ForSDK("go", "anthropic-sdk-go", "v1")
+				}
+				break
+			}
+		}
+	case "python":
+		if sdk {
+			c, ok = creds.ForSDK("pypi", "anthropic", "")
+		}
+	}
+	if !ok {
+		return nil
+	}
+	return &c
+}
+
+var reGoMajor = regexp.MustCompile(`^/v(\d+)(?:/|$)`)
