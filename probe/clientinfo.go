@@ -59,12 +59,20 @@ func (ci ClientInfo) Label() string {
 // that client at the major line the project uses, else its current line.
 func ResolveClient(forID string, sdks []SDK) ClientInfo {
 	match := func(id string) (ClientInfo, bool) {
+		var found ClientInfo
+		ok := false
 		for _, s := range sdks {
-			if c, ok := creds.ForSDK(s.Ecosystem, s.Name, s.Version); ok && (id == "" || c.ID == id) {
-				return ClientInfo{Client: c, SDK: s, From: ClientFromProject}, true
+			c, yes := creds.ForSDK(s.Ecosystem, s.Name, s.Version)
+			if !yes || (id != "" && c.ID != id) {
+				continue
+			}
+			// The first SDK named decides the ecosystem; within it, a lock
+			// file's version (what is installed) beats the manifest's range.
+			if !ok || (s.Ecosystem == found.SDK.Ecosystem && isLockFile(s.File) && !isLockFile(found.SDK.File)) {
+				found, ok = ClientInfo{Client: c, SDK: s, From: ClientFromProject}, true
 			}
 		}
-		return ClientInfo{}, false
+		return found, ok
 	}
 	if forID == "" || forID == "auto" {
 		if ci, ok := match(""); ok {
@@ -114,4 +122,13 @@ func (ci ClientInfo) AltHeader(c *Candidate) string {
 		return creds.HeaderAPIKey
 	}
 	return creds.HeaderBearer
+}
+
+// isLockFile reports whether a project file records installed versions.
+func isLockFile(name string) bool {
+	switch name {
+	case "package-lock.json", "npm-shrinkwrap.json", "pnpm-lock.yaml", "yarn.lock", "poetry.lock", "uv.lock", "Pipfile.lock":
+		return true
+	}
+	return false
 }

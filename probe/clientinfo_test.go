@@ -32,6 +32,10 @@ func TestResolveClient(t *testing.T) {
 		{"--for keeps the project's major", "go", []SDK{ts0, goV1}, "go", "v1", creds.HeaderAPIKey, ClientFromFlag, ""},
 		{"--for without the SDK: current line", "typescript", []SDK{goV1}, "typescript", "1.x", creds.HeaderBearer, ClientFromFlag, "TypeScript SDK 1.x"},
 		{"--for curl", "curl", []SDK{goV2}, "curl", "", creds.HeaderAPIKey, ClientFromFlag, ""},
+		{"the lock file's version beats the manifest's range", "auto",
+			[]SDK{{Name: "@anthropic-ai/sdk", Version: "*", File: "package.json", Line: 3, Ecosystem: EcoNPM},
+				{Name: "@anthropic-ai/sdk", Version: "0.30.1", File: "package-lock.json", Line: 12, Ecosystem: EcoNPM}},
+			"typescript", "0.x", creds.HeaderAPIKey, ClientFromProject, "TypeScript SDK 0.x (@anthropic-ai/sdk 0.30.1, package-lock.json:12)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
