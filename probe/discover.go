@@ -3,7 +3,9 @@ package probe
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -15,13 +17,8 @@ import (
 	"github.com/joho/godotenv"
 	"mvdan.cc/sh/v3/expand"
 	"mvdan.cc/sh/v3/syntax"
-)
 
-// Limits on what Discover reads: the first MaxKeyFile bytes of a file, and
-// at most maxFileCandidates candidates from one file.
-const (
-	MaxKeyFile        = 1 << 20
-	maxFileCandidates = 100
+	"github.com/fix401/fix401/probe/bounds"
 )
 
 // DotenvFiles are the .env-style file names Discover reads in the project
@@ -64,14 +61,44 @@ var ShellFiles = []string{
 // that needs a command or an unknown variable, and Claude Code's
 // apiKeyHelper (a command), are never run: such a candidate has an empty
 // Value, the hint "(not evaluated)" and an IssueUnresolved issue.
-// Files are only read, at most MaxKeyFile bytes of each; binary files are
-// skipped. Clean and Issues come from Hygiene(Value); Kind, Provider and
-// Hint from the cleaned value. A nil env finds nothing.
-func Discover(env *Env) []Candidate {
+// Files are only read, within the bounds of bounds.go; binary files,
+// FIFOs, sockets and devices are skipped. Clean and Issues come from
+// Hygiene(Value); Kind, Provider and Hint from the cleaned value. A nil
+// env finds nothing. DiscoverAll also says which files were skipped or
+// read in part.
+func Discover(env *Env) []Candidate { return DiscoverAll(env).Candidates }
+
+// FileNote says why Discover read a file only in part, or not at all. Note
+// is sanitized words, never a value from the file.
+type FileNote struct {
+	Path   string // absolute
+	Source string // as shown: .env, ~/.bashrc
+	Note   string // "a FIFO (named pipe): not read"
+}
+
+// Discovery is everything Discover found: the candidates, and a note for
+// each file it skipped or read in part.
+type Discovery struct {
+	Candidates []Candidate
+	Notes      []FileNote
+}
+
+// DiscoverAll is Discover with the notes on the files.
+func DiscoverAll(env *Env) Discovery {
 	if env == nil {
-		return nil
+		return Discovery{}
 	}
 	d := discovery{env: env, home: absPath(env.Home), dir: absPath(cmpOr(env.Dir, "."))}
+	out := d.find()
+	if len(out) > MaxCandidates {
+		d.note("", "", fmt.Sprintf("%d candidates found; only the first %d are reported", len(out), MaxCandidates))
+		out = out[:MaxCandidates]
+	}
+	return Discovery{Candidates: out, Notes: d.notes}
+}
+
+func (d *discovery) find() []Candidate {
+	env := d.env
 	var out []Candidate
 	if env.HasStdinKey {
 		src := env.StdinSource
@@ -87,6 +114,12 @@ func Discover(env *Env) []Candidate {
 	}
 	out = append(out, d.claude()...)
 	return out
+}
+
+// note records a file-level note; path may be empty for a note on the
+// whole discovery.
+func (d *discovery) note(path, source, text string) {
+	d.notes = append(d.notes, FileNote{Path: path, Source: source, Note: text})
 }
 
 // ChooseActive returns the index of the key an SDK or app would use, or -1
@@ -160,6 +193,7 @@ func unresolved(c Candidate, detail string) Candidate {
 type discovery struct {
 	env       *Env
 	home, dir string
+	notes     []FileNote
 }
 
 func cmpOr(s, def string) string {
@@ -227,10 +261,19 @@ func (d *discovery) environment() []Candidate {
 // readFile reads the first MaxKeyFile bytes of a regular file, cut at the
 // last whole line. ok is false for anything missing, unreadable, not a
 // regular file (a FIFO would block; a venv named .env is a directory) or
-// binary.
-func readFile(path string) (data []byte, ok bool) {
+// binary; each but a missing file or a directory gets a note.
+func (d *discovery) readFile(path string, projectFirst bool) (data []byte, ok bool) {
 	data, err := ReadRegular(path, MaxKeyFile+1)
-	if err != nil {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, false
+	case errors.Is(err, ErrNotRegular):
+		if st, serr := os.Stat(path); serr != nil || !st.IsDir() {
+			d.note(path, d.label(path, 0, projectFirst), strings.TrimPrefix(err.Error(), ErrNotRegular.Error()+": ")+": not read")
+		}
+		return nil, false
+	case err != nil:
+		d.note(path, d.label(path, 0, projectFirst), "not read: "+readError(err))
 		return nil, false
 	}
 	if len(data) > MaxKeyFile {
@@ -238,8 +281,13 @@ func readFile(path string) (data []byte, ok bool) {
 		if i := bytes.LastIndexByte(data, '\n'); i >= 0 {
 			data = data[:i+1]
 		}
+		d.note(path, d.label(path, 0, projectFirst), fmt.Sprintf("larger than %d KiB: only the first %d KiB were read", MaxKeyFile>>10, MaxKeyFile>>10))
 	}
-	return data, !binary(data)
+	if binary(data) {
+		d.note(path, d.label(path, 0, projectFirst), "looks binary: not read")
+		return nil, false
+	}
+	return data, true
 }
 
 // binary reports whether data looks like anything but text: a NUL byte, or
@@ -284,7 +332,7 @@ func (d *discovery) dotenv() []Candidate {
 var dotenvLine = regexp.MustCompile(`^[ \t]*(export[ \t]+)?([A-Za-z_][A-Za-z0-9_.]*)[ \t]*[=:]`)
 
 func (d *discovery) dotenvFile(path string) []Candidate {
-	data, ok := readFile(path)
+	data, ok := d.readFile(path, true)
 	if !ok {
 		return nil
 	}
@@ -302,7 +350,7 @@ type dotenvHit struct {
 func (d *discovery) scanDotenv(path string, data []byte, example bool) []Candidate {
 	var hits []dotenvHit
 	lineNo := 0
-	for off := 0; off < len(data) && len(hits) < maxFileCandidates; {
+	for off := 0; off < len(data) && len(hits) < MaxFileCandidates; {
 		end := bytes.IndexByte(data[off:], '\n')
 		if end < 0 {
 			end = len(data)
@@ -449,7 +497,7 @@ func (d *discovery) shell() []Candidate {
 				path = filepath.Join(zdot, name)
 			}
 		}
-		data, ok := readFile(path)
+		data, ok := d.readFile(path, false)
 		if !ok {
 			continue
 		}
@@ -461,8 +509,12 @@ func (d *discovery) shell() []Candidate {
 	}
 	confd, _ := filepath.Glob(filepath.Join(d.home, ".config", "fish", "conf.d", "*.fish"))
 	sort.Strings(confd)
-	for _, path := range confd[:min(len(confd), 50)] {
-		if data, ok := readFile(path); ok {
+	if len(confd) > MaxFishConfD {
+		dir := filepath.Join(d.home, ".config", "fish", "conf.d")
+		d.note(dir, d.label(dir, 0, false), fmt.Sprintf("%d files: only the first %d were read", len(confd), MaxFishConfD))
+	}
+	for _, path := range confd[:min(len(confd), MaxFishConfD)] {
+		if data, ok := d.readFile(path, false); ok {
 			out = append(out, d.scanFish(path, data)...)
 		}
 	}
@@ -474,8 +526,11 @@ func (d *discovery) shell() []Candidate {
 // the parser rejects is read line by line instead.
 func (d *discovery) scanShell(path string, data []byte, lang syntax.LangVariant) []Candidate {
 	f, err := parseShell(data, path, lang)
-	if err != nil && lang != syntax.LangBash {
+	if err != nil && lang != syntax.LangBash && !errors.Is(err, bounds.ErrTooDeep) {
 		f, err = parseShell(data, path, syntax.LangBash)
+	}
+	if errors.Is(err, bounds.ErrTooDeep) {
+		d.note(path, d.label(path, 0, false), err.Error()+": read line by line")
 	}
 	if err != nil {
 		return d.scanShellLines(path, data)
@@ -491,7 +546,7 @@ func parseShell(data []byte, name string, lang syntax.LangVariant) (f *syntax.Fi
 			f, err = nil, fmt.Errorf("shell parser: %v", r)
 		}
 	}()
-	return syntax.NewParser(syntax.Variant(lang)).Parse(bytes.NewReader(data), name)
+	return bounds.ParseShell(syntax.NewParser(syntax.Variant(lang)), data, name)
 }
 
 // shellScan records assignments while walking one parsed file.
@@ -551,7 +606,7 @@ func (s *shellScan) decl(x *syntax.DeclClause) {
 }
 
 func (s *shellScan) assign(a *syntax.Assign, exported bool) {
-	if a.Name == nil || a.Array != nil || a.Index != nil || len(s.hits) >= maxFileCandidates {
+	if a.Name == nil || a.Array != nil || a.Index != nil || len(s.hits) >= MaxFileCandidates {
 		return
 	}
 	name := a.Name.Value
@@ -648,7 +703,7 @@ var shellAssign = regexp.MustCompile(`^[ \t]*((export|declare[ \t]+-[a-zA-Z]*x[a
 func (d *discovery) scanShellLines(path string, data []byte) []Candidate {
 	s := shellScan{d: d, path: path, locals: map[string]string{}}
 	for i, line := range bytes.Split(data, []byte{'\n'}) {
-		if len(s.hits) >= maxFileCandidates {
+		if len(s.hits) >= MaxFileCandidates {
 			break
 		}
 		m := shellAssign.FindSubmatchIndex(line)
@@ -661,7 +716,11 @@ func (d *discovery) scanShellLines(path string, data []byte) []Candidate {
 			lineNo := i + 1
 			c := Candidate{Source: d.label(path, lineNo, false), Origin: OriginShell, Var: name, Path: path,
 				Line: lineNo, Exported: m[2] >= 0, Raw: string(line[m[1]:])}
-			s.hits = append(s.hits, unresolved(c, "the line does not parse as shell; fix401 could not tell its value"))
+			why := "the line does not parse as shell; fix401 could not tell its value"
+			if errors.Is(err, bounds.ErrTooDeep) {
+				why = "the line is " + err.Error() + "; fix401 did not parse it"
+			}
+			s.hits = append(s.hits, unresolved(c, why))
 			continue
 		}
 		s.src, s.line = line, i
@@ -674,7 +733,7 @@ func (d *discovery) scanShellLines(path string, data []byte) []Candidate {
 func (d *discovery) scanFish(path string, data []byte) []Candidate {
 	var out []Candidate
 	for i, line := range bytes.Split(data, []byte{'\n'}) {
-		if len(out) >= maxFileCandidates {
+		if len(out) >= MaxFileCandidates {
 			break
 		}
 		toks := fishTokens(string(line))
@@ -840,7 +899,7 @@ func (d *discovery) claude() []Candidate {
 	}
 	var out []Candidate
 	for _, path := range paths {
-		data, ok := readFile(path)
+		data, ok := d.readFile(path, !strings.HasPrefix(path, filepath.Join(d.home, ".claude")+string(filepath.Separator)) || d.home == "")
 		if !ok {
 			continue
 		}

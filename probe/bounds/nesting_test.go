@@ -177,3 +177,18 @@ func TestShellNestingBoundIsSafe(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+func TestParseShell(t *testing.T) {
+	p := syntax.NewParser()
+	if f, err := ParseShell(p, "export A=1\n", "x"); err != nil || len(f.Stmts) != 1 {
+		t.Errorf("plain text: %v", err)
+	}
+	if _, err := ParseShell(p, []byte("a=(\n"), "x"); err == nil || err == ErrTooDeep {
+		t.Errorf("a syntax error comes from the parser: %v", err)
+	}
+	for name, src := range hostile(150_000) {
+		if _, err := ParseShell(p, []byte(src), "x"); err != ErrTooDeep {
+			t.Errorf("%s: %v, want ErrTooDeep", name, err)
+		}
+	}
+}

@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"mvdan.cc/sh/v3/syntax"
+
+	"github.com/fix401/fix401/probe/bounds"
 )
 
 var (
@@ -28,7 +30,7 @@ func (l *linter) shell(text string, pasted bool) {
 	if strings.HasSuffix(strings.ToLower(l.name), ".zsh") {
 		variant = syntax.LangZsh
 	}
-	f, err := syntax.NewParser(syntax.KeepComments(false), syntax.Variant(variant)).Parse(strings.NewReader(text), "")
+	f, err := bounds.ParseShell(syntax.NewParser(syntax.KeepComments(false), syntax.Variant(variant)), text, "")
 	if err != nil {
 		line := 0
 		var pe syntax.ParseError
