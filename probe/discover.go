@@ -14,7 +14,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/joho/godotenv"
 	"mvdan.cc/sh/v3/expand"
 	"mvdan.cc/sh/v3/syntax"
 
@@ -343,10 +342,12 @@ func (d *discovery) dotenvFile(path string) []Candidate {
 type dotenvHit struct {
 	c    Candidate
 	name string
+	over string // why the value was not computed
 }
 
 // scanDotenv finds the assignments in a .env file. The line scan gives the
-// line number and the raw text; godotenv gives the value a loader returns.
+// line number and the raw text; parseDotenv, a bounded port of godotenv,
+// gives the value a loader returns.
 func (d *discovery) scanDotenv(path string, data []byte, example bool) []Candidate {
 	var hits []dotenvHit
 	lineNo := 0
@@ -403,14 +404,21 @@ func (d *discovery) scanDotenv(path string, data []byte, example bool) []Candida
 	if whole, err := parseDotenv(data); err == nil {
 		seen := map[string]bool{}
 		for i := len(hits) - 1; i >= 0; i-- {
-			if v, ok := whole[hits[i].name]; ok && !seen[hits[i].name] {
+			name := hits[i].name
+			if v, ok := whole.vals[name]; ok && !seen[name] {
 				hits[i].c.Value = v
+			} else if why, ok := whole.over[name]; ok && !seen[name] {
+				hits[i].over = why
 			}
-			seen[hits[i].name] = true
+			seen[name] = true
 		}
 	}
 	var out []Candidate
 	for _, h := range hits {
+		if h.over != "" {
+			out = append(out, unresolved(h.c, h.over))
+			continue
+		}
 		c := finish(h.c)
 		if example && !realLooking(c) {
 			continue
@@ -431,21 +439,12 @@ func closingQuote(s []byte) int {
 	return -1
 }
 
-func parseDotenv(b []byte) (m map[string]string, err error) {
-	defer func() {
-		if recover() != nil {
-			m, err = nil, fmt.Errorf("godotenv: panic")
-		}
-	}()
-	return godotenv.UnmarshalBytes(b)
-}
-
 // dotenvValue is what a loader returns for one statement: godotenv's
 // answer, or when godotenv rejects the line, the lenient reading of Node's
 // dotenv (quotes removed, an unquoted value cut at " #").
 func dotenvValue(stmt []byte, name string) string {
 	if m, err := parseDotenv(stmt); err == nil {
-		if v, ok := m[name]; ok {
+		if v, ok := m.vals[name]; ok {
 			return v
 		}
 	}
