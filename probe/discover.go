@@ -534,7 +534,8 @@ func (d *discovery) scanShell(path string, data []byte, lang syntax.LangVariant)
 	if err != nil {
 		return d.scanShellLines(path, data)
 	}
-	s := shellScan{d: d, path: path, src: data, locals: map[string]string{}}
+	s := newShellScan(d, path)
+	s.src = data
 	s.walk(f)
 	return s.finish()
 }
@@ -554,8 +555,15 @@ type shellScan struct {
 	path   string
 	src    []byte
 	locals map[string]string // variables assigned earlier in the file, for $NAME
+	depths map[string]int    // how many variables deep each local's value reads
+	over   map[string]string // variables whose value was past a bound, and why
+	b      budget
 	hits   []Candidate
 	line   int // added to positions when src is one line of a larger file
+}
+
+func newShellScan(d *discovery, path string) shellScan {
+	return shellScan{d: d, path: path, locals: map[string]string{}, depths: map[string]int{}, over: map[string]string{}}
 }
 
 func (s *shellScan) walk(f *syntax.File) {
@@ -613,7 +621,7 @@ func (s *shellScan) assign(a *syntax.Assign, exported bool) {
 	if a.Value != nil {
 		raw = string(s.src[a.Value.Pos().Offset():a.Value.End().Offset()])
 	}
-	value, ok := s.expand(a.Value)
+	value, depth, why, ok := s.expand(a.Value)
 	if ok && a.Value != nil {
 		// bash on a CRLF file keeps the \r as the last character of the
 		// word; the parser treats it as a line ending.
@@ -622,13 +630,24 @@ func (s *shellScan) assign(a *syntax.Assign, exported bool) {
 			value += "\r"
 		}
 	}
-	if a.Append {
-		value = s.locals[name] + value
+	if a.Append && ok {
+		old := s.locals[name]
+		if prev, over := s.over[name]; over {
+			why, ok = prev, false
+		} else if why = s.b.take(len(old)+len(value), 0, len(old)); why != "" {
+			ok = false
+		} else {
+			value, depth = old+value, max(depth, s.depths[name])
+		}
 	}
-	if ok {
-		s.locals[name] = value
-	} else {
-		delete(s.locals, name)
+	delete(s.locals, name)
+	delete(s.depths, name)
+	delete(s.over, name)
+	switch {
+	case ok:
+		s.locals[name], s.depths[name] = value, depth
+	case why != "":
+		s.over[name] = why
 	}
 	if !interesting(name, raw) {
 		return
@@ -638,29 +657,37 @@ func (s *shellScan) assign(a *syntax.Assign, exported bool) {
 		Source: s.d.label(s.path, line, false), Origin: OriginShell, Var: name,
 		Path: s.path, Line: line, Exported: exported, Value: value, Raw: raw,
 	}
-	if ok {
+	switch {
+	case ok:
 		c = finish(c)
-	} else {
+	case why != "":
+		c = unresolved(c, why)
+	default:
 		c = unresolved(c, "set by a command or from another variable; fix401 does not run it")
 	}
 	s.hits = append(s.hits, c)
 }
 
-// expand returns what the shell assigns for w, when that needs no command
-// and only variables known from this file, the environment or $HOME.
-func (s *shellScan) expand(w *syntax.Word) (v string, ok bool) {
-	if w == nil {
-		return "", true
+// known returns a variable's value as far as the scan knows it: from
+// this file, $HOME, or the environment.
+func (s *shellScan) known(name string) (string, bool) {
+	if v, ok := s.locals[name]; ok {
+		return v, true
 	}
-	known := func(name string) (string, bool) {
-		if v, ok := s.locals[name]; ok {
-			return v, true
-		}
-		if name == "HOME" && s.d.home != "" {
-			return s.d.home, true
-		}
-		v, ok := s.d.env.Vars[name]
-		return v, ok
+	if name == "HOME" && s.d.home != "" {
+		return s.d.home, true
+	}
+	v, ok := s.d.env.Vars[name]
+	return v, ok
+}
+
+// expand returns what the shell assigns for w, when that needs no command
+// and only variables known from this file, the environment or $HOME, and
+// how many variables deep it reads. A value past a bound is not computed:
+// why says which, and ok is false.
+func (s *shellScan) expand(w *syntax.Word) (v string, depth int, why string, ok bool) {
+	if w == nil {
+		return "", 0, "", true
 	}
 	ok = true
 	syntax.Walk(w, func(n syntax.Node) bool {
@@ -668,28 +695,99 @@ func (s *shellScan) expand(w *syntax.Word) (v string, ok bool) {
 		case *syntax.CmdSubst, *syntax.ProcSubst, *syntax.ArithmExp:
 			ok = false
 		case *syntax.ParamExp:
-			if x.Param == nil || x.NestedParam != nil {
+			switch {
+			case x.Param == nil || x.NestedParam != nil || x.Excl || x.Names != 0:
 				ok = false
-			} else if _, k := known(x.Param.Value); !k && x.Exp == nil {
-				ok = false
+			case s.over[x.Param.Value] != "":
+				why, ok = s.over[x.Param.Value], false
+			default:
+				if _, k := s.known(x.Param.Value); !k && x.Exp == nil {
+					ok = false
+				}
 			}
 		}
 		return ok
 	})
 	if !ok {
-		return "", false
+		return "", 0, why, false
+	}
+	size, depth := s.wordBound(w)
+	if src := int(w.End().Offset() - w.Pos().Offset()); depth > 0 || size > src {
+		if why := s.b.take(size, depth, size-src); why != "" {
+			return "", 0, why, false
+		}
 	}
 	defer func() {
 		if recover() != nil {
-			v, ok = "", false
+			v, depth, ok = "", 0, false
 		}
 	}()
 	cfg := &expand.Config{Env: expand.FuncEnviron(func(name string) string {
-		v, _ := known(name)
+		v, _ := s.known(name)
 		return v
 	})}
 	v, err := expand.Literal(cfg, w)
-	return v, err == nil
+	return v, depth, "", err == nil
+}
+
+// boundMax stands for "too long to compute" in wordBound's sums.
+const boundMax = 1 << 40
+
+func boundAdd(a, b int) int { return min(a+b, boundMax) }
+
+func boundMul(a, b int) int {
+	if a != 0 && b > boundMax/a {
+		return boundMax
+	}
+	return min(a*b, boundMax)
+}
+
+// wordBound returns at least the length of w's expansion, and the longest
+// chain of variables it reads through (1 for $NAME of a plain value). It
+// never expands anything, so it costs no more than the word's source.
+func (s *shellScan) wordBound(w *syntax.Word) (size, depth int) {
+	if w == nil {
+		return 0, 0
+	}
+	for _, part := range w.Parts {
+		n, d := s.partBound(part)
+		size, depth = boundAdd(size, n), max(depth, d)
+	}
+	return size, depth
+}
+
+func (s *shellScan) partBound(part syntax.WordPart) (size, depth int) {
+	switch x := part.(type) {
+	case *syntax.Lit:
+		return len(x.Value), 0
+	case *syntax.SglQuoted:
+		return len(x.Value), 0 // $'…' escapes only shrink
+	case *syntax.DblQuoted:
+		for _, p := range x.Parts {
+			n, d := s.partBound(p)
+			size, depth = boundAdd(size, n), max(depth, d)
+		}
+		return size, depth
+	case *syntax.ExtGlob:
+		return len(x.Pattern.Value) + 3, 0
+	case *syntax.ParamExp:
+		v, _ := s.known(x.Param.Value)
+		size, depth = len(v), s.depths[x.Param.Value]+1
+		switch {
+		case x.Length:
+			size = 20
+		case x.Repl != nil: // every match replaced: at most one per byte
+			with, d := s.wordBound(x.Repl.With)
+			size, depth = boundAdd(boundMul(size, boundAdd(with, 1)), with), max(depth, d)
+		case x.Exp != nil: // a default, a trim, a change of case, quoting
+			word, d := s.wordBound(x.Exp.Word)
+			size, depth = boundAdd(boundMul(size, 4), word), max(depth, d)
+		case x.Flags != nil || len(x.Modifiers) > 0 || x.Slice != nil || x.Index != nil:
+			size = boundMul(size, 4)
+		}
+		return size, depth
+	}
+	return boundMax, 0
 }
 
 func (s *shellScan) finish() []Candidate { return s.hits }
@@ -700,7 +798,7 @@ var shellAssign = regexp.MustCompile(`^[ \t]*((export|declare[ \t]+-[a-zA-Z]*x[a
 // scanShellLines is the fallback for a file the parser rejects (zsh-only
 // syntax, a half-written line): each assignment line is parsed on its own.
 func (d *discovery) scanShellLines(path string, data []byte) []Candidate {
-	s := shellScan{d: d, path: path, locals: map[string]string{}}
+	s := newShellScan(d, path)
 	for i, line := range bytes.Split(data, []byte{'\n'}) {
 		if len(s.hits) >= MaxFileCandidates {
 			break

@@ -133,3 +133,64 @@ func TestDiscoverDoublingDotenv(t *testing.T) {
 		t.Errorf("the key: %s %s %+v", last.Source, last.Hint, last.Issues)
 	}
 }
+
+func dollar(name string) string { return "$" + name }
+
+func TestDiscoverShellExpansionBounds(t *testing.T) {
+	appends := "A=sk-ant-api03-x\n" + strings.Repeat("A+="+strings.Repeat("a", 1000)+"\n", 5) + "export ANTHROPIC_API_KEY=$A\n"
+	tests := []struct {
+		name, src string
+		over      string // the reason for the key; "" when computed
+	}{
+		{"doubling", doubling(40, dollar), "grows past 4 KiB"},
+		{"doubling in braces and quotes", doubling(40, func(n string) string { return `"${` + n + `}"` }), "grows past 4 KiB"},
+		{"doubling within the bound", doubling(6, dollar), ""},
+		{"deep chain", chain(MaxExpansionDepth+1, dollar), fmt.Sprintf("more than %d variables", MaxExpansionDepth)},
+		{"chain at the bound", chain(MaxExpansionDepth-1, dollar), ""},
+		{"many copies", wide(MaxExpandedTotal/4000+1, dollar), "add up to more than 256 KiB"},
+		{"appending", appends, "grows past 4 KiB"},
+		{"replacement in every byte", "A=" + strings.Repeat("a", 200) + "\nexport ANTHROPIC_API_KEY=${A//?/$A}\n", "grows past 4 KiB"},
+		{"default from a long value", "A=" + strings.Repeat("a", 3000) + "\nexport ANTHROPIC_API_KEY=${X:-$A$A}\n", "grows past 4 KiB"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			home, dir := ktProject(t)
+			ktWrite(t, home+"/.bashrc", tt.src)
+			cs := Discover(&Env{Home: home, Dir: dir})
+			var key *Candidate
+			for i := range cs {
+				if cs[i].Var == VarAPIKey {
+					key = &cs[i]
+				}
+			}
+			if key == nil {
+				t.Fatalf("no key among %v", ktSources(cs))
+			}
+			var why string
+			for _, is := range key.Issues {
+				if is.Code == IssueUnresolved {
+					why = is.Detail
+				}
+			}
+			if tt.over == "" && strings.Contains(why, "fix401 did not compute") || tt.over != "" && !strings.Contains(why, tt.over) {
+				t.Errorf("reason %q, want %q", why, tt.over)
+			}
+		})
+	}
+}
+
+// TestDiscoverDoublingBashrc is issue 15's 303-byte ~/.bashrc that took
+// check to 900 MB and more.
+func TestDiscoverDoublingBashrc(t *testing.T) {
+	home, dir := ktProject(t)
+	for _, src := range []string{doubling(33, dollar), doubling(33, braces)} {
+		ktWrite(t, home+"/.bashrc", src)
+		var cs []Candidate
+		if n := allocated(func() { cs = Discover(&Env{Home: home, Dir: dir}) }); n > 64<<20 {
+			t.Errorf("Discover allocated %d MiB for a %d-byte .bashrc", n>>20, len(src))
+		}
+		if last := cs[len(cs)-1]; last.Var != VarAPIKey || last.Hint != "(not evaluated)" {
+			t.Errorf("the key: %s %s %+v", last.Source, last.Hint, last.Issues)
+		}
+	}
+}
