@@ -115,6 +115,13 @@ func (d *discovery) find() []Candidate {
 	return out
 }
 
+// capped notes a file whose scan stopped at MaxFileCandidates.
+func (d *discovery) capped(path string, found int, projectFirst bool) {
+	if found >= MaxFileCandidates {
+		d.note(path, d.label(path, 0, projectFirst), fmt.Sprintf("the scan stopped at %d candidates", MaxFileCandidates))
+	}
+}
+
 // note records a file-level note; path may be empty for a note on the
 // whole discovery.
 func (d *discovery) note(path, source, text string) {
@@ -174,8 +181,13 @@ func ChooseActive(env *Env, c []Candidate, vars ...string) int {
 	return -1
 }
 
-// finish fills the derived fields of a candidate from its Value.
+// finish fills the derived fields of a candidate from its Value. A value
+// from a file longer than MaxValue is no key: it is not evaluated.
 func finish(c Candidate) Candidate {
+	if len(c.Value) > MaxValue && c.Origin != OriginEnv && c.Origin != OriginStdin {
+		return unresolved(c, fmt.Sprintf("its value is longer than %d KiB, which no key is; fix401 did not evaluate it", MaxValue>>10))
+	}
+	c.Raw = clip(c.Raw)
 	c.Clean, c.Issues = Hygiene(c.Value)
 	c.Kind, c.Provider = Classify(c.Clean)
 	c.Hint = Hint(c.Clean)
@@ -184,9 +196,19 @@ func finish(c Candidate) Candidate {
 
 // unresolved is a candidate whose value fix401 will not compute.
 func unresolved(c Candidate, detail string) Candidate {
+	c.Raw = clip(c.Raw)
 	c.Value, c.Clean, c.Hint, c.Kind, c.Provider = "", "", "(not evaluated)", KindUnknown, ""
 	c.Issues = []Issue{{Code: IssueUnresolved, Detail: detail}}
 	return c
+}
+
+// clip keeps the first MaxValue bytes of a file's raw text: enough for
+// the redactor to know any key in it, never a line of a MiB.
+func clip(raw string) string {
+	if len(raw) > MaxValue {
+		return raw[:MaxValue]
+	}
+	return raw
 }
 
 type discovery struct {
@@ -399,6 +421,7 @@ func (d *discovery) scanDotenv(path string, data []byte, example bool) []Candida
 		}
 		off = next
 	}
+	d.capped(path, len(hits), true)
 	// The whole file, parsed as a loader parses it, decides the value of a
 	// name's last assignment (variables expand from earlier lines).
 	if whole, err := parseDotenv(data); err == nil {
@@ -537,6 +560,7 @@ func (d *discovery) scanShell(path string, data []byte, lang syntax.LangVariant)
 	s := newShellScan(d, path)
 	s.src = data
 	s.walk(f)
+	d.capped(path, len(s.hits), false)
 	return s.finish()
 }
 
@@ -823,6 +847,7 @@ func (d *discovery) scanShellLines(path string, data []byte) []Candidate {
 		s.src, s.line = line, i
 		s.walk(f)
 	}
+	d.capped(path, len(s.hits), false)
 	return s.hits
 }
 
@@ -903,6 +928,7 @@ func (d *discovery) scanFish(path string, data []byte) []Candidate {
 		}
 		out = append(out, c)
 	}
+	d.capped(path, len(out), false)
 	return out
 }
 
@@ -1027,8 +1053,13 @@ func (d *discovery) scanClaude(path string, data []byte) []Candidate {
 		}
 	}
 	sort.Strings(others)
+	names = append(names, others...)
+	if len(names) > MaxFileCandidates {
+		d.note(path, d.label(path, 0, projectFirst), fmt.Sprintf("%d variables hold keys: only the first %d were read", len(names), MaxFileCandidates))
+		names = names[:MaxFileCandidates]
+	}
 	var out []Candidate
-	for _, name := range append(names, others...) {
+	for _, name := range names {
 		var v string
 		if json.Unmarshal(s.Env[name], &v) != nil {
 			continue

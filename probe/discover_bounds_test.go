@@ -1,6 +1,8 @@
 package probe
 
 import (
+	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -84,5 +86,98 @@ func TestDiscoverNotesSkippedFiles(t *testing.T) {
 	}
 	if got := ktNotes(found.Notes); !slices.Equal(got, want) {
 		t.Errorf("notes\n%q\nwant\n%q", got, want)
+	}
+}
+
+// manySettings returns a Claude Code settings file of about size bytes,
+// every entry of its env block holding a different key.
+func manySettings(size int) string {
+	var b strings.Builder
+	b.WriteString("{\"env\": {\n")
+	for i := 0; b.Len() < size; i++ {
+		if i > 0 {
+			b.WriteString(",\n")
+		}
+		fmt.Fprintf(&b, "  \"OLD_KEY_%d\": %q", i, ktKey(PrefixAPI))
+	}
+	b.WriteString("\n}}\n")
+	return b.String()
+}
+
+// BenchmarkDiscoverManySettingsEntries is issue 15's 376 KB settings file
+// of key-like entries, which took 117 s: every entry a candidate, each
+// candidate three secrets the redactor scans the output for.
+func BenchmarkDiscoverManySettingsEntries(b *testing.B) {
+	root := b.TempDir()
+	home, dir := filepath.Join(root, "home"), filepath.Join(root, "home", "app")
+	for p, content := range map[string]string{
+		filepath.Join(dir, ".git", "HEAD"):             "ref: refs/heads/main\n",
+		filepath.Join(dir, ".claude", "settings.json"): manySettings(376 << 10),
+	} {
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			b.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o600); err != nil {
+			b.Fatal(err)
+		}
+	}
+	out := strings.Repeat("[✗] ~/app/.claude/settings.json:12 holds sk-ant-api03-abc...wxyz, rejected (401)\n", 300)
+	env := &Env{Home: home, Dir: dir}
+	for b.Loop() {
+		red := NewRedactor()
+		for _, c := range Discover(env) {
+			red.Add(c.Value, c.Raw, c.Clean)
+		}
+		red.String(out)
+	}
+}
+
+func TestDiscoverCapsEntries(t *testing.T) {
+	home, dir := ktProject(t)
+	var dotenv, bashrc, fish strings.Builder
+	for i := range MaxFileCandidates + 20 {
+		fmt.Fprintf(&dotenv, "OLD_%d=%s\n", i, ktKey(PrefixAPI))
+		fmt.Fprintf(&bashrc, "export OLD_%d=%s\n", i, ktKey(PrefixAPI))
+		fmt.Fprintf(&fish, "set -gx OLD_%d %s\n", i, ktKey(PrefixAPI))
+	}
+	ktWrite(t, filepath.Join(dir, ".env"), dotenv.String())
+	ktWrite(t, filepath.Join(home, ".bashrc"), bashrc.String())
+	ktWrite(t, filepath.Join(home, ".config", "fish", "config.fish"), fish.String())
+	ktWrite(t, filepath.Join(dir, ".claude", "settings.json"), manySettings(64<<10))
+	found := DiscoverAll(&Env{Home: home, Dir: dir})
+	count := map[Origin]int{}
+	for _, c := range found.Candidates {
+		count[c.Origin]++
+	}
+	// .bashrc and config.fish are both shell files.
+	want := map[Origin]int{OriginDotenv: MaxFileCandidates, OriginShell: 2 * MaxFileCandidates, OriginClaude: MaxFileCandidates}
+	if !maps.Equal(count, want) {
+		t.Errorf("candidates per origin %v, want %v", count, want)
+	}
+	notes := strings.Join(ktNotes(found.Notes), "\n")
+	for _, w := range []string{".env: the scan stopped at 100", "~/.bashrc: the scan stopped at 100", "~/.config/fish/config.fish: the scan stopped at 100",
+		".claude/settings.json: ", "variables hold keys: only the first 100 were read"} {
+		if !strings.Contains(notes, w) {
+			t.Errorf("no note %q in\n%s", w, notes)
+		}
+	}
+}
+
+func TestDiscoverLongValues(t *testing.T) {
+	home, dir := ktProject(t)
+	long := strings.Repeat("a", MaxValue+1)
+	ktWrite(t, filepath.Join(dir, ".env"), "ANTHROPIC_API_KEY="+long+"\nANTHROPIC_AUTH_TOKEN=\"sk-ant-oat01-x\" # "+long+"\n")
+	cs := Discover(&Env{Home: home, Dir: dir, Vars: map[string]string{VarAPIKey: long}})
+	if len(cs) != 3 {
+		t.Fatalf("candidates %v", ktSources(cs))
+	}
+	if c := cs[0]; c.Origin != OriginEnv || c.Value != long {
+		t.Errorf("the environment's value is what the process holds: %s %d bytes", c.Source, len(c.Value))
+	}
+	if c := cs[1]; c.Value != "" || c.Hint != "(not evaluated)" || len(c.Raw) != MaxValue || !strings.Contains(c.Issues[0].Detail, "longer than 4 KiB") {
+		t.Errorf("%s: value %d bytes, raw %d bytes, %+v", c.Source, len(c.Value), len(c.Raw), c.Issues)
+	}
+	if c := cs[2]; c.Value != "sk-ant-oat01-x" || len(c.Raw) != MaxValue {
+		t.Errorf("%s: value %q, raw %d bytes", c.Source, c.Value, len(c.Raw))
 	}
 }
