@@ -49,7 +49,8 @@ var ShellFiles = []string{
 // CLAUDE_CODE_OAUTH_TOKEN, the misnamed CLAUDE_API_KEY and ANTHROPIC_KEY,
 // then any other variable holding an sk-ant- value); .env-style files in
 // env.Dir and its parents, nearest first, up to the directory holding
-// .git, env.Home or the root; shell start-up files under env.Home (and
+// .git or env.Home, and only env.Dir when it is under neither (see
+// dotenvDirs); shell start-up files under env.Home (and
 // ~/.config/fish/conf.d); Claude Code's settings (~/.claude/settings.json,
 // then the project's .claude/settings.json and settings.local.json).
 // In files it looks for the same names plus any variable whose value
@@ -139,11 +140,12 @@ func (d *discovery) note(path, source, text string) {
 // only in shell start-up files or Claude Code's settings are not loaded by
 // an SDK: the caller reports them as not loaded. vars, when given, are the
 // variables the client reads, first wins (a row of the client table);
-// without them, ANTHROPIC_API_KEY then ANTHROPIC_AUTH_TOKEN.
+// without them, ANTHROPIC_API_KEY then ANTHROPIC_AUTH_TOKEN. A Foreign
+// candidate, from a file another user owns, is never chosen.
 func ChooseActive(env *Env, c []Candidate, vars ...string) int {
 	if env != nil && env.HasStdinKey {
 		for i := range c {
-			if c[i].Origin == OriginStdin {
+			if c[i].Origin == OriginStdin && !c[i].Foreign {
 				return i
 			}
 		}
@@ -153,13 +155,13 @@ func ChooseActive(env *Env, c []Candidate, vars ...string) int {
 	}
 	for _, name := range vars {
 		for i := range c {
-			if c[i].Origin == OriginEnv && c[i].Var == name && c[i].Value != "" {
+			if c[i].Origin == OriginEnv && c[i].Var == name && c[i].Value != "" && !c[i].Foreign {
 				return i
 			}
 		}
 		best, bestDepth, bestRank := -1, -1, 0
 		for i := range c {
-			if c[i].Origin != OriginDotenv || c[i].Var != name || c[i].Value == "" {
+			if c[i].Origin != OriginDotenv || c[i].Var != name || c[i].Value == "" || c[i].Foreign {
 				continue
 			}
 			rank := slices.Index(dotenvLoaded, filepath.Base(c[i].Path))
@@ -215,6 +217,7 @@ type discovery struct {
 	env       *Env
 	home, dir string
 	notes     []FileNote
+	foreign   map[string]bool // files read that another user owns
 }
 
 func cmpOr(s, def string) string {
@@ -308,7 +311,24 @@ func (d *discovery) readFile(path string, projectFirst bool) (data []byte, ok bo
 		d.note(path, d.label(path, 0, projectFirst), "looks binary: not read")
 		return nil, false
 	}
+	if uid, ok := fileOwner(path); ok && uid != os.Geteuid() {
+		if d.foreign == nil {
+			d.foreign = map[string]bool{}
+		}
+		d.foreign[path] = true
+		d.note(path, d.label(path, 0, projectFirst), fmt.Sprintf("owned by another user (uid %d), not by you (uid %d): its keys are listed, never offered as the fix", uid, os.Geteuid()))
+	}
 	return data, true
+}
+
+// mark flags the candidates of a file owned by another user.
+func (d *discovery) mark(path string, cs []Candidate) []Candidate {
+	if d.foreign[path] {
+		for i := range cs {
+			cs[i].Foreign = true
+		}
+	}
+	return cs
 }
 
 // binary reports whether data looks like anything but text: a NUL byte, or
@@ -329,23 +349,35 @@ func binary(data []byte) bool {
 	return bad*10 > len(head)
 }
 
-// dotenv walks from the project directory up and reads its .env files.
+// dotenv reads the .env files of dotenvDirs, nearest first.
 func (d *discovery) dotenv() []Candidate {
 	var out []Candidate
-	for dir := d.dir; ; {
+	for _, dir := range d.dotenvDirs() {
 		for _, name := range DotenvFiles {
 			out = append(out, d.dotenvFile(filepath.Join(dir, name))...)
 		}
+	}
+	return out
+}
+
+// dotenvDirs are the directories whose .env files Discover reads: from
+// the project up to its repository's root (the nearest directory holding
+// .git), or up to the home directory when the project is in it, whichever
+// comes first; outside both, the project directory alone. A walk that
+// reached / would read files nobody meant for this project.
+func (d *discovery) dotenvDirs() []string {
+	var dirs []string
+	for dir := d.dir; ; {
+		dirs = append(dirs, dir)
 		if _, err := os.Stat(filepath.Join(dir, ".git")); err == nil || dir == d.home {
-			break
+			return dirs
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {
-			break
+			return dirs[:1]
 		}
 		dir = parent
 	}
-	return out
 }
 
 // dotenvLine matches an assignment line of a .env file the way godotenv
@@ -358,7 +390,7 @@ func (d *discovery) dotenvFile(path string) []Candidate {
 		return nil
 	}
 	example := strings.HasSuffix(path, ".example") || strings.HasSuffix(path, ".sample")
-	return d.scanDotenv(path, data, example)
+	return d.mark(path, d.scanDotenv(path, data, example))
 }
 
 type dotenvHit struct {
@@ -524,9 +556,9 @@ func (d *discovery) shell() []Candidate {
 			continue
 		}
 		if strings.HasSuffix(name, ".fish") {
-			out = append(out, d.scanFish(path, data)...)
+			out = append(out, d.mark(path, d.scanFish(path, data))...)
 		} else {
-			out = append(out, d.scanShell(path, data, lang)...)
+			out = append(out, d.mark(path, d.scanShell(path, data, lang))...)
 		}
 	}
 	confd, _ := filepath.Glob(filepath.Join(d.home, ".config", "fish", "conf.d", "*.fish"))
@@ -537,7 +569,7 @@ func (d *discovery) shell() []Candidate {
 	}
 	for _, path := range confd[:min(len(confd), MaxFishConfD)] {
 		if data, ok := d.readFile(path, false); ok {
-			out = append(out, d.scanFish(path, data)...)
+			out = append(out, d.mark(path, d.scanFish(path, data))...)
 		}
 	}
 	return out
@@ -1026,7 +1058,7 @@ func (d *discovery) claude() []Candidate {
 		if !ok {
 			continue
 		}
-		out = append(out, d.scanClaude(path, data)...)
+		out = append(out, d.mark(path, d.scanClaude(path, data))...)
 	}
 	return out
 }

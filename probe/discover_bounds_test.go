@@ -181,3 +181,92 @@ func TestDiscoverLongValues(t *testing.T) {
 		t.Errorf("%s: value %q, raw %d bytes", c.Source, c.Value, len(c.Raw))
 	}
 }
+
+func TestDiscoverWalkBounds(t *testing.T) {
+	k := ktKey(PrefixAPI)
+	line := "ANTHROPIC_API_KEY=" + k + "\n"
+	tests := []struct {
+		name  string
+		files []string // .env files to create, relative to a fresh root; "/" ends a directory
+		home  string   // relative to the root
+		dir   string   // relative to the root
+		want  []string // files read, relative to the root
+	}{
+		{"outside a repository and the home: --dir alone", []string{".env", "srv/.env", "srv/app/.env"}, "home", "srv/app", []string{"srv/app/.env"}},
+		{"in a repository: up to its root", []string{".env", "srv/.env", "srv/repo/.git/", "srv/repo/.env", "srv/repo/app/.env"}, "home", "srv/repo/app", []string{"srv/repo/app/.env", "srv/repo/.env"}},
+		{"in the home: up to it", []string{".env", "home/.env", "home/a/.env", "home/a/b/.env"}, "home", "home/a/b", []string{"home/a/b/.env", "home/a/.env", "home/.env"}},
+		{"a repository in the home: its root first", []string{"home/.env", "home/r/.git/", "home/r/.env", "home/r/x/.env"}, "home", "home/r/x", []string{"home/r/x/.env", "home/r/.env"}},
+		{"the home in a repository: the home first", []string{".git/", ".env", "home/.env", "home/p/.env"}, "home", "home/p", []string{"home/p/.env", "home/.env"}},
+		{"--dir is the repository root", []string{".env", "r/.git/", "r/.env"}, "home", "r", []string{"r/.env"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			root := t.TempDir()
+			for up := filepath.Dir(root); ; up = filepath.Dir(up) {
+				if _, err := os.Stat(filepath.Join(up, ".git")); err == nil {
+					t.Skipf("the temporary directory is inside a repository (%s)", up)
+				}
+				if up == filepath.Dir(up) {
+					break
+				}
+			}
+			for _, f := range tt.files {
+				p := filepath.Join(root, filepath.FromSlash(f))
+				if strings.HasSuffix(f, "/") {
+					if err := os.MkdirAll(p, 0o755); err != nil {
+						t.Fatal(err)
+					}
+					continue
+				}
+				ktWrite(t, p, line)
+			}
+			if err := os.MkdirAll(filepath.Join(root, tt.dir), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, c := range Discover(&Env{Home: filepath.Join(root, tt.home), Dir: filepath.Join(root, tt.dir)}) {
+				rel, _ := filepath.Rel(root, c.Path)
+				got = append(got, filepath.ToSlash(rel))
+			}
+			if !slices.Equal(got, tt.want) {
+				t.Errorf("read %v, want %v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestDiscoverForeignFiles(t *testing.T) {
+	home, dir := ktProject(t)
+	mine, theirs := ktKey(PrefixAPI), ktKey(PrefixAPI)
+	ktWrite(t, filepath.Join(dir, ".env"), "ANTHROPIC_API_KEY="+mine+"\n")
+	ktWrite(t, filepath.Join(dir, ".env.local"), "ANTHROPIC_API_KEY="+theirs+"\n")
+	ktWrite(t, filepath.Join(home, ".bashrc"), "export ANTHROPIC_API_KEY="+theirs+"\n")
+	for _, p := range []string{filepath.Join(dir, ".env.local"), filepath.Join(home, ".bashrc")} {
+		if err := os.Chown(p, 65534, 65534); err != nil {
+			t.Skip("cannot give a file to another user:", err)
+		}
+	}
+	found := DiscoverAll(&Env{Home: home, Dir: dir})
+	cs := found.Candidates
+	if len(cs) != 3 {
+		t.Fatalf("candidates %v", ktSources(cs))
+	}
+	for _, c := range cs {
+		if want := c.Value == theirs; c.Foreign != want {
+			t.Errorf("%s: foreign %v, want %v", c.Source, c.Foreign, want)
+		}
+	}
+	// .env.local would win over .env, but it is not the user's.
+	if i := ChooseActive(&Env{Dir: dir}, cs); i < 0 || cs[i].Value != mine {
+		t.Errorf("ChooseActive chose %d", i)
+	}
+	if i := ChooseActive(&Env{Dir: dir}, cs[1:2]); i != -1 {
+		t.Errorf("ChooseActive chose the foreign key alone: %d", i)
+	}
+	notes := strings.Join(ktNotes(found.Notes), "\n")
+	for _, w := range []string{".env.local: owned by another user (uid 65534)", "~/.bashrc: owned by another user (uid 65534)"} {
+		if !strings.Contains(notes, w) {
+			t.Errorf("no note %q in\n%s", w, notes)
+		}
+	}
+}
