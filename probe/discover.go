@@ -3,7 +3,9 @@ package probe
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -12,16 +14,10 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/joho/godotenv"
 	"mvdan.cc/sh/v3/expand"
 	"mvdan.cc/sh/v3/syntax"
-)
 
-// Limits on what Discover reads: the first MaxKeyFile bytes of a file, and
-// at most maxFileCandidates candidates from one file.
-const (
-	MaxKeyFile        = 1 << 20
-	maxFileCandidates = 100
+	"github.com/fix401/fix401/probe/bounds"
 )
 
 // DotenvFiles are the .env-style file names Discover reads in the project
@@ -53,7 +49,8 @@ var ShellFiles = []string{
 // CLAUDE_CODE_OAUTH_TOKEN, the misnamed CLAUDE_API_KEY and ANTHROPIC_KEY,
 // then any other variable holding an sk-ant- value); .env-style files in
 // env.Dir and its parents, nearest first, up to the directory holding
-// .git, env.Home or the root; shell start-up files under env.Home (and
+// .git or env.Home, and only env.Dir when it is under neither (see
+// dotenvDirs); shell start-up files under env.Home (and
 // ~/.config/fish/conf.d); Claude Code's settings (~/.claude/settings.json,
 // then the project's .claude/settings.json and settings.local.json).
 // In files it looks for the same names plus any variable whose value
@@ -64,14 +61,44 @@ var ShellFiles = []string{
 // that needs a command or an unknown variable, and Claude Code's
 // apiKeyHelper (a command), are never run: such a candidate has an empty
 // Value, the hint "(not evaluated)" and an IssueUnresolved issue.
-// Files are only read, at most MaxKeyFile bytes of each; binary files are
-// skipped. Clean and Issues come from Hygiene(Value); Kind, Provider and
-// Hint from the cleaned value. A nil env finds nothing.
-func Discover(env *Env) []Candidate {
+// Files are only read, within the bounds of bounds.go; binary files,
+// FIFOs, sockets and devices are skipped. Clean and Issues come from
+// Hygiene(Value); Kind, Provider and Hint from the cleaned value. A nil
+// env finds nothing. DiscoverAll also says which files were skipped or
+// read in part.
+func Discover(env *Env) []Candidate { return DiscoverAll(env).Candidates }
+
+// FileNote says why Discover read a file only in part, or not at all. Note
+// is sanitized words, never a value from the file.
+type FileNote struct {
+	Path   string // absolute
+	Source string // as shown: .env, ~/.bashrc
+	Note   string // "a FIFO (named pipe): not read"
+}
+
+// Discovery is everything Discover found: the candidates, and a note for
+// each file it skipped or read in part.
+type Discovery struct {
+	Candidates []Candidate
+	Notes      []FileNote
+}
+
+// DiscoverAll is Discover with the notes on the files.
+func DiscoverAll(env *Env) Discovery {
 	if env == nil {
-		return nil
+		return Discovery{}
 	}
 	d := discovery{env: env, home: absPath(env.Home), dir: absPath(cmpOr(env.Dir, "."))}
+	out := d.find()
+	if len(out) > MaxCandidates {
+		d.note("", "", fmt.Sprintf("%d candidates found; only the first %d are reported", len(out), MaxCandidates))
+		out = out[:MaxCandidates]
+	}
+	return Discovery{Candidates: out, Notes: d.notes}
+}
+
+func (d *discovery) find() []Candidate {
+	env := d.env
 	var out []Candidate
 	if env.HasStdinKey {
 		src := env.StdinSource
@@ -89,6 +116,19 @@ func Discover(env *Env) []Candidate {
 	return out
 }
 
+// capped notes a file whose scan stopped at MaxFileCandidates.
+func (d *discovery) capped(path string, found int, projectFirst bool) {
+	if found >= MaxFileCandidates {
+		d.note(path, d.label(path, 0, projectFirst), fmt.Sprintf("the scan stopped at %d candidates", MaxFileCandidates))
+	}
+}
+
+// note records a file-level note; path may be empty for a note on the
+// whole discovery.
+func (d *discovery) note(path, source, text string) {
+	d.notes = append(d.notes, FileNote{Path: path, Source: source, Note: text})
+}
+
 // ChooseActive returns the index of the key an SDK or app would use, or -1
 // when none would be found: the stdin key when given; else a non-empty
 // ANTHROPIC_API_KEY in the environment; else ANTHROPIC_API_KEY from the
@@ -100,11 +140,12 @@ func Discover(env *Env) []Candidate {
 // only in shell start-up files or Claude Code's settings are not loaded by
 // an SDK: the caller reports them as not loaded. vars, when given, are the
 // variables the client reads, first wins (a row of the client table);
-// without them, ANTHROPIC_API_KEY then ANTHROPIC_AUTH_TOKEN.
+// without them, ANTHROPIC_API_KEY then ANTHROPIC_AUTH_TOKEN. A Foreign
+// candidate, from a file another user owns, is never chosen.
 func ChooseActive(env *Env, c []Candidate, vars ...string) int {
 	if env != nil && env.HasStdinKey {
 		for i := range c {
-			if c[i].Origin == OriginStdin {
+			if c[i].Origin == OriginStdin && !c[i].Foreign {
 				return i
 			}
 		}
@@ -114,13 +155,13 @@ func ChooseActive(env *Env, c []Candidate, vars ...string) int {
 	}
 	for _, name := range vars {
 		for i := range c {
-			if c[i].Origin == OriginEnv && c[i].Var == name && c[i].Value != "" {
+			if c[i].Origin == OriginEnv && c[i].Var == name && c[i].Value != "" && !c[i].Foreign {
 				return i
 			}
 		}
 		best, bestDepth, bestRank := -1, -1, 0
 		for i := range c {
-			if c[i].Origin != OriginDotenv || c[i].Var != name || c[i].Value == "" {
+			if c[i].Origin != OriginDotenv || c[i].Var != name || c[i].Value == "" || c[i].Foreign {
 				continue
 			}
 			rank := slices.Index(dotenvLoaded, filepath.Base(c[i].Path))
@@ -142,8 +183,13 @@ func ChooseActive(env *Env, c []Candidate, vars ...string) int {
 	return -1
 }
 
-// finish fills the derived fields of a candidate from its Value.
+// finish fills the derived fields of a candidate from its Value. A value
+// from a file longer than MaxValue is no key: it is not evaluated.
 func finish(c Candidate) Candidate {
+	if len(c.Value) > MaxValue && c.Origin != OriginEnv && c.Origin != OriginStdin {
+		return unresolved(c, fmt.Sprintf("its value is longer than %d KiB, which no key is; fix401 did not evaluate it", MaxValue>>10))
+	}
+	c.Raw = clip(c.Raw)
 	c.Clean, c.Issues = Hygiene(c.Value)
 	c.Kind, c.Provider = Classify(c.Clean)
 	c.Hint = Hint(c.Clean)
@@ -152,14 +198,26 @@ func finish(c Candidate) Candidate {
 
 // unresolved is a candidate whose value fix401 will not compute.
 func unresolved(c Candidate, detail string) Candidate {
+	c.Raw = clip(c.Raw)
 	c.Value, c.Clean, c.Hint, c.Kind, c.Provider = "", "", "(not evaluated)", KindUnknown, ""
 	c.Issues = []Issue{{Code: IssueUnresolved, Detail: detail}}
 	return c
 }
 
+// clip keeps the first MaxValue bytes of a file's raw text: enough for
+// the redactor to know any key in it, never a line of a MiB.
+func clip(raw string) string {
+	if len(raw) > MaxValue {
+		return raw[:MaxValue]
+	}
+	return raw
+}
+
 type discovery struct {
 	env       *Env
 	home, dir string
+	notes     []FileNote
+	foreign   map[string]bool // files read that another user owns
 }
 
 func cmpOr(s, def string) string {
@@ -227,10 +285,19 @@ func (d *discovery) environment() []Candidate {
 // readFile reads the first MaxKeyFile bytes of a regular file, cut at the
 // last whole line. ok is false for anything missing, unreadable, not a
 // regular file (a FIFO would block; a venv named .env is a directory) or
-// binary.
-func readFile(path string) (data []byte, ok bool) {
+// binary; each but a missing file or a directory gets a note.
+func (d *discovery) readFile(path string, projectFirst bool) (data []byte, ok bool) {
 	data, err := ReadRegular(path, MaxKeyFile+1)
-	if err != nil {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, false
+	case errors.Is(err, ErrNotRegular):
+		if st, serr := os.Stat(path); serr != nil || !st.IsDir() {
+			d.note(path, d.label(path, 0, projectFirst), strings.TrimPrefix(err.Error(), ErrNotRegular.Error()+": ")+": not read")
+		}
+		return nil, false
+	case err != nil:
+		d.note(path, d.label(path, 0, projectFirst), "not read: "+readError(err))
 		return nil, false
 	}
 	if len(data) > MaxKeyFile {
@@ -238,8 +305,30 @@ func readFile(path string) (data []byte, ok bool) {
 		if i := bytes.LastIndexByte(data, '\n'); i >= 0 {
 			data = data[:i+1]
 		}
+		d.note(path, d.label(path, 0, projectFirst), fmt.Sprintf("larger than %d KiB: only the first %d KiB were read", MaxKeyFile>>10, MaxKeyFile>>10))
 	}
-	return data, !binary(data)
+	if binary(data) {
+		d.note(path, d.label(path, 0, projectFirst), "looks binary: not read")
+		return nil, false
+	}
+	if uid, ok := fileOwner(path); ok && uid != os.Geteuid() {
+		if d.foreign == nil {
+			d.foreign = map[string]bool{}
+		}
+		d.foreign[path] = true
+		d.note(path, d.label(path, 0, projectFirst), fmt.Sprintf("owned by another user (uid %d), not by you (uid %d): its keys are listed, never offered as the fix", uid, os.Geteuid()))
+	}
+	return data, true
+}
+
+// mark flags the candidates of a file owned by another user.
+func (d *discovery) mark(path string, cs []Candidate) []Candidate {
+	if d.foreign[path] {
+		for i := range cs {
+			cs[i].Foreign = true
+		}
+	}
+	return cs
 }
 
 // binary reports whether data looks like anything but text: a NUL byte, or
@@ -260,23 +349,35 @@ func binary(data []byte) bool {
 	return bad*10 > len(head)
 }
 
-// dotenv walks from the project directory up and reads its .env files.
+// dotenv reads the .env files of dotenvDirs, nearest first.
 func (d *discovery) dotenv() []Candidate {
 	var out []Candidate
-	for dir := d.dir; ; {
+	for _, dir := range d.dotenvDirs() {
 		for _, name := range DotenvFiles {
 			out = append(out, d.dotenvFile(filepath.Join(dir, name))...)
 		}
+	}
+	return out
+}
+
+// dotenvDirs are the directories whose .env files Discover reads: from
+// the project up to its repository's root (the nearest directory holding
+// .git), or up to the home directory when the project is in it, whichever
+// comes first; outside both, the project directory alone. A walk that
+// reached / would read files nobody meant for this project.
+func (d *discovery) dotenvDirs() []string {
+	var dirs []string
+	for dir := d.dir; ; {
+		dirs = append(dirs, dir)
 		if _, err := os.Stat(filepath.Join(dir, ".git")); err == nil || dir == d.home {
-			break
+			return dirs
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {
-			break
+			return dirs[:1]
 		}
 		dir = parent
 	}
-	return out
 }
 
 // dotenvLine matches an assignment line of a .env file the way godotenv
@@ -284,25 +385,27 @@ func (d *discovery) dotenv() []Candidate {
 var dotenvLine = regexp.MustCompile(`^[ \t]*(export[ \t]+)?([A-Za-z_][A-Za-z0-9_.]*)[ \t]*[=:]`)
 
 func (d *discovery) dotenvFile(path string) []Candidate {
-	data, ok := readFile(path)
+	data, ok := d.readFile(path, true)
 	if !ok {
 		return nil
 	}
 	example := strings.HasSuffix(path, ".example") || strings.HasSuffix(path, ".sample")
-	return d.scanDotenv(path, data, example)
+	return d.mark(path, d.scanDotenv(path, data, example))
 }
 
 type dotenvHit struct {
 	c    Candidate
 	name string
+	over string // why the value was not computed
 }
 
 // scanDotenv finds the assignments in a .env file. The line scan gives the
-// line number and the raw text; godotenv gives the value a loader returns.
+// line number and the raw text; parseDotenv, a bounded port of godotenv,
+// gives the value a loader returns.
 func (d *discovery) scanDotenv(path string, data []byte, example bool) []Candidate {
 	var hits []dotenvHit
 	lineNo := 0
-	for off := 0; off < len(data) && len(hits) < maxFileCandidates; {
+	for off := 0; off < len(data) && len(hits) < MaxFileCandidates; {
 		end := bytes.IndexByte(data[off:], '\n')
 		if end < 0 {
 			end = len(data)
@@ -350,19 +453,27 @@ func (d *discovery) scanDotenv(path string, data []byte, example bool) []Candida
 		}
 		off = next
 	}
+	d.capped(path, len(hits), true)
 	// The whole file, parsed as a loader parses it, decides the value of a
 	// name's last assignment (variables expand from earlier lines).
 	if whole, err := parseDotenv(data); err == nil {
 		seen := map[string]bool{}
 		for i := len(hits) - 1; i >= 0; i-- {
-			if v, ok := whole[hits[i].name]; ok && !seen[hits[i].name] {
+			name := hits[i].name
+			if v, ok := whole.vals[name]; ok && !seen[name] {
 				hits[i].c.Value = v
+			} else if why, ok := whole.over[name]; ok && !seen[name] {
+				hits[i].over = why
 			}
-			seen[hits[i].name] = true
+			seen[name] = true
 		}
 	}
 	var out []Candidate
 	for _, h := range hits {
+		if h.over != "" {
+			out = append(out, unresolved(h.c, h.over))
+			continue
+		}
 		c := finish(h.c)
 		if example && !realLooking(c) {
 			continue
@@ -383,21 +494,12 @@ func closingQuote(s []byte) int {
 	return -1
 }
 
-func parseDotenv(b []byte) (m map[string]string, err error) {
-	defer func() {
-		if recover() != nil {
-			m, err = nil, fmt.Errorf("godotenv: panic")
-		}
-	}()
-	return godotenv.UnmarshalBytes(b)
-}
-
 // dotenvValue is what a loader returns for one statement: godotenv's
 // answer, or when godotenv rejects the line, the lenient reading of Node's
 // dotenv (quotes removed, an unquoted value cut at " #").
 func dotenvValue(stmt []byte, name string) string {
 	if m, err := parseDotenv(stmt); err == nil {
-		if v, ok := m[name]; ok {
+		if v, ok := m.vals[name]; ok {
 			return v
 		}
 	}
@@ -449,21 +551,25 @@ func (d *discovery) shell() []Candidate {
 				path = filepath.Join(zdot, name)
 			}
 		}
-		data, ok := readFile(path)
+		data, ok := d.readFile(path, false)
 		if !ok {
 			continue
 		}
 		if strings.HasSuffix(name, ".fish") {
-			out = append(out, d.scanFish(path, data)...)
+			out = append(out, d.mark(path, d.scanFish(path, data))...)
 		} else {
-			out = append(out, d.scanShell(path, data, lang)...)
+			out = append(out, d.mark(path, d.scanShell(path, data, lang))...)
 		}
 	}
 	confd, _ := filepath.Glob(filepath.Join(d.home, ".config", "fish", "conf.d", "*.fish"))
 	sort.Strings(confd)
-	for _, path := range confd[:min(len(confd), 50)] {
-		if data, ok := readFile(path); ok {
-			out = append(out, d.scanFish(path, data)...)
+	if len(confd) > MaxFishConfD {
+		dir := filepath.Join(d.home, ".config", "fish", "conf.d")
+		d.note(dir, d.label(dir, 0, false), fmt.Sprintf("%d files: only the first %d were read", len(confd), MaxFishConfD))
+	}
+	for _, path := range confd[:min(len(confd), MaxFishConfD)] {
+		if data, ok := d.readFile(path, false); ok {
+			out = append(out, d.mark(path, d.scanFish(path, data))...)
 		}
 	}
 	return out
@@ -474,14 +580,19 @@ func (d *discovery) shell() []Candidate {
 // the parser rejects is read line by line instead.
 func (d *discovery) scanShell(path string, data []byte, lang syntax.LangVariant) []Candidate {
 	f, err := parseShell(data, path, lang)
-	if err != nil && lang != syntax.LangBash {
+	if err != nil && lang != syntax.LangBash && !errors.Is(err, bounds.ErrTooDeep) {
 		f, err = parseShell(data, path, syntax.LangBash)
+	}
+	if errors.Is(err, bounds.ErrTooDeep) {
+		d.note(path, d.label(path, 0, false), err.Error()+": read line by line")
 	}
 	if err != nil {
 		return d.scanShellLines(path, data)
 	}
-	s := shellScan{d: d, path: path, src: data, locals: map[string]string{}}
+	s := newShellScan(d, path)
+	s.src = data
 	s.walk(f)
+	d.capped(path, len(s.hits), false)
 	return s.finish()
 }
 
@@ -491,7 +602,7 @@ func parseShell(data []byte, name string, lang syntax.LangVariant) (f *syntax.Fi
 			f, err = nil, fmt.Errorf("shell parser: %v", r)
 		}
 	}()
-	return syntax.NewParser(syntax.Variant(lang)).Parse(bytes.NewReader(data), name)
+	return bounds.ParseShell(syntax.NewParser(syntax.Variant(lang)), data, name)
 }
 
 // shellScan records assignments while walking one parsed file.
@@ -500,8 +611,15 @@ type shellScan struct {
 	path   string
 	src    []byte
 	locals map[string]string // variables assigned earlier in the file, for $NAME
+	depths map[string]int    // how many variables deep each local's value reads
+	over   map[string]string // variables whose value was past a bound, and why
+	b      budget
 	hits   []Candidate
 	line   int // added to positions when src is one line of a larger file
+}
+
+func newShellScan(d *discovery, path string) shellScan {
+	return shellScan{d: d, path: path, locals: map[string]string{}, depths: map[string]int{}, over: map[string]string{}}
 }
 
 func (s *shellScan) walk(f *syntax.File) {
@@ -551,7 +669,7 @@ func (s *shellScan) decl(x *syntax.DeclClause) {
 }
 
 func (s *shellScan) assign(a *syntax.Assign, exported bool) {
-	if a.Name == nil || a.Array != nil || a.Index != nil || len(s.hits) >= maxFileCandidates {
+	if a.Name == nil || a.Array != nil || a.Index != nil || len(s.hits) >= MaxFileCandidates {
 		return
 	}
 	name := a.Name.Value
@@ -559,7 +677,7 @@ func (s *shellScan) assign(a *syntax.Assign, exported bool) {
 	if a.Value != nil {
 		raw = string(s.src[a.Value.Pos().Offset():a.Value.End().Offset()])
 	}
-	value, ok := s.expand(a.Value)
+	value, depth, why, ok := s.expand(a.Value)
 	if ok && a.Value != nil {
 		// bash on a CRLF file keeps the \r as the last character of the
 		// word; the parser treats it as a line ending.
@@ -568,13 +686,24 @@ func (s *shellScan) assign(a *syntax.Assign, exported bool) {
 			value += "\r"
 		}
 	}
-	if a.Append {
-		value = s.locals[name] + value
+	if a.Append && ok {
+		old := s.locals[name]
+		if prev, over := s.over[name]; over {
+			why, ok = prev, false
+		} else if why = s.b.take(len(old)+len(value), 0, len(old)); why != "" {
+			ok = false
+		} else {
+			value, depth = old+value, max(depth, s.depths[name])
+		}
 	}
-	if ok {
-		s.locals[name] = value
-	} else {
-		delete(s.locals, name)
+	delete(s.locals, name)
+	delete(s.depths, name)
+	delete(s.over, name)
+	switch {
+	case ok:
+		s.locals[name], s.depths[name] = value, depth
+	case why != "":
+		s.over[name] = why
 	}
 	if !interesting(name, raw) {
 		return
@@ -584,29 +713,37 @@ func (s *shellScan) assign(a *syntax.Assign, exported bool) {
 		Source: s.d.label(s.path, line, false), Origin: OriginShell, Var: name,
 		Path: s.path, Line: line, Exported: exported, Value: value, Raw: raw,
 	}
-	if ok {
+	switch {
+	case ok:
 		c = finish(c)
-	} else {
+	case why != "":
+		c = unresolved(c, why)
+	default:
 		c = unresolved(c, "set by a command or from another variable; fix401 does not run it")
 	}
 	s.hits = append(s.hits, c)
 }
 
-// expand returns what the shell assigns for w, when that needs no command
-// and only variables known from this file, the environment or $HOME.
-func (s *shellScan) expand(w *syntax.Word) (v string, ok bool) {
-	if w == nil {
-		return "", true
+// known returns a variable's value as far as the scan knows it: from
+// this file, $HOME, or the environment.
+func (s *shellScan) known(name string) (string, bool) {
+	if v, ok := s.locals[name]; ok {
+		return v, true
 	}
-	known := func(name string) (string, bool) {
-		if v, ok := s.locals[name]; ok {
-			return v, true
-		}
-		if name == "HOME" && s.d.home != "" {
-			return s.d.home, true
-		}
-		v, ok := s.d.env.Vars[name]
-		return v, ok
+	if name == "HOME" && s.d.home != "" {
+		return s.d.home, true
+	}
+	v, ok := s.d.env.Vars[name]
+	return v, ok
+}
+
+// expand returns what the shell assigns for w, when that needs no command
+// and only variables known from this file, the environment or $HOME, and
+// how many variables deep it reads. A value past a bound is not computed:
+// why says which, and ok is false.
+func (s *shellScan) expand(w *syntax.Word) (v string, depth int, why string, ok bool) {
+	if w == nil {
+		return "", 0, "", true
 	}
 	ok = true
 	syntax.Walk(w, func(n syntax.Node) bool {
@@ -614,28 +751,99 @@ func (s *shellScan) expand(w *syntax.Word) (v string, ok bool) {
 		case *syntax.CmdSubst, *syntax.ProcSubst, *syntax.ArithmExp:
 			ok = false
 		case *syntax.ParamExp:
-			if x.Param == nil || x.NestedParam != nil {
+			switch {
+			case x.Param == nil || x.NestedParam != nil || x.Excl || x.Names != 0:
 				ok = false
-			} else if _, k := known(x.Param.Value); !k && x.Exp == nil {
-				ok = false
+			case s.over[x.Param.Value] != "":
+				why, ok = s.over[x.Param.Value], false
+			default:
+				if _, k := s.known(x.Param.Value); !k && x.Exp == nil {
+					ok = false
+				}
 			}
 		}
 		return ok
 	})
 	if !ok {
-		return "", false
+		return "", 0, why, false
+	}
+	size, depth := s.wordBound(w)
+	if src := int(w.End().Offset() - w.Pos().Offset()); depth > 0 || size > src {
+		if why := s.b.take(size, depth, size-src); why != "" {
+			return "", 0, why, false
+		}
 	}
 	defer func() {
 		if recover() != nil {
-			v, ok = "", false
+			v, depth, ok = "", 0, false
 		}
 	}()
 	cfg := &expand.Config{Env: expand.FuncEnviron(func(name string) string {
-		v, _ := known(name)
+		v, _ := s.known(name)
 		return v
 	})}
 	v, err := expand.Literal(cfg, w)
-	return v, err == nil
+	return v, depth, "", err == nil
+}
+
+// boundMax stands for "too long to compute" in wordBound's sums.
+const boundMax = 1 << 40
+
+func boundAdd(a, b int) int { return min(a+b, boundMax) }
+
+func boundMul(a, b int) int {
+	if a != 0 && b > boundMax/a {
+		return boundMax
+	}
+	return min(a*b, boundMax)
+}
+
+// wordBound returns at least the length of w's expansion, and the longest
+// chain of variables it reads through (1 for $NAME of a plain value). It
+// never expands anything, so it costs no more than the word's source.
+func (s *shellScan) wordBound(w *syntax.Word) (size, depth int) {
+	if w == nil {
+		return 0, 0
+	}
+	for _, part := range w.Parts {
+		n, d := s.partBound(part)
+		size, depth = boundAdd(size, n), max(depth, d)
+	}
+	return size, depth
+}
+
+func (s *shellScan) partBound(part syntax.WordPart) (size, depth int) {
+	switch x := part.(type) {
+	case *syntax.Lit:
+		return len(x.Value), 0
+	case *syntax.SglQuoted:
+		return len(x.Value), 0 // $'…' escapes only shrink
+	case *syntax.DblQuoted:
+		for _, p := range x.Parts {
+			n, d := s.partBound(p)
+			size, depth = boundAdd(size, n), max(depth, d)
+		}
+		return size, depth
+	case *syntax.ExtGlob:
+		return len(x.Pattern.Value) + 3, 0
+	case *syntax.ParamExp:
+		v, _ := s.known(x.Param.Value)
+		size, depth = len(v), s.depths[x.Param.Value]+1
+		switch {
+		case x.Length:
+			size = 20
+		case x.Repl != nil: // every match replaced: at most one per byte
+			with, d := s.wordBound(x.Repl.With)
+			size, depth = boundAdd(boundMul(size, boundAdd(with, 1)), with), max(depth, d)
+		case x.Exp != nil: // a default, a trim, a change of case, quoting
+			word, d := s.wordBound(x.Exp.Word)
+			size, depth = boundAdd(boundMul(size, 4), word), max(depth, d)
+		case x.Flags != nil || len(x.Modifiers) > 0 || x.Slice != nil || x.Index != nil:
+			size = boundMul(size, 4)
+		}
+		return size, depth
+	}
+	return boundMax, 0
 }
 
 func (s *shellScan) finish() []Candidate { return s.hits }
@@ -646,9 +854,9 @@ var shellAssign = regexp.MustCompile(`^[ \t]*((export|declare[ \t]+-[a-zA-Z]*x[a
 // scanShellLines is the fallback for a file the parser rejects (zsh-only
 // syntax, a half-written line): each assignment line is parsed on its own.
 func (d *discovery) scanShellLines(path string, data []byte) []Candidate {
-	s := shellScan{d: d, path: path, locals: map[string]string{}}
+	s := newShellScan(d, path)
 	for i, line := range bytes.Split(data, []byte{'\n'}) {
-		if len(s.hits) >= maxFileCandidates {
+		if len(s.hits) >= MaxFileCandidates {
 			break
 		}
 		m := shellAssign.FindSubmatchIndex(line)
@@ -661,12 +869,17 @@ func (d *discovery) scanShellLines(path string, data []byte) []Candidate {
 			lineNo := i + 1
 			c := Candidate{Source: d.label(path, lineNo, false), Origin: OriginShell, Var: name, Path: path,
 				Line: lineNo, Exported: m[2] >= 0, Raw: string(line[m[1]:])}
-			s.hits = append(s.hits, unresolved(c, "the line does not parse as shell; fix401 could not tell its value"))
+			why := "the line does not parse as shell; fix401 could not tell its value"
+			if errors.Is(err, bounds.ErrTooDeep) {
+				why = "the line is " + err.Error() + "; fix401 did not parse it"
+			}
+			s.hits = append(s.hits, unresolved(c, why))
 			continue
 		}
 		s.src, s.line = line, i
 		s.walk(f)
 	}
+	d.capped(path, len(s.hits), false)
 	return s.hits
 }
 
@@ -674,7 +887,7 @@ func (d *discovery) scanShellLines(path string, data []byte) []Candidate {
 func (d *discovery) scanFish(path string, data []byte) []Candidate {
 	var out []Candidate
 	for i, line := range bytes.Split(data, []byte{'\n'}) {
-		if len(out) >= maxFileCandidates {
+		if len(out) >= MaxFileCandidates {
 			break
 		}
 		toks := fishTokens(string(line))
@@ -747,6 +960,7 @@ func (d *discovery) scanFish(path string, data []byte) []Candidate {
 		}
 		out = append(out, c)
 	}
+	d.capped(path, len(out), false)
 	return out
 }
 
@@ -840,11 +1054,11 @@ func (d *discovery) claude() []Candidate {
 	}
 	var out []Candidate
 	for _, path := range paths {
-		data, ok := readFile(path)
+		data, ok := d.readFile(path, !strings.HasPrefix(path, filepath.Join(d.home, ".claude")+string(filepath.Separator)) || d.home == "")
 		if !ok {
 			continue
 		}
-		out = append(out, d.scanClaude(path, data)...)
+		out = append(out, d.mark(path, d.scanClaude(path, data))...)
 	}
 	return out
 }
@@ -871,8 +1085,13 @@ func (d *discovery) scanClaude(path string, data []byte) []Candidate {
 		}
 	}
 	sort.Strings(others)
+	names = append(names, others...)
+	if len(names) > MaxFileCandidates {
+		d.note(path, d.label(path, 0, projectFirst), fmt.Sprintf("%d variables hold keys: only the first %d were read", len(names), MaxFileCandidates))
+		names = names[:MaxFileCandidates]
+	}
 	var out []Candidate
-	for _, name := range append(names, others...) {
+	for _, name := range names {
 		var v string
 		if json.Unmarshal(s.Env[name], &v) != nil {
 			continue

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"io/fs"
-	"os"
 	"regexp"
 	"slices"
 	"strconv"
@@ -102,7 +101,7 @@ func FindSDKs(dir string) []SDK {
 	if dir == "" {
 		dir = "."
 	}
-	return findSDKs(os.DirFS(dir))
+	return findSDKs(localDir(dir))
 }
 
 func findSDKs(fsys fs.FS) []SDK {

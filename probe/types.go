@@ -78,6 +78,11 @@ type Candidate struct {
 	Path     string // absolute file path; empty for env and stdin
 	Line     int    // 1-based; 0 when not from a file
 	Exported bool   // shell: the line exports the variable
+	// Foreign marks a candidate from a file another user owns (a .env in a
+	// parent directory, a shared checkout): it is reported, with a
+	// FileNote on the file, but never chosen as the key in use
+	// (ChooseActive skips it) nor offered as the fix.
+	Foreign bool
 
 	Value string // what a consumer reads: the env value, what godotenv returns, what the shell assigns
 	Raw   string // the bytes in the file after '=' (before any unquoting); equals Value for env/stdin

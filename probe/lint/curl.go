@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"mvdan.cc/sh/v3/syntax"
+
+	"github.com/fix401/fix401/probe/bounds"
 )
 
 var (
@@ -67,8 +69,10 @@ func (l *linter) shell(text string, pasted bool) {
 	l.walkShell(f)
 }
 
+// parseShell parses text as shell, refusing text nested deeper than the
+// parser can take (bounds.MaxShellNesting) before the parser sees it.
 func parseShell(text string, variant syntax.LangVariant) (*syntax.File, error) {
-	return syntax.NewParser(syntax.KeepComments(false), syntax.Variant(variant)).Parse(strings.NewReader(text), "")
+	return bounds.ParseShell(syntax.NewParser(syntax.KeepComments(false), syntax.Variant(variant)), text, "")
 }
 
 func (l *linter) walkShell(f *syntax.File) {
