@@ -35,6 +35,7 @@ const (
 	CheckClient      = "client.sdk"
 	CheckHeader      = "api.header"
 	CheckEmptyVars   = "env.empty"
+	CheckKeyFiles    = "key.files"
 )
 
 // Checks derives the checklist from what has been measured so far. Checks
@@ -46,6 +47,9 @@ func (r *Report) Checks() []Result {
 	add(r.checkKeyFormat())
 	add(r.checkKeyKind())
 	add(r.checkKeySources())
+	if len(r.FileNotes) > 0 {
+		add(r.checkKeyFiles())
+	}
 	if k := r.ActiveKey(); k != nil && k.Clean != k.Value && k.Clean != "" {
 		add(r.checkCleaned())
 	}
@@ -252,6 +256,33 @@ func WireWords(h string) string {
 		return "Authorization: Bearer"
 	}
 	return "x-api-key"
+}
+
+// checkKeyFiles lists the files discovery could not read as a loader
+// would: skipped (a FIFO, a binary, another user's), read in part, or
+// saved in an encoding some loaders misread.
+func (r *Report) checkKeyFiles() Result {
+	lines := make([]string, 0, len(r.FileNotes))
+	for _, n := range r.FileNotes {
+		if n.Source == "" {
+			lines = append(lines, n.Note)
+			continue
+		}
+		lines = append(lines, n.Source+": "+n.Note)
+	}
+	res := Result{ID: CheckKeyFiles, Status: Warn, Detail: strings.Join(lines, "\n"),
+		Title: "Files with keys that loaders may not read as fix401 did: " + plural(len(r.FileNotes), "file", "files")}
+	if len(lines) == 1 {
+		res.Title, res.Detail = upper(lines[0]), ""
+	}
+	return res
+}
+
+func upper(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 // checkEmptyVars warns about credential variables exported with nothing

@@ -161,7 +161,7 @@ func ChooseActive(env *Env, c []Candidate, vars ...string) int {
 		}
 		best, bestDepth, bestRank := -1, -1, 0
 		for i := range c {
-			if c[i].Origin != OriginDotenv || c[i].Var != name || c[i].Value == "" || c[i].Foreign {
+			if c[i].Origin != OriginDotenv || c[i].Var != name || c[i].Value == "" || c[i].Foreign || unloadable(c[i]) {
 				continue
 			}
 			rank := slices.Index(dotenvLoaded, filepath.Base(c[i].Path))
@@ -217,7 +217,8 @@ type discovery struct {
 	env       *Env
 	home, dir string
 	notes     []FileNote
-	foreign   map[string]bool // files read that another user owns
+	foreign   map[string]bool   // files read that another user owns
+	encoding  map[string]string // files read that are not plain UTF-8: their encoding
 }
 
 func cmpOr(s, def string) string {
@@ -307,6 +308,19 @@ func (d *discovery) readFile(path string, projectFirst bool) (data []byte, ok bo
 		}
 		d.note(path, d.label(path, 0, projectFirst), fmt.Sprintf("larger than %d KiB: only the first %d KiB were read", MaxKeyFile>>10, MaxKeyFile>>10))
 	}
+	data, enc := Decode(data)
+	switch enc {
+	case EncUTF8BOM:
+		d.note(path, d.label(path, 0, projectFirst), "starts with a UTF-8 byte-order mark: python-dotenv and godotenv read its first variable under another name; save it without the mark")
+	case EncUTF16LE, EncUTF16BE:
+		d.note(path, d.label(path, 0, projectFirst), "is saved as UTF-16 (PowerShell's > does this), which no dotenv loader reads: save it as UTF-8")
+	}
+	if enc != EncUTF8 {
+		if d.encoding == nil {
+			d.encoding = map[string]string{}
+		}
+		d.encoding[path] = enc
+	}
 	if binary(data) {
 		d.note(path, d.label(path, 0, projectFirst), "looks binary: not read")
 		return nil, false
@@ -323,6 +337,11 @@ func (d *discovery) readFile(path string, projectFirst bool) (data []byte, ok bo
 
 // mark flags the candidates of a file owned by another user.
 func (d *discovery) mark(path string, cs []Candidate) []Candidate {
+	if enc := d.encoding[path]; enc != "" {
+		for i := range cs {
+			cs[i].Encoding = enc
+		}
+	}
 	if d.foreign[path] {
 		for i := range cs {
 			cs[i].Foreign = true
@@ -1119,3 +1138,7 @@ func jsonKeyLine(data []byte, name string) int {
 	}
 	return bytes.Count(data[:loc[0]], []byte{'\n'}) + 1
 }
+
+// unloadable reports whether no dotenv loader reads the candidate's file:
+// one saved as UTF-16.
+func unloadable(c Candidate) bool { return c.Encoding == EncUTF16LE || c.Encoding == EncUTF16BE }

@@ -131,7 +131,8 @@ type Report struct {
 	Client ClientInfo
 
 	Candidates []Candidate
-	Active     int // index of the key in use, -1 when there is none
+	Active     int        // index of the key in use, -1 when there is none
+	FileNotes  []FileNote // files discovery skipped, read in part, or read despite their encoding
 
 	Net       *NetResult
 	Auth      *Answer           // GET /v1/models with the key in use, sent as the client sends it

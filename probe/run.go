@@ -56,7 +56,8 @@ func Prepare(env *Env) *Report {
 	}
 	r.SDKs = FindSDKs(env.Dir)
 	r.Client = ResolveClient(env.For, r.SDKs)
-	r.Candidates = Discover(env)
+	found := DiscoverAll(env)
+	r.Candidates, r.FileNotes = found.Candidates, found.Notes
 	r.Active = ChooseActive(env, r.Candidates, r.Client.Vars...)
 	r.Lint = lintFiles(env)
 	return r

@@ -78,6 +78,9 @@ type Candidate struct {
 	Path     string // absolute file path; empty for env and stdin
 	Line     int    // 1-based; 0 when not from a file
 	Exported bool   // shell: the line exports the variable
+	// Encoding is the file's text encoding when it is not plain UTF-8
+	// (EncUTF8BOM, EncUTF16LE, EncUTF16BE): loaders may misread or skip it.
+	Encoding string
 	// Foreign marks a candidate from a file another user owns (a .env in a
 	// parent directory, a shared checkout): it is reported, with a
 	// FileNote on the file, but never chosen as the key in use

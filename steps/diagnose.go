@@ -312,6 +312,9 @@ func ruleNotLoaded(r *probe.Report) (Diagnosis, bool) {
 		d := Diagnosis{Code: KeyNotLoaded,
 			Title: fmt.Sprintf("A key (%s) is in %s, but this process does not see it", c.Hint, c.Source)}
 		switch {
+		case c.Encoding == probe.EncUTF16LE || c.Encoding == probe.EncUTF16BE:
+			d.Title = fmt.Sprintf("A key (%s) is in %s, but the file is saved as UTF-16, which no dotenv loader reads", c.Hint, c.Source)
+			d.Fix = fmt.Sprintf("Save %s as UTF-8 (PowerShell's > writes UTF-16: use `Set-Content -Encoding utf8`, or your editor's \"Save with encoding\").", fileOf(c.Source))
 		case c.Origin == probe.OriginShell && !c.Exported:
 			d.Fix = fmt.Sprintf("Line %d of %s sets %s without `export`: add `export` and open a new terminal.", c.Line, fileOf(c.Source), c.Var)
 		case c.Origin == probe.OriginShell:

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"testing/synctest"
 	"time"
+	"unicode/utf16"
 
 	"github.com/fix401/fix401/probe"
 	"github.com/fix401/fix401/probe/demo"
@@ -162,6 +163,17 @@ func TestDiagnoseThroughStub(t *testing.T) {
 			w.serve(stub.Options{Scenario: stub.Revoked}, false)
 			w.env.Vars["ANTHROPIC_AUTH_TOKEN"] = w.key(stub.NewAPIKey())
 		}, VerifyKey},
+		{KeyNotLoaded, func(w *world) {
+			// PowerShell's > saved .env as UTF-16: found, but no loader reads it.
+			w.serve(stub.Options{}, false)
+			w.file("project/.env", string(utf16le("ANTHROPIC_API_KEY="+w.key(stub.NewAPIKey())+"\r\n")))
+		}, VerifyKey},
+		{OK, func(w *world) {
+			// A byte-order mark before the only line: found, and a note says
+			// which loaders miss it.
+			w.serve(stub.Options{}, false)
+			w.file("project/.env", "\uFEFFANTHROPIC_API_KEY="+w.key(stub.NewAPIKey())+"\n")
+		}, Verify},
 		{RegionBlocked, func(w *world) {
 			w.serve(stub.Options{Scenario: stub.RegionBlocked}, false)
 			w.env.Vars["ANTHROPIC_API_KEY"] = w.key(stub.NewAPIKey())
@@ -473,5 +485,39 @@ func TestHeaderStrippedFollowsTheClient(t *testing.T) {
 	c, _ := legacy.CheckByID(probe.CheckHeader)
 	if c.Status != probe.Warn || !strings.Contains(c.Detail, "Authorization") || !strings.Contains(c.Detail, "Go SDK v2") {
 		t.Errorf("api.header = %s %q %q, want a warning naming Authorization and the clients that send it", c.Status, c.Title, c.Detail)
+	}
+}
+
+// utf16le encodes s as PowerShell's > does: a byte-order mark, then UTF-16 LE.
+func utf16le(s string) []byte {
+	out := []byte{0xFF, 0xFE}
+	for _, u := range utf16.Encode([]rune(s)) {
+		out = append(out, byte(u), byte(u>>8))
+	}
+	return out
+}
+
+// How the key was stored: a UTF-16 .env is found but never loaded, and the
+// fix says to save it as UTF-8; a byte-order mark is read through, with a
+// warning naming the loaders that miss the first line.
+func TestKeyFileEncodings(t *testing.T) {
+	w := newWorld(t)
+	w.serve(stub.Options{}, false)
+	w.file("project/.env", string(utf16le("ANTHROPIC_API_KEY="+w.key(stub.NewAPIKey())+"\r\n")))
+	r := probe.Run(context.Background(), w.env)
+	if d := Diagnose(r); d.Code != KeyNotLoaded || !strings.Contains(d.Title, "UTF-16") || !strings.Contains(d.Fix, "UTF-8") {
+		t.Errorf("UTF-16 .env: %s %q %q", d.Code, d.Title, d.Fix)
+	}
+
+	w = newWorld(t)
+	w.serve(stub.Options{}, false)
+	w.file("project/.env", "\uFEFFANTHROPIC_API_KEY="+w.key(stub.NewAPIKey())+"\n")
+	r = probe.Run(context.Background(), w.env)
+	if k := r.ActiveKey(); k == nil || k.Encoding != probe.EncUTF8BOM {
+		t.Fatalf("BOM .env: key in use %+v", k)
+	}
+	c, ok := r.CheckByID(probe.CheckKeyFiles)
+	if !ok || c.Status != probe.Warn || !strings.Contains(c.Title, "byte-order mark") || !strings.Contains(c.Title, "python-dotenv") {
+		t.Errorf("BOM .env: key.files %v %+v", ok, c)
 	}
 }

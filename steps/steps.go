@@ -58,7 +58,7 @@ func StepOfCheck(id string) StepID {
 	switch id {
 	case probe.CheckAuth:
 		return Understand
-	case probe.CheckKeyFound, probe.CheckKeyFormat, probe.CheckKeyKind, probe.CheckKeyCleaned:
+	case probe.CheckKeyFound, probe.CheckKeyFormat, probe.CheckKeyKind, probe.CheckKeyCleaned, probe.CheckKeyFiles:
 		return VerifyKey
 	case probe.CheckPermissions, probe.CheckQuota, probe.CheckModel, probe.CheckStatusPage:
 		return Permissions
