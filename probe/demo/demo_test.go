@@ -205,36 +205,8 @@ var checks = map[string]func(t *testing.T, d *Demo){
 			t.Errorf("the fix does not send the workspace: %v %v %q", ok, err, fixed.Vars["ANTHROPIC_CUSTOM_HEADERS"])
 		}
 	},
-	"spend-limit": func(t *testing.T, d *Demo) {
-		wantStatus(t, d, d.keys["env"], 200)
-		req, _ := http.NewRequest(http.MethodPost, d.Stub.URL+"/v1/messages/count_tokens",
-			strings.NewReader(`{"model":"claude-haiku-4-5","messages":[{"role":"user","content":"hi"}]}`))
-		req.Header.Set("x-api-key", d.keys["env"])
-		req.Header.Set("anthropic-version", "2023-06-01")
-		resp, err := client.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		if resp.StatusCode != 400 {
-			t.Errorf("count_tokens: %d, want 400", resp.StatusCode)
-		}
-	},
-	"billing": func(t *testing.T, d *Demo) {
-		wantStatus(t, d, d.keys["env"], 200)
-		req, _ := http.NewRequest(http.MethodPost, d.Stub.URL+"/v1/messages/count_tokens",
-			strings.NewReader(`{"model":"claude-sonnet-4-5","messages":[{"role":"user","content":"hi"}]}`))
-		req.Header.Set("x-api-key", d.keys["env"])
-		req.Header.Set("anthropic-version", "2023-06-01")
-		resp, err := client.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp.Body.Close()
-		if resp.StatusCode != 400 {
-			t.Errorf("count_tokens: %d, want 400", resp.StatusCode)
-		}
-	},
+	"spend-limit":  modelsButNoTokens,
+	"billing":      modelsButNoTokens,
 	"rate-limited": scenarioStatus(429),
 	"outage":       scenarioStatus(500),
 	"model-not-found": func(t *testing.T, d *Demo) {
@@ -244,6 +216,24 @@ var checks = map[string]func(t *testing.T, d *Demo){
 			t.Errorf("model %q: %v", d.Env.Model, err)
 		}
 	},
+}
+
+// modelsButNoTokens: the key lists models, and count_tokens is refused
+// with 400 (no credit, a spend limit).
+func modelsButNoTokens(t *testing.T, d *Demo) {
+	wantStatus(t, d, d.keys["env"], 200)
+	req, _ := http.NewRequest(http.MethodPost, d.Stub.URL+"/v1/messages/count_tokens",
+		strings.NewReader(`{"model":"claude-haiku-4-5","messages":[{"role":"user","content":"hi"}]}`))
+	req.Header.Set("x-api-key", d.keys["env"])
+	req.Header.Set("anthropic-version", "2023-06-01")
+	resp, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 400 {
+		t.Errorf("count_tokens: %d, want 400", resp.StatusCode)
+	}
 }
 
 func scenarioStatus(want int) func(t *testing.T, d *Demo) {
