@@ -62,7 +62,8 @@ type JSONKey struct {
 
 // JSONCredential is one credential found. role: winner (the one the client
 // uses), unused (found, not used); result: accepted, rejected (401),
-// refused (another refusal), no_answer, not_tested.
+// not_received (a 401 saying no key arrived), refused (another refusal),
+// no_answer, not_tested.
 type JSONCredential struct {
 	Source         string `json:"source"`
 	Kind           string `json:"kind"`
@@ -92,8 +93,11 @@ type JSONCheck struct {
 	DurationMS int64        `json:"duration_ms"`
 }
 
-// JSONRequest is one HTTP exchange.
+// JSONRequest is one HTTP exchange. label says what it was for: auth (the
+// key in use, as the client sends it), auth-alt (the same key in the other
+// header), clean, candidate, control, quota, model, status.
 type JSONRequest struct {
+	Label     string `json:"label"`
 	Method    string `json:"method"`
 	URL       string `json:"url"`
 	Status    int    `json:"status"`
@@ -127,7 +131,7 @@ func ToJSON(r *probe.Report, d Diagnosis, version string) JSON {
 			Detail: c.Detail, Fix: c.Fix, DurationMS: c.Duration.Milliseconds()})
 	}
 	for _, a := range r.Requests() {
-		req := JSONRequest{Method: a.Method, URL: a.URL, Status: a.Status, ErrorType: a.ErrorType, Message: a.Message, RequestID: a.RequestID}
+		req := JSONRequest{Label: a.Label, Method: a.Method, URL: a.URL, Status: a.Status, ErrorType: a.ErrorType, Message: a.Message, RequestID: a.RequestID}
 		if a.Err != nil {
 			req.ErrorType = a.Err.Phase
 			req.Message = a.Err.Message
@@ -143,8 +147,14 @@ func jsonCredentials(r *probe.Report) []JSONCredential {
 	for _, o := range r.Others {
 		tested[o.Index] = o.Answer
 	}
-	if r.Active >= 0 {
+	if k := r.ActiveKey(); k != nil {
 		tested[r.Active] = r.Auth
+		// Another place holding the very same key shares its result.
+		for i := range r.Candidates {
+			if _, ok := tested[i]; !ok && r.Candidates[i].Clean != "" && r.Candidates[i].Clean == k.Clean {
+				tested[i] = r.Auth
+			}
+		}
 	}
 	for i := range r.Candidates {
 		c := &r.Candidates[i]
@@ -169,7 +179,9 @@ func resultWord(a *probe.Answer) string {
 		return "not_tested"
 	case c == probe.ClassAccepted:
 		return "accepted"
-	case c == probe.ClassInvalid || c == probe.ClassMissing || c == probe.ClassTokenExpired:
+	case c == probe.ClassMissing:
+		return "not_received" // a gateway dropped the header: the key was never judged
+	case c == probe.ClassInvalid || c == probe.ClassTokenExpired:
 		return "rejected"
 	case c.Refused():
 		return "refused"
