@@ -270,3 +270,11 @@ func TestPartBounds(t *testing.T) {
 	nested := "```yaml\non: push\njobs:\n  a:\n    steps:\n      - run: |\n          cat <<EOF\n          ```bash\n          curl x\n          ```\n          EOF\n```\n"
 	Lint("nested.md", []byte(nested))
 }
+
+func TestLanguageLabel(t *testing.T) {
+	for lang, want := range map[string]string{"csharp": "C#", "markdown": "Markdown", "r": "R", "lua": "Lua", "python": "Python", "klingon": "klingon"} {
+		if got := LanguageLabel(lang); got != want {
+			t.Errorf("LanguageLabel(%q) = %q, want %q", lang, got, want)
+		}
+	}
+}
