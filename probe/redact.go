@@ -183,7 +183,7 @@ func maskHeader(m string) string {
 // punctuation that ends it: "Bearer.", "header", "and". No key is made of
 // a dozen letters.
 func isWord(v string) bool {
-	v = strings.TrimRight(v, ".;:!?")
+	v = strings.TrimRight(v, ".;:!?)")
 	if v == "" || len(v) > 12 {
 		return false
 	}

@@ -95,6 +95,7 @@ func TestRedactKeepsMessages(t *testing.T) {
 		"Authorization:\n    ANTHROPIC_AUTH_TOKEN holds an API key",
 		"Write Authorization: Bearer followed by the key, or send it in x-api-key.",
 		"x-api-key: {{apiKey}}",
+		"Send the key in x-api-key (or as Authorization: Bearer).",
 	} {
 		if got := Redact(s); got != s {
 			t.Errorf("Redact(%q) = %q, want it unchanged", s, got)

@@ -93,6 +93,28 @@ var fenceLangs = map[string]string{
 	"html": "html", "vue": "html", "svelte": "html",
 }
 
+// LanguageLabel is an Input.Language in words: "C#" for csharp, "Markdown"
+// for markdown; the name itself for a language lint has no word for.
+func LanguageLabel(lang string) string {
+	switch lang {
+	case "markdown":
+		return "Markdown"
+	case "notebook":
+		return "notebook"
+	case "yaml":
+		return "YAML"
+	case "batch":
+		return "batch"
+	case "dotenv":
+		return ".env"
+	case "shell":
+		return "shell"
+	case "http":
+		return "HTTP"
+	}
+	return languageLabel(lang)
+}
+
 // languageLabel is a language in words for messages.
 func languageLabel(lang string) string {
 	if s, ok := langs[lang]; ok {

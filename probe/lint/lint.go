@@ -253,8 +253,17 @@ func (l *linter) add(id string, sev Severity, line int, msg, fix string) {
 func (l *linter) report() Report {
 	fs := make([]Finding, 0, len(l.findings))
 	seen := map[string]bool{}
+	redacted := map[string]string{} // a script of many commands repeats its messages
+	red := func(s string) string {
+		r, ok := redacted[s]
+		if !ok {
+			r = redact(s)
+			redacted[s] = r
+		}
+		return r
+	}
 	for _, f := range l.findings {
-		f.Message, f.Fix = redact(f.Message), redact(f.Fix)
+		f.Message, f.Fix = red(f.Message), red(f.Fix)
 		k := fmt.Sprint(f.ID, "\x00", f.Line, "\x00", f.Message)
 		if seen[k] {
 			continue

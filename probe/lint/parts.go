@@ -1,6 +1,7 @@
 package lint
 
 import (
+	"cmp"
 	"encoding/json"
 	"errors"
 	"io"
@@ -300,7 +301,7 @@ func readNotebook(text string) (nbFile, error) {
 			if err := decodeBounded(dec, &meta); err != nil {
 				return nb, err
 			}
-			nb.lang = strings.ToLower(cmpOr(meta.Kernel.Language, meta.Info.Name))
+			nb.lang = strings.ToLower(cmp.Or(meta.Kernel.Language, meta.Info.Name))
 		default:
 			if err := skipValue(dec, 0); err != nil {
 				return nb, err
@@ -308,13 +309,6 @@ func readNotebook(text string) (nbFile, error) {
 		}
 	}
 	return nb, nil
-}
-
-func cmpOr(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
 
 func readCell(dec *json.Decoder, lineAt func(int64) int) (nbCell, error) {

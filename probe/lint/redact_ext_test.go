@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -101,4 +103,41 @@ func FuzzJSONAlwaysParses(f *testing.F) {
 			t.Fatalf("invalid JSON after redaction: %v\n%s", err, probe.Redact(string(raw)))
 		}
 	})
+}
+
+// TestRedactionKeepsEveryMessage: for every fixture and corpus sample, the
+// text lint prints passes probe.Redact unchanged: lint's messages never
+// look like a secret to the redactor that runs over them.
+func TestRedactionKeepsEveryMessage(t *testing.T) {
+	files, err := filepath.Glob("testdata/*/*")
+	if err != nil || len(files) < 100 {
+		t.Fatalf("%d files: %v", len(files), err)
+	}
+	keys := madeUpKeys()
+	tokens := []string{"@@APIKEY@@", "@@ADMINKEY@@", "@@OAUTH@@", "@@OPENAI@@", "@@GOOGLE@@"}
+	seen := 0
+	for _, path := range files {
+		if strings.HasSuffix(path, ".want") || strings.HasSuffix(path, "README.md") {
+			continue
+		}
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		src := string(b)
+		for i, tok := range tokens {
+			src = strings.ReplaceAll(src, tok, keys[i])
+		}
+		for _, f := range lint.Lint(filepath.Base(path), []byte(src)).Findings {
+			seen++
+			for _, s := range []string{f.Message, f.Fix} {
+				if got := probe.Redact(s); got != s {
+					t.Errorf("%s: redaction changes %q into %q", path, s, got)
+				}
+			}
+		}
+	}
+	if seen < 100 {
+		t.Fatalf("only %d findings looked at", seen)
+	}
 }

@@ -318,7 +318,7 @@ func (l *linter) checkAuth(q *request, t target, compat bool) {
 		}
 	}
 	if len(keys) == 0 && len(auths) == 0 && named == 0 && q.user == nil && !q.opaque {
-		fix := "Send the key in an x-api-key header (or as Authorization: Bearer)."
+		fix := "Send the key in an x-api-key header, or as Authorization: Bearer."
 		if q.kind == KindCurl {
 			fix = `Add -H "x-api-key: $ANTHROPIC_API_KEY".`
 		}

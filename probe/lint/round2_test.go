@@ -270,3 +270,23 @@ func TestPartBounds(t *testing.T) {
 	nested := "```yaml\non: push\njobs:\n  a:\n    steps:\n      - run: |\n          cat <<EOF\n          ```bash\n          curl x\n          ```\n          EOF\n```\n"
 	Lint("nested.md", []byte(nested))
 }
+
+func TestLanguageLabel(t *testing.T) {
+	for lang, want := range map[string]string{"csharp": "C#", "markdown": "Markdown", "r": "R", "lua": "Lua", "python": "Python", "klingon": "klingon"} {
+		if got := LanguageLabel(lang); got != want {
+			t.Errorf("LanguageLabel(%q) = %q, want %q", lang, got, want)
+		}
+	}
+}
+
+// TestURLs: plain http hidden in a default, and a URL with no host.
+func TestURLs(t *testing.T) {
+	runSevCases(t, []sevCase{
+		{"http default in curl", "a.curl", `curl "${ANTHROPIC_BASE_URL:-http://gw.example.com}/v1/models" ` + okHeaders, map[string]Severity{IDEndpointInsecure: Error}},
+		{"https default in curl", "a.curl", `curl "${ANTHROPIC_BASE_URL:-https://api.anthropic.com}/v1/models" ` + okHeaders, nil},
+		{"http default exported", "env.sh", `export ANTHROPIC_BASE_URL="${ANTHROPIC_BASE_URL:-http://gw.example.com}"`, map[string]Severity{IDEndpointInsecure: Error}},
+		{"loopback default", "env.sh", `export ANTHROPIC_BASE_URL="${ANTHROPIC_BASE_URL:-http://127.0.0.1:4000}"`, nil},
+		{"no host", "a.curl", `curl http:///v1/models ` + okHeaders, nil},
+		{"no host in code", "a.py", "import requests\nrequests.post(\"http://\" + host + \"/v1/messages\", headers={\"x-api-key\": k, \"anthropic-version\": \"2023-06-01\"}, json={})\n", nil},
+	})
+}

@@ -495,15 +495,6 @@ func (s *srcFile) callSpans(re fastRe) [][2]int {
 	return out
 }
 
-func (l *linter) claudeModelIn(s *srcFile) bool {
-	for i := range s.strs {
-		if strings.HasPrefix(s.strs[i].val, "claude-") {
-			return true
-		}
-	}
-	return false
-}
-
 // envFix says how to read the key from the environment in this language.
 func (l *linter) envFix() string {
 	switch l.lang {

@@ -201,7 +201,6 @@ func (l *linter) yaml(text string) {
 			}
 			v := composeValue(raw, y.line)
 			composeEnv = append(composeEnv, envEntry{name, v, raw})
-			l.composeDefaults(name, raw, y.line)
 			l.envAssign(name, v, false)
 		case y.parent == "with" || y.parent == "inputs":
 			l.actionInput(y)
@@ -246,26 +245,18 @@ func (l *linter) yaml(text string) {
 }
 
 // composeValue turns a compose value into a value: ${VAR} parts are run
-// time parts.
+// time parts, and the defaults of ${VAR:-default} are kept.
 func composeValue(raw string, line int) value {
 	raw = strings.Trim(strings.TrimSpace(raw), `"'`)
-	return value{text: reComposeVar.ReplaceAllStringFunc(raw, func(p string) string {
+	v := value{line: line}
+	v.text = reComposeVar.ReplaceAllStringFunc(raw, func(p string) string {
 		m := reComposeVar.FindStringSubmatch(p)
-		return mark + m[1] + m[4] + mark
-	}), line: line}
-}
-
-// composeDefaults checks the defaults in ${VAR:-default} of a base URL
-// variable: a plain-http default is used whenever VAR is unset.
-func (l *linter) composeDefaults(name, raw string, line int) {
-	if strings.ToUpper(name) != "ANTHROPIC_BASE_URL" {
-		return
-	}
-	for _, m := range reComposeVar.FindAllStringSubmatch(raw, -1) {
-		if strings.HasPrefix(m[2], ":-") || m[2] == "-" {
-			l.checkBaseURL(m[3], line)
+		if (m[2] == ":-" || m[2] == "-") && len(v.defaults) < 8 {
+			v.defaults = append(v.defaults, m[3])
 		}
-	}
+		return mark + m[1] + m[4] + mark
+	})
+	return v
 }
 
 // workflowEnv checks one variable of a workflow env: block, whose values
@@ -276,7 +267,7 @@ func (l *linter) workflowEnv(name, val string, line int, workflow bool) {
 		expr := m[1]
 		ctx, _, _ := strings.Cut(expr, ".")
 		switch ctx {
-		case "secret", "secrets_", "env_", "var":
+		case "secret", "var": // secrets and vars are plural
 			if isKeyEnvVar(name) {
 				l.related = true
 				l.add(IDAuthEnvUnexpanded, Error, line, fmt.Sprintf("${{ %s }} names no context; the step fails before any request.", show(expr)),
