@@ -497,10 +497,13 @@ func printScenarios(w io.Writer, ss []scenario) {
 const lintUsage = `Usage: fix401 lint [--json] [FILE|-]
 
 Reads the request your code sends — a curl command, a raw HTTP request, or a
-source file (Python, JavaScript/TypeScript, Go, shell, HTML) — and reports
-what would earn a 401: the key sent as a Bearer token, a misspelt header,
-$ANTHROPIC_API_KEY inside single quotes, a missing anthropic-version, a key
-hard-coded into browser code. With no FILE, or with -, it reads stdin.
+source file (Python, JavaScript/TypeScript, Go, shell, PHP, Ruby, Java, C#,
+Rust, R, a Markdown page's fenced blocks, a notebook, a GitHub workflow or a
+compose file) — and reports what would earn a 401: a misspelt header,
+$ANTHROPIC_API_KEY inside single quotes, two credentials at once for a
+client that sends both, an unknown anthropic-version, a placeholder or empty
+key, a key hard-coded into browser code. Only requests that go to Anthropic
+are judged. With no FILE, or with -, it reads stdin.
 Exit status: 0 no errors, 1 errors found, 2 usage error.
 `
 

@@ -104,24 +104,14 @@ func lintDescribe(in lint.Input) string {
 		return "this input"
 	case "text":
 		return "this text"
-	case "dotenv":
-		return "this .env file"
-	case "json":
-		return "this JSON file"
-	case "html":
-		return "this HTML file"
-	case "javascript":
-		return "this JavaScript file"
-	case "typescript":
-		return "this TypeScript file"
-	case "python":
-		return "this Python file"
-	case "go":
-		return "this Go file"
 	case "shell":
 		return "this shell script"
+	case "notebook":
+		return "this notebook"
+	case "dotenv":
+		return "this .env file"
 	}
-	return "this " + in.Language + " file"
+	return "this " + lint.LanguageLabel(in.Language) + " file"
 }
 
 func lintPad(s string, w int) string {
