@@ -67,6 +67,13 @@ func WriteFile(path string, data []byte, perm fs.FileMode) error {
 	return writeAtomic(path, data, perm)
 }
 
+// CheckWrite reports, before any work, whether WriteFile may replace
+// path: nil when it is missing or a regular file.
+func CheckWrite(path string) error {
+	_, err := checkTarget(path)
+	return err
+}
+
 // checkTarget says whether path may be replaced: it is missing or a
 // regular file (then st is set); a symlink or anything else is refused.
 func checkTarget(path string) (st fs.FileInfo, err error) {
