@@ -683,7 +683,7 @@ func runReport(ctx context.Context, args []string, sys ioEnv) int {
 	var asJSON bool
 	fs := newFlagSet("report", reportUsage, sys)
 	c.register(fs.FlagSet)
-	fs.StringVar(&out, "o", "", "write the summary to this file (mode 0600) instead of stdout")
+	fs.StringVar(&out, "o", "", "write the summary to this file (mode 0600, replaced whole, never through a symlink) instead of stdout")
 	fs.BoolVar(&asJSON, "json", false, "the check JSON plus an \"environment\" block")
 	if err := parse(fs, args); err != nil {
 		return finish(err, sys)
@@ -691,6 +691,11 @@ func runReport(ctx context.Context, args []string, sys ioEnv) int {
 	env, err := c.env(sys)
 	if err != nil {
 		return finish(err, sys)
+	}
+	if out != "" {
+		if err := ui.CheckWrite(out); err != nil {
+			return finish(fmt.Errorf("report: %w", err), sys)
+		}
 	}
 	r, ok := runProbes(ctx, env, sys)
 	if !ok {
@@ -715,7 +720,7 @@ func runReport(ctx context.Context, args []string, sys ioEnv) int {
 	if out == "" {
 		fmt.Fprint(sys.stdout, doc)
 	} else {
-		if err := os.WriteFile(out, []byte(doc), 0o600); err != nil {
+		if err := ui.WriteFile(out, []byte(doc), 0o600); err != nil {
 			return finish(fmt.Errorf("report: %w", err), sys)
 		}
 		fmt.Fprintf(sys.stderr, "Wrote %s (%d bytes). It holds no key, only hints.\n", out, len(doc))

@@ -3,14 +3,18 @@ package ui
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"time"
+
+	"github.com/fix401/fix401/probe"
 )
 
 // envVar is the line WriteEnvKey adds or replaces.
@@ -21,27 +25,88 @@ const envVar = "ANTHROPIC_API_KEY"
 // quoted key is one of the causes of a 401.
 var ErrNotAKey = errors.New("not a plain key: only letters, digits, - and _ belong in a key")
 
+// maxEditFile is the largest file WriteEnvKey and AddToGitignore change:
+// a file must be read whole to keep all but one line byte for byte.
+const maxEditFile = probe.MaxKeyFile
+
+// ErrSymlink is returned for a write to a path that is a symbolic link:
+// fix401 never writes through one, and writes nothing instead.
+var ErrSymlink = errors.New("is a symlink: nothing was written (fix401 does not write through links)")
+
 // WriteEnvKey puts key in the .env file of dir: it replaces every
-// ANTHROPIC_API_KEY assignment (keeping an `export ` in front), or adds one
-// line at the end. Nothing else in the file changes; a file with CRLF line
-// ends keeps them. The file is replaced atomically and is readable only by
-// its owner (0600). It returns the path written.
+// ANTHROPIC_API_KEY assignment (keeping an `export ` in front; a quoted
+// value over several lines is replaced whole), or adds one line at the
+// end. Every other byte of the file stays as it was; a file with CRLF
+// line ends keeps them. The file is replaced atomically and is readable
+// only by its owner (0600). A .env that is a symlink, not a regular file,
+// or larger than maxEditFile is left alone, with an error saying so. It
+// returns the path written.
 func WriteEnvKey(dir, key string) (string, error) {
 	if !plainKey(key) {
 		return "", ErrNotAKey
 	}
-	path, err := target(filepath.Join(dir, ".env"))
+	path := filepath.Join(dir, ".env")
+	old, err := readForEdit(path)
 	if err != nil {
 		return "", err
-	}
-	old, err := os.ReadFile(path)
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return "", fmt.Errorf("read %s: %w", path, err)
 	}
 	if err := writeAtomic(path, setEnvLine(old, key), 0o600); err != nil {
 		return "", err
 	}
 	return path, nil
+}
+
+// WriteFile replaces the file at path with data, readable as perm says
+// whatever the old file's mode was: atomically (a temporary file in the
+// same directory, renamed over it), and never through a symlink (an error
+// wrapping ErrSymlink) or onto anything but a regular file.
+func WriteFile(path string, data []byte, perm fs.FileMode) error {
+	if _, err := checkTarget(path); err != nil {
+		return err
+	}
+	return writeAtomic(path, data, perm)
+}
+
+// CheckWrite reports, before any work, whether WriteFile may replace
+// path: nil when it is missing or a regular file.
+func CheckWrite(path string) error {
+	_, err := checkTarget(path)
+	return err
+}
+
+// checkTarget says whether path may be replaced: it is missing or a
+// regular file (then st is set); a symlink or anything else is refused.
+func checkTarget(path string) (st fs.FileInfo, err error) {
+	st, err = os.Lstat(path)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, nil
+	case err != nil:
+		return nil, fmt.Errorf("%s: %w; nothing was written", path, err)
+	case st.Mode()&fs.ModeSymlink != 0:
+		return nil, fmt.Errorf("%s %w", path, ErrSymlink)
+	case !st.Mode().IsRegular():
+		return nil, fmt.Errorf("%s is %s: nothing was written", path, probe.FileKind(st.Mode()))
+	}
+	return st, nil
+}
+
+// readForEdit reads a file about to be changed in place: nil when it does
+// not exist yet, an error when it may not be replaced or is too large to
+// keep whole.
+func readForEdit(path string) ([]byte, error) {
+	st, err := checkTarget(path)
+	if err != nil || st == nil {
+		return nil, err
+	}
+	data, err := probe.ReadRegular(path, maxEditFile+1)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w; nothing was written", path, err)
+	}
+	if len(data) > maxEditFile {
+		return nil, fmt.Errorf("%s is larger than %d KiB: nothing was written", path, maxEditFile>>10)
+	}
+	return data, nil
 }
 
 func plainKey(k string) bool {
@@ -79,8 +144,22 @@ func setEnvLine(content []byte, key string) []byte {
 			rest = nil
 		}
 		cr := bytes.HasSuffix(line, []byte("\r"))
-		if m := assignment.FindSubmatch(bytes.TrimSuffix(line, []byte("\r"))); m != nil {
-			line = []byte(string(m[1]) + envVar + "=" + key)
+		if m := assignment.FindSubmatchIndex(bytes.TrimSuffix(line, []byte("\r"))); m != nil {
+			// A quoted value that runs over several lines is one
+			// statement: the lines up to its closing quote go with it.
+			if v := bytes.TrimLeft(line[m[1]:], " \t"); len(v) > 0 && (v[0] == '"' || v[0] == '\'') && closing(v) < 0 {
+				if j := closing(append(append([]byte(nil), v...), rest...)); j > 0 {
+					j -= len(v) // into rest
+					if k := bytes.IndexByte(rest[j:], '\n'); k >= 0 {
+						cr = bytes.HasSuffix(rest[:j+k], []byte("\r"))
+						rest, end = rest[j+k+1:], []byte("\n")
+					} else {
+						cr = bytes.HasSuffix(rest, []byte("\r"))
+						rest, end = nil, nil
+					}
+				}
+			}
+			line = []byte(string(line[m[2]:m[3]]) + envVar + "=" + key)
 			if cr {
 				line = append(line, '\r')
 			}
@@ -98,34 +177,46 @@ func setEnvLine(content []byte, key string) []byte {
 	return out.Bytes()
 }
 
-// target resolves a symlinked file so that the link's target is what
-// changes, not the link.
-func target(path string) (string, error) {
-	if _, err := os.Lstat(path); err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return path, nil
+// closing returns the index of the quote that closes v[0], skipping
+// backslash-escaped ones as dotenv loaders do, or -1.
+func closing(v []byte) int {
+	for i := 1; i < len(v); i++ {
+		if v[i] == v[0] && v[i-1] != '\\' {
+			return i
 		}
-		return "", fmt.Errorf("stat %s: %w", path, err)
 	}
-	p, err := filepath.EvalSymlinks(path)
-	if err != nil {
-		return "", fmt.Errorf("resolve %s: %w", path, err)
-	}
-	return p, nil
+	return -1
 }
 
 // writeAtomic replaces path with data through a temporary file in the same
-// directory, so a crash never leaves half a file.
+// directory, so a crash never leaves half a file, and a link to the old
+// file (hard or symbolic) never sees the new content. The new file has
+// mode perm whatever the old one had.
 func writeAtomic(path string, data []byte, perm fs.FileMode) error {
-	f, err := os.CreateTemp(filepath.Dir(path), ".fix401-*")
+	tmp, err := writeTemp(path, data, perm)
 	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
+		return err
 	}
-	tmp := f.Name()
-	fail := func(err error) error {
-		_ = f.Close()
+	if err := os.Rename(tmp, path); err != nil {
 		_ = os.Remove(tmp)
 		return fmt.Errorf("write %s: %w", path, err)
+	}
+	syncDir(filepath.Dir(path))
+	return nil
+}
+
+// writeTemp writes data to a new temporary file next to path, synced and
+// closed, and returns its name.
+func writeTemp(path string, data []byte, perm fs.FileMode) (string, error) {
+	f, err := os.CreateTemp(filepath.Dir(path), ".fix401-*")
+	if err != nil {
+		return "", fmt.Errorf("write %s: %w", path, err)
+	}
+	tmp := f.Name()
+	fail := func(err error) (string, error) {
+		_ = f.Close()
+		_ = os.Remove(tmp)
+		return "", fmt.Errorf("write %s: %w", path, err)
 	}
 	if err := f.Chmod(perm); err != nil {
 		return fail(err)
@@ -137,28 +228,109 @@ func writeAtomic(path string, data []byte, perm fs.FileMode) error {
 		return fail(err)
 	}
 	if err := f.Close(); err != nil {
-		return fail(err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
 		_ = os.Remove(tmp)
-		return fmt.Errorf("write %s: %w", path, err)
+		return "", fmt.Errorf("write %s: %w", path, err)
 	}
-	return nil
+	return tmp, nil
 }
 
-// IgnoreResult says whether git ignores a file, as far as the repository's
-// own ignore files tell (global excludes are not read).
+// syncDir makes a rename in dir durable, where the system allows it.
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		_ = d.Sync()
+		_ = d.Close()
+	}
+}
+
+// IgnoreResult says whether git would commit a file.
 type IgnoreResult struct {
-	Repo    string // the repository's root; empty when the file is in none
+	Repo string // the repository's root; empty when the file is in none
+	// Ignored: git leaves the file out of commits, because an ignore rule
+	// matches it (Source, Pattern) and git does not track it already.
 	Ignored bool
+	// Tracked: git already tracks the file. Ignore rules do not apply to a
+	// tracked file: a key written there goes into the next commit, and it
+	// is in the history already if the file held a key before. The way
+	// out is git rm --cached and a new key.
+	Tracked bool
 	Source  string // the deciding line: /path/.gitignore:3
 	Pattern string
+	// ByGit: git itself answered. Without git on the PATH (or when it
+	// fails), fix401 reads the repository's ignore files itself: global
+	// excludes are not read, and Tracked is not known (false).
+	ByGit bool
 }
 
-// GitIgnored reports whether git would ignore name in dir, reading the
-// .gitignore files from dir up to the repository root and the root's
-// .git/info/exclude. It runs no git binary.
+// GitIgnored reports whether git would commit name in dir. It asks git
+// (git check-ignore and git ls-files, with core.fsmonitor off so no
+// command of the repository's configuration runs) and, when git is not
+// there or fails, reads the .gitignore files from dir up to the
+// repository root and the root's .git/info/exclude.
 func GitIgnored(dir, name string) (IgnoreResult, error) {
+	if res, ok := gitIgnored(dir, name); ok {
+		return res, nil
+	}
+	return ignoredByFiles(dir, name)
+}
+
+// gitTimeout bounds each git command GitIgnored runs.
+const gitTimeout = 10 * time.Second
+
+// git runs git in dir and returns its output and exit code; ok is false
+// when git could not be run at all.
+func git(dir string, args ...string) (out string, code int, ok bool) {
+	ctx, cancel := context.WithTimeout(context.Background(), gitTimeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "git", append([]string{"-c", "core.fsmonitor=false", "-C", dir}, args...)...)
+	cmd.Env = append(os.Environ(), "GIT_OPTIONAL_LOCKS=0", "LC_ALL=C")
+	b, err := cmd.Output()
+	var exit *exec.ExitError
+	switch {
+	case err == nil:
+		return string(b), 0, true
+	case errors.As(err, &exit) && ctx.Err() == nil:
+		return string(b), exit.ExitCode(), true
+	}
+	return "", 0, false
+}
+
+// checkIgnoreLine reads git check-ignore -v's "source:line:pattern<TAB>path".
+var checkIgnoreLine = regexp.MustCompile(`^(.*?):(\d+):(.*)\t`)
+
+// gitIgnored asks git; ok is false when git cannot answer.
+func gitIgnored(dir, name string) (IgnoreResult, bool) {
+	top, code, ok := git(dir, "rev-parse", "--show-toplevel")
+	if !ok || code != 0 {
+		return IgnoreResult{}, false
+	}
+	res := IgnoreResult{Repo: filepath.Clean(strings.TrimSpace(top)), ByGit: true}
+	out, code, ok := git(dir, "check-ignore", "-v", "--no-index", "--", name)
+	switch {
+	case !ok || code > 1:
+		return IgnoreResult{}, false
+	case code == 0:
+		if m := checkIgnoreLine.FindStringSubmatch(out); m != nil && !strings.HasPrefix(m[3], "!") {
+			res.Ignored, res.Pattern = true, m[3]
+			src := m[1]
+			if !filepath.IsAbs(src) {
+				src = filepath.Join(res.Repo, src)
+			}
+			res.Source = src + ":" + m[2]
+		}
+	}
+	_, code, ok = git(dir, "ls-files", "--error-unmatch", "--", name)
+	if !ok || code > 1 {
+		return IgnoreResult{}, false
+	}
+	res.Tracked = code == 0
+	res.Ignored = res.Ignored && !res.Tracked
+	return res, true
+}
+
+// ignoredByFiles reads the .gitignore files from dir up to the repository
+// root and the root's .git/info/exclude, as git would. It runs no git
+// binary and cannot tell whether the file is tracked.
+func ignoredByFiles(dir, name string) (IgnoreResult, error) {
 	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return IgnoreResult{}, fmt.Errorf("gitignore: %w", err)
@@ -208,7 +380,7 @@ func repoRoot(dir string) string {
 }
 
 func applyIgnoreFile(res *IgnoreResult, path, base, rel string) error {
-	data, err := os.ReadFile(path)
+	data, err := probe.ReadRegular(path, maxEditFile)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
@@ -309,15 +481,13 @@ func globRegexp(g string) string {
 }
 
 // AddToGitignore appends name to dir's .gitignore, creating it if needed,
-// keeping the file's line ends. It returns the path written.
+// keeping the file's line ends and mode, atomically. A .gitignore that is
+// a symlink or too large is left alone. It returns the path written.
 func AddToGitignore(dir, name string) (string, error) {
-	path, err := target(filepath.Join(dir, ".gitignore"))
+	path := filepath.Join(dir, ".gitignore")
+	old, err := readForEdit(path)
 	if err != nil {
 		return "", err
-	}
-	old, err := os.ReadFile(path)
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return "", fmt.Errorf("read %s: %w", path, err)
 	}
 	perm := fs.FileMode(0o644)
 	if st, err := os.Stat(path); err == nil {
@@ -340,29 +510,38 @@ func AddToGitignore(dir, name string) (string, error) {
 
 // SaveSummary writes the summary to a new file in dir named after the
 // date, fix401-summary-2026-11-25.md (then -2, -3… rather than overwrite
-// anything), readable only by its owner. It returns the path written.
+// anything), readable only by its owner. The file appears whole or not
+// at all: it is written aside, then linked under its name, which fails
+// rather than replace anything (a file, or a symlink planted there). It
+// returns the path written.
 func SaveSummary(dir, text string, now time.Time) (string, error) {
 	base := "fix401-summary-" + now.Format(time.DateOnly)
+	tmp, err := writeTemp(filepath.Join(dir, base+".md"), []byte(text), 0o600)
+	if err != nil {
+		return "", fmt.Errorf("save summary: %w", err)
+	}
+	defer os.Remove(tmp)
 	for i := 1; i < 100; i++ {
 		name := base + ".md"
 		if i > 1 {
 			name = fmt.Sprintf("%s-%d.md", base, i)
 		}
 		path := filepath.Join(dir, name)
-		f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		err := os.Link(tmp, path)
 		if errors.Is(err, fs.ErrExist) {
 			continue
 		}
 		if err != nil {
-			return "", fmt.Errorf("save summary: %w", err)
+			// No hard links here (some network and FAT file systems):
+			// rename, after checking the name is free.
+			if _, lerr := os.Lstat(path); lerr == nil {
+				continue
+			}
+			if err := os.Rename(tmp, path); err != nil {
+				return "", fmt.Errorf("save summary: %w", err)
+			}
 		}
-		if _, err := f.WriteString(text); err != nil {
-			_ = f.Close()
-			return "", fmt.Errorf("save summary: %w", err)
-		}
-		if err := f.Close(); err != nil {
-			return "", fmt.Errorf("save summary: %w", err)
-		}
+		syncDir(dir)
 		return path, nil
 	}
 	return "", fmt.Errorf("save summary: %s: too many summaries today", filepath.Join(dir, base+".md"))

@@ -443,7 +443,8 @@ func (m Model) canWriteEnv() bool {
 	return k != nil && k.Origin == probe.OriginStdin && m.report.Done[probe.ProbeAuth] && m.report.Auth.Accepted()
 }
 
-// canAddIgnore: the key sits in a .env that git would commit.
+// canAddIgnore: the key sits in a .env that git would commit, and an
+// ignore rule would stop that (it does not for a tracked file).
 func (m Model) canAddIgnore() bool {
-	return m.envPath != "" && m.ignoreSt == ignoreChecked && m.ignore.Repo != "" && !m.ignore.Ignored
+	return m.envPath != "" && m.ignoreSt == ignoreChecked && m.ignore.Repo != "" && !m.ignore.Ignored && !m.ignore.Tracked
 }

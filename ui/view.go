@@ -751,6 +751,15 @@ func (m Model) viewOnboarding(o *steps.Onboarding, w int) string {
 			"5. "+m.mark(probe.Error)+" ", "       "))
 	case m.ignore.Repo == "":
 		lines = append(lines, hang(s.Text, "Not in a git repository: nothing to ignore.", w, "5. "+m.mark(probe.Skip)+" ", "       "))
+	case m.ignore.Tracked && m.envPath != "":
+		lines = append(lines, hang(s.Text, "The key is now in a tracked file: remove it from git with `git rm --cached .env` and rotate the key.", w,
+			"5. "+m.mark(probe.Fail)+" ", "       "))
+	case m.ignore.Tracked:
+		lines = append(lines, hang(s.Text, "git tracks .env: a key saved there goes into the next commit. Remove it from git first with `git rm --cached .env`.", w,
+			"5. "+m.mark(probe.Warn)+" ", "       "))
+	case m.ignore.Ignored && !m.ignore.ByGit:
+		lines = append(lines, hang(s.Text, ".gitignore lists .env ("+m.tidy(m.ignore.Source)+"), but git did not answer: check that `git ls-files .env` prints nothing, or it is committed anyway.", w,
+			"5. "+m.mark(probe.Warn)+" ", "       "))
 	case m.ignore.Ignored:
 		lines = append(lines, hang(s.Text, "git ignores .env ("+m.tidy(m.ignore.Source)+"): it will not be committed.", w,
 			"5. "+m.mark(probe.Pass)+" ", "       "))

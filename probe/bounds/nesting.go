@@ -57,6 +57,17 @@ type heredoc struct {
 // lower unless the shell and this scanner disagree on where a quote or
 // comment starts.
 func ShellNesting[T ~string | ~[]byte](src T) int {
+	for i := 0; i < len(src); i++ {
+		if src[i] == 0 { // the parser drops NUL bytes: "t\x00ime" is time
+			clean := make([]byte, 0, len(src))
+			for j := 0; j < len(src); j++ {
+				if src[j] != 0 {
+					clean = append(clean, src[j])
+				}
+			}
+			return ShellNesting(clean)
+		}
+	}
 	s := sh[T]{src: src, stack: []frame{{kind: fList}}}
 	return s.run()
 }
@@ -139,15 +150,24 @@ func (s *sh[T]) wordStart(i int) bool {
 		return true
 	}
 	switch s.src[i-1] {
-	case ' ', '\t', '\n', ';', '&', '|', '(', ')', '`', '{', '}':
+	case ' ', '\t', '\r', '\n', ';', '&', '|', '(', ')', '`', '{', '}':
 		return true
 	}
 	return false
 }
 
+// skipBlanks returns the index of the first byte from i that is not a
+// space or a tab.
+func (s *sh[T]) skipBlanks(i int) int {
+	for i < len(s.src) && (s.src[i] == ' ' || s.src[i] == '\t') {
+		i++
+	}
+	return i
+}
+
 func wordEnd(c byte) bool {
 	switch c {
-	case 0, ' ', '\t', '\n', ';', '&', '|', '(', ')', '<', '>', '`':
+	case 0, ' ', '\t', '\r', '\n', ';', '&', '|', '(', ')', '<', '>', '`':
 		return true
 	}
 	return false
@@ -196,9 +216,9 @@ func (s *sh[T]) code() {
 	case c == '"':
 		s.i++
 		s.push(frame{kind: fDquote, close: `"`})
-	case c == '(' && s.at(s.i+1) == ')' && k == fList:
-		// f() f() f() { … } nests one function in the next
-		s.i += 2
+	case c == '(' && k == fList && s.at(s.skipBlanks(s.i+1)) == ')':
+		// f() f( ) f() { … } nests one function in the next
+		s.i = s.skipBlanks(s.i+1) + 1
 		s.top().funcs++
 		s.grow(1)
 	case c == '(':
