@@ -325,7 +325,10 @@ func (d *discovery) readFile(path string, projectFirst bool) (data []byte, ok bo
 		d.note(path, d.label(path, 0, projectFirst), "looks binary: not read")
 		return nil, false
 	}
-	if uid, ok := fileOwner(path); ok && uid != os.Geteuid() {
+	// Files in --dir itself are the project the user pointed at (as root in
+	// a container, a bind-mounted project belongs to another uid): only the
+	// parents' files and the home's can be someone else's.
+	if uid, ok := fileOwner(path); ok && uid != os.Geteuid() && filepath.Dir(path) != d.dir {
 		if d.foreign == nil {
 			d.foreign = map[string]bool{}
 		}

@@ -236,37 +236,63 @@ func TestDiscoverWalkBounds(t *testing.T) {
 }
 
 func TestDiscoverForeignFiles(t *testing.T) {
-	home, dir := ktProject(t)
-	mine, theirs := ktKey(PrefixAPI), ktKey(PrefixAPI)
+	home, repo := ktProject(t)
+	dir := filepath.Join(repo, "service") // --dir, below the repository root
+	mine, theirs, project := ktKey(PrefixAPI), ktKey(PrefixAPI), ktKey(PrefixAPI)
 	ktWrite(t, filepath.Join(dir, ".env"), "ANTHROPIC_API_KEY="+mine+"\n")
-	ktWrite(t, filepath.Join(dir, ".env.local"), "ANTHROPIC_API_KEY="+theirs+"\n")
+	ktWrite(t, filepath.Join(repo, ".env.local"), "ANTHROPIC_API_KEY="+theirs+"\n")
 	ktWrite(t, filepath.Join(home, ".bashrc"), "export ANTHROPIC_API_KEY="+theirs+"\n")
-	for _, p := range []string{filepath.Join(dir, ".env.local"), filepath.Join(home, ".bashrc")} {
+	ktWrite(t, filepath.Join(dir, ".env.development"), "ANTHROPIC_API_KEY="+project+"\n")
+	for _, p := range []string{filepath.Join(repo, ".env.local"), filepath.Join(home, ".bashrc"), filepath.Join(dir, ".env.development")} {
 		if err := os.Chown(p, 65534, 65534); err != nil {
 			t.Skip("cannot give a file to another user:", err)
 		}
 	}
 	found := DiscoverAll(&Env{Home: home, Dir: dir})
 	cs := found.Candidates
-	if len(cs) != 3 {
+	if len(cs) != 4 {
 		t.Fatalf("candidates %v", ktSources(cs))
 	}
+	// A parent's file and the home's can be someone else's; a file in --dir
+	// itself is the project the user pointed at (as root in a container, a
+	// bind-mounted project belongs to another uid).
 	for _, c := range cs {
 		if want := c.Value == theirs; c.Foreign != want {
 			t.Errorf("%s: foreign %v, want %v", c.Source, c.Foreign, want)
 		}
 	}
-	// .env.local would win over .env, but it is not the user's.
-	if i := ChooseActive(&Env{Dir: dir}, cs); i < 0 || cs[i].Value != mine {
-		t.Errorf("ChooseActive chose %d", i)
+	var parent []Candidate
+	for _, c := range cs {
+		if c.Value == theirs && c.Origin == OriginDotenv {
+			parent = append(parent, c)
+		}
 	}
-	if i := ChooseActive(&Env{Dir: dir}, cs[1:2]); i != -1 {
-		t.Errorf("ChooseActive chose the foreign key alone: %d", i)
+	if i := ChooseActive(&Env{Dir: dir}, parent); len(parent) != 1 || i != -1 {
+		t.Errorf("ChooseActive chose the foreign key alone: %d of %v", i, ktSources(parent))
 	}
 	notes := strings.Join(ktNotes(found.Notes), "\n")
-	for _, w := range []string{".env.local: owned by another user (uid 65534)", "~/.bashrc: owned by another user (uid 65534)"} {
+	for _, w := range []string{"owned by another user (uid 65534)", "~/.bashrc: owned by another user (uid 65534)"} {
 		if !strings.Contains(notes, w) {
 			t.Errorf("no note %q in\n%s", w, notes)
 		}
+	}
+	if strings.Contains(notes, ".env.development: owned") {
+		t.Errorf("a file in --dir was called another user's:\n%s", notes)
+	}
+}
+
+// Another user's key is listed but never sent to the API.
+func TestForeignKeysAreNotTested(t *testing.T) {
+	mine, theirs := ktKey(PrefixAPI), ktKey(PrefixAPI)
+	r := &Report{Active: 0, Done: map[string]bool{}, Candidates: []Candidate{
+		finish(Candidate{Source: "env ANTHROPIC_API_KEY", Origin: OriginEnv, Var: VarAPIKey, Value: mine}),
+		finish(Candidate{Source: "../.env", Origin: OriginDotenv, Var: VarAPIKey, Value: theirs, Foreign: true}),
+	}}
+	if slices.Contains(r.Planned(), ProbeOthers) {
+		t.Error("another user's key is planned for testing")
+	}
+	r.Candidates[1].Foreign = false
+	if !slices.Contains(r.Planned(), ProbeOthers) {
+		t.Error("the test proves nothing: a key of one's own is not planned either")
 	}
 }

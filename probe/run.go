@@ -121,7 +121,9 @@ func (r *Report) otherKeys() []int {
 	}
 	var out []int
 	for i, c := range r.Candidates {
-		if i == r.Active || c.Clean == "" || seen[c.Clean] {
+		// Another user's key is listed, never tried: it is not the user's
+		// to use, and a key that worked would read as the fix.
+		if i == r.Active || c.Clean == "" || c.Foreign || seen[c.Clean] {
 			continue
 		}
 		seen[c.Clean] = true
