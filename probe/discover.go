@@ -86,7 +86,9 @@ func Discover(env *Env) []Candidate {
 		out = append(out, d.shell()...)
 	}
 	out = append(out, d.claude()...)
-	return out
+	// An Admin key kept under its own name is a lookup credential, not a
+	// key to test, wherever it is found (see AdminKey).
+	return slices.DeleteFunc(out, func(c Candidate) bool { return c.Var == VarAdminKey })
 }
 
 // ChooseActive returns the index of the key an SDK or app would use, or -1
