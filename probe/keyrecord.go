@@ -64,7 +64,7 @@ func (r *Report) checkKeyRecord() Result {
 
 	res.Detail = r.recordLines()
 	if !l.Complete {
-		res.Detail += "\n" + r.lookupScope()
+		res.Detail = strings.TrimSpace(res.Detail + "\n" + r.lookupScope())
 	}
 	k := r.ActiveKey()
 	if k == nil || k.Kind != KindAPI {
@@ -116,6 +116,7 @@ func (r *Report) checkKeyRecord() Result {
 		res.Status = Warn
 		res.Title = fmt.Sprintf("Key record: %s works, but expires on %s, %s; then the API answers 401", who,
 			DateTimeWords(rec.ExpiresAt, loc), RelativeWords(now, rec.ExpiresAt))
+		res.Fix = "Create its successor in the Console now and swap it in before that date: an expired key cannot be reactivated."
 	case state == KeyActive:
 		res.Status = Pass
 		res.Title = fmt.Sprintf("Key record: %s is active, %s", who, ExpiryWords(rec, now, loc))
@@ -126,13 +127,15 @@ func (r *Report) checkKeyRecord() Result {
 	return res
 }
 
-// recordLines is one line per key looked up: its hint, where it was found
-// and its record.
+// recordLines is one line per other key looked up: its hint, where it was
+// found and its record. The key in use has the check's title (and the
+// wizard's facts).
 func (r *Report) recordLines() string {
 	var lines []string
 	now, loc := r.Clock(), r.StartedAt.Location()
+	k := r.ActiveKey()
 	for _, i := range r.Lookup.Looked {
-		if i >= len(r.Candidates) {
+		if i >= len(r.Candidates) || k != nil && k.Kind == KindAPI && SameKey(*k, r.Candidates[i]) {
 			continue
 		}
 		c := r.Candidates[i]

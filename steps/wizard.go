@@ -317,6 +317,9 @@ func BuildPage(in Input, s StepID) Page {
 	if s == NewKey {
 		p.Shadows, p.ShadowsTitle = Shadows(r), shadowsTitle(r)
 	}
+	if s == Permissions {
+		p.Facts = keyRecordFacts(r)
+	}
 	p.Status = worst(p.all())
 	if p.Status == probe.Pending || (!r.Finished() && s != Summary) {
 		return p
