@@ -81,6 +81,10 @@ func (r *Report) checkKeyRecord() Result {
 	recs := r.Records(r.Active)
 	now, loc := r.Clock(), r.StartedAt.Location()
 	switch {
+	case len(recs) == 0 && !l.Complete:
+		res.Status = Skip
+		res.Title = fmt.Sprintf("Key record: %s is not among the keys read (%s)", k.Hint, r.lookupScope())
+		return res
 	case len(recs) == 0:
 		res.Status = Warn
 		res.Title = fmt.Sprintf("Key record: no key with the hint %s is listed in the Admin key's organization (%s)", k.Hint, r.lookupScope())
