@@ -195,7 +195,8 @@ type common struct {
 	client, workspace              string
 	lint                           fileList
 	timeout                        time.Duration
-	keyStdin, noColor              bool
+	keyStdin, adminKeyStdin        bool
+	noColor                        bool
 }
 
 // flags is one command's flag set with its usage text. Its --help goes to
@@ -239,6 +240,7 @@ func (c *common) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.model, "model", "", "the model `ID` your code uses; checked to exist for this key")
 	fs.DurationVar(&c.timeout, "timeout", probe.DefaultTimeout, "time limit for each network probe, a `duration` like 5s")
 	fs.BoolVar(&c.keyStdin, "key-stdin", false, "read the key to test from stdin (a key is never taken as a flag value)")
+	fs.BoolVar(&c.adminKeyStdin, "admin-key-stdin", false, "read an Admin key from stdin, used only to look the keys found up with GET /v1/organizations/* (default $ANTHROPIC_ADMIN_API_KEY); not with --key-stdin")
 	fs.BoolVar(&c.noColor, "no-color", false, "no colour (NO_COLOR is honoured too)")
 	fs.Var(&c.lint, "lint", "also lint the request in this `FILE` (a curl command or source file); repeatable")
 	fs.StringVar(&c.workspace, "workspace-id", "", "send anthropic-workspace-id: `ID` (wrkspc_…) with every request, as identity-linked keys need (default: from $ANTHROPIC_CUSTOM_HEADERS)")
@@ -306,23 +308,35 @@ func (c *common) env(sys ioEnv) (*probe.Env, error) {
 		Model: c.model, Timeout: c.timeout, Now: time.Now, LintFiles: c.lint, For: c.client, WorkspaceID: c.workspace,
 		Retries: probe.DefaultRetries, Backoff: probe.DefaultBackoff,
 	}
-	if c.keyStdin {
-		key, err := readKey(sys.stdin, sys.stderr)
+	switch {
+	case c.keyStdin && c.adminKeyStdin:
+		// Both would read the one stdin: which bytes are which key?
+		return nil, usagef("--key-stdin and --admin-key-stdin both read stdin; pipe one key, and put the Admin key in ANTHROPIC_ADMIN_API_KEY")
+	case c.keyStdin:
+		key, err := readKey(sys.stdin, sys.stderr, "--key-stdin", "Paste the key to test (it stays hidden), then press Enter: ")
 		if err != nil {
 			return nil, err
 		}
 		env.StdinKey, env.HasStdinKey = key, true
+	case c.adminKeyStdin:
+		key, err := readKey(sys.stdin, sys.stderr, "--admin-key-stdin",
+			"Paste the Admin key (it stays hidden; it only reads /v1/organizations/*), then press Enter: ")
+		if err != nil {
+			return nil, err
+		}
+		env.AdminKey = key
 	}
 	return env, nil
 }
 
-// readKey reads a key from stdin. One trailing newline belongs to the pipe
-// (echo, a here-string), not to the key; anything else is kept so the
-// hygiene check can see it.
-func readKey(r io.Reader, prompt io.Writer) (string, error) {
+// readKey reads a key from stdin for the flag called name, asking with ask
+// on a terminal. One trailing newline belongs to the pipe (echo, a
+// here-string), not to the key; anything else is kept so the hygiene check
+// can see it.
+func readKey(r io.Reader, prompt io.Writer, name, ask string) (string, error) {
 	if f, ok := r.(*os.File); ok && term.IsTerminal(f.Fd()) {
 		// Typed at a terminal: never echo it.
-		fmt.Fprint(prompt, "Paste the key to test (it stays hidden), then press Enter: ")
+		fmt.Fprint(prompt, ask)
 		b, err := term.ReadPassword(f.Fd())
 		fmt.Fprintln(prompt)
 		if err != nil {
@@ -337,7 +351,7 @@ func readKey(r io.Reader, prompt io.Writer) (string, error) {
 	s := strings.TrimSuffix(string(b), "\n")
 	s = strings.TrimSuffix(s, "\r")
 	if strings.TrimSpace(s) == "" {
-		return "", usagef("--key-stdin: stdin was empty; pipe the key in, e.g. `pbpaste | fix401 check --key-stdin`")
+		return "", usagef("%s: stdin was empty; pipe the key in, e.g. `pbpaste | fix401 check %s`", name, name)
 	}
 	return s, nil
 }
@@ -360,6 +374,9 @@ func redactor(r *probe.Report, env *probe.Env) *probe.Redactor {
 	if env.HasStdinKey {
 		red.Add(env.StdinKey)
 	}
+	if k, _ := probe.AdminKey(env); k != "" {
+		red.Add(k, env.AdminKey, env.Vars[probe.VarAdminKey])
+	}
 	return red
 }
 
@@ -373,7 +390,10 @@ major version decide the header (x-api-key or Authorization: Bearer) and the
 anthropic-version; --for names the client instead. The key in use is also
 sent the other way, to tell a stripped header from a rejected key.
 With --lint FILE, the request your code sends is linted too, and its
-findings join the checklist (ids lint.*).
+findings join the checklist (ids lint.*). With an Admin key
+(ANTHROPIC_ADMIN_API_KEY, or --admin-key-stdin), every key found is looked
+up in the Admin API, read only (GET /v1/organizations/*): disabled, expired
+or archived, and when it expires (key.record).
 Exit status: 0 the key works, 1 a problem was diagnosed (or a linted
 request has an error), 2 usage error.
 `

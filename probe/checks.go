@@ -73,6 +73,9 @@ func (r *Report) Checks() []Result {
 	}
 	add(r.checkControl())
 	add(r.checkCandidates())
+	if r.AdminKey != nil {
+		add(r.checkKeyRecord())
+	}
 	add(r.checkPermissions())
 	add(r.checkQuota())
 	add(r.checkModel())

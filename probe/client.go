@@ -359,6 +359,7 @@ type request struct {
 	url    *url.URL
 	body   []byte
 	key    string // empty: no credential at all
+	max    int64  // the most of the answer's body to read; 0: MaxBody
 }
 
 // attempt is one try's outcome.
@@ -430,7 +431,11 @@ func (c *Client) once(ctx context.Context, r request) attempt {
 	defer resp.Body.Close()
 	// A body cut short by the timeout or a reset is still classified: the
 	// status line and headers are the server's real answer.
-	body, _ := readBounded(resp.Body, MaxBody)
+	limit := r.max
+	if limit <= 0 {
+		limit = MaxBody
+	}
+	body, _ := readBounded(resp.Body, limit)
 	classify(a, resp, body)
 	at := attempt{a: a, body: body, transient: retryableStatus(resp)}
 	at.wait, at.hasWait = retryAfter(resp.Header, c.now())

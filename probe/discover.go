@@ -113,7 +113,9 @@ func (d *discovery) find() []Candidate {
 		out = append(out, d.shell()...)
 	}
 	out = append(out, d.claude()...)
-	return out
+	// An Admin key kept under its own name is a lookup credential, not a
+	// key to test, wherever it is found (see AdminKey).
+	return slices.DeleteFunc(out, func(c Candidate) bool { return c.Var == VarAdminKey })
 }
 
 // capped notes a file whose scan stopped at MaxFileCandidates.

@@ -146,7 +146,12 @@ type Report struct {
 
 	Lint []LintResult // the user's own request code, with check --lint
 
-	Done map[string]bool // which probes have finished: net, auth, alt, clean, others, control, quota, model, status
+	// AdminKey says where the Admin key came from, nil without one; Lookup
+	// is what the Admin API said about the keys found (nil until asked).
+	AdminKey *AdminKeyInfo
+	Lookup   *KeyLookup
+
+	Done map[string]bool // which probes have finished: net, auth, alt, clean, others, control, quota, model, admin, status
 }
 
 // ActiveKey returns the key in use, or nil.
@@ -174,6 +179,11 @@ func (r *Report) Requests() []*Answer {
 	add(r.Control)
 	add(r.Quota)
 	add(r.Model)
+	if r.Lookup != nil {
+		for _, a := range r.Lookup.Answers {
+			add(a)
+		}
+	}
 	if r.Status != nil {
 		add(r.Status.Answer)
 	}

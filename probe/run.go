@@ -59,6 +59,7 @@ func Prepare(env *Env) *Report {
 	found := DiscoverAll(env)
 	r.Candidates, r.FileNotes = found.Candidates, found.Notes
 	r.Active = ChooseActive(env, r.Candidates, r.Client.Vars...)
+	r.AdminKey = adminKeyInfo(env)
 	r.Lint = lintFiles(env)
 	return r
 }
@@ -89,6 +90,9 @@ func (r *Report) Planned() []string {
 	}
 	if len(r.otherKeys()) > 0 {
 		ps = append(ps, ProbeOthers)
+	}
+	if r.lookupPlanned() {
+		ps = append(ps, ProbeAdmin)
 	}
 	return ps
 }
@@ -122,8 +126,10 @@ func (r *Report) otherKeys() []int {
 	var out []int
 	for i, c := range r.Candidates {
 		// Another user's key is listed, never tried: it is not the user's
-		// to use, and a key that worked would read as the fix.
-		if i == r.Active || c.Clean == "" || c.Foreign || seen[c.Clean] {
+		// to use, and a key that worked would read as the fix. An Admin key
+		// is never tested as if it were an API key; only the key in use is
+		// sent as it is, to show what the API says of it.
+		if i == r.Active || c.Clean == "" || c.Foreign || seen[c.Clean] || c.Kind == KindAdmin {
 			continue
 		}
 		seen[c.Clean] = true
@@ -168,6 +174,9 @@ func Start(ctx context.Context, env *Env, r *Report) <-chan Part {
 						r.Quota = fail("quota")
 					case ProbeModel:
 						r.Model = fail("model")
+					case ProbeAdmin:
+						a := fail("admin")
+						r.Lookup = &KeyLookup{Answers: []*Answer{a}, Stop: a}
 					case ProbeOthers:
 						for _, i := range r.otherKeys() {
 							r.Others = append(r.Others, CandidateAnswer{Index: i, Answer: fail("candidate")})
@@ -248,6 +257,14 @@ func Start(ctx context.Context, env *Env, r *Report) <-chan Part {
 				return func(r *Report) { r.Model = a }
 			})
 		}
+	}
+	if planned[ProbeAdmin] {
+		key, _ := AdminKey(env)
+		hints := r.lookupTargets()
+		run(ProbeAdmin, func() Part {
+			l := client.LookupKeys(ctx, key, hints)
+			return func(r *Report) { r.Lookup = l }
+		})
 	}
 	if others := r.otherKeys(); len(others) > 0 {
 		keys := make([]string, len(others))

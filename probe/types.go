@@ -122,6 +122,12 @@ type Env struct {
 	HasStdinKey bool
 	StdinSource string // how to name that key's source; empty: "stdin"
 
+	// AdminKey is --admin-key-stdin: an Admin key used only to look the
+	// keys found up in the Admin API (GET /v1/organizations/*); empty:
+	// ANTHROPIC_ADMIN_API_KEY from Vars. It is never a key to test.
+	AdminKey       string
+	AdminKeySource string // how to name its source; empty: "stdin"
+
 	Now func() time.Time
 
 	// Demo marks a simulated environment (fix401 demo): the base URL is the

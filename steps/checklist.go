@@ -289,6 +289,9 @@ func credentialsRow(r *probe.Report, c ChecklistRow) ChecklistRow {
 		c.Status, c.Result = probe.Skip, "not judged (the key header did not arrive)"
 	case a.Status == 401:
 		c.Status, c.Result = probe.Fail, "rejected: "+answerText(a)
+		if w := recordWords(r); w != "" {
+			c.Result += "; " + w
+		}
 	case authenticated(r):
 		c.Status, c.Result = probe.Pass, fmt.Sprintf("accepted (then %s)", codeWords(a))
 	default:

@@ -283,6 +283,7 @@ var demoChecklist = map[string][]rowWant{
 	"key-not-loaded": {{"error", probe.Skip, "none: no key was sent"}, {"status", probe.Skip, "none"}, {"credentials", probe.Fail, "~/.zshrc:41 has one"}},
 	"admin-key":      {{"credentials", probe.Fail, "rejected"}},
 	"openai-key":     {{"credentials", probe.Fail, "rejected"}},
+	"key-disabled":   {{"credentials", probe.Fail, "rejected: 401 authentication_error"}, {"credentials", probe.Fail, "disabled (inactive) in the Admin API"}},
 	"auth-conflict":  {{"shape", probe.Fail, "two credentials"}, {"credentials", probe.Pass, "accepted when sent alone"}},
 	"proxy-page": {{"credentials", probe.Skip, "not judged"}, {"request_id", probe.Warn, "did not come from the API"},
 		{"network", probe.Fail, "not the API: an HTML page answered"}},

@@ -28,6 +28,8 @@ const (
 	KeyMalformed         Code = "key_malformed"
 	KeyShadowed          Code = "key_shadowed"
 	AuthConflict         Code = "auth_conflict"
+	KeyExpired           Code = "key_expired"
+	KeyDisabled          Code = "key_disabled"
 	KeyRejected          Code = "key_rejected"
 	CredentialRestricted Code = "credential_restricted"
 	IPNotAllowed         Code = "ip_not_allowed"
@@ -548,7 +550,7 @@ func ruleRejected(r *probe.Report) (Diagnosis, bool) {
 	}
 	d.Fix = fmt.Sprintf("Find %s in the Console's key list: if it is missing, revoked or expired, create a new key and put it in %s.",
 		k.Hint, placeOf(k))
-	return d, true
+	return archivedRejection(r, d), true
 }
 
 func answers(r *probe.Report) []*probe.Answer {
@@ -652,9 +654,9 @@ func ruleOK(r *probe.Report) (Diagnosis, bool) {
 	if k == nil || !r.Auth.Accepted() || refusedInUse(r) != nil {
 		return Diagnosis{}, false
 	}
-	return Diagnosis{Code: OK,
+	return expiryNote(r, Diagnosis{Code: OK,
 		Title: fmt.Sprintf("The API accepts %s from %s", k.Hint, k.Source),
-		Fix:   "Nothing to fix. Keep this key in one place only."}, true
+		Fix:   "Nothing to fix. Keep this key in one place only."}), true
 }
 
 // refusedInUse returns the first request made with the credential in use

@@ -243,6 +243,34 @@ func TestDiagnoseThroughStub(t *testing.T) {
 			w.serve(stub.Options{Scenario: stub.Revoked}, false)
 			w.file("project/.env", "ANTHROPIC_API_KEY="+w.key(stub.NewAPIKey())+"\n")
 		}, VerifyKey},
+		{KeyDisabled, func(w *world) {
+			k := w.key(stub.NewAPIKey())
+			w.serve(stub.Options{KeyRecords: map[string]stub.KeyRecord{k: {Name: "laptop", Status: stub.StatusInactive}}}, false)
+			w.env.Vars["ANTHROPIC_API_KEY"] = k
+			w.env.Vars[probe.VarAdminKey] = w.key(stub.NewAdminKey())
+		}, Permissions},
+		{KeyExpired, func(w *world) {
+			k := w.key(stub.NewAPIKey())
+			w.serve(stub.Options{KeyRecords: map[string]stub.KeyRecord{k: {Name: "ci", Status: stub.StatusExpired,
+				ExpiresAt: time.Now().AddDate(0, 0, -2)}}}, false)
+			w.file("project/.env", "ANTHROPIC_API_KEY="+k+"\n")
+			w.env.Vars[probe.VarAdminKey] = w.key(stub.NewAdminKey())
+		}, Permissions},
+		{KeyRejected, func(w *world) {
+			// Archived with its workspace: the key list names the workspace.
+			k := w.key(stub.NewAPIKey())
+			w.serve(stub.Options{KeyRecords: map[string]stub.KeyRecord{k: {Name: "proto", Status: stub.StatusArchived,
+				Workspace: stub.ArchivedWorkspace}}}, false)
+			w.env.Vars["ANTHROPIC_API_KEY"] = k
+			w.env.Vars[probe.VarAdminKey] = w.key(stub.NewAdminKey())
+		}, VerifyKey},
+		{OK, func(w *world) {
+			// A key that expires in three days still works: ok, with a warning.
+			k := w.key(stub.NewAPIKey())
+			w.serve(stub.Options{KeyRecords: map[string]stub.KeyRecord{k: {Name: "demo day", ExpiresAt: time.Now().AddDate(0, 0, 3)}}}, false)
+			w.env.Vars["ANTHROPIC_API_KEY"] = k
+			w.env.Vars[probe.VarAdminKey] = w.key(stub.NewAdminKey())
+		}, Verify},
 		{PermissionDenied, func(w *world) {
 			w.serve(stub.Options{Scenario: stub.Forbidden}, false)
 			w.env.Vars["ANTHROPIC_API_KEY"] = w.key(stub.NewAPIKey())

@@ -51,13 +51,15 @@ type JSONClient struct {
 }
 
 // JSONKey is the key in use, by hint only, with the organization and
-// workspace the API named for it.
+// workspace the API named for it, and its record in the Admin API when an
+// Admin key looked it up.
 type JSONKey struct {
-	Source         string `json:"source"`
-	Hint           string `json:"hint"`
-	Kind           string `json:"kind"`
-	OrganizationID string `json:"organization_id,omitempty"`
-	WorkspaceID    string `json:"workspace_id,omitempty"`
+	Source         string         `json:"source"`
+	Hint           string         `json:"hint"`
+	Kind           string         `json:"kind"`
+	OrganizationID string         `json:"organization_id,omitempty"`
+	WorkspaceID    string         `json:"workspace_id,omitempty"`
+	AdminRecord    *JSONKeyRecord `json:"admin_record,omitempty"`
 }
 
 // JSONCredential is one credential found. role: winner (the one the client
@@ -65,13 +67,14 @@ type JSONKey struct {
 // not_received (a 401 saying no key arrived), refused (another refusal),
 // no_answer, not_tested.
 type JSONCredential struct {
-	Source         string `json:"source"`
-	Kind           string `json:"kind"`
-	Hint           string `json:"hint"`
-	Role           string `json:"role"`
-	Result         string `json:"result"`
-	OrganizationID string `json:"organization_id,omitempty"`
-	WorkspaceID    string `json:"workspace_id,omitempty"`
+	Source         string         `json:"source"`
+	Kind           string         `json:"kind"`
+	Hint           string         `json:"hint"`
+	Role           string         `json:"role"`
+	Result         string         `json:"result"`
+	OrganizationID string         `json:"organization_id,omitempty"`
+	WorkspaceID    string         `json:"workspace_id,omitempty"`
+	AdminRecord    *JSONKeyRecord `json:"admin_record,omitempty"`
 }
 
 // JSONDiagnosis is the one diagnosis.
@@ -123,7 +126,8 @@ func ToJSON(r *probe.Report, d Diagnosis, version string) JSON {
 	}
 	if k := r.ActiveKey(); k != nil {
 		org, ws := r.Owner(r.Active)
-		j.Key = &JSONKey{Source: jsonSource(k), Hint: k.Hint, Kind: string(k.Kind), OrganizationID: org, WorkspaceID: ws}
+		j.Key = &JSONKey{Source: jsonSource(k), Hint: k.Hint, Kind: string(k.Kind), OrganizationID: org, WorkspaceID: ws,
+			AdminRecord: jsonRecord(r, r.Active)}
 	}
 	j.Credentials = jsonCredentials(r)
 	for _, c := range r.Checks() {
@@ -167,7 +171,7 @@ func jsonCredentials(r *probe.Report) []JSONCredential {
 		}
 		org, ws := r.Owner(i)
 		out = append(out, JSONCredential{Source: jsonSource(c), Kind: string(c.Kind), Hint: c.Hint, Role: role,
-			Result: resultWord(tested[i]), OrganizationID: org, WorkspaceID: ws})
+			Result: resultWord(tested[i]), OrganizationID: org, WorkspaceID: ws, AdminRecord: jsonRecord(r, i)})
 	}
 	return out
 }

@@ -60,7 +60,7 @@ func StepOfCheck(id string) StepID {
 		return Understand
 	case probe.CheckKeyFound, probe.CheckKeyFormat, probe.CheckKeyKind, probe.CheckKeyCleaned, probe.CheckKeyFiles:
 		return VerifyKey
-	case probe.CheckPermissions, probe.CheckQuota, probe.CheckModel, probe.CheckStatusPage:
+	case probe.CheckPermissions, probe.CheckQuota, probe.CheckModel, probe.CheckStatusPage, probe.CheckKeyRecord:
 		return Permissions
 	case probe.CheckKeySources, probe.CheckCandidates:
 		return NewKey

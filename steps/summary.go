@@ -163,6 +163,9 @@ func renderSummary(in SummaryInput) string {
 		if r.Target.Model != "" {
 			line("model     %s", r.Target.Model)
 		}
+		if rec, ok := r.KeyRecordOf(r.Active); ok {
+			line("record    %s", probe.RecordWords(rec, r.Clock(), r.StartedAt.Location()))
+		}
 		line("```")
 	}
 
@@ -182,6 +185,9 @@ func renderSummary(in SummaryInput) string {
 	line("- **Base URL:** %s", sumBaseURL(r))
 	line("- **Proxy:** %s", sumProxies(r))
 	line("- **Key:** %s", sumKey(r))
+	if r.AdminKey != nil {
+		line("- **Key record (Admin API):** %s", sumRecord(r))
+	}
 
 	line("")
 	line("### Requests")
@@ -348,6 +354,16 @@ func sumKey(r *probe.Report) string {
 		}
 	}
 	return s
+}
+
+// sumRecord is the Admin API's record of the key in use, or why there is
+// none: the key.record check's own words.
+func sumRecord(r *probe.Report) string {
+	if rec, ok := r.KeyRecordOf(r.Active); ok {
+		return probe.RecordWords(rec, r.Clock(), r.StartedAt.Location())
+	}
+	c, _ := r.CheckByID(probe.CheckKeyRecord)
+	return strings.TrimPrefix(c.Title, "Key record: ")
 }
 
 func sumKind(k *probe.Candidate) string {

@@ -272,7 +272,7 @@ func NeedsOnboarding(in Input) bool {
 		return workingKey(r) == nil
 	}
 	switch Diagnose(in.Report).Code {
-	case KeyRejected, KeyWrongKind, NoKey:
+	case KeyRejected, KeyWrongKind, NoKey, KeyExpired:
 		return true
 	case KeyMalformed:
 		return !in.Report.CleanAuth.Accepted()
@@ -316,6 +316,9 @@ func BuildPage(in Input, s StepID) Page {
 	}
 	if s == NewKey {
 		p.Shadows, p.ShadowsTitle = Shadows(r), shadowsTitle(r)
+	}
+	if s == Permissions {
+		p.Facts = keyRecordFacts(r)
 	}
 	p.Status = worst(p.all())
 	if p.Status == probe.Pending || (!r.Finished() && s != Summary) {

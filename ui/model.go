@@ -149,6 +149,9 @@ func New(ctx context.Context, env *probe.Env, opts Options) Model {
 	if e.HasStdinKey {
 		m.red.Add(e.StdinKey)
 	}
+	if k, _ := probe.AdminKey(&e); k != "" {
+		m.red.Add(k)
+	}
 	m.input.EchoMode = textinput.EchoPassword
 	m.input.EchoCharacter = '•'
 	m.input.Prompt = "key › "

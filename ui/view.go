@@ -371,6 +371,7 @@ func (m Model) viewBody(w int) string {
 		add(m.viewSummary(w))
 		return strings.Join(sec, "\n\n")
 	default:
+		add(m.viewFacts(p.Facts, w))
 		add(m.viewChecks(p.Checks, w))
 	}
 	if p.Step == steps.Headers {

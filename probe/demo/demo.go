@@ -73,6 +73,7 @@ var specs = []spec{
 	{Scenario{"key-not-loaded", "the key is in ~/.zshrc but this shell was started before it was added", "key_not_loaded"}, buildNotLoaded},
 	{Scenario{"admin-key", "ANTHROPIC_API_KEY holds an Admin API key", "key_wrong_kind"}, buildAdminKey},
 	{Scenario{"openai-key", "ANTHROPIC_API_KEY holds an OpenAI key", "key_wrong_kind"}, buildOpenAIKey},
+	{Scenario{"key-disabled", "the key in the environment was disabled in the Console; an Admin key in ANTHROPIC_ADMIN_API_KEY looks it up", "key_disabled"}, buildKeyDisabled},
 	{Scenario{"auth-conflict", "ANTHROPIC_AUTH_TOKEN is set besides a working key", "auth_conflict"}, buildAuthConflict},
 	{Scenario{"proxy-page", "ANTHROPIC_BASE_URL and HTTPS_PROXY lead to a captive-portal HTML page", "not_anthropic"}, buildProxyPage},
 	{Scenario{"redirect", "the API address answers with a redirect to another host", "not_anthropic"}, buildRedirect},
@@ -310,6 +311,20 @@ func buildAdminKey(b *builder) error {
 	b.d.keys["env"] = k
 	b.exportKey("ANTHROPIC_API_KEY", k)
 	b.valid(b.key("unseen"))
+	return nil
+}
+
+// buildKeyDisabled: a key someone disabled in the Console, and an Admin
+// key, exported next to it, that reads its record.
+func buildKeyDisabled(b *builder) error {
+	k, admin := b.key("env"), stub.NewAdminKey()
+	b.d.keys["admin"] = admin
+	b.exportKey("ANTHROPIC_API_KEY", k)
+	b.exportKey("ANTHROPIC_ADMIN_API_KEY", admin)
+	b.opts.AdminKeys = []string{admin}
+	b.opts.ListPadding = 11 // the team's other keys
+	b.opts.KeyRecords = map[string]stub.KeyRecord{k: {Name: "weather-bot laptop", Status: stub.StatusInactive,
+		CreatedAt: time.Date(2026, 9, 14, 8, 30, 0, 0, time.UTC), CreatedBy: "user_01DevWeatherBot0000000"}}
 	return nil
 }
 

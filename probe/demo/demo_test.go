@@ -3,6 +3,7 @@ package demo
 import (
 	"context"
 	"crypto/x509"
+	"encoding/json"
 	"errors"
 	"io"
 	"net"
@@ -24,6 +25,7 @@ var diagnosisCodes = []string{
 	"key_rejected", "permission_denied", "org_disabled", "billing", "rate_limited",
 	"service_degraded", "model_not_found", "ok",
 	"region_blocked", "key_unresolved", "credential_restricted", "ip_not_allowed", "workspace_required", "spend_limit",
+	"key_expired", "key_disabled",
 }
 
 // client asks a demo's stub on loopback; its limit only matters when a test
@@ -127,6 +129,40 @@ var checks = map[string]func(t *testing.T, d *Demo){
 			t.Error("ANTHROPIC_API_KEY is not an admin key")
 		}
 		wantStatus(t, d, d.keys["env"], 401)
+	},
+	"key-disabled": func(t *testing.T, d *Demo) {
+		wantExported(t, d, "ANTHROPIC_API_KEY", d.keys["env"])
+		wantStatus(t, d, d.keys["env"], 401)
+		admin := d.Env.Vars["ANTHROPIC_ADMIN_API_KEY"]
+		if admin != d.keys["admin"] || zshrcLine(t, d, 42) != `export ANTHROPIC_ADMIN_API_KEY="`+admin+`"` {
+			t.Error("the Admin key is not exported")
+		}
+		req, _ := http.NewRequest(http.MethodGet, d.Stub.URL+"/v1/organizations/api_keys?limit=1000", nil)
+		req.Header.Set("x-api-key", admin)
+		req.Header.Set("anthropic-version", "2023-06-01")
+		resp, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var list struct {
+			Data []struct {
+				Name           string `json:"name"`
+				Status         string `json:"status"`
+				PartialKeyHint string `json:"partial_key_hint"`
+			} `json:"data"`
+		}
+		if err := json.NewDecoder(resp.Body).Decode(&list); err != nil {
+			t.Fatal(err)
+		}
+		k := d.keys["env"]
+		found := false
+		for _, r := range list.Data {
+			found = found || r.PartialKeyHint == k[:16]+"..."+k[len(k)-4:] && r.Status == "inactive" && r.Name == "weather-bot laptop"
+		}
+		if !found || len(list.Data) < 2 {
+			t.Errorf("the Admin API does not list the key as disabled among others: %+v", list.Data)
+		}
 	},
 	"openai-key": func(t *testing.T, d *Demo) {
 		if !strings.HasPrefix(d.Env.Vars["ANTHROPIC_API_KEY"], "sk-proj-") {

@@ -85,6 +85,22 @@ type Options struct {
 	Workspace string
 	// AllowNonLoopback lets Serve listen on an address other than loopback.
 	AllowNonLoopback bool
+
+	// AdminKeys, when set, are the only Admin keys the Admin API
+	// (/v1/organizations/*) accepts; otherwise any well-formed,
+	// random-looking Admin key is.
+	AdminKeys []string
+	// KeyRecords are what the Admin API lists for these API keys (see
+	// KeyRecord); a key whose record is not active, or has expired, gets
+	// 401 everywhere. Keys of ValidKeys and RevokedKeys, and keys the stub
+	// has seen, are listed too, with the scenario's record.
+	KeyRecords map[string]KeyRecord
+	// Workspaces are the organization's workspaces by id, besides
+	// DefaultWorkspace ("Default") and ArchivedWorkspace.
+	Workspaces map[string]Workspace
+	// ListPadding lists this many keys of other people besides, so that
+	// the key list takes more than one page.
+	ListPadding int
 }
 
 // OrganizationID is the anthropic-organization-id the stub reports.
@@ -118,6 +134,7 @@ type API struct {
 	revoked map[string]bool
 
 	mu       sync.Mutex
+	seen     map[string]bool // API keys received, for the Admin API's list
 	reqs     []Request
 	closed   bool
 	inflight sync.WaitGroup
@@ -149,11 +166,15 @@ type Request struct {
 	// "authorization" and "x-api-key" as received, less any the scenario's
 	// gateway dropped (header-stripped, x-api-key-stripped).
 	Credentials []string
-	Bearer      bool   // the Authorization header received uses the Bearer scheme
-	Version     string // the anthropic-version received when it is one the API knows; "unknown" for another; "" when none
-	Auth        string // accepted, rejected, missing; empty when auth was not reached
-	Status      int    // 0 when no answer was sent (hang, client gone)
-	RequestID   string // the request-id sent back; empty when none
+	Bearer      bool // the Authorization header received uses the Bearer scheme
+	// Key is the Console hint of the credential received (x-api-key, else
+	// the Bearer token), such as sk-ant-admin01-abc...wxyz: enough to tell
+	// which key went where, never more. Empty for anything else.
+	Key       string
+	Version   string // the anthropic-version received when it is one the API knows; "unknown" for another; "" when none
+	Auth      string // accepted, rejected, missing; empty when auth was not reached
+	Status    int    // 0 when no answer was sent (hang, client gone)
+	RequestID string // the request-id sent back; empty when none
 }
 
 // Has reports whether the request carried a header called name.
@@ -307,6 +328,7 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		Headers:     received,
 		Credentials: creds,
 		Bearer:      strings.EqualFold(scheme, "Bearer"),
+		Key:         credentialHint(r.Header),
 		Version:     versionSeen(r.Header),
 		Auth:        x.auth,
 		Status:      rec.status,
@@ -457,7 +479,17 @@ const (
 	epModel
 	epMessages
 	epCountTokens
+	epAdminKeys      // GET /v1/organizations/api_keys
+	epAdminKey       // GET /v1/organizations/api_keys/{id}
+	epAdminWorkspace // GET /v1/organizations/workspaces/{id}
+	epAdminMe        // GET /v1/organizations/me
+	epAdminOther     // anything else under /v1/organizations/
 )
+
+// adminPrefix is where the Admin API lives.
+const adminPrefix = "/v1/organizations/"
+
+func (ep endpoint) admin() bool { return ep >= epAdminKeys }
 
 func route(r *http.Request) (endpoint, string) {
 	p := r.URL.Path
@@ -474,6 +506,27 @@ func route(r *http.Request) (endpoint, string) {
 		return epMessages, ""
 	case p == "/v1/messages/count_tokens" && r.Method == http.MethodPost:
 		return epCountTokens, ""
+	case strings.HasPrefix(p, adminPrefix):
+		rest := strings.TrimPrefix(p, adminPrefix)
+		one := func(prefix string) string {
+			id, ok := strings.CutPrefix(rest, prefix)
+			if !ok || id == "" || strings.Contains(id, "/") {
+				return ""
+			}
+			return id
+		}
+		switch {
+		case r.Method != http.MethodGet:
+		case rest == "api_keys":
+			return epAdminKeys, ""
+		case rest == "me":
+			return epAdminMe, ""
+		case one("api_keys/") != "":
+			return epAdminKey, one("api_keys/")
+		case one("workspaces/") != "":
+			return epAdminWorkspace, one("workspaces/")
+		}
+		return epAdminOther, ""
 	}
 	return epNone, ""
 }
@@ -515,7 +568,7 @@ func (x *exchange) serve() {
 		x.preflight()
 		return
 	}
-	ep, modelID := route(r)
+	ep, id := route(r)
 	if a.opts.Scenario == Outage {
 		if ep == epMessages || ep == epCountTokens {
 			x.fail(errOverloaded)
@@ -531,11 +584,15 @@ func (x *exchange) serve() {
 		x.fail(*e)
 		return
 	}
+	if ep.admin() {
+		x.admin(ep, id)
+		return
+	}
 	switch ep {
 	case epModels:
 		x.listModels()
 	case epModel:
-		x.getModel(modelID)
+		x.getModel(id)
 	case epCountTokens:
 		x.countTokens()
 	case epMessages:
@@ -557,6 +614,15 @@ func (x *exchange) admit(ep endpoint) *apiError {
 		}
 		x.w.Header().Set("Access-Control-Allow-Origin", "*")
 		x.w.Header().Set("Access-Control-Expose-Headers", "*")
+	}
+	if ep.admin() {
+		if e := x.authenticateAdmin(); e != nil {
+			return e
+		}
+		if e := checkVersion(r.Header.Values("Anthropic-Version")); e != nil {
+			return e
+		}
+		return checkBetas(r.Header)
 	}
 	oauth, e := x.authenticate()
 	if e != nil {
@@ -634,6 +700,7 @@ func (x *exchange) authenticate() (oauth bool, _ *apiError) {
 		return &apiError{http.StatusUnauthorized, "authentication_error", "x-api-key header is required"}
 	}
 	if keys := h.Values("X-Api-Key"); len(keys) > 0 {
+		a.see(keys[0])
 		switch {
 		case len(keys) > 1:
 			return false, reject(errInvalidKey.msg)
@@ -658,6 +725,7 @@ func (x *exchange) authenticate() (oauth bool, _ *apiError) {
 	case !strings.EqualFold(scheme, "Bearer"):
 		return false, reject(invalidBearer)
 	case strings.HasPrefix(tok, apiKeyPrefix):
+		a.see(tok)
 		if !a.acceptsAPIKey(tok) {
 			return false, reject(invalidBearer)
 		}
@@ -675,7 +743,10 @@ func (x *exchange) authenticate() (oauth bool, _ *apiError) {
 }
 
 func (a *API) acceptsAPIKey(key string) bool {
-	if a.opts.Scenario == Revoked || a.revoked[key] || strings.HasPrefix(key, adminKeyPrefix) {
+	if a.opts.Scenario == Revoked || a.revoked[key] || strings.HasPrefix(key, adminKeyPrefix) || a.statusRejects() {
+		return false
+	}
+	if rec, ok := a.opts.KeyRecords[key]; ok && !rec.works(time.Now()) {
 		return false
 	}
 	if len(a.valid) > 0 {

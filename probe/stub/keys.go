@@ -3,6 +3,7 @@ package stub
 import (
 	"crypto/rand"
 	"math/big"
+	"net/http"
 	"strings"
 )
 
@@ -75,3 +76,28 @@ func newMessageID() string { return "msg_01" + randString(base62, 22) }
 
 // newRay returns a Cloudflare ray id: 16 hex digits and a data-centre code.
 func newRay() string { return randString("0123456789abcdef", 16) + "-SJC" }
+
+// credentialHint is the Console hint of the credential in h — x-api-key,
+// else a Bearer token — when it is an Anthropic key or token: its prefix,
+// first 3 characters, "..." and last 4. Empty for anything else.
+func credentialHint(h http.Header) string {
+	v := h.Get("X-Api-Key")
+	if v == "" {
+		if scheme, tok, ok := strings.Cut(h.Get("Authorization"), " "); ok && strings.EqualFold(scheme, "Bearer") {
+			v = strings.TrimSpace(tok)
+		}
+	}
+	rest, ok := strings.CutPrefix(v, "sk-ant-")
+	if !ok {
+		return ""
+	}
+	i := strings.IndexByte(rest, '-')
+	if i < 3 || i > 10 {
+		return ""
+	}
+	prefix, body := v[:len("sk-ant-")+i+1], rest[i+1:]
+	if len(body) < 20 || !onlyFrom(body, keyAlphabet) {
+		return ""
+	}
+	return prefix + body[:3] + "..." + body[len(body)-4:]
+}

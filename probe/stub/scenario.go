@@ -31,6 +31,10 @@ const (
 	IPNotAllowed    = "ip-not-allowed"
 	WorkspaceNeeded = "workspace-required"
 	CodeOnly        = "claude-code-only"
+	KeyDisabled     = "key-disabled"
+	KeyExpired      = "key-expired"
+	KeyArchived     = "key-archived"
+	KeyExpiring     = "key-expiring"
 	Slow            = "slow"
 	Hang            = "hang"
 )
@@ -59,6 +63,10 @@ var scenarios = []Scenario{
 	{IPNotAllowed, "accepted keys get 403 permission_error: the caller's IP is not on the organization's allowlist"},
 	{WorkspaceNeeded, "API keys are identity-linked: 400 without anthropic-workspace-id, 400 for a malformed one, 404 for any but wrkspc_01StubWorkspace"},
 	{CodeOnly, "models list works; count_tokens and messages refuse OAuth tokens as Claude-Code-only (400)"},
+	{KeyDisabled, "every API key gets 401: it was disabled in the Console; the Admin API lists the keys the stub knows (or has seen) as inactive"},
+	{KeyExpired, "every API key gets 401: the Admin API lists the keys the stub knows (or has seen) as expired yesterday"},
+	{KeyArchived, "every API key gets 401: the Admin API lists the keys the stub knows (or has seen) as archived, with their workspace \"Prototypes\", archived yesterday"},
+	{KeyExpiring, "keys work, but the Admin API lists the keys the stub knows (or has seen) as expiring in 3 days"},
 	{Slow, "normal answers, each after Options.Latency (2s when unset)"},
 	{Hang, "API paths never answer until the client gives up"},
 }

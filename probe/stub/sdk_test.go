@@ -276,6 +276,10 @@ func sdkCases() []sdkCase {
 		same(stub.RegionBlocked, wantForeign(403, "forbidden")),
 		same(stub.IPNotAllowed, wantMessage(403, anthropic.ErrorTypePermissionError, "Your IP address isn't in this organization's allowed range.")),
 		same(stub.WorkspaceNeeded, wantMessage(400, anthropic.ErrorTypeInvalidRequestError, "anthropic-workspace-id is required")),
+		same(stub.KeyDisabled, wantAPI(401, anthropic.ErrorTypeAuthenticationError)),
+		same(stub.KeyExpired, wantAPI(401, anthropic.ErrorTypeAuthenticationError)),
+		same(stub.KeyArchived, wantAPI(401, anthropic.ErrorTypeAuthenticationError)),
+		same(stub.KeyExpiring, wantOK()),
 		// API keys are not Claude-Code-only; only subscription tokens are.
 		same(stub.CodeOnly, wantOK()),
 		{name: stub.CORSBlocked, opts: stub.Options{Scenario: stub.CORSBlocked}, headers: browser,

@@ -381,6 +381,13 @@ func TestScenarios(t *testing.T) {
 					t.Errorf("want an OpenAI-shaped error, got %s", a.body)
 				}
 			}},
+		{name: "key disabled", opts: stub.Options{Scenario: stub.KeyDisabled}, call: call{path: "/v1/models", key: good}, status: 401,
+			errType: "authentication_error", message: "invalid x-api-key", api: true},
+		{name: "key expired", opts: stub.Options{Scenario: stub.KeyExpired}, call: call{path: "/v1/messages", method: "POST", body: messageBody, bearer: good},
+			status: 401, errType: "authentication_error", message: "Invalid bearer token", api: true},
+		{name: "key archived", opts: stub.Options{Scenario: stub.KeyArchived}, call: call{path: "/v1/models", key: good}, status: 401,
+			errType: "authentication_error", message: "invalid x-api-key", api: true},
+		{name: "key expiring still works", opts: stub.Options{Scenario: stub.KeyExpiring}, call: call{path: "/v1/models", key: good}, status: 200, api: true},
 		{name: "region blocked", opts: stub.Options{Scenario: stub.RegionBlocked}, call: call{path: "/v1/models", key: good}, status: 403,
 			check: func(t *testing.T, a answer) {
 				if a.env.Error.Type != "forbidden" || a.env.Type != "" || a.header.Get("server") != "cloudflare" {
