@@ -5,7 +5,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -407,11 +406,11 @@ func check(ctx context.Context, env *probe.Env, c common, sys ioEnv, asJSON bool
 	d := steps.Diagnose(r)
 	red := redactor(r, env)
 	if asJSON {
-		b, err := json.MarshalIndent(steps.ToJSON(r, d, version), "", "  ")
+		doc, err := red.JSON(steps.ToJSON(r, d, version))
 		if err != nil {
 			return finish(err, sys)
 		}
-		fmt.Fprintln(sys.stdout, red.String(string(b)))
+		fmt.Fprintln(sys.stdout, doc)
 	} else if err := text.Check(sys.stdout, r, d, version, c.color(sys), red); err != nil {
 		return finish(err, sys)
 	}
@@ -468,7 +467,7 @@ func runStub(ctx context.Context, args []string, sys ioEnv) error {
 	if _, ok := stub.Lookup(opts.Scenario); !ok {
 		return usagef("unknown scenario %q; 'fix401 stub --list' shows them", opts.Scenario)
 	}
-	if err := stub.Serve(ctx, addr, opts, sys.stderr); err != nil && !errors.Is(err, context.Canceled) {
+	if err := stub.Serve(ctx, addr, opts, probe.NewRedactor().Writer(sys.stderr)); err != nil && !errors.Is(err, context.Canceled) {
 		return err
 	}
 	return nil
@@ -524,18 +523,24 @@ func runLint(args []string, sys ioEnv) int {
 		return finish(err, sys)
 	}
 	rep := lint.Lint(name, src)
+	red := probe.NewRedactor()
 	if asJSON {
-		b, err := json.MarshalIndent(rep, "", "  ")
+		doc, err := red.JSON(rep)
 		if err != nil {
 			return finish(err, sys)
 		}
-		fmt.Fprintln(sys.stdout, probe.Redact(string(b)))
+		fmt.Fprintln(sys.stdout, doc)
 	} else {
 		var b strings.Builder
-		if err := text.Lint(&b, rep, useColor(sys.tty, noColor, sys.vars)); err != nil {
+		color := useColor(sys.tty, noColor, sys.vars)
+		if err := text.Lint(&b, rep, color); err != nil {
 			return finish(err, sys)
 		}
-		fmt.Fprint(sys.stdout, probe.Redact(b.String()))
+		out := red.String
+		if color {
+			out = red.Styled // text.Lint sanitizes what it styles
+		}
+		fmt.Fprint(sys.stdout, out(b.String()))
 	}
 	if rep.HasErrors() {
 		return exitProblem
@@ -698,14 +703,14 @@ func runReport(ctx context.Context, args []string, sys ioEnv) int {
 		SDKs: probe.FindSDKs(env.Dir), Now: time.Now(), Redactor: redactor(r, env)}
 	var doc string
 	if asJSON {
-		b, err := json.MarshalIndent(struct {
+		doc, err = in.Redactor.JSON(struct {
 			steps.JSON
 			Environment steps.Environment `json:"environment"`
-		}{steps.ToJSON(r, d, version), steps.EnvironmentOf(in)}, "", "  ")
+		}{steps.ToJSON(r, d, version), steps.EnvironmentOf(in)})
 		if err != nil {
 			return finish(err, sys)
 		}
-		doc = in.Redactor.String(string(b)) + "\n"
+		doc += "\n"
 	} else {
 		doc = steps.SummaryMarkdown(in)
 	}
@@ -715,7 +720,7 @@ func runReport(ctx context.Context, args []string, sys ioEnv) int {
 		if err := os.WriteFile(out, []byte(doc), 0o600); err != nil {
 			return finish(fmt.Errorf("report: %w", err), sys)
 		}
-		fmt.Fprintf(sys.stderr, "Wrote %s (%d bytes). It holds no key, only hints.\n", out, len(doc))
+		fmt.Fprintf(sys.stderr, "Wrote %s (%d bytes). It holds no key, only hints.\n", probe.Sanitize(out), len(doc))
 	}
 	return exitStatus(r, d)
 }

@@ -1,6 +1,8 @@
 package probe
 
 import (
+	"encoding/json"
+	"io"
 	"regexp"
 	"strings"
 	"sync"
@@ -16,7 +18,9 @@ const MinPiece = 12
 // was given (every key discovered), including any run of MinPiece or more
 // of their characters, so a truncated echo of a key is caught too.
 //
-// Every byte fix401 prints or writes passes through String.
+// Every byte fix401 prints or writes passes through String (or Styled, or
+// JSON), which first passes it through Sanitize: no output path can mask
+// secrets and forget control sequences, or the other way round.
 type Redactor struct {
 	mu      sync.RWMutex
 	secrets []secret
@@ -64,9 +68,33 @@ next:
 // Redactor that knows no particular secret.
 func Redact(s string) string { return (*Redactor)(nil).String(s) }
 
-// String returns s with every secret masked. Keys become their
-// Console-style hint, so a user can still tell which key is meant.
-func (r *Redactor) String(s string) string {
+// String returns s sanitized (see Sanitize) with every secret masked. Keys
+// become their Console-style hint, so a user can still tell which key is
+// meant.
+func (r *Redactor) String(s string) string { return r.redact(Sanitize(s)) }
+
+// Styled is String for text that fix401 styled itself: the colour and
+// weight sequences (SGR) of its styles survive, every other escape sequence
+// and control goes. What a style wraps must have passed Sanitize before it
+// was styled: Styled cannot tell a hostile colour from fix401's own.
+func (r *Redactor) Styled(s string) string { return r.redact(sanitize(s, true)) }
+
+// JSON encodes v as fix401 prints JSON: indented by two spaces, every
+// string in it sanitized (a control character escaped as \u001b is one a
+// reader decodes and prints), the whole document redacted.
+func (r *Redactor) JSON(v any) (string, error) {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return "", err
+	}
+	return r.String(string(sanitizeJSON(b))), nil
+}
+
+// Writer returns a writer that passes every Write to w through String. A
+// control sequence split across two writes loses its ESC in the first.
+func (r *Redactor) Writer(w io.Writer) io.Writer { return writer{r, w} }
+
+func (r *Redactor) redact(s string) string {
 	if s == "" {
 		return s
 	}
