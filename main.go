@@ -349,13 +349,10 @@ func useColor(tty, noColor bool, vars map[string]string) bool {
 	return tty && !noColor && vars["NO_COLOR"] == ""
 }
 
-// redactor knows every key the report found, so even a truncated echo of
-// one is masked.
+// redactor knows every key the report found and the passwords of its URLs,
+// so even a truncated echo of one is masked.
 func redactor(r *probe.Report, env *probe.Env) *probe.Redactor {
-	red := probe.NewRedactor()
-	for _, c := range r.Candidates {
-		red.Add(c.Value, c.Raw, c.Clean)
-	}
+	red := probe.NewRedactor(r.Secrets()...)
 	if env.HasStdinKey {
 		red.Add(env.StdinKey)
 	}

@@ -49,6 +49,8 @@ func Prepare(env *Env) *Report {
 		Target:    ResolveTarget(env),
 		Env:       ReadEnvFacts(env),
 		Done:      map[string]bool{},
+
+		urlSecrets: envSecrets(env),
 	}
 	r.Target.Model = env.Model
 	if env.Demo && r.Target.BaseURLSource == "flag" {

@@ -190,42 +190,38 @@ func isSGR(seq string) bool {
 	return true
 }
 
-// sanitizeJSON sanitizes the strings of an encoded JSON document: a control
-// character inside a string is escaped (\u001b), so Sanitize over the
-// text would not see it, but a reader that decodes the document would
-// print it. Each string that changes is encoded again the way
-// encoding/json encodes it; everything else is left byte for byte.
-func sanitizeJSON(doc []byte) []byte {
+// mapJSONStrings applies f to every string of an encoded JSON document,
+// keys included, and returns the document with each string that f changed
+// encoded again the way encoding/json encodes it; everything else is left
+// byte for byte. It works on the decoded text: a control character is
+// escaped inside a JSON string (\u001b), and a secret may stand right after
+// an escape (\n), so the encoded text is not what a reader gets.
+func mapJSONStrings(doc []byte, f func(string) string) []byte {
 	var out []byte
 	last := 0
 	for i := 0; i < len(doc); i++ {
 		if doc[i] != '"' {
 			continue
 		}
-		j, dirty := i+1, false
+		j, escaped := i+1, false
 		for ; j < len(doc) && doc[j] != '"'; j++ {
-			switch {
-			case doc[j] == '\\':
-				if j+1 < len(doc) && (doc[j+1] == 'u' || doc[j+1] == 'r') {
-					dirty = true
-				}
+			if doc[j] == '\\' {
+				escaped = true
 				j++
-			case doc[j] >= utf8.RuneSelf || doc[j] < 0x20:
-				dirty = true
 			}
 		}
 		if j >= len(doc) {
 			break
 		}
-		if dirty {
-			var s string
-			if json.Unmarshal(doc[i:j+1], &s) == nil {
-				if c := Sanitize(s); c != s {
-					if enc, err := json.Marshal(c); err == nil {
-						out = append(append(out, doc[last:i]...), enc...)
-						last = j + 1
-					}
-				}
+		s := string(doc[i+1 : j])
+		ok := true
+		if escaped {
+			ok = json.Unmarshal(doc[i:j+1], &s) == nil
+		}
+		if c := f(s); ok && c != s {
+			if enc, err := json.Marshal(c); err == nil {
+				out = append(append(out, doc[last:i]...), enc...)
+				last = j + 1
 			}
 		}
 		i = j
