@@ -236,7 +236,7 @@ func (c *common) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.statusURL, "status-url", probe.DefaultStatusURL, "the Statuspage `URL` to read (its /api/v2/summary.json)")
 	fs.StringVar(&c.dir, "dir", ".", "the project `DIR` to inspect: .env files, SDK versions, sources")
 	fs.StringVar(&c.model, "model", "", "the model `ID` your code uses; checked to exist for this key")
-	fs.DurationVar(&c.timeout, "timeout", probe.DefaultTimeout, "time limit for each network probe, a `duration` like 5s")
+	fs.DurationVar(&c.timeout, "timeout", probe.DefaultTimeout, "time limit for the network probes, which run at once and share it, a `duration` like 5s")
 	fs.BoolVar(&c.keyStdin, "key-stdin", false, "read the key to test from stdin (a key is never taken as a flag value)")
 	fs.BoolVar(&c.noColor, "no-color", false, "no colour (NO_COLOR is honoured too)")
 	fs.Var(&c.lint, "lint", "also lint the request in this `FILE` (a curl command or source file); repeatable")
