@@ -11,10 +11,11 @@ import (
 // server put in it. It drops
 //
 //   - escape sequences whole: CSI (ESC [ … final byte), OSC, DCS, SOS, PM
-//     and APC strings up to their terminator (BEL, ESC \ or ST; a string
-//     left open ends at the next control character, so a stray introducer
-//     cannot swallow the rest of a report), the two-byte and nF sequences
-//     (ESC c, ESC 7, ESC ( B), and a lone ESC;
+//     and APC strings with their terminator (BEL, ESC \ or ST), the
+//     two-byte and nF sequences (ESC c, ESC 7, ESC ( B), and a lone ESC. A
+//     string left open (another control character, or the end, comes
+//     before a terminator) loses only its introducer: a stray introducer
+//     at the end of one value cannot hide the text that follows it;
 //   - the C0 controls other than newline and tab (CR and DEL too);
 //   - the C1 controls U+0080–U+009F, with the sequence that follows CSI,
 //     OSC, DCS, SOS, PM and APC in their 8-bit form;
@@ -151,10 +152,12 @@ func csiEnd(s string, j int) int {
 }
 
 // stringEnd returns the index past a control string (OSC, DCS, SOS, PM,
-// APC) whose body starts at j: past its terminator (BEL, ESC \, ST), or at
-// the first other control character, which is then handled on its own.
-func stringEnd(s string, j int) int {
-	for j < len(s) {
+// APC) whose body starts at body: past its terminator (BEL, ESC \, ST).
+// A string that another control character or the end of s interrupts
+// first is left open: stringEnd returns body, so that only the introducer
+// goes and the body stays as text.
+func stringEnd(s string, body int) int {
+	for j := body; j < len(s); j++ {
 		switch c := s[j]; {
 		case c == 0x07:
 			return j + 1
@@ -162,18 +165,17 @@ func stringEnd(s string, j int) int {
 			if j+1 < len(s) && s[j+1] == '\\' {
 				return j + 2
 			}
-			return j
+			return body
 		case c < 0x20 || c == 0x7f:
-			return j
+			return body
 		case c == 0xc2 && j+1 < len(s) && s[j+1] >= 0x80 && s[j+1] <= 0x9f: // a C1 control
 			if s[j+1] == 0x9c { // ST
 				return j + 2
 			}
-			return j
+			return body
 		}
-		j++
 	}
-	return j
+	return body
 }
 
 // isSGR reports whether seq is a Select Graphic Rendition sequence: colour,

@@ -102,7 +102,9 @@ func TestSanitizeExact(t *testing.T) {
 		{"a\u009d0;t\u009cb", "ab"},
 		{"\u202egnp.exe", "gnp.exe"},
 		{"ok\rFAIL", "okFAIL"},
-		{"\x1b]0;open\nnext line", "\nnext line"}, // an open string ends at the line
+		{"\x1b]0;open\nnext line", "0;open\nnext line"}, // a string left open loses its introducer only
+		{"v1\u009d (go.mod:3); v2\u0085", "v1 (go.mod:3); v2"},
+		{"v1\x1bP (go.mod:3)", "v1 (go.mod:3)"},
 		{"a\x1bcb", "ab"},
 		{"a\x1b(0b", "ab"},
 		{"a\x1b", "a"},
