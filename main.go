@@ -5,7 +5,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -238,7 +237,7 @@ func (c *common) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.statusURL, "status-url", probe.DefaultStatusURL, "the Statuspage `URL` to read (its /api/v2/summary.json)")
 	fs.StringVar(&c.dir, "dir", ".", "the project `DIR` to inspect: .env files, SDK versions, sources")
 	fs.StringVar(&c.model, "model", "", "the model `ID` your code uses; checked to exist for this key")
-	fs.DurationVar(&c.timeout, "timeout", probe.DefaultTimeout, "time limit for each network probe, a `duration` like 5s")
+	fs.DurationVar(&c.timeout, "timeout", probe.DefaultTimeout, "time limit for the network probes, which run at once and share it, a `duration` like 5s")
 	fs.BoolVar(&c.keyStdin, "key-stdin", false, "read the key to test from stdin (a key is never taken as a flag value)")
 	fs.BoolVar(&c.adminKeyStdin, "admin-key-stdin", false, "read an Admin key from stdin, used only to look the keys found up with GET /v1/organizations/* (default $ANTHROPIC_ADMIN_API_KEY); not with --key-stdin")
 	fs.BoolVar(&c.noColor, "no-color", false, "no colour (NO_COLOR is honoured too)")
@@ -364,13 +363,10 @@ func useColor(tty, noColor bool, vars map[string]string) bool {
 	return tty && !noColor && vars["NO_COLOR"] == ""
 }
 
-// redactor knows every key the report found, so even a truncated echo of
-// one is masked.
+// redactor knows every key the report found and the passwords of its URLs,
+// so even a truncated echo of one is masked.
 func redactor(r *probe.Report, env *probe.Env) *probe.Redactor {
-	red := probe.NewRedactor()
-	for _, c := range r.Candidates {
-		red.Add(c.Value, c.Raw, c.Clean)
-	}
+	red := probe.NewRedactor(r.Secrets()...)
 	if env.HasStdinKey {
 		red.Add(env.StdinKey)
 	}
@@ -427,11 +423,11 @@ func check(ctx context.Context, env *probe.Env, c common, sys ioEnv, asJSON bool
 	d := steps.Diagnose(r)
 	red := redactor(r, env)
 	if asJSON {
-		b, err := json.MarshalIndent(steps.ToJSON(r, d, version), "", "  ")
+		doc, err := red.JSON(steps.ToJSON(r, d, version))
 		if err != nil {
 			return finish(err, sys)
 		}
-		fmt.Fprintln(sys.stdout, red.String(string(b)))
+		fmt.Fprintln(sys.stdout, doc)
 	} else if err := text.Check(sys.stdout, r, d, version, c.color(sys), red); err != nil {
 		return finish(err, sys)
 	}
@@ -488,7 +484,7 @@ func runStub(ctx context.Context, args []string, sys ioEnv) error {
 	if _, ok := stub.Lookup(opts.Scenario); !ok {
 		return usagef("unknown scenario %q; 'fix401 stub --list' shows them", opts.Scenario)
 	}
-	if err := stub.Serve(ctx, addr, opts, sys.stderr); err != nil && !errors.Is(err, context.Canceled) {
+	if err := stub.Serve(ctx, addr, opts, probe.NewRedactor().Writer(sys.stderr)); err != nil && !errors.Is(err, context.Canceled) {
 		return err
 	}
 	return nil
@@ -547,18 +543,24 @@ func runLint(args []string, sys ioEnv) int {
 		return finish(err, sys)
 	}
 	rep := lint.Lint(name, src)
+	red := probe.NewRedactor()
 	if asJSON {
-		b, err := json.MarshalIndent(rep, "", "  ")
+		doc, err := red.JSON(rep)
 		if err != nil {
 			return finish(err, sys)
 		}
-		fmt.Fprintln(sys.stdout, probe.Redact(string(b)))
+		fmt.Fprintln(sys.stdout, doc)
 	} else {
 		var b strings.Builder
-		if err := text.Lint(&b, rep, useColor(sys.tty, noColor, sys.vars)); err != nil {
+		color := useColor(sys.tty, noColor, sys.vars)
+		if err := text.Lint(&b, rep, color); err != nil {
 			return finish(err, sys)
 		}
-		fmt.Fprint(sys.stdout, probe.Redact(b.String()))
+		out := red.String
+		if color {
+			out = red.Styled // text.Lint sanitizes what it styles
+		}
+		fmt.Fprint(sys.stdout, out(b.String()))
 	}
 	if rep.HasErrors() {
 		return exitProblem
@@ -726,14 +728,14 @@ func runReport(ctx context.Context, args []string, sys ioEnv) int {
 		SDKs: probe.FindSDKs(env.Dir), Now: time.Now(), Redactor: redactor(r, env)}
 	var doc string
 	if asJSON {
-		b, err := json.MarshalIndent(struct {
+		doc, err = in.Redactor.JSON(struct {
 			steps.JSON
 			Environment steps.Environment `json:"environment"`
-		}{steps.ToJSON(r, d, version), steps.EnvironmentOf(in)}, "", "  ")
+		}{steps.ToJSON(r, d, version), steps.EnvironmentOf(in)})
 		if err != nil {
 			return finish(err, sys)
 		}
-		doc = in.Redactor.String(string(b)) + "\n"
+		doc += "\n"
 	} else {
 		doc = steps.SummaryMarkdown(in)
 	}
@@ -743,7 +745,7 @@ func runReport(ctx context.Context, args []string, sys ioEnv) int {
 		if err := ui.WriteFile(out, []byte(doc), 0o600); err != nil {
 			return finish(fmt.Errorf("report: %w", err), sys)
 		}
-		fmt.Fprintf(sys.stderr, "Wrote %s (%d bytes). It holds no key, only hints.\n", out, len(doc))
+		fmt.Fprintf(sys.stderr, "Wrote %s (%d bytes). It holds no key, only hints.\n", probe.Sanitize(out), len(doc))
 	}
 	return exitStatus(r, d)
 }

@@ -254,33 +254,85 @@ func readJSON(a *Answer, obj map[string]json.RawMessage) (string, bool) {
 // valid UTF-8, no control characters (a hostile server could move the
 // cursor or recolour the terminal), whitespace runs collapsed, every
 // credential masked by Redact, and at most n characters.
+//
+// Only what is kept is redacted, so a 1 MiB body costs what its first few
+// hundred characters cost: the text is cut cleanMargin characters past n,
+// back to a space, so that no word — no key — is cut in two before Redact
+// sees it; a word longer than the margin that straddles the cut is left out
+// whole. After Redact the text is cut to n, and a word the last cut would
+// split is left out too, so no partial secret is shown that a redactor
+// knowing the whole one could miss.
 func clean(s string, n int) string {
 	if s == "" {
 		return ""
 	}
-	s = strings.ToValidUTF8(s, "\uFFFD")
+	limit := n + cleanMargin
 	var b strings.Builder
-	space := false
-	for _, r := range s {
+	space, runes, more := false, 0, false
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
 		switch {
+		case r == 0x1b: // escape sequences go whole, as in Sanitize
+			i = escEnd(s, i)
+			continue
+		case r == 0x9b:
+			i = csiEnd(s, i+size)
+			continue
+		case r == 0x90 || r == 0x98 || r == 0x9d || r == 0x9e || r == 0x9f:
+			i = stringEnd(s, i+size)
+			continue
+		case r == utf8.RuneError:
+			// Invalid UTF-8 is shown as U+FFFD.
 		case unicode.IsSpace(r) || r == '\u2028' || r == '\u2029':
 			space = true
+			i += size
 			continue
-		case unicode.IsControl(r) || unicode.Is(unicode.Cf, r):
+		case unicode.IsControl(r) || unicode.Is(unicode.Cf, r) || dropRune(r):
 			// Dropped without a gap, so a key split by a zero-width
 			// character is whole again and Redact sees all of it.
+			i += size
 			continue
+		}
+		if runes >= limit {
+			more = true
+			break
 		}
 		if space && b.Len() > 0 {
 			b.WriteByte(' ')
+			runes++
 		}
 		space = false
 		b.WriteRune(r)
+		runes++
+		i += size
 	}
-	s = Redact(b.String())
-	if utf8.RuneCountInString(s) > n {
-		r := []rune(s)
-		s = strings.TrimSpace(string(r[:n-1])) + "…"
+	t := b.String()
+	if more {
+		t = dropLastWord(t)
+	}
+	t = Redact(t)
+	if r := []rune(t); len(r) > n || more {
+		if len(r) > n-1 {
+			cut := string(r[:n-1])
+			if r[n-1] != ' ' {
+				cut = dropLastWord(cut)
+			}
+			t = cut
+		}
+		t = strings.TrimSpace(t) + "…"
+	}
+	return t
+}
+
+// cleanMargin is how far past its limit clean reads before it redacts:
+// more than any key is long.
+const cleanMargin = 256
+
+// dropLastWord cuts s back to its last space, dropping the word the end of
+// s may have cut; a single word is kept as it is.
+func dropLastWord(s string) string {
+	if i := strings.LastIndexByte(s, ' '); i >= 0 {
+		return s[:i]
 	}
 	return s
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/fix401/fix401/probe/stub"
 )
@@ -258,7 +259,9 @@ func TestClean(t *testing.T) {
 	}{
 		{"plain", "plain"},
 		{"  two\n\tlines \r\n", "two lines"},
-		{"red \x1b[31malert\x1b[0m", "red [31malert[0m"},
+		{"red \x1b[31malert\x1b[0m", "red alert"},
+		{"title \x1b]0;pwned\x07set, clip \x1b]52;c;eA==\x1b\\board", "title set, clip board"},
+		{"c1 \u009b2Jcsi \u202eoverride", "c1 csi override"},
 		{"bad \xff byte", "bad \uFFFD byte"},
 		{"zero\u200bwidth", "zerowidth"},
 		{strings.Repeat("é", 400), strings.Repeat("é", 299) + "…"},
@@ -272,6 +275,39 @@ func TestClean(t *testing.T) {
 	split := key[:40] + "\u200b" + key[40:]
 	if got := clean("echo "+split, maxMessage); strings.Contains(got, key[50:70]) {
 		t.Errorf("a key split by a zero-width space survives: %q", got)
+	}
+}
+
+// TestCleanCutsBeforeRedacting: clean redacts only what it keeps, and the
+// cuts never leave part of a key for the redactor to miss: a key across the
+// first cut (past the margin) and a token across the last one (at n) go
+// whole.
+func TestCleanCutsBeforeRedacting(t *testing.T) {
+	key := netKey(t, "sk-ant-api03-")
+	plain := key[13:53] // a secret clean does not recognise
+	words := func(n int) string { return strings.Repeat("word ", n/5) }
+	for _, tt := range []struct {
+		name, in string
+		gone     []string // must not appear, not even in part
+		cut      bool     // the result ends in …
+	}{
+		{"key across the margin", words(maxMessage+cleanMargin-40) + key + " " + words(1<<20), []string{key[13:21], key[60:68]}, true},
+		// Redacted, the key is short enough to fit.
+		{"key across the limit", words(maxMessage-40) + key + " tail", []string{key[13:21], key[60:68]}, false},
+		{"unknown token across the limit", words(maxMessage-20) + plain + " tail", []string{plain[:6]}, true},
+		{"one huge word", strings.Repeat("x", 1<<20), nil, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			got := clean(tt.in, maxMessage)
+			if n := utf8.RuneCountInString(got); n > maxMessage || strings.HasSuffix(got, "…") != tt.cut {
+				t.Errorf("%d runes, want at most %d, cut %v: %q", n, maxMessage, tt.cut, got)
+			}
+			for _, g := range tt.gone {
+				if strings.Contains(got, g) {
+					t.Errorf("%q survives in %q", g, got)
+				}
+			}
+		})
 	}
 }
 

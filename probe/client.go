@@ -374,6 +374,12 @@ type attempt struct {
 // do runs r with retries and returns the last attempt's answer and body.
 func (c *Client) do(ctx context.Context, r request) (*Answer, []byte) {
 	start := time.Now()
+	// Retries fit in one --timeout, and in the caller's deadline (the
+	// run's, from Start) when it comes sooner.
+	end := start.Add(c.timeout)
+	if d, ok := ctx.Deadline(); ok && d.Before(end) {
+		end = d
+	}
 	var at attempt
 	for n := 0; ; n++ {
 		t0 := time.Now()
@@ -384,9 +390,9 @@ func (c *Client) do(ctx context.Context, r request) (*Answer, []byte) {
 			break
 		}
 		wait, ok := c.pause(n, at)
-		// Retries fit in one --timeout: a slow failing server is not asked
-		// again when another attempt like the last would overrun it.
-		if !ok || time.Since(start)+wait+took > c.timeout || sleep(ctx, wait) != nil {
+		// A slow failing server is not asked again when another attempt
+		// like the last would overrun the deadline.
+		if !ok || time.Now().Add(wait+took).After(end) || sleep(ctx, wait) != nil {
 			break
 		}
 	}
@@ -441,6 +447,10 @@ func (c *Client) once(ctx context.Context, r request) attempt {
 	at.wait, at.hasWait = retryAfter(resp.Header, c.now())
 	return at
 }
+
+// closeIdle closes the connections the client keeps open for reuse: a run
+// is over, and the next one builds its own client.
+func (c *Client) closeIdle() { c.hc.CloseIdleConnections() }
 
 // setAuth puts key in header. An OAuth token always goes as a Bearer token
 // with the oauth beta, as every SDK sends one.

@@ -1,6 +1,9 @@
 package probe
 
-import "strings"
+import (
+	"net/url"
+	"strings"
+)
 
 // proxyVars are the proxy variables reported, in the order Go reads them.
 // ALL_PROXY is not used by Go, but curl and Python's httpx honour it.
@@ -61,11 +64,41 @@ func customHeaderNames(s string) []string {
 // from one that does not parse or has no scheme ("user:pass@proxy:8080").
 // Everything else is kept as it is.
 func StripURLCredentials(raw string) string {
-	start := 0
+	start, end, ok := userInfo(raw)
+	if !ok {
+		return raw
+	}
+	return raw[:start] + raw[end+1:]
+}
+
+// URLSecrets returns the secrets in a URL's user info: the password, or
+// the user name when there is no password (a token sent as the user, as in
+// https://TOKEN@host), each as written and percent-decoded. A server or a
+// proxy may echo them back; the redactor must know them.
+func URLSecrets(raw string) []string {
+	start, end, ok := userInfo(raw)
+	if !ok {
+		return nil
+	}
+	user, pass, hasPass := strings.Cut(raw[start:end], ":")
+	secret := user
+	if hasPass {
+		secret = pass
+	}
+	out := []string{secret}
+	if u, err := url.PathUnescape(secret); err == nil && u != secret {
+		out = append(out, u)
+	}
+	return out
+}
+
+// userInfo finds the user info of a URL: raw[start:end] is what comes
+// before the '@' at raw[end].
+func userInfo(raw string) (start, end int, ok bool) {
 	if i := strings.Index(raw, "://"); i >= 0 {
 		start = i + len("://")
 	}
-	end := len(raw)
+	end = len(raw)
 	if i := strings.IndexAny(raw[start:], "/?#"); i >= 0 {
 		end = start + i
 		// A password may hold '/', '?' or '#' unescaped: "user:pa/ss@host".
@@ -80,9 +113,23 @@ func StripURLCredentials(raw string) string {
 	}
 	at := strings.LastIndexByte(raw[start:end], '@')
 	if at < 0 {
-		return raw
+		return 0, 0, false
 	}
-	return raw[:start] + raw[start+at+1:]
+	return start, start + at, true
+}
+
+// envSecrets are the secrets of env that are not keys: the passwords of
+// the base URL, the status URL and the proxy variables.
+func envSecrets(env *Env) []string {
+	urls := []string{env.BaseURL, env.StatusURL, env.Vars["ANTHROPIC_BASE_URL"]}
+	for _, name := range proxyVars {
+		urls = append(urls, env.Vars[name])
+	}
+	var out []string
+	for _, u := range urls {
+		out = append(out, URLSecrets(u)...)
+	}
+	return out
 }
 
 func allDigits(s string) bool {

@@ -261,7 +261,8 @@ func classifyNetErr(parent context.Context, err error, host string, timeout time
 		}
 		return mk(PhaseProxy, "cannot reach the proxy %s: %s", proxy, reason(op.Err)), false
 	case isTimeout(err):
-		if errors.Is(parent.Err(), context.DeadlineExceeded) {
+		// The run's own deadline (Start) is the timeout; a caller's is not.
+		if errors.Is(parent.Err(), context.DeadlineExceeded) && !errors.Is(context.Cause(parent), errRunTimeout) {
 			return mk(PhaseTimeout, "the run's time limit ended before %s answered%s", host, via), false
 		}
 		return mk(PhaseTimeout, "no answer from %s within %s%s", host, timeout, via), false

@@ -1,31 +1,36 @@
 package probe
 
 import (
+	"encoding/json"
+	"io"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 )
 
 // MinPiece is the shortest run of a known secret's characters that the
-// redactor removes wherever it appears, even without the rest of the key.
-const MinPiece = 12
+// redactor removes wherever it appears, even without the rest of the key,
+// when the run looks like key material (a digit or a change of case: see
+// keyLike).
+const MinPiece = 8
 
 // Redactor masks secrets in text. It knows two kinds: anything that looks
 // like a credential (keys of every provider, bearer tokens, URL user info,
 // token query parameters, secret header values), and the exact secrets it
-// was given (every key discovered), including any run of MinPiece or more
-// of their characters, so a truncated echo of a key is caught too.
+// was given (every key discovered, the passwords of proxy and base URLs),
+// including any run of MinPiece or more of their characters, so a
+// truncated echo of a key is caught too. Its cost is linear in the text,
+// however many secrets it knows.
 //
-// Every byte fix401 prints or writes passes through String.
+// Every byte fix401 prints or writes passes through String (or Styled, or
+// JSON), which first passes it through Sanitize: no output path can mask
+// secrets and forget control sequences, or the other way round.
 type Redactor struct {
-	mu      sync.RWMutex
-	secrets []secret
-}
-
-type secret struct {
-	value string
-	hint  string
-	grams map[string]struct{}
+	mu    sync.Mutex
+	seen  map[string]bool
+	list  []string
+	built *known // nil after Add: rebuilt by the next String
 }
 
 // NewRedactor returns a Redactor that also knows the given secrets.
@@ -35,51 +40,94 @@ func NewRedactor(secrets ...string) *Redactor {
 	return r
 }
 
-// Add teaches the redactor more secrets. Empty and very short values are
-// ignored: they cannot be told apart from ordinary text.
+// Add teaches the redactor more secrets. Empty and very short values (under
+// four characters) are ignored: they cannot be told apart from ordinary
+// text. A value with a key inside (a raw file value with quotes, "Bearer ",
+// a comment) is taken as that key.
 func (r *Redactor) Add(secrets ...string) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-next:
 	for _, v := range secrets {
 		v = strings.TrimSpace(v)
-		if len(v) < MinPiece {
-			continue
-		}
-		for _, s := range r.secrets {
-			if s.value == v {
-				continue next
+		if i := strings.Index(v, "sk-ant-"); i >= 0 {
+			v = v[i:]
+			j := 0
+			for j < len(v) && keyByte(v[j]) {
+				j++
+			}
+			if v = v[:j]; len(v)-keyPrefixLen(v) < minSecret {
+				continue // a bare prefix: "sk-ant-api03-" is no secret
 			}
 		}
-		body := secretBody(v)
-		grams := make(map[string]struct{}, len(body))
-		for i := 0; i+MinPiece <= len(body); i++ {
-			grams[body[i:i+MinPiece]] = struct{}{}
+		if len(v) < minSecret || r.seen[v] {
+			continue
 		}
-		r.secrets = append(r.secrets, secret{value: v, hint: Hint(v), grams: grams})
+		if r.seen == nil {
+			r.seen = map[string]bool{}
+		}
+		r.seen[v] = true
+		r.list = append(r.list, v)
+		r.built = nil
 	}
+}
+
+// known returns what the redactor knows, built once after each change.
+func (r *Redactor) known() *known {
+	if r == nil {
+		return nil
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.built == nil && len(r.list) > 0 {
+		r.built = buildKnown(slices.Clone(r.list))
+	}
+	return r.built
 }
 
 // Redact masks everything that looks like a credential. It is String on a
 // Redactor that knows no particular secret.
 func Redact(s string) string { return (*Redactor)(nil).String(s) }
 
-// String returns s with every secret masked. Keys become their
-// Console-style hint, so a user can still tell which key is meant.
-func (r *Redactor) String(s string) string {
+// String returns s sanitized (see Sanitize) with every secret masked. Keys
+// become their Console-style hint, so a user can still tell which key is
+// meant.
+func (r *Redactor) String(s string) string { return r.redact(Sanitize(s)) }
+
+// Styled is String for text that fix401 styled itself: the colour and
+// weight sequences (SGR) of its styles survive, every other escape sequence
+// and control goes. What a style wraps must have passed Sanitize before it
+// was styled: Styled cannot tell a hostile colour from fix401's own.
+func (r *Redactor) Styled(s string) string { return r.redact(sanitize(s, true)) }
+
+// JSON encodes v as fix401 prints JSON: indented by two spaces, every
+// string in it sanitized and cleared of the secrets the redactor knows as a
+// reader decodes it (a control character escaped as \u001b is one a reader
+// prints; a key right after an escape such as \n is whole only decoded),
+// then the document masked for everything that looks like a credential
+// (a header and its value may be two strings).
+func (r *Redactor) JSON(v any) (string, error) {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return "", err
+	}
+	k := r.known()
+	b = mapJSONStrings(b, func(s string) string { return k.mask(Sanitize(s)) })
+	return patterns(Sanitize(string(b))), nil
+}
+
+// Writer returns a writer that passes every Write to w through String. A
+// control sequence split across two writes loses its ESC in the first.
+func (r *Redactor) Writer(w io.Writer) io.Writer { return writer{r, w} }
+
+func (r *Redactor) redact(s string) string {
 	if s == "" {
 		return s
 	}
-	if r != nil {
-		r.mu.RLock()
-		for _, sec := range r.secrets {
-			s = strings.ReplaceAll(s, sec.value, sec.hint)
-		}
-		for _, sec := range r.secrets {
-			s = maskPieces(s, sec.grams)
-		}
-		r.mu.RUnlock()
-	}
+	return patterns(r.known().mask(s))
+}
+
+// patterns masks everything that looks like a credential.
+func patterns(s string) string {
 	s = urlUserinfo.ReplaceAllString(s, "${1}redacted@")
 	s = queryToken.ReplaceAllString(s, "${1}redacted")
 	s = headerValue.ReplaceAllStringFunc(s, maskHeader)
@@ -194,38 +242,4 @@ func isWord(v string) bool {
 		}
 	}
 	return true
-}
-
-// maskPieces replaces every run of text made of MinPiece-long pieces of a
-// secret with a marker.
-func maskPieces(s string, grams map[string]struct{}) string {
-	if len(grams) == 0 || len(s) < MinPiece {
-		return s
-	}
-	hit := make([]bool, len(s))
-	any := false
-	for i := 0; i+MinPiece <= len(s); i++ {
-		if _, ok := grams[s[i:i+MinPiece]]; ok {
-			for j := i; j < i+MinPiece; j++ {
-				hit[j] = true
-			}
-			any = true
-		}
-	}
-	if !any {
-		return s
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); {
-		if !hit[i] {
-			b.WriteByte(s[i])
-			i++
-			continue
-		}
-		for i < len(s) && hit[i] {
-			i++
-		}
-		b.WriteString("[redacted]")
-	}
-	return b.String()
 }

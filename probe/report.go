@@ -1,6 +1,9 @@
 package probe
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // NetError is a transport failure, told apart by phase so a timeout or a
 // TLS problem is never mistaken for a rejected key.
@@ -152,6 +155,27 @@ type Report struct {
 	Lookup   *KeyLookup
 
 	Done map[string]bool // which probes have finished: net, auth, alt, clean, others, control, quota, model, admin, status
+
+	urlSecrets []string // the passwords of the base and proxy URLs (Prepare)
+}
+
+// Secrets lists every secret the run knows, for a Redactor: each
+// candidate's value in every form, and the passwords of the base, status
+// and proxy URLs. The text of a reference nobody resolved (op://…, ${VAR},
+// an apiKeyHelper command) is not a secret, was sent nowhere and is left
+// out, unless a key is written inside it.
+func (r *Report) Secrets() []string {
+	if r == nil {
+		return nil
+	}
+	var out []string
+	for _, c := range r.Candidates {
+		out = append(out, c.Value, c.Clean)
+		if c.Value != "" || strings.Contains(c.Raw, "sk-ant-") {
+			out = append(out, c.Raw)
+		}
+	}
+	return append(out, r.urlSecrets...)
 }
 
 // ActiveKey returns the key in use, or nil.

@@ -49,6 +49,8 @@ func Prepare(env *Env) *Report {
 		Target:    ResolveTarget(env),
 		Env:       ReadEnvFacts(env),
 		Done:      map[string]bool{},
+
+		urlSecrets: envSecrets(env),
 	}
 	r.Target.Model = env.Model
 	if env.Demo && r.Target.BaseURLSource == "flag" {
@@ -107,12 +109,11 @@ func (r *Report) Finished() bool {
 	return true
 }
 
-// Limits on testing the other keys found: a .env full of keys must not
-// become a burst of requests (or a rate limit) at the API.
-const (
-	MaxOtherKeys    = 20
-	maxParallelKeys = 4
-)
+// MaxOtherKeys caps how many other keys a run tests: a .env full of keys
+// must not become a burst of requests (or a rate limit) at the API. They
+// are tested all at once, with the other probes, so a run costs one round
+// trip however many keys it found.
+const MaxOtherKeys = 20
 
 // otherKeys returns the index of one candidate per distinct key other than
 // the key in use, in discovery order, at most MaxOtherKeys. Candidates
@@ -144,6 +145,10 @@ func (r *Report) otherKeys() []int {
 // Start launches every network probe at once. Each finished probe sends
 // one Part; the channel is closed when all are done or ctx ends. Start
 // reads r but never changes it: the caller applies the parts.
+//
+// The probes share one deadline, env.Timeout from now: a server that
+// accepts and never answers costs the run one timeout, however many keys
+// it tests, retries included.
 func Start(ctx context.Context, env *Env, r *Report) <-chan Part {
 	env = withDefaults(env)
 	out := make(chan Part, 16)
@@ -196,6 +201,10 @@ func Start(ctx context.Context, env *Env, r *Report) <-chan Part {
 		client = client.WithHeader(WorkspaceHeader, env.WorkspaceID)
 	}
 
+	// A part is delivered unless the caller gives up; the run's deadline
+	// only ends the probes.
+	caller := ctx
+	ctx, cancel := context.WithTimeoutCause(ctx, env.Timeout, errRunTimeout)
 	var wg sync.WaitGroup
 	run := func(name string, f func() Part) {
 		wg.Add(1)
@@ -204,7 +213,7 @@ func Start(ctx context.Context, env *Env, r *Report) <-chan Part {
 			p := f()
 			select {
 			case out <- func(r *Report) { p(r); r.Done[name] = true }:
-			case <-ctx.Done():
+			case <-caller.Done():
 			}
 		}()
 	}
@@ -276,15 +285,10 @@ func Start(ctx context.Context, env *Env, r *Report) <-chan Part {
 		run(ProbeOthers, func() Part {
 			res := make([]CandidateAnswer, len(others))
 			var owg sync.WaitGroup
-			slots := make(chan struct{}, maxParallelKeys)
 			for i := range others {
-				owg.Add(1)
-				go func() {
-					defer owg.Done()
-					slots <- struct{}{}
-					defer func() { <-slots }()
+				owg.Go(func() {
 					res[i] = CandidateAnswer{Index: others[i], Answer: labelled("candidate", via[i].Models(ctx, keys[i]))}
-				}()
+				})
 			}
 			owg.Wait()
 			return func(r *Report) { r.Others = res }
@@ -292,10 +296,24 @@ func Start(ctx context.Context, env *Env, r *Report) <-chan Part {
 	}
 	go func() {
 		wg.Wait()
+		cancel()
+		client.closeIdle()
 		close(out)
 	}()
 	return out
 }
+
+// errRunTimeout is the cause of the deadline Start gives every probe of a
+// run: a probe that meets it did not get an answer within the timeout.
+// net/http returns a context's cause as the request's error, so it is a
+// deadline like any other: errors.Is(err, context.DeadlineExceeded).
+var errRunTimeout error = runTimeout{}
+
+type runTimeout struct{}
+
+func (runTimeout) Error() string        { return "no answer within the timeout" }
+func (runTimeout) Timeout() bool        { return true }
+func (runTimeout) Is(target error) bool { return target == context.DeadlineExceeded }
 
 // WorkspaceHeader names the workspace an identity-linked key acts in.
 const WorkspaceHeader = "anthropic-workspace-id"

@@ -2,6 +2,8 @@ package probe_test
 
 import (
 	"context"
+	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -86,13 +88,20 @@ func BenchmarkRunSlowAPI(b *testing.B) {
 // flight together. Probes run one after another would never get there:
 // the first would wait at the barrier until it gives up, and the test
 // fails. Giving up is a hang guard, not a speed target: it takes a minute,
-// once for the whole run, and a working run never reaches it.
+// once for the whole run, and a working run never reaches it. With
+// MaxOtherKeys other keys, every one of them is in flight with the rest.
 func TestRunStartsEveryProbeAtOnce(t *testing.T) {
+	for _, keys := range []int{1, probe.MaxOtherKeys} {
+		t.Run(fmt.Sprintf("%d keys", keys), func(t *testing.T) { testRunAtOnce(t, keys) })
+	}
+}
+
+func testRunAtOnce(t *testing.T, keys int) {
 	api, err := stub.Handler(stub.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	const want = 7 // auth, the key sent the other way, other key, control, quota, model, status
+	want := int32(6 + keys) // auth, the key sent the other way, control, quota, model, status, and each other key
 	var inflight, peak atomic.Int32
 	release := make(chan struct{})
 	var once sync.Once
@@ -116,6 +125,7 @@ func TestRunStartsEveryProbeAtOnce(t *testing.T) {
 	}))
 	defer srv.Close()
 	env := project(t)
+	withKeys(t, env, keys)
 	// Longer than the guard: the barrier, not the client, decides.
 	env.BaseURL, env.StatusURL, env.Retries, env.Timeout = srv.URL, srv.URL, 0, 2*time.Minute
 
@@ -128,8 +138,8 @@ func TestRunStartsEveryProbeAtOnce(t *testing.T) {
 			t.Errorf("%s %s: %+v", a.Method, a.URL, a)
 		}
 	}
-	if !r.Finished() {
-		t.Fatalf("report not finished: %v", r.Done)
+	if !r.Finished() || len(r.Others) != keys {
+		t.Fatalf("report not finished: %v, %d other keys", r.Done, len(r.Others))
 	}
 }
 
@@ -235,6 +245,77 @@ func TestRetriesFitInTheTimeout(t *testing.T) {
 				}
 				if a.Duration > timeout {
 					t.Errorf("the attempts took %v, more than the %v timeout", a.Duration, timeout)
+				}
+			})
+		})
+	}
+}
+
+// withKeys replaces the project's .env with n other keys, each under its
+// own name.
+func withKeys(tb testing.TB, env *probe.Env, n int) {
+	tb.Helper()
+	var sb strings.Builder
+	for i := range n {
+		fmt.Fprintf(&sb, "ANTHROPIC_API_KEY_%d=%s\n", i, stub.NewAPIKey())
+	}
+	if err := os.WriteFile(filepath.Join(env.Dir, ".env"), []byte(sb.String()), 0o600); err != nil {
+		tb.Fatal(err)
+	}
+}
+
+// BenchmarkRunSlowAPIManyKeys is BenchmarkRunSlowAPI with MaxOtherKeys
+// other keys found: every key is tested at once, so a run still costs
+// about one round trip (it cost five when keys went four at a time).
+func BenchmarkRunSlowAPIManyKeys(b *testing.B) {
+	env, srv := slowEnv(b, 300*time.Millisecond)
+	withKeys(b, env, probe.MaxOtherKeys)
+	before := len(srv.Requests())
+	for b.Loop() {
+		r := probe.Run(context.Background(), env)
+		if !r.Auth.OK() || len(r.Others) != probe.MaxOtherKeys {
+			b.Fatalf("auth %+v, %d other keys tested", r.Auth, len(r.Others))
+		}
+	}
+	perRun := float64(len(srv.Requests())-before) / float64(b.N)
+	b.ReportMetric(perRun, "requests/op")
+}
+
+// TestHungAPICostsOneTimeout: an API that accepts every request and never
+// answers costs a run exactly one --timeout, however many keys it tests
+// (with keys tested four at a time, MaxOtherKeys of them cost five). In a
+// synctest bubble, with the API in memory, every probe gives up at the
+// same instant of the fake clock: the bound is exact, with no margin.
+func TestHungAPICostsOneTimeout(t *testing.T) {
+	for _, keys := range []int{1, probe.MaxOtherKeys} {
+		t.Run(fmt.Sprintf("%d keys", keys), func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				env := project(t)
+				withKeys(t, env, keys)
+				env.Timeout, env.Retries = 2*time.Second, probe.MaxRetries
+				var hits atomic.Int32
+				serveMem(t, env, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					hits.Add(1)
+					// Read whole, a request's context ends when the client
+					// hangs up (count_tokens has a body).
+					_, _ = io.Copy(io.Discard, r.Body)
+					<-r.Context().Done()
+				}))
+				start := time.Now()
+				r := probe.Run(context.Background(), env)
+				if took := time.Since(start); took != env.Timeout {
+					t.Errorf("the run took %v against a hung API, want exactly the %v timeout", took, env.Timeout)
+				}
+				if !r.Finished() || len(r.Others) != keys {
+					t.Fatalf("finished %v, %d of %d other keys tested", r.Finished(), len(r.Others), keys)
+				}
+				for _, a := range r.Requests() {
+					if a.Err == nil || a.Err.Phase != probe.PhaseTimeout || !strings.HasSuffix(a.Err.Message, "within 2s") || a.Attempts != 1 {
+						t.Errorf("%s %s (%s): %d attempts, %+v; want one attempt that timed out", a.Method, a.URL, a.Label, a.Attempts, a.Err)
+					}
+				}
+				if got, want := int(hits.Load()), len(r.Requests()); got != want {
+					t.Errorf("the API received %d requests for %d probes", got, want)
 				}
 			})
 		})

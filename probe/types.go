@@ -114,7 +114,9 @@ type Env struct {
 	// WorkspaceID is --workspace-id: sent as anthropic-workspace-id with
 	// every key-carrying request; empty: ANTHROPIC_CUSTOM_HEADERS decides.
 	WorkspaceID string
-	Timeout     time.Duration
+	// Timeout bounds each attempt of a request (0: DefaultTimeout); the
+	// probes of a run (Start) share one deadline, Timeout from its start.
+	Timeout time.Duration
 
 	// StdinKey, when HasStdinKey, is the key to test instead of the
 	// environment's (fix401 --key-stdin, or a key pasted in the wizard).

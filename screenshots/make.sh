@@ -32,6 +32,7 @@ shots=(
 	"header-stripped  header-stripped headers"
 	"spend-limit      spend-limit permissions"
 	"workspace        workspace-required permissions"
+	"key-disabled     key-disabled permissions"
 	"checklist        shadowed  checklist"
 	"verify           shadowed  verify --after-fix"
 	"summary          shadowed  summary --after-fix --height 40"

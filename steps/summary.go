@@ -24,8 +24,8 @@ type SummaryInput struct {
 	// "tested key sk-ant-api03-R2D...igAA (pasted)", "re-ran verify-key".
 	Tried []string
 	Now   time.Time // when the summary is made; used when Report has no start time
-	// Redactor masks the output. Nil: a Redactor that knows every key in
-	// Report.Candidates.
+	// Redactor masks the output. Nil: a Redactor that knows every secret
+	// of Report (Report.Secrets).
 	Redactor *probe.Redactor
 }
 
@@ -84,13 +84,7 @@ func summaryRedactor(in SummaryInput) func(string) string {
 	if in.Redactor != nil {
 		return in.Redactor.String
 	}
-	var secrets []string
-	if in.Report != nil {
-		for _, c := range in.Report.Candidates {
-			secrets = append(secrets, c.Value, c.Raw, c.Clean)
-		}
-	}
-	return probe.NewRedactor(secrets...).String
+	return probe.NewRedactor(in.Report.Secrets()...).String
 }
 
 // summaryStart is when the check ran: the report's start, else the summary's.

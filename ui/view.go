@@ -30,7 +30,9 @@ const nbSpace = "\u00a0"
 // hyphens already replaced by nbHyphen.
 var glueHeader = regexp.MustCompile(`(?i)\b(x\x{2011}api\x{2011}key|(?:proxy\x{2011})?authorization|api\x{2011}key|x\x{2011}goog\x{2011}api\x{2011}key|(?:set\x{2011})?cookie): `)
 
-// View renders the screen. Every byte of it passes the redactor.
+// View renders the screen. Every byte of it passes the redactor, which
+// keeps only the colours of the wizard's own styles: every text the styles
+// wrap was sanitized first (hang, the tables, the footer).
 func (m Model) View() tea.View {
 	w := m.contentWidth()
 	header, body := m.viewHeader(), m.body.View()
@@ -45,7 +47,7 @@ func (m Model) View() tea.View {
 	}
 	parts := []string{header, body, footer, m.viewHelp(w)}
 	content := lipgloss.NewStyle().PaddingLeft(1).Render(strings.Join(parts, "\n"))
-	v := tea.NewView(fit(m.red.String(content), m.width))
+	v := tea.NewView(fit(m.red.Styled(content), m.width))
 	v.AltScreen = true
 	v.Cursor = cursor
 	n, total := m.wiz.Progress()
@@ -218,7 +220,7 @@ func (m Model) viewLint(w int) (out string, row, col int) {
 	if m.height > 0 {
 		limit = max(1, min(limit, m.height-12))
 	}
-	tail := previewTail(text)
+	tail := probe.Sanitize(previewTail(text))
 	// The redactor runs once, over the whole screen: a second pass would
 	// mask its own "[redacted]" again.
 	masked, before := maskSecrets(tail), strings.Count(text[:len(text)-len(tail)], "\n")
@@ -312,9 +314,9 @@ func (m Model) viewFooter(w int) string {
 	}
 	switch {
 	case m.flash != "" && m.flashErr:
-		return s.FlashErr.Render(truncate(m.flash, w))
+		return s.FlashErr.Render(truncate(probe.Sanitize(m.flash), w))
 	case m.flash != "":
-		return s.Flash.Render(truncate(m.flash, w))
+		return s.Flash.Render(truncate(probe.Sanitize(m.flash), w))
 	case m.keys.Down.Enabled() && !m.body.AtBottom():
 		return s.Faint.Render(fmt.Sprintf("↓ more below (%d%%)", int(m.body.ScrollPercent()*100)))
 	}
@@ -387,6 +389,14 @@ func (m Model) viewBody(w int) string {
 	return strings.Join(sec, "\n\n")
 }
 
+// sanitized is a table row whose cells passed probe.Sanitize.
+func sanitized(cells ...string) []string {
+	for i, c := range cells {
+		cells[i] = probe.Sanitize(c)
+	}
+	return cells
+}
+
 // keepHyphens stops a table from breaking a cell at its hyphens; unbreak
 // undoes it once the table is rendered.
 func keepHyphens(s string) string { return strings.ReplaceAll(s, "-", nbHyphen) }
@@ -404,6 +414,7 @@ func hang(st lipgloss.Style, text string, w int, first, rest string) string {
 	if text == "" {
 		return ""
 	}
+	text = probe.Sanitize(text)
 	width := max(10, w-lipgloss.Width(rest))
 	// Lines break at spaces only: a break inside sk-ant-api03-… or
 	// x-api-key would make them hard to read and to copy. A credential
@@ -540,10 +551,11 @@ func (m Model) viewCompare(rows []steps.CompareRow, w int) string {
 		t.Headers("", "First run")
 	}
 	for _, r := range rows {
+		c := sanitized(r.Label, r.Before, r.After)
 		if rerun {
-			t.Row(r.Label, keepHyphens(r.Before), keepHyphens(r.After))
+			t.Row(c[0], keepHyphens(c[1]), keepHyphens(c[2]))
 		} else {
-			t.Row(r.Label, keepHyphens(r.Before))
+			t.Row(c[0], keepHyphens(c[1]))
 		}
 	}
 	t.StyleFunc(func(row, col int) lipgloss.Style {
@@ -577,7 +589,7 @@ func (m Model) viewChecklist(in steps.Input, w int) string {
 	rows := steps.ChecklistRows(r, in.SDKs)
 	cells := [][]string{{"Before you escalate", "This run"}}
 	for _, row := range rows {
-		cells = append(cells, []string{steps.Mark(row.Status) + " " + row.Item, row.Result})
+		cells = append(cells, sanitized(steps.Mark(row.Status)+" "+row.Item, row.Result))
 	}
 	var first string
 	if widths := columnWidths(cells, w, []column{{lines: 1}, {share: 1}}); widths != nil {
@@ -605,7 +617,7 @@ func (m Model) viewChecklist(in steps.Input, w int) string {
 	tests := steps.TestRows(r)
 	cells = [][]string{{"", "Test", "This run", "What it tells you", "Next move"}}
 	for _, row := range tests {
-		cells = append(cells, []string{steps.Mark(row.Status), row.Test, row.Result, row.Meaning, row.Next})
+		cells = append(cells, sanitized(steps.Mark(row.Status), row.Test, row.Result, row.Meaning, row.Next))
 	}
 	var second string
 	// The live result gets the largest share; the mark and the test name

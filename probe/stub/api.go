@@ -62,6 +62,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 )
 
 // Options configure a stub.
@@ -390,17 +391,23 @@ func (a *API) record(req Request, d time.Duration) {
 		req.Method, printable(req.Path), status, id, d.Round(time.Millisecond))
 }
 
-// printable keeps control characters in a logged path from forging lines.
+// printable keeps what a request's path holds from forging log lines or
+// driving the terminal: a path with anything strconv does not call
+// printable (C0 and C1 controls, bidi overrides, invalid UTF-8) is logged
+// quoted, those characters escaped.
 func printable(s string) string {
+	more := ""
 	if len(s) > 200 {
-		s = s[:200] + "…"
-	}
-	for _, c := range s {
-		if c < 0x20 || c == 0x7f {
-			return strconv.Quote(s)
+		n := 200
+		for n > 0 && !utf8.RuneStart(s[n]) {
+			n--
 		}
+		s, more = s[:n], "…"
 	}
-	return s
+	if !utf8.ValidString(s) || strings.ContainsFunc(s, func(c rune) bool { return !strconv.IsPrint(c) }) {
+		return strconv.Quote(s) + more
+	}
+	return s + more
 }
 
 // wait returns true after d (never, when d is negative), false when the

@@ -68,12 +68,14 @@ func indent(s, first, rest string, width int) string {
 
 // Check writes the checklist grouped by the wizard's steps, then the
 // diagnosis. Hints and fixes appear under failures and warnings only.
-// The text passes red before it is written.
+// Every text of the report is sanitized before it is styled, and the
+// whole passes red before it is written.
 func Check(w io.Writer, r *probe.Report, d steps.Diagnosis, version string, color bool, red *probe.Redactor) error {
 	p := newPalette(color)
+	clean := probe.Sanitize
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s %s · %s · %s %s\n", p.heading.Render("fix401"), version, r.Target.BaseURL,
-		r.StartedAt.Format("2006-01-02 15:04:05"), r.Zone)
+	fmt.Fprintf(&b, "%s %s · %s · %s %s\n", p.heading.Render("fix401"), version, clean(r.Target.BaseURL),
+		r.StartedAt.Format("2006-01-02 15:04:05"), clean(r.Zone))
 	byStep := map[steps.StepID][]probe.Result{}
 	for _, c := range r.Checks() {
 		s := steps.StepOfCheck(c.ID)
@@ -86,7 +88,7 @@ func Check(w io.Writer, r *probe.Report, d steps.Diagnosis, version string, colo
 		}
 		fmt.Fprintf(&b, "\n%s\n", p.heading.Render(s.Title()))
 		for _, c := range cs {
-			line := fmt.Sprintf("%s %s", p.status[c.Status].Render(steps.Mark(c.Status)), c.Title)
+			line := fmt.Sprintf("%s %s", p.status[c.Status].Render(steps.Mark(c.Status)), clean(c.Title))
 			if c.Duration >= time.Millisecond {
 				line += p.faint.Render(fmt.Sprintf(" (%d ms)", c.Duration.Milliseconds()))
 			}
@@ -95,12 +97,12 @@ func Check(w io.Writer, r *probe.Report, d steps.Diagnosis, version string, colo
 				continue
 			}
 			if c.Detail != "" {
-				for _, l := range strings.Split(c.Detail, "\n") {
+				for _, l := range strings.Split(clean(c.Detail), "\n") {
 					b.WriteString("    " + p.faint.Render(l) + "\n")
 				}
 			}
 			if c.Fix != "" {
-				b.WriteString("    " + p.fix.Render("→ "+c.Fix) + "\n")
+				b.WriteString("    " + p.fix.Render("→ "+clean(c.Fix)) + "\n")
 			}
 		}
 	}
@@ -109,16 +111,20 @@ func Check(w io.Writer, r *probe.Report, d steps.Diagnosis, version string, colo
 		st = probe.Pass
 	}
 	fmt.Fprintf(&b, "\n%s %s\n", p.status[st].Render(steps.Mark(st)), p.heading.Render("Diagnosis: "+string(d.Code)))
-	b.WriteString(indent(d.Title, "    ", "    ", Width) + "\n")
+	b.WriteString(indent(clean(d.Title), "    ", "    ", Width) + "\n")
 	if d.Fix != "" {
-		b.WriteString(p.fix.Render(indent("→ "+d.Fix, "    ", "      ", Width)) + "\n")
+		b.WriteString(p.fix.Render(indent("→ "+clean(d.Fix), "    ", "      ", Width)) + "\n")
 	}
 	for _, o := range d.Also {
-		b.WriteString(p.faint.Render(indent(fmt.Sprintf("Also: %s — %s", o.Code, o.Title), "    ", "      ", Width)) + "\n")
+		b.WriteString(p.faint.Render(indent(fmt.Sprintf("Also: %s — %s", o.Code, clean(o.Title)), "    ", "      ", Width)) + "\n")
 		if o.Fix != "" && o.Fix != d.Fix {
-			b.WriteString(p.faint.Render(indent("→ "+o.Fix, "      ", "        ", Width)) + "\n")
+			b.WriteString(p.faint.Render(indent("→ "+clean(o.Fix), "      ", "        ", Width)) + "\n")
 		}
 	}
-	_, err := io.WriteString(w, red.String(b.String()))
+	out := red.String
+	if color {
+		out = red.Styled
+	}
+	_, err := io.WriteString(w, out(b.String()))
 	return err
 }

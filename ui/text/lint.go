@@ -8,6 +8,7 @@ import (
 
 	"charm.land/lipgloss/v2"
 
+	"github.com/fix401/fix401/probe"
 	"github.com/fix401/fix401/probe/lint"
 )
 
@@ -65,7 +66,7 @@ func Lint(w io.Writer, r lint.Report, color bool) error {
 	if len(r.Findings) > 0 {
 		b.WriteString("\n")
 	}
-	b.WriteString(st.summary.Render(lintSummary(r)) + "\n")
+	b.WriteString(st.summary.Render(probe.Sanitize(lintSummary(r))) + "\n")
 	_, err := io.WriteString(w, b.String())
 	return err
 }
@@ -123,5 +124,5 @@ func lintPad(s string, w int) string {
 
 // lintOneLine keeps a finding on its line whatever its text holds.
 func lintOneLine(s string) string {
-	return strings.Join(strings.Fields(s), " ")
+	return strings.Join(strings.Fields(probe.Sanitize(s)), " ")
 }
