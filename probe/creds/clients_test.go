@@ -73,3 +73,30 @@ func TestCustomHeaders(t *testing.T) {
 		t.Error("IsCredentialHeader is wrong")
 	}
 }
+
+// The chain after the variables is data: the documented five tiers for Go
+// and Python, the TypeScript SDK's deviation (an active profile file beats
+// federation variables), nothing for curl.
+func TestPrecedence(t *testing.T) {
+	goV2, _ := Lookup("go", "v2")
+	py, _ := Lookup("python", "")
+	ts, _ := Lookup("typescript", "1.x")
+	docs := []string{VarAPIKey, VarAuthToken, TierProfileNamed, TierFederation, TierProfileActive}
+	for _, c := range []Client{goV2, py} {
+		if got := c.Precedence(); !slices.Equal(got, docs) {
+			t.Errorf("%s: Precedence = %q, want %q", c.Name, got, docs)
+		}
+	}
+	if got, want := ts.Precedence(), []string{VarAPIKey, VarAuthToken, TierProfileNamed, TierProfileActive, TierFederation}; !slices.Equal(got, want) {
+		t.Errorf("%s: Precedence = %q, want %q", ts.Name, got, want)
+	}
+	if got := Curl().Precedence(); !slices.Equal(got, []string{VarAPIKey}) {
+		t.Errorf("curl: Precedence = %q", got)
+	}
+	// Precedence never aliases the table.
+	p := goV2.Precedence()
+	p[0] = "x"
+	if again, _ := Lookup("go", "v2"); again.Precedence()[0] != VarAPIKey {
+		t.Error("Precedence shares its slice with the table")
+	}
+}
