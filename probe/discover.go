@@ -49,6 +49,9 @@ type FileNote struct {
 type Discovery struct {
 	Candidates []Candidate
 	Notes      []FileNote
+	// Profile is the SDK profile the SDKs would load; nil when there is no
+	// config directory to look in.
+	Profile *Profile
 }
 
 // DiscoverAll is Discover with the notes on the files.
@@ -62,7 +65,7 @@ func DiscoverAll(env *Env) Discovery {
 		d.note("", "", fmt.Sprintf("%d candidates found; only the first %d are reported", len(out), MaxCandidates))
 		out = out[:MaxCandidates]
 	}
-	return Discovery{Candidates: out, Notes: d.notes}
+	return Discovery{Candidates: out, Notes: d.notes, Profile: d.prof}
 }
 
 func (d *discovery) find() []Candidate {
@@ -97,7 +100,9 @@ func (d *discovery) note(path, source, text string) {
 // only in shell start-up files or Claude Code's settings are not loaded by
 // an SDK: the caller reports them as not loaded. vars, when given, are the
 // variables the client reads, first wins (a row of the client table);
-// without them, ANTHROPIC_API_KEY then ANTHROPIC_AUTH_TOKEN. A Foreign
+// without them, ANTHROPIC_API_KEY then ANTHROPIC_AUTH_TOKEN. A name that is
+// a tier of the chain (creds.TierProfileNamed, creds.TierProfileActive)
+// chooses the SDK profile's access token of that tier. A Foreign
 // candidate, from a file another user owns, is never chosen.
 func ChooseActive(env *Env, c []Candidate, vars ...string) int {
 	if env != nil && env.HasStdinKey {
@@ -111,6 +116,11 @@ func ChooseActive(env *Env, c []Candidate, vars ...string) int {
 		vars = []string{VarAPIKey, VarAuthToken}
 	}
 	for _, name := range vars {
+		for i := range c {
+			if c[i].Origin == OriginProfile && c[i].Var == name && c[i].Value != "" {
+				return i
+			}
+		}
 		for i := range c {
 			if c[i].Origin == OriginEnv && c[i].Var == name && c[i].Value != "" && !c[i].Foreign {
 				return i
@@ -176,6 +186,7 @@ type discovery struct {
 	notes     []FileNote
 	foreign   map[string]bool   // files read that another user owns
 	encoding  map[string]string // files read that are not plain UTF-8: their encoding
+	prof      *Profile          // the SDK profile, set by profileSource
 }
 
 func cmpOr(s, def string) string {

@@ -57,8 +57,8 @@ func Prepare(env *Env) *Report {
 	r.SDKs = FindSDKs(env.Dir)
 	r.Client = ResolveClient(env.For, r.SDKs)
 	found := DiscoverAll(env)
-	r.Candidates, r.FileNotes = found.Candidates, found.Notes
-	r.Active = ChooseActive(env, r.Candidates, r.Client.Vars...)
+	r.Candidates, r.FileNotes, r.Profile = found.Candidates, found.Notes, found.Profile
+	r.Active = ChooseActive(env, r.Candidates, r.Client.Precedence()...)
 	r.Lint = lintFiles(env)
 	return r
 }

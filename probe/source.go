@@ -16,7 +16,7 @@ type source interface {
 }
 
 // sources are every source, in discovery order.
-var sources = []source{stdinSource{}, envSource{}, dotenvSource{}, shellSource{}, claudeSource{}}
+var sources = []source{stdinSource{}, envSource{}, dotenvSource{}, shellSource{}, claudeSource{}, profileSource{}}
 
 // SourceNames lists the credential sources fix401 reads, in discovery
 // order.
