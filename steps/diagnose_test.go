@@ -281,6 +281,29 @@ func TestDiagnoseThroughStub(t *testing.T) {
 			w.serve(stub.Options{}, false)
 			w.env.Vars["ANTHROPIC_API_KEY"] = w.key(stub.NewAPIKey())
 		}, Verify},
+		{OK, func(w *world) { // the SDK profile of `ant auth login`, nothing else
+			w.serve(stub.Options{}, false)
+			w.profile("default", w.key(stub.NewOAuthToken()), time.Now().Add(time.Hour), 0o600)
+		}, Verify},
+		{ProfileBroken, func(w *world) {
+			w.serve(stub.Options{}, false)
+			w.profile("default", w.key(stub.NewOAuthToken()), time.Now().Add(time.Hour), 0o644)
+		}, VerifyKey},
+		{ProfileBroken, func(w *world) {
+			w.serve(stub.Options{}, false)
+			w.env.Vars["ANTHROPIC_PROFILE"] = "prod"
+		}, VerifyKey},
+		{TokenExpired, func(w *world) {
+			tok := w.key(stub.NewOAuthToken())
+			w.serve(stub.Options{RevokedKeys: []string{tok}}, false)
+			w.profile("default", tok, time.Now().Add(-3*time.Hour), 0o600)
+		}, VerifyKey},
+		{KeyShadowed, func(w *world) {
+			key := w.key(stub.NewAPIKey())
+			w.serve(stub.Options{RevokedKeys: []string{key}}, false)
+			w.env.Vars["ANTHROPIC_API_KEY"] = key
+			w.profile("default", w.key(stub.NewOAuthToken()), time.Now().Add(time.Hour), 0o600)
+		}, NewKey},
 	}
 	seen := map[Code]bool{}
 	for _, tt := range tests {

@@ -1,0 +1,88 @@
+package steps
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/fix401/fix401/probe"
+)
+
+// The rules of the SDK profile tier (`ant auth login`): a profile the SDK
+// refuses, and a profile whose login expired.
+
+// profileInUse returns the profile when the client would load it: it reads
+// profiles and no variable before them in its chain holds a credential.
+func profileInUse(r *probe.Report) *probe.Profile {
+	p := r.Profile
+	if p == nil || len(r.Client.Chain) == 0 {
+		return nil
+	}
+	if k := r.ActiveKey(); k != nil && k.Origin != probe.OriginProfile {
+		return nil
+	}
+	return p
+}
+
+func ruleProfileBroken(r *probe.Report) (Diagnosis, bool) {
+	p := profileInUse(r)
+	if p == nil || p.Broken == "" {
+		return Diagnosis{}, false
+	}
+	// Only the Go SDK refuses a credentials file by its mode or a symlink.
+	goRules := r.Client.ID == "go" || r.Client.From == probe.ClientAssumed
+	if (p.Broken == probe.ProfileUnsafe || p.Broken == probe.ProfileSymlink) && !goRules {
+		return Diagnosis{}, false
+	}
+	d := Diagnosis{Code: ProfileBroken, Title: fmt.Sprintf("The SDK profile %q cannot be used: %s", p.Name, p.Detail)}
+	switch p.Broken {
+	case probe.ProfileMissing:
+		d.Fix = fmt.Sprintf("Run `ant auth login` to create the profile %q, or set %s to a profile that exists (or unset it to use the active one).",
+			p.Name, probe.VarProfile)
+	case probe.ProfileBadName:
+		d.Fix = fmt.Sprintf("Set %s to a profile name of letters, digits, '.', '_' and '-' only.", probe.VarProfile)
+	case probe.ProfileUnknownType:
+		d.Fix = fmt.Sprintf("Set authentication.type in %s to user_oauth or oidc_federation, or run `ant auth login` to write the profile again.", p.ConfigPath)
+	case probe.ProfileUnsafe:
+		d.Fix = fmt.Sprintf("Run `chmod 600 %s`: the Go SDK reads a credentials file only when no one else can.", p.CredentialsPath)
+	case probe.ProfileSymlink:
+		d.Fix = fmt.Sprintf("Put the real file at %s instead of a symlink (move it there), then run `chmod 600 %s`.", p.CredentialsPath, p.CredentialsPath)
+	default:
+		d.Fix = "Run `ant auth login` to write the profile again."
+	}
+	return d, true
+}
+
+func ruleTokenExpired(r *probe.Report) (Diagnosis, bool) {
+	p := profileInUse(r)
+	k := r.ActiveKey()
+	if p == nil || k == nil || !p.Expired(r.StartedAt) {
+		return Diagnosis{}, false
+	}
+	// With a refresh token the SDK renews the login by itself; it is the
+	// cause only when the API refused the token too.
+	if p.HasRefresh && r.Auth.Accepted() {
+		return Diagnosis{}, false
+	}
+	d := Diagnosis{Code: TokenExpired,
+		Title: fmt.Sprintf("The login of SDK profile %q (%s) expired %s", p.Name, k.Hint, when(p.ExpiresAt, r.StartedAt)),
+		Fix:   "Run `ant auth login` to renew it."}
+	if p.HasRefresh {
+		d.Fix = "Run `ant auth login` to renew it: the SDK could not renew it with its refresh token."
+	}
+	return d, true
+}
+
+// when says a past moment absolutely and relative to now.
+func when(t, now time.Time) string {
+	ago := now.Sub(t).Round(time.Minute)
+	rel := ""
+	switch {
+	case ago >= 48*time.Hour:
+		rel = fmt.Sprintf("%d days ago", int(ago/(24*time.Hour)))
+	case ago >= 2*time.Hour:
+		rel = fmt.Sprintf("%d hours ago", int(ago/time.Hour))
+	default:
+		rel = fmt.Sprintf("%d minutes ago", int(ago/time.Minute))
+	}
+	return fmt.Sprintf("on %s (%s)", t.UTC().Format("2006-01-02 15:04 UTC"), rel)
+}
