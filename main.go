@@ -354,9 +354,7 @@ func useColor(tty, noColor bool, vars map[string]string) bool {
 // one is masked.
 func redactor(r *probe.Report, env *probe.Env) *probe.Redactor {
 	red := probe.NewRedactor()
-	for _, c := range r.Candidates {
-		red.Add(c.Value, c.Raw, c.Clean)
-	}
+	red.Add(r.Secrets()...)
 	if env.HasStdinKey {
 		red.Add(env.StdinKey)
 	}

@@ -47,6 +47,9 @@ func (r *Report) Checks() []Result {
 	add(r.checkKeyFormat())
 	add(r.checkKeyKind())
 	add(r.checkKeySources())
+	if r.Federation != nil {
+		add(r.checkFederation())
+	}
 	if len(r.FileNotes) > 0 {
 		add(r.checkKeyFiles())
 	}

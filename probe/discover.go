@@ -52,6 +52,9 @@ type Discovery struct {
 	// Profile is the SDK profile the SDKs would load; nil when there is no
 	// config directory to look in.
 	Profile *Profile
+	// Federation is the Workload Identity Federation setup; nil when no
+	// federation variable is set and no federation profile is active.
+	Federation *Federation
 }
 
 // DiscoverAll is Discover with the notes on the files.
@@ -65,7 +68,7 @@ func DiscoverAll(env *Env) Discovery {
 		d.note("", "", fmt.Sprintf("%d candidates found; only the first %d are reported", len(out), MaxCandidates))
 		out = out[:MaxCandidates]
 	}
-	return Discovery{Candidates: out, Notes: d.notes, Profile: d.prof}
+	return Discovery{Candidates: out, Notes: d.notes, Profile: d.prof, Federation: d.fed}
 }
 
 func (d *discovery) find() []Candidate {
@@ -187,6 +190,7 @@ type discovery struct {
 	foreign   map[string]bool   // files read that another user owns
 	encoding  map[string]string // files read that are not plain UTF-8: their encoding
 	prof      *Profile          // the SDK profile, set by profileSource
+	fed       *Federation       // the federation setup, set by federationSource
 }
 
 func cmpOr(s, def string) string {

@@ -131,9 +131,10 @@ type Report struct {
 	Client ClientInfo
 
 	Candidates []Candidate
-	Active     int        // index of the key in use, -1 when there is none
-	FileNotes  []FileNote // files discovery skipped, read in part, or read despite their encoding
-	Profile    *Profile   // the SDK profile the SDKs would load; nil without a config directory
+	Active     int         // index of the key in use, -1 when there is none
+	FileNotes  []FileNote  // files discovery skipped, read in part, or read despite their encoding
+	Profile    *Profile    // the SDK profile the SDKs would load; nil without a config directory
+	Federation *Federation // Workload Identity Federation; nil when not configured
 
 	Net       *NetResult
 	Auth      *Answer           // GET /v1/models with the key in use, sent as the client sends it

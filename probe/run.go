@@ -57,7 +57,7 @@ func Prepare(env *Env) *Report {
 	r.SDKs = FindSDKs(env.Dir)
 	r.Client = ResolveClient(env.For, r.SDKs)
 	found := DiscoverAll(env)
-	r.Candidates, r.FileNotes, r.Profile = found.Candidates, found.Notes, found.Profile
+	r.Candidates, r.FileNotes, r.Profile, r.Federation = found.Candidates, found.Notes, found.Profile, found.Federation
 	r.Active = ChooseActive(env, r.Candidates, r.Client.Precedence()...)
 	r.Lint = lintFiles(env)
 	return r

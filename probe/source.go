@@ -15,8 +15,9 @@ type source interface {
 	Find(d *discovery) []Candidate
 }
 
-// sources are every source, in discovery order.
-var sources = []source{stdinSource{}, envSource{}, dotenvSource{}, shellSource{}, claudeSource{}, profileSource{}}
+// sources are every source, in discovery order; federation reads the
+// profile profileSource found.
+var sources = []source{stdinSource{}, envSource{}, dotenvSource{}, shellSource{}, claudeSource{}, profileSource{}, federationSource{}}
 
 // SourceNames lists the credential sources fix401 reads, in discovery
 // order.

@@ -42,6 +42,8 @@ var codeTable = []codeRow{
 	{Code: NotAnthropic, Step: Headers, Severity: probe.Fail, Unjudged: true, Supersedes: explainsRejection, Match: ruleNotAnthropic},
 	{Code: HeaderStripped, Step: Headers, Severity: probe.Fail, Unjudged: true, Supersedes: explainsRejection, Match: ruleHeaderStripped},
 	{Code: NoKey, Step: VerifyKey, Severity: probe.Fail, Match: ruleNoKey},
+	{Code: FederationIncomplete, Step: VerifyKey, Severity: probe.Fail, Supersedes: explainsRejection, Match: ruleFederationIncomplete,
+		Explain: "Workload Identity Federation trades a token from your platform (GitHub Actions, Kubernetes, a cloud) for a short-lived Anthropic token. The SDKs try it only when the rule, the organization and the identity token are all there."},
 	{Code: ProfileBroken, Step: VerifyKey, Severity: probe.Fail, Supersedes: explainsRejection, Match: ruleProfileBroken,
 		Explain: "The SDKs keep the login of `ant auth login` as a profile: a settings file and a credentials file under their config directory. This one cannot be used as it is."},
 	{Code: KeyNotLoaded, Step: VerifyKey, Severity: probe.Fail, Match: ruleNotLoaded},

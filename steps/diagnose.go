@@ -41,6 +41,7 @@ const (
 	ModelNotFound        Code = "model_not_found"
 	OK                   Code = "ok"
 	ProfileBroken        Code = "profile_broken"
+	FederationIncomplete Code = "federation_incomplete"
 	TokenExpired         Code = "token_expired"
 	// Unexplained is the fallback when no rule matches: an answer none of
 	// the codes above describes. It is never mistaken for a key problem.
@@ -284,6 +285,9 @@ func ruleHeaderStripped(r *probe.Report) (Diagnosis, bool) {
 }
 
 func ruleNoKey(r *probe.Report) (Diagnosis, bool) {
+	if r.Federation != nil && readsFederation(r) {
+		return Diagnosis{}, false
+	}
 	if p := r.Profile; p != nil && (p.Found || p.Broken != "") && len(r.Client.Chain) > 0 {
 		return Diagnosis{}, false
 	}

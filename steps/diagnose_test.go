@@ -298,6 +298,15 @@ func TestDiagnoseThroughStub(t *testing.T) {
 			w.serve(stub.Options{RevokedKeys: []string{tok}}, false)
 			w.profile("default", tok, time.Now().Add(-3*time.Hour), 0o600)
 		}, VerifyKey},
+		{FederationIncomplete, func(w *world) {
+			w.serve(stub.Options{}, false)
+			w.env.Vars["ANTHROPIC_FEDERATION_RULE_ID"] = "fdrl_01"
+			w.env.Vars["ANTHROPIC_IDENTITY_TOKEN_FILE"] = "/var/run/secrets/anthropic.com/token"
+		}, VerifyKey},
+		{TokenExpired, func(w *world) { // the identity token of federation
+			w.serve(stub.Options{}, false)
+			w.federation(identityJWT(time.Now().Add(-time.Hour), "https://api.anthropic.com"))
+		}, VerifyKey},
 		{KeyShadowed, func(w *world) {
 			key := w.key(stub.NewAPIKey())
 			w.serve(stub.Options{RevokedKeys: []string{key}}, false)

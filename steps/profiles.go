@@ -2,9 +2,12 @@ package steps
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/fix401/fix401/probe"
+	"github.com/fix401/fix401/probe/creds"
 )
 
 // The rules of the SDK profile tier (`ant auth login`): a profile the SDK
@@ -53,6 +56,12 @@ func ruleProfileBroken(r *probe.Report) (Diagnosis, bool) {
 }
 
 func ruleTokenExpired(r *probe.Report) (Diagnosis, bool) {
+	if f := federationInUse(r); f != nil && f.Expired(r.StartedAt) {
+		return Diagnosis{Code: TokenExpired,
+			Title: fmt.Sprintf("The identity token from %s expired %s, so the token exchange refuses it", f.TokenFrom, when(f.Claims.Exp, r.StartedAt)),
+			Fix: "Fetch a fresh identity token before each run (your platform issues them for minutes to an hour); " +
+				"the SDKs re-read the file on every exchange, so refreshing the file is enough."}, true
+	}
 	p := profileInUse(r)
 	k := r.ActiveKey()
 	if p == nil || k == nil || !p.Expired(r.StartedAt) {
@@ -85,4 +94,52 @@ func when(t, now time.Time) string {
 		rel = fmt.Sprintf("%d minutes ago", int(ago/time.Minute))
 	}
 	return fmt.Sprintf("on %s (%s)", t.UTC().Format("2006-01-02 15:04 UTC"), rel)
+}
+
+// federationInUse returns the federation setup when the client would try
+// it: it reads federation, and nothing before federation in its chain
+// holds a credential.
+func federationInUse(r *probe.Report) *probe.Federation {
+	f := r.Federation
+	chain := r.Client.Chain
+	at := slices.Index(chain, creds.TierFederation)
+	if f == nil || at < 0 {
+		return nil
+	}
+	if k := r.ActiveKey(); k != nil && (k.Origin != probe.OriginProfile || slices.Index(chain, k.Var) < at) {
+		return nil
+	}
+	return f
+}
+
+func ruleFederationIncomplete(r *probe.Report) (Diagnosis, bool) {
+	f := federationInUse(r)
+	if f == nil {
+		return Diagnosis{}, false
+	}
+	if len(f.Missing) > 0 {
+		return Diagnosis{Code: FederationIncomplete,
+			Title: fmt.Sprintf("Federation is set up in part (%s set), so the SDK skips it: %s missing",
+				strings.Join(f.Set, ", "), strings.Join(f.Missing, ", ")),
+			Fix: fmt.Sprintf("Set %s: the rule id (fdrl_…) and the organization id are in the Console under Workload identity.",
+				strings.Join(f.Missing, " and "))}, true
+	}
+	if f.TokenProblem != "" {
+		d := Diagnosis{Code: FederationIncomplete, Title: "Federation cannot exchange: " + f.TokenWords()}
+		switch f.TokenProblem {
+		case probe.TokenMissing, probe.TokenEmpty, probe.TokenUnreadable:
+			d.Fix = "Have your platform write the identity token to that file before the program starts (a projected service-account token, the GitHub Actions OIDC token), or point " + probe.VarIdentityFile + " at the file it writes."
+		case probe.TokenTooLarge:
+			d.Fix = "The exchange takes identity tokens up to 16 KiB: ask your platform for a token with fewer claims."
+		default:
+			d.Fix = "Put the JWT your platform issues in the file, nothing else (no JSON wrapper, no quotes)."
+		}
+		return d, true
+	}
+	return Diagnosis{}, false
+}
+
+// readsFederation reports whether the client tries federation at all.
+func readsFederation(r *probe.Report) bool {
+	return slices.Contains(r.Client.Chain, creds.TierFederation)
 }

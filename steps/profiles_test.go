@@ -2,6 +2,7 @@ package steps
 
 import (
 	"context"
+	"encoding/base64"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -83,5 +84,41 @@ func TestCurlReadsNoProfile(t *testing.T) {
 	r := probe.Run(context.Background(), w.env)
 	if d := Diagnose(r); d.Code != NoKey {
 		t.Fatalf("diagnosis %s (%s), want no_key for curl", d.Code, d.Title)
+	}
+}
+
+// identityJWT is an unsigned identity token issued at iat for five minutes.
+func identityJWT(iat time.Time, aud string) string {
+	enc := func(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
+	claims := `{"iss":"https://token.actions.githubusercontent.com","sub":"repo:acme/app:ref:refs/heads/main","aud":"` + aud +
+		`","iat":` + strconv.FormatInt(iat.Unix(), 10) + `,"exp":` + strconv.FormatInt(iat.Add(5*time.Minute).Unix(), 10) + `}`
+	return enc(`{"alg":"RS256","kid":"k1"}`) + "." + enc(claims) + "." + enc("signature-signature-signature")
+}
+
+// federation sets the federation variables with the identity token in a
+// file.
+func (w *world) federation(jwt string) {
+	w.t.Helper()
+	w.file("wif/token", jwt)
+	w.env.Vars["ANTHROPIC_FEDERATION_RULE_ID"] = "fdrl_01"
+	w.env.Vars["ANTHROPIC_ORGANIZATION_ID"] = stub.OrganizationID
+	w.env.Vars["ANTHROPIC_IDENTITY_TOKEN_FILE"] = filepath.Join(w.env.Home, "wif", "token")
+}
+
+// federation_incomplete names exactly the missing variables.
+func TestFederationIncompleteNamesWhatIsMissing(t *testing.T) {
+	w := newWorld(t)
+	w.serve(stub.Options{}, false)
+	w.env.Vars["ANTHROPIC_FEDERATION_RULE_ID"] = "fdrl_01"
+	r := probe.Run(context.Background(), w.env)
+	d := Diagnose(r)
+	if d.Code != FederationIncomplete || !strings.Contains(d.Title, "ANTHROPIC_ORGANIZATION_ID, ANTHROPIC_IDENTITY_TOKEN_FILE (or ANTHROPIC_IDENTITY_TOKEN) missing") ||
+		strings.Contains(d.Title, "ANTHROPIC_FEDERATION_RULE_ID missing") {
+		t.Fatalf("diagnosis %s %q", d.Code, d.Title)
+	}
+	// An API key variable shadows federation entirely.
+	w.env.Vars["ANTHROPIC_API_KEY"] = w.key(stub.NewAPIKey())
+	if d := Diagnose(probe.Run(context.Background(), w.env)); d.Code != OK {
+		t.Fatalf("with an API key, diagnosis %s %q, want ok", d.Code, d.Title)
 	}
 }

@@ -1,0 +1,76 @@
+package probe
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// CheckFederation is the Workload Identity Federation setup and its
+// identity token, judged locally before any request.
+const CheckFederation = "federation.token"
+
+// checkFederation judges the federation setup: a partial set of variables,
+// an identity token that is missing, empty, too large or not a JWT, an
+// expired one; warnings for an audience other than the API's, a lifetime
+// over an hour, a symmetric or absent algorithm, no kid.
+func (r *Report) checkFederation() Result {
+	f := r.Federation
+	res := Result{ID: CheckFederation}
+	if len(f.Missing) > 0 {
+		res.Status, res.Title = Fail, "Federation is set up in part: "+strings.Join(f.Missing, ", ")+" missing"
+		res.Detail = "The SDKs exchange an identity token only with a rule, an organization and a token; with part of them they skip federation silently."
+		return res
+	}
+	if f.TokenProblem != "" {
+		res.Status, res.Title = Fail, "Federation: "+f.TokenWords()
+		return res
+	}
+	c := f.Claims
+	res.Detail = f.ClaimWords()
+	now := r.StartedAt
+	if f.Expired(now) {
+		res.Status = Fail
+		res.Title = fmt.Sprintf("Federation: the identity token from %s expired %s ago", f.TokenFrom, now.Sub(c.Exp).Round(time.Second))
+		return res
+	}
+	var warn []string
+	if !c.AudienceOK() {
+		warn = append(warn, fmt.Sprintf("its audience is %s, not %s", orUnknown(strings.Join(c.Aud, ", ")), FederationAud))
+	}
+	if l := c.Lifetime(); l > FederationMaxLife {
+		warn = append(warn, fmt.Sprintf("it lives %s, over the issuer's default maximum of 1h", l))
+	}
+	switch a := strings.ToUpper(c.Alg); {
+	case a == "" || a == "NONE" || strings.HasPrefix(a, "HS"):
+		warn = append(warn, fmt.Sprintf("its algorithm %q is not an asymmetric one", c.Alg))
+	}
+	if c.Kid == "" {
+		warn = append(warn, "its header has no kid")
+	}
+	if len(warn) > 0 {
+		res.Status = Warn
+		res.Title = "Federation: the identity token may be refused: " + strings.Join(warn, "; ")
+		return res
+	}
+	res.Status = Pass
+	res.Title = fmt.Sprintf("Federation: rule %s, identity token from %s", f.RuleID, f.TokenFrom)
+	return res
+}
+
+// ClaimWords lists the identity token's claims a federation rule matches,
+// never the token.
+func (f *Federation) ClaimWords() string {
+	c := f.Claims
+	if c == nil {
+		return ""
+	}
+	ts := func(t time.Time) string {
+		if t.IsZero() {
+			return "(none)"
+		}
+		return t.UTC().Format("2006-01-02 15:04:05 UTC")
+	}
+	return fmt.Sprintf("iss=%s sub=%s aud=%s exp=%s iat=%s alg=%s kid=%s",
+		orUnknown(c.Iss), orUnknown(c.Sub), orUnknown(strings.Join(c.Aud, ",")), ts(c.Exp), ts(c.Iat), orUnknown(c.Alg), orUnknown(c.Kid))
+}
