@@ -31,8 +31,10 @@ const (
 	IPNotAllowed    = "ip-not-allowed"
 	WorkspaceNeeded = "workspace-required"
 	CodeOnly        = "claude-code-only"
-	Slow            = "slow"
-	Hang            = "hang"
+	// FederationRejected refuses every assertion at /v1/oauth/token.
+	FederationRejected = "federation-rejected"
+	Slow               = "slow"
+	Hang               = "hang"
 )
 
 var scenarios = []Scenario{
@@ -59,6 +61,7 @@ var scenarios = []Scenario{
 	{IPNotAllowed, "accepted keys get 403 permission_error: the caller's IP is not on the organization's allowlist"},
 	{WorkspaceNeeded, "API keys are identity-linked: 400 without anthropic-workspace-id, 400 for a malformed one, 404 for any but wrkspc_01StubWorkspace"},
 	{CodeOnly, "models list works; count_tokens and messages refuse OAuth tokens as Claude-Code-only (400)"},
+	{FederationRejected, "POST /v1/oauth/token refuses every identity token with the opaque 401 \"Authentication failed\" (the rule does not match)"},
 	{Slow, "normal answers, each after Options.Latency (2s when unset)"},
 	{Hang, "API paths never answer until the client gives up"},
 }
