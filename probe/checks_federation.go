@@ -74,3 +74,42 @@ func (f *Federation) ClaimWords() string {
 	return fmt.Sprintf("iss=%s sub=%s aud=%s exp=%s iat=%s alg=%s kid=%s",
 		orUnknown(c.Iss), orUnknown(c.Sub), orUnknown(strings.Join(c.Aud, ",")), ts(c.Exp), ts(c.Iat), orUnknown(c.Alg), orUnknown(c.Kid))
 }
+
+// CheckExchange is the federation token exchange and the minted token.
+const CheckExchange = "api.exchange"
+
+// checkExchange reports the exchange at /v1/oauth/token: refused (with the
+// claims to compare with the rule), or a token minted and what the API
+// said of it.
+func (r *Report) checkExchange() Result {
+	if !r.Done[ProbeFederation] {
+		return pending(CheckExchange, "Exchanging the identity token at "+TokenPath+"…")
+	}
+	a := r.Exchange
+	res := Result{ID: CheckExchange, Duration: dur(a)}
+	switch {
+	case a == nil:
+		res.Status, res.Title = Error, "The token exchange did not run"
+	case a.Err != nil:
+		res.Status, res.Title = Error, "No answer from the token exchange: "+answerWords(a)
+	case a.OK() && r.Federation.minted == "":
+		res.Status, res.Title = Fail, fmt.Sprintf("The token exchange answered HTTP %d without a Bearer access_token", a.Status)
+	case a.OK():
+		res.Status = Pass
+		res.Title = "The token exchange minted a token"
+		if r.Auth != nil {
+			res.Title += "; the API " + map[bool]string{true: "accepts it", false: "refuses it: " + answerWords(r.Auth)}[r.Auth.Accepted()]
+		}
+		if r.Federation.Claims != nil && r.Federation.Claims.Jti {
+			res.Detail = "The identity token carries a jti, so this exchange used it up: your program needs a fresh one."
+		}
+	default:
+		res.Status = Fail
+		res.Title = fmt.Sprintf("The token exchange refuses the identity token: %d %s %q", a.Status, a.ErrorType, a.Message)
+		res.Detail = r.Federation.ClaimWords()
+	}
+	if a != nil && a.RequestID != "" {
+		res.Detail = strings.TrimSpace(res.Detail + " request-id " + a.RequestID)
+	}
+	return res
+}

@@ -359,6 +359,7 @@ type request struct {
 	url    *url.URL
 	body   []byte
 	key    string // empty: no credential at all
+	beta   string // anthropic-beta to send, for a request without a key
 }
 
 // attempt is one try's outcome.
@@ -412,6 +413,9 @@ func (c *Client) once(ctx context.Context, r request) attempt {
 	req.Header.Set("Accept", "application/json")
 	if r.body != nil {
 		req.Header.Set("Content-Type", "application/json")
+	}
+	if r.beta != "" {
+		req.Header.Set("anthropic-beta", r.beta)
 	}
 	if r.key != "" {
 		req.Header.Set("anthropic-version", c.version)

@@ -135,6 +135,9 @@ type Report struct {
 	FileNotes  []FileNote  // files discovery skipped, read in part, or read despite their encoding
 	Profile    *Profile    // the SDK profile the SDKs would load; nil without a config directory
 	Federation *Federation // Workload Identity Federation; nil when not configured
+	// Exchange is POST /v1/oauth/token when the federation token is the
+	// credential in use; Auth and Quota are then the minted token's.
+	Exchange *Answer
 
 	Net       *NetResult
 	Auth      *Answer           // GET /v1/models with the key in use, sent as the client sends it

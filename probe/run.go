@@ -58,7 +58,7 @@ func Prepare(env *Env) *Report {
 	r.Client = ResolveClient(env.For, r.SDKs)
 	found := DiscoverAll(env)
 	r.Candidates, r.FileNotes, r.Profile, r.Federation = found.Candidates, found.Notes, found.Profile, found.Federation
-	r.Active = ChooseActive(env, r.Candidates, r.Client.Precedence()...)
+	r.Active = ChooseActive(env, r.Candidates, r.precedence()...)
 	r.Lint = lintFiles(env)
 	return r
 }
@@ -75,6 +75,9 @@ func (r *Report) Planned() []string {
 		return ps
 	}
 	ps = append(ps, ProbeControl)
+	if r.FederationWins() && !r.Federation.Expired(r.StartedAt) {
+		ps = append(ps, ProbeFederation)
+	}
 	if k := r.ActiveKey(); k != nil {
 		ps = append(ps, ProbeAuth, ProbeQuota)
 		if r.Client.AltHeader(k) != "" {
@@ -166,6 +169,8 @@ func Start(ctx context.Context, env *Env, r *Report) <-chan Part {
 						r.Quota = fail("quota")
 					case ProbeModel:
 						r.Model = fail("model")
+					case ProbeFederation:
+						r.Exchange = fail("exchange")
 					case ProbeOthers:
 						for _, i := range r.otherKeys() {
 							r.Others = append(r.Others, CandidateAnswer{Index: i, Answer: fail("candidate")})
@@ -246,6 +251,9 @@ func Start(ctx context.Context, env *Env, r *Report) <-chan Part {
 				return func(r *Report) { r.Model = a }
 			})
 		}
+	}
+	if planned[ProbeFederation] {
+		run(ProbeFederation, func() Part { return federationPart(ctx, client, r.Federation) })
 	}
 	if others := r.otherKeys(); len(others) > 0 {
 		keys := make([]string, len(others))

@@ -76,6 +76,7 @@ type Federation struct {
 	Claims       *Claims
 
 	assertion string // the identity token; sent only to /v1/oauth/token
+	minted    string // the token the exchange minted, once it ran
 }
 
 // Complete reports whether the SDKs would exchange: a rule, an
@@ -309,7 +310,7 @@ func (r *Report) Secrets() []string {
 		out = append(out, c.Value, c.Raw, c.Clean)
 	}
 	if f := r.Federation; f != nil {
-		out = append(out, f.assertion)
+		out = append(out, f.assertion, f.minted)
 	}
 	return out
 }

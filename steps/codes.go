@@ -53,6 +53,8 @@ var codeTable = []codeRow{
 	{Code: KeyMalformed, Step: VerifyKey, Severity: probe.Fail, Supersedes: explainsRejection, Match: ruleMalformed},
 	{Code: KeyShadowed, Step: NewKey, Severity: probe.Fail, Supersedes: explainsRejection, Match: ruleShadowed},
 	{Code: AuthConflict, Step: Headers, Severity: probe.Fail, Match: ruleAuthConflict},
+	{Code: FederationRejected, Step: VerifyKey, Severity: probe.Fail, Supersedes: explainsRejection, Match: ruleFederationRejected,
+		Explain: "The token exchange answers every refusal with the same words, on purpose: the reason is recorded only in the Console. What fix401 can show is what your identity token claims, to compare with the rule."},
 	{Code: TokenExpired, Step: VerifyKey, Severity: probe.Fail, Supersedes: explainsRejection, Match: ruleTokenExpired},
 	{Code: KeyRejected, Step: VerifyKey, Severity: probe.Fail, Match: ruleRejected},
 	{Code: CredentialRestricted, Step: Permissions, Severity: probe.Fail, Match: ruleRestricted,

@@ -42,6 +42,7 @@ const (
 	OK                   Code = "ok"
 	ProfileBroken        Code = "profile_broken"
 	FederationIncomplete Code = "federation_incomplete"
+	FederationRejected   Code = "federation_rejected"
 	TokenExpired         Code = "token_expired"
 	// Unexplained is the fallback when no rule matches: an answer none of
 	// the codes above describes. It is never mistaken for a key problem.
@@ -667,6 +668,11 @@ func ruleModel(r *probe.Report) (Diagnosis, bool) {
 // answers, the key sent the other way and the status page do not count.
 func ruleOK(r *probe.Report) (Diagnosis, bool) {
 	k := r.ActiveKey()
+	if k == nil && r.FederationWins() && r.Exchange.OK() && r.Auth.Accepted() && refusedInUse(r) == nil {
+		return Diagnosis{Code: OK,
+			Title: fmt.Sprintf("The API accepts the token that federation rule %s minted for your identity token", r.Federation.RuleID),
+			Fix:   "Nothing to fix. Keep the identity token file fresh: the SDKs re-read it on every exchange."}, true
+	}
 	if k == nil || !r.Auth.Accepted() || refusedInUse(r) != nil {
 		return Diagnosis{}, false
 	}

@@ -303,6 +303,18 @@ func TestDiagnoseThroughStub(t *testing.T) {
 			w.env.Vars["ANTHROPIC_FEDERATION_RULE_ID"] = "fdrl_01"
 			w.env.Vars["ANTHROPIC_IDENTITY_TOKEN_FILE"] = "/var/run/secrets/anthropic.com/token"
 		}, VerifyKey},
+		{OK, func(w *world) { // federation: the exchange mints a token the API accepts
+			w.serve(stub.Options{}, false)
+			w.federation(w.key(identityJWT(time.Now(), "https://api.anthropic.com")))
+		}, Verify},
+		{FederationRejected, func(w *world) { // an EKS token for STS, not for the API
+			w.serve(stub.Options{}, false)
+			w.federation(w.key(identityJWT(time.Now(), "sts.amazonaws.com")))
+		}, VerifyKey},
+		{FederationRejected, func(w *world) {
+			w.serve(stub.Options{Scenario: stub.FederationRejected}, false)
+			w.federation(w.key(identityJWT(time.Now(), "https://api.anthropic.com")))
+		}, VerifyKey},
 		{TokenExpired, func(w *world) { // the identity token of federation
 			w.serve(stub.Options{}, false)
 			w.federation(identityJWT(time.Now().Add(-time.Hour), "https://api.anthropic.com"))

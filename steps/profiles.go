@@ -143,3 +143,36 @@ func ruleFederationIncomplete(r *probe.Report) (Diagnosis, bool) {
 func readsFederation(r *probe.Report) bool {
 	return slices.Contains(r.Client.Chain, creds.TierFederation)
 }
+
+// historyURL is where the Console shows why an exchange was refused.
+const historyURL = "https://platform.claude.com/settings/workload-identity-federation?tab=history"
+
+func ruleFederationRejected(r *probe.Report) (Diagnosis, bool) {
+	a := r.Exchange
+	if !r.FederationWins() || a == nil || a.Err != nil || a.OK() || !a.Anthropic {
+		return Diagnosis{}, false
+	}
+	f := r.Federation
+	d := Diagnosis{Code: FederationRejected,
+		Title: fmt.Sprintf("The token exchange refuses your identity token for rule %s: %d %s %q", f.RuleID, a.Status, a.ErrorType, a.Message)}
+	var compare []string
+	if c := f.Claims; c != nil {
+		aud := strings.Join(c.Aud, ", ")
+		if !c.AudienceOK() {
+			compare = append(compare, fmt.Sprintf("its audience is %s, but rules usually match %s (on EKS, project the token with that audience)", aud, probe.FederationAud))
+		}
+		compare = append(compare,
+			fmt.Sprintf("iss %s must equal the issuer's URL byte for byte", c.Iss),
+			fmt.Sprintf("sub %s must match the rule's subject prefix (case-sensitive)", c.Sub),
+			fmt.Sprintf("aud %s must equal the rule's audience", aud))
+		if l := c.Lifetime(); l > probe.FederationMaxLife {
+			compare = append(compare, fmt.Sprintf("it lives %s, over the issuer's 1h default", l))
+		}
+	}
+	d.Fix = "Compare the token with the rule in the Console: " + strings.Join(compare, "; ") +
+		". The exact reason is in the Console's Workload identity authentication history (" + historyURL + ")."
+	if f.WorkspaceID == "" {
+		d.Fix += " If the rule covers several workspaces, set ANTHROPIC_WORKSPACE_ID."
+	}
+	return d, true
+}

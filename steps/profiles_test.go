@@ -3,8 +3,10 @@ package steps
 import (
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -120,5 +122,74 @@ func TestFederationIncompleteNamesWhatIsMissing(t *testing.T) {
 	w.env.Vars["ANTHROPIC_API_KEY"] = w.key(stub.NewAPIKey())
 	if d := Diagnose(probe.Run(context.Background(), w.env)); d.Code != OK {
 		t.Fatalf("with an API key, diagnosis %s %q, want ok", d.Code, d.Title)
+	}
+}
+
+// The identity token goes to /v1/oauth/token and nowhere else; the refusal
+// shows the claims beside what the rule must match, and where the reason
+// is; no output holds a piece of the identity token or the minted token.
+func TestFederationThroughTheStub(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		aud  string
+		code Code
+		want []string
+	}{
+		{"accepted", "https://api.anthropic.com", OK, []string{"fdrl_01"}},
+		{"wrong audience", "sts.amazonaws.com", FederationRejected,
+			[]string{"Authentication failed", "sts.amazonaws.com", "sub repo:acme/app:ref:refs/heads/main", "authentication history", historyURL}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			w := newWorld(t)
+			s := w.serve(stub.Options{}, false)
+			jwt := identityJWT(time.Now(), tc.aud)
+			w.federation(jwt)
+			r := probe.Run(context.Background(), w.env)
+			d := Diagnose(r)
+			if d.Code != tc.code {
+				t.Fatalf("diagnosis %s (%s), want %s\n%s", d.Code, d.Title, tc.code, dump(r))
+			}
+			for _, x := range tc.want {
+				if !strings.Contains(d.Title+" "+d.Fix, x) {
+					t.Errorf("%q not in %q / %q", x, d.Title, d.Fix)
+				}
+			}
+			exchanges := 0
+			for _, q := range s.Requests() {
+				if q.Path == stub.TokenPath {
+					exchanges++
+					continue
+				}
+				if q.JWT {
+					t.Errorf("%s %s carried the identity token", q.Method, q.Path)
+				}
+			}
+			if exchanges != 1 {
+				t.Errorf("%d exchanges, want 1", exchanges)
+			}
+			secrets := r.Secrets()
+			if tc.code == OK && !slices.ContainsFunc(secrets, func(s string) bool { return strings.HasPrefix(s, "sk-ant-oat01-") }) {
+				t.Error("the minted token is not among the report's secrets")
+			}
+			b, err := json.Marshal(ToJSON(r, d, "test"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			out := string(b) + d.Title + d.Fix
+			for _, c := range r.Checks() {
+				out += c.Title + c.Detail + c.Fix
+			}
+			for _, sec := range append(secrets, jwt) {
+				if len(sec) < 20 {
+					continue
+				}
+				body := sec[13:]
+				for i := 0; i+probe.MinPiece <= len(body); i++ {
+					if strings.Contains(out, body[i:i+probe.MinPiece]) {
+						t.Fatalf("output holds a piece of a secret: %q", body[i:i+probe.MinPiece])
+					}
+				}
+			}
+		})
 	}
 }
