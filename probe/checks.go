@@ -47,6 +47,9 @@ func (r *Report) Checks() []Result {
 	add(r.checkKeyFormat())
 	add(r.checkKeyKind())
 	add(r.checkKeySources())
+	if (r.Profile != nil && r.Profile.Found) || r.Federation != nil {
+		add(r.checkChain())
+	}
 	if r.Federation != nil {
 		add(r.checkFederation())
 	}

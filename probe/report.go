@@ -170,6 +170,7 @@ func (r *Report) Requests() []*Answer {
 			out = append(out, a)
 		}
 	}
+	add(r.Exchange)
 	add(r.Auth)
 	add(r.AltAuth)
 	add(r.CleanAuth)

@@ -193,3 +193,49 @@ func TestFederationThroughTheStub(t *testing.T) {
 		})
 	}
 }
+
+// credentials[] gives every credential its role for the client, and
+// key.chain lists the chain, winner first, by hint and source only.
+func TestCredentialRoles(t *testing.T) {
+	w := newWorld(t)
+	w.serve(stub.Options{}, false)
+	env := w.key(stub.NewAPIKey())
+	w.env.Vars["ANTHROPIC_API_KEY"] = env
+	w.file("project/.env", "ANTHROPIC_API_KEY="+w.key(stub.NewAPIKey())+"\n")
+	w.file(".zshrc", "export ANTHROPIC_API_KEY="+w.key(stub.NewAPIKey())+"\n")
+	w.profile("default", w.key(stub.NewOAuthToken()), time.Now().Add(time.Hour), 0o600)
+	w.env.Vars["ANTHROPIC_FEDERATION_RULE_ID"] = "fdrl_01" // incomplete: never read
+	r := probe.Run(context.Background(), w.env)
+	j := ToJSON(r, Diagnose(r), "test")
+	roles := map[string]string{}
+	for _, c := range j.Credentials {
+		roles[c.Source] = c.Role + "/" + c.Result
+	}
+	want := map[string]string{
+		"env:ANTHROPIC_API_KEY":   "winner/accepted",
+		".env:1":                  "overridden/accepted",
+		"~/.zshrc:1":              "unused/accepted",
+		"federation rule fdrl_01": "unused/incomplete",
+	}
+	for src, role := range want {
+		if roles[src] != role {
+			t.Errorf("%s: %q, want %q (all: %v)", src, roles[src], role, roles)
+		}
+	}
+	var prof string
+	for src, role := range roles {
+		if strings.HasPrefix(src, "profile default") {
+			prof = role
+		}
+	}
+	if prof != "overridden/accepted" {
+		t.Errorf("profile: %q, want overridden/accepted (all: %v)", prof, roles)
+	}
+	c, ok := r.CheckByID(probe.CheckChain)
+	if !ok || !strings.Contains(c.Title, "env ANTHROPIC_API_KEY wins") || !strings.HasPrefix(c.Detail, "winner") {
+		t.Fatalf("key.chain = %+v", c)
+	}
+	if strings.Contains(c.Detail, env[20:40]) {
+		t.Error("key.chain shows more than the hint")
+	}
+}
