@@ -303,11 +303,15 @@ func (f *Federation) TokenWords() string {
 }
 
 // Secrets are every secret the report holds, for the redactor: each
-// candidate's value, the identity token and a minted token.
+// candidate's value, a profile's refresh token, the identity token and a
+// minted token.
 func (r *Report) Secrets() []string {
 	var out []string
 	for _, c := range r.Candidates {
 		out = append(out, c.Value, c.Raw, c.Clean)
+	}
+	if p := r.Profile; p != nil {
+		out = append(out, p.refresh)
 	}
 	if f := r.Federation; f != nil {
 		out = append(out, f.assertion, f.minted)

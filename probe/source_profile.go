@@ -41,8 +41,9 @@ const (
 	ProfileUnreadable  = "unreadable"   // a file exists but cannot be read
 )
 
-// Profile is the SDK profile the SDKs would load, as found. It holds no
-// secret: the access token, when there is one, is a Candidate.
+// Profile is the SDK profile the SDKs would load, as found. The access
+// token, when there is one, is a Candidate; the refresh token is kept only
+// in an unexported field, for the redactor, and never sent.
 type Profile struct {
 	Dir     string // the config directory
 	DirFrom string // what chose it: ANTHROPIC_CONFIG_DIR, XDG_CONFIG_HOME, APPDATA, home
@@ -77,6 +78,8 @@ type Profile struct {
 	Broken string
 	Detail string
 	Mode   fs.FileMode // credentials file's permission bits, for ProfileUnsafe
+
+	refresh string // the refresh token: a secret, only for Report.Secrets
 }
 
 // Expired reports whether the profile's access token has expired at now.
@@ -270,7 +273,7 @@ func (d *discovery) profileCredentials(p *Profile) []Candidate {
 		return nil
 	}
 	p.HasCredentials = true
-	p.HasRefresh = cf.RefreshToken != ""
+	p.HasRefresh, p.refresh = cf.RefreshToken != "", cf.RefreshToken
 	var secs float64
 	if json.Unmarshal(cf.ExpiresAt, &secs) == nil && secs > 0 && secs < 1e11 {
 		p.ExpiresAt = time.Unix(int64(secs), 0)
