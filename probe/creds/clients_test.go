@@ -100,3 +100,30 @@ func TestPrecedence(t *testing.T) {
 		t.Error("Precedence shares its slice with the table")
 	}
 }
+
+// A version from before profiles and federation reads neither.
+func TestChainSince(t *testing.T) {
+	for _, tc := range []struct {
+		eco, name, version string
+		chain              bool
+	}{
+		{"pypi", "anthropic", "0.69.0", false},
+		{"pypi", "anthropic", "==0.98.0", true},
+		{"pypi", "anthropic", ">=0.99,<1", true},
+		{"pypi", "anthropic", "*", true},
+		{"npm", "@anthropic-ai/sdk", "^0.92.1", false},
+		{"npm", "@anthropic-ai/sdk", "0.93.0", true},
+		{"go", "anthropic-sdk-go", "v1.38.2", false},
+		{"go", "anthropic-sdk-go", "v1.84.0", true},
+		{"go", "anthropic-sdk-go", "v2.15.0", true},
+	} {
+		c, ok := ForSDK(tc.eco, tc.name, tc.version)
+		if !ok || (len(c.Chain) > 0) != tc.chain {
+			t.Errorf("%s %s: Chain %q, want chain %v", tc.name, tc.version, c.Chain, tc.chain)
+		}
+	}
+	// The table itself keeps its chain.
+	if py, _ := Lookup("python", ""); len(py.Chain) == 0 {
+		t.Error("ForSDK changed the table")
+	}
+}
