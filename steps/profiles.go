@@ -176,3 +176,26 @@ func ruleFederationRejected(r *probe.Report) (Diagnosis, bool) {
 	}
 	return d, true
 }
+
+// federationRow is the credentials row when federation is the credential
+// in use: the exchange, then the minted token.
+func federationRow(r *probe.Report, c ChecklistRow) ChecklistRow {
+	ex := r.Exchange
+	switch {
+	case r.Federation.Expired(r.StartedAt):
+		c.Status, c.Result = probe.Fail, "federation: the identity token has expired"
+	case !r.Done[probe.ProbeFederation] || ex == nil:
+		return pendingRow(c)
+	case ex.Err != nil:
+		c.Status, c.Result = probe.Skip, "federation: not judged (no answer from the token exchange)"
+	case !ex.OK():
+		c.Status, c.Result = probe.Fail, "federation: the token exchange refused the identity token: "+answerText(ex)
+	case r.Auth.Accepted():
+		c.Status, c.Result = probe.Pass, "federation: the minted token is accepted"
+	case r.Auth != nil && r.Auth.Status == 401:
+		c.Status, c.Result = probe.Fail, "federation: the minted token is rejected: "+answerText(r.Auth)
+	default:
+		c.Status, c.Result = probe.Skip, "federation: the minted token was not judged"
+	}
+	return c
+}
