@@ -68,10 +68,14 @@ type Profile struct {
 	IdentityTokenSrc  string
 	IdentityTokenPath string
 
-	HasCredentials bool      // credentials/<p>.json was read
-	HasAccess      bool      // it holds an access token
-	HasRefresh     bool      // it holds a refresh token (never sent, never shown)
-	ExpiresAt      time.Time // zero when the file has no expires_at
+	HasCredentials bool // credentials/<p>.json was read
+	HasAccess      bool // it holds an access token
+	HasRefresh     bool // it holds a refresh token (never sent, never shown)
+	// CanRefresh: a user_oauth profile with a client_id and a refresh
+	// token, which the SDK renews by itself; without a client_id the Go
+	// SDK treats the access token as static and fails once it expires.
+	CanRefresh bool
+	ExpiresAt  time.Time // zero when the file has no expires_at
 
 	// Broken, when set, is why the SDK refuses the profile (Profile*
 	// constants); Detail says it in sanitized words.
@@ -113,6 +117,7 @@ func configDir(env *Env, home string) (dir, from string) {
 		if v := env.Vars["APPDATA"]; v != "" {
 			return filepath.Join(v, "Anthropic"), "APPDATA"
 		}
+		return "", "" // the Go SDK has no fallback here
 	} else if v := env.Vars["XDG_CONFIG_HOME"]; v != "" {
 		return filepath.Join(v, "anthropic"), "XDG_CONFIG_HOME"
 	}
@@ -192,6 +197,7 @@ func (d *discovery) profile() (*Profile, []Candidate) {
 	var cfg struct {
 		Auth *struct {
 			Type             string `json:"type"`
+			ClientID         string `json:"client_id"`
 			CredentialsPath  string `json:"credentials_path"`
 			FederationRuleID string `json:"federation_rule_id"`
 			ServiceAccountID string `json:"service_account_id"`
@@ -226,6 +232,8 @@ func (d *discovery) profile() (*Profile, []Candidate) {
 		}
 		return p, nil
 	}
+	clientID := cfg.Auth.ClientID != ""
+	defer func() { p.CanRefresh = p.HasRefresh && clientID && p.Type == ProfileUserOAuth }()
 	p.CredentialsPath = filepath.Join(dir, "credentials", p.Name+".json")
 	if cfg.Auth.CredentialsPath != "" {
 		p.CredentialsPath = absPath(cfg.Auth.CredentialsPath)

@@ -200,4 +200,12 @@ func TestProfileExpired(t *testing.T) {
 	if !p.Expired(time.Unix(1764400000, 0)) || p.Expired(time.Unix(1764399999, 0)) {
 		t.Error("Expired is wrong at the boundary")
 	}
+	// A refresh token without a client_id renews nothing (Go SDK UserOAuth).
+	if !p.HasRefresh || p.CanRefresh {
+		t.Errorf("HasRefresh %v CanRefresh %v, want true false", p.HasRefresh, p.CanRefresh)
+	}
+	ktWrite(t, filepath.Join(home, ".config", "anthropic", "configs", "default.json"), `{"authentication":{"type":"user_oauth","client_id":"c"}}`)
+	if p := DiscoverAll(&Env{Vars: map[string]string{}, Home: home, Dir: dir}).Profile; !p.CanRefresh {
+		t.Error("a client_id and a refresh token: CanRefresh false")
+	}
 }

@@ -67,15 +67,15 @@ func ruleTokenExpired(r *probe.Report) (Diagnosis, bool) {
 	if p == nil || k == nil || !p.Expired(r.StartedAt) {
 		return Diagnosis{}, false
 	}
-	// With a refresh token the SDK renews the login by itself; it is the
-	// cause only when the API refused the token too.
-	if p.HasRefresh && r.Auth.Accepted() {
+	// With a refresh token and a client_id the SDK renews the login by
+	// itself; it is the cause only when the API refused the token too.
+	if p.CanRefresh && r.Auth.Accepted() {
 		return Diagnosis{}, false
 	}
 	d := Diagnosis{Code: TokenExpired,
 		Title: fmt.Sprintf("The login of SDK profile %q (%s) expired %s", p.Name, k.Hint, when(p.ExpiresAt, r.StartedAt)),
 		Fix:   "Run `ant auth login` to renew it."}
-	if p.HasRefresh {
+	if p.CanRefresh {
 		d.Fix = "Run `ant auth login` to renew it: the SDK could not renew it with its refresh token."
 	}
 	return d, true
