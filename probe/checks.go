@@ -50,6 +50,9 @@ func (r *Report) Checks() []Result {
 	if (r.Profile != nil && r.Profile.Found) || r.Federation != nil {
 		add(r.checkChain())
 	}
+	if p := r.Profile; p != nil && (p.Found || p.Broken != "") {
+		add(r.checkProfile())
+	}
 	if r.Federation != nil {
 		add(r.checkFederation())
 	}

@@ -113,3 +113,43 @@ func (r *Report) checkExchange() Result {
 	}
 	return res
 }
+
+// CheckProfile is the SDK profile the SDKs would load: where it is, its
+// type, organization, workspace, base URL and token expiry.
+const CheckProfile = "key.profile"
+
+func (r *Report) checkProfile() Result {
+	p := r.Profile
+	res := Result{ID: CheckProfile, Status: Pass}
+	res.Title = fmt.Sprintf("SDK profile %q (%s) in %s, chosen by %s", p.Name, orUnknown(p.Type), p.Dir, p.NameFrom)
+	var facts []string
+	add := func(label, v string) {
+		if v != "" {
+			facts = append(facts, label+" "+v)
+		}
+	}
+	add("organization", p.OrganizationID)
+	add("workspace", p.WorkspaceID)
+	add("base URL", p.BaseURL)
+	add("rule", p.FederationRuleID)
+	now := r.StartedAt
+	switch {
+	case p.Broken != "":
+		res.Status, res.Title = Fail, fmt.Sprintf("SDK profile %q: %s", p.Name, p.Detail)
+	case p.Expired(now):
+		res.Status = Warn
+		facts = append(facts, "token expired "+p.ExpiresAt.UTC().Format("2006-01-02 15:04 UTC"))
+		res.Title += ": its login has expired"
+	case !p.ExpiresAt.IsZero():
+		facts = append(facts, fmt.Sprintf("token expires %s (in %s)", p.ExpiresAt.UTC().Format("2006-01-02 15:04 UTC"), p.ExpiresAt.Sub(now).Round(time.Minute)))
+	case p.Type == ProfileUserOAuth && !p.HasAccess:
+		res.Status = Warn
+		res.Title += ": no login stored (run `ant auth login`)"
+	}
+	if p.BaseURL != "" && trimURL(p.BaseURL) != trimURL(r.Target.BaseURL) && res.Status == Pass {
+		res.Status = Warn
+		res.Title += fmt.Sprintf(": the SDK sends its requests to %s, not %s, which fix401 probed", p.BaseURL, r.Target.BaseURL)
+	}
+	res.Detail = strings.Join(facts, ", ")
+	return res
+}

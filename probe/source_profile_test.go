@@ -209,3 +209,25 @@ func TestProfileExpired(t *testing.T) {
 		t.Error("a client_id and a refresh token: CanRefresh false")
 	}
 }
+
+// key.profile shows the profile's type, organization, workspace, base URL
+// and expiry, and warns when the SDK would send elsewhere than fix401 probed.
+func TestCheckProfile(t *testing.T) {
+	now := time.Unix(1764400000, 0)
+	home, dir := ktProject(t)
+	profWrite(t, filepath.Join(home, ".config", "anthropic"), "default", ProfileUserOAuth, now.Add(2*time.Hour).Unix())
+	r := Prepare(&Env{Vars: map[string]string{}, Home: home, Dir: dir, Now: func() time.Time { return now }})
+	c, ok := r.CheckByID(CheckProfile)
+	if !ok || c.Status != Pass || !strings.Contains(c.Title, `"default" (user_oauth)`) {
+		t.Fatalf("key.profile = %+v", c)
+	}
+	for _, want := range []string{"organization 00000000-0000-0000-0000-000000000001", "workspace wrkspc_01", "base URL https://api.anthropic.com", "(in 2h0m0s)"} {
+		if !strings.Contains(c.Detail, want) {
+			t.Errorf("detail %q lacks %q", c.Detail, want)
+		}
+	}
+	r = Prepare(&Env{Vars: map[string]string{}, Home: home, Dir: dir, BaseURL: "https://gateway.example", Now: func() time.Time { return now }})
+	if c, _ := r.CheckByID(CheckProfile); c.Status != Warn || !strings.Contains(c.Title, "not https://gateway.example") {
+		t.Errorf("another base URL: %+v", c)
+	}
+}

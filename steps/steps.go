@@ -59,7 +59,7 @@ func StepOfCheck(id string) StepID {
 	case probe.CheckAuth:
 		return Understand
 	case probe.CheckKeyFound, probe.CheckKeyFormat, probe.CheckKeyKind, probe.CheckKeyCleaned, probe.CheckKeyFiles,
-		probe.CheckChain, probe.CheckFederation, probe.CheckExchange:
+		probe.CheckChain, probe.CheckFederation, probe.CheckExchange, probe.CheckProfile:
 		return VerifyKey
 	case probe.CheckPermissions, probe.CheckQuota, probe.CheckModel, probe.CheckStatusPage:
 		return Permissions
