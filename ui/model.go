@@ -288,9 +288,7 @@ func (m Model) screen(step steps.StepID, width, height int) string {
 
 // adopt makes r the current run and teaches the redactor its keys.
 func (m Model) adopt(r *probe.Report) Model {
-	for _, c := range r.Candidates {
-		m.red.Add(c.Value, c.Raw, c.Clean)
-	}
+	m.red.Add(r.Secrets()...)
 	m.report = r
 	if m.first == nil {
 		m.first = r
