@@ -39,6 +39,8 @@ const (
 	ProfileSymlink     = "symlink"      // credentials/<p>.json is a symlink
 	ProfileUnsafe      = "unsafe_mode"  // credentials/<p>.json is readable by group or other
 	ProfileUnreadable  = "unreadable"   // a file exists but cannot be read
+	ProfileNoLogin     = "no_login"     // user_oauth: no credentials file, or no access_token in it
+	ProfileNoRefresh   = "no_refresh"   // user_oauth: a client_id but no refresh_token
 )
 
 // Profile is the SDK profile the SDKs would load, as found. The access
@@ -87,9 +89,13 @@ type Profile struct {
 }
 
 // Expired reports whether the profile's access token has expired at now.
+// The Go SDK counts a token as expired 30 s early (MandatoryRefreshThreshold).
 func (p *Profile) Expired(now time.Time) bool {
-	return p != nil && p.HasAccess && !p.ExpiresAt.IsZero() && !now.Before(p.ExpiresAt)
+	return p != nil && p.HasAccess && !p.ExpiresAt.IsZero() && !now.Add(profileSkew).Before(p.ExpiresAt)
 }
+
+// profileSkew is how long before expires_at the SDKs stop using a token.
+const profileSkew = 30 * time.Second
 
 // profileSource yields the access token of the profile the SDKs would
 // load, and records the profile on the discovery.
@@ -238,7 +244,7 @@ func (d *discovery) profile() (*Profile, []Candidate) {
 	if cfg.Auth.CredentialsPath != "" {
 		p.CredentialsPath = absPath(cfg.Auth.CredentialsPath)
 	}
-	return p, d.profileCredentials(p)
+	return p, d.profileCredentials(p, clientID)
 }
 
 // clipText keeps a non-secret profile field short enough to show.
@@ -252,11 +258,19 @@ func clipText(s string) string {
 // profileCredentials reads credentials/<p>.json as the Go SDK does: never
 // through a symlink, and not when group or other may read it (the Go SDK
 // refuses it; fix401 still reads it, as its owner, to show the token).
-func (d *discovery) profileCredentials(p *Profile) []Candidate {
+// For a federation profile the file is only a cache of the minted token:
+// the SDK uses it while fresh and otherwise exchanges afresh, so an
+// unsafe, stale or missing cache breaks nothing and yields no candidate.
+func (d *discovery) profileCredentials(p *Profile, clientID bool) []Candidate {
 	where := d.label(p.CredentialsPath, 0, false)
 	data, info, exists, err := readSmall(p.CredentialsPath)
+	cache := p.Type == ProfileFederation
+	unsafe := exists && info != nil && (info.Mode()&fs.ModeSymlink != 0 || runtime.GOOS != "windows" && info.Mode().Perm()&0o077 != 0)
 	switch {
+	case cache && (!exists || unsafe || err != nil || data == nil):
+		return nil
 	case !exists:
+		p.Broken, p.Detail = ProfileNoLogin, fmt.Sprintf("%s does not exist: no login is stored", where)
 		return nil
 	case info != nil && info.Mode()&fs.ModeSymlink != 0:
 		p.Broken, p.Detail = ProfileSymlink, fmt.Sprintf("%s is a symlink; the Go SDK refuses to read it", where)
@@ -286,10 +300,26 @@ func (d *discovery) profileCredentials(p *Profile) []Candidate {
 	if json.Unmarshal(cf.ExpiresAt, &secs) == nil && secs > 0 && secs < 1e11 {
 		p.ExpiresAt = time.Unix(int64(secs), 0)
 	}
-	if cf.AccessToken == "" {
+	switch {
+	case cache && cf.AccessToken == "":
 		return nil
+	case cf.AccessToken == "" && p.Broken == "":
+		p.Broken, p.Detail = ProfileNoLogin, fmt.Sprintf("%s holds no access_token", where)
+		return nil
+	case cf.AccessToken == "":
+		return nil
+	case clientID && !p.HasRefresh && p.Broken == "":
+		p.Broken, p.Detail = ProfileNoRefresh, fmt.Sprintf("the profile has a client_id but %s holds no refresh_token", where)
 	}
 	p.HasAccess = true
+	now := time.Now
+	if d.env.Now != nil {
+		now = d.env.Now
+	}
+	if cache && p.Expired(now()) {
+		p.HasAccess = false // a stale cache: the SDK exchanges afresh
+		return nil
+	}
 	c := finish(Candidate{Source: "profile " + p.Name + " (" + where + ")", Origin: OriginProfile, Var: p.Tier,
 		Path: p.CredentialsPath, Exported: true, Value: cf.AccessToken, Raw: cf.AccessToken})
 	return []Candidate{c}

@@ -197,7 +197,8 @@ func TestProfileExpired(t *testing.T) {
 	if p == nil || !p.ExpiresAt.Equal(time.Unix(1764400000, 0)) {
 		t.Fatalf("ExpiresAt = %+v", p)
 	}
-	if !p.Expired(time.Unix(1764400000, 0)) || p.Expired(time.Unix(1764399999, 0)) {
+	// The SDKs stop using a token 30 s before expires_at.
+	if !p.Expired(time.Unix(1764400000-30, 0)) || p.Expired(time.Unix(1764400000-31, 0)) {
 		t.Error("Expired is wrong at the boundary")
 	}
 	// A refresh token without a client_id renews nothing (Go SDK UserOAuth).
@@ -229,5 +230,52 @@ func TestCheckProfile(t *testing.T) {
 	r = Prepare(&Env{Vars: map[string]string{}, Home: home, Dir: dir, BaseURL: "https://gateway.example", Now: func() time.Time { return now }})
 	if c, _ := r.CheckByID(CheckProfile); c.Status != Warn || !strings.Contains(c.Title, "not https://gateway.example") {
 		t.Errorf("another base URL: %+v", c)
+	}
+}
+
+// What else the Go SDK refuses in a user_oauth profile, and what it
+// tolerates in a federation profile, whose credentials file is a cache.
+func TestProfileCredentialsRules(t *testing.T) {
+	now := time.Unix(1764400000, 0)
+	cases := []struct {
+		name, config, creds string
+		mode                os.FileMode
+		broken              string
+		candidate           bool
+	}{
+		{"no credentials file", `{"authentication":{"type":"user_oauth"}}`, "", 0, ProfileNoLogin, false},
+		{"no access_token", `{"authentication":{"type":"user_oauth"}}`, `{"expires_at":1}`, 0o600, ProfileNoLogin, false},
+		{"client_id without refresh_token", `{"authentication":{"type":"user_oauth","client_id":"c"}}`, `{"access_token":"` + profToken + `"}`, 0o600, ProfileNoRefresh, true},
+		{"federation cache readable by others", `{"authentication":{"type":"oidc_federation","federation_rule_id":"fdrl_1"},"organization_id":"o"}`,
+			`{"access_token":"` + profToken + `","expires_at":` + strconv.FormatInt(now.Add(time.Hour).Unix(), 10) + `}`, 0o644, "", false},
+		{"stale federation cache", `{"authentication":{"type":"oidc_federation","federation_rule_id":"fdrl_1"},"organization_id":"o"}`,
+			`{"access_token":"` + profToken + `","expires_at":` + strconv.FormatInt(now.Unix(), 10) + `}`, 0o600, "", false},
+		{"fresh federation cache", `{"authentication":{"type":"oidc_federation","federation_rule_id":"fdrl_1"},"organization_id":"o"}`,
+			`{"access_token":"` + profToken + `","expires_at":` + strconv.FormatInt(now.Add(time.Hour).Unix(), 10) + `}`, 0o600, "", true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			home, dir := ktProject(t)
+			cfg := filepath.Join(home, ".config", "anthropic")
+			ktWrite(t, filepath.Join(cfg, "configs", "default.json"), tc.config)
+			if tc.creds != "" {
+				p := filepath.Join(cfg, "credentials", "default.json")
+				ktWrite(t, p, tc.creds)
+				if err := os.Chmod(p, tc.mode); err != nil {
+					t.Fatal(err)
+				}
+			}
+			found := DiscoverAll(&Env{Vars: map[string]string{}, Home: home, Dir: dir, Now: func() time.Time { return now }})
+			if found.Profile == nil || found.Profile.Broken != tc.broken {
+				t.Fatalf("Broken = %+v, want %q", found.Profile, tc.broken)
+			}
+			has := false
+			for _, c := range found.Candidates {
+				has = has || c.Origin == OriginProfile
+			}
+			if has != tc.candidate {
+				t.Errorf("candidate %v, want %v", has, tc.candidate)
+			}
+		})
 	}
 }
