@@ -481,7 +481,7 @@ func ruleShadowed(r *probe.Report) (Diagnosis, bool) {
 		}
 		return d, true
 	}
-	return Diagnosis{}, false
+	return shadowedFederation(r, k, bad)
 }
 
 // failingInUse returns the first answer that shows the credential in use itself

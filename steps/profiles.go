@@ -199,3 +199,30 @@ func federationRow(r *probe.Report, c ChecklistRow) ChecklistRow {
 	}
 	return c
 }
+
+// shadowedFederation is key_shadowed when the failing key in use, from a
+// variable, hides a federation setup the SDK would use otherwise and that
+// passes every local check. fix401 does not exchange its identity token
+// then: a token with a jti can be exchanged once, and it is not the
+// credential in use.
+func shadowedFederation(r *probe.Report, k *probe.Candidate, bad *probe.Answer) (Diagnosis, bool) {
+	f := r.Federation
+	if k.Origin != probe.OriginEnv || !probe.ReadBySDK(k.Var) || !f.Complete() || !readsFederation(r) {
+		return Diagnosis{}, false
+	}
+	if c := f.Claims; c == nil || f.Expired(r.StartedAt) || !c.AudienceOK() {
+		return Diagnosis{}, false
+	}
+	if bad.Class() != probe.ClassInvalid && bad.Class() != probe.ClassTokenExpired {
+		return Diagnosis{}, false
+	}
+	d := Diagnosis{Code: KeyShadowed,
+		Title: fmt.Sprintf("The key in use (%s, %s) is rejected, and it hides your Workload Identity Federation setup (rule %s), which the SDK would use otherwise",
+			k.Hint, k.Source, f.RuleID),
+		Fix: fmt.Sprintf("An API key variable comes before federation in the SDK's order. Run `unset %s`", k.Var)}
+	if lines := shellOrigins(r, k); len(lines) > 0 {
+		d.Fix += " and delete " + joinAnd(lines)
+	}
+	d.Fix += " and the SDK will use federation. (fix401 did not try the exchange: an identity token may be good for one exchange only.)"
+	return d, true
+}

@@ -239,3 +239,28 @@ func TestCredentialRoles(t *testing.T) {
 		t.Error("key.chain shows more than the hint")
 	}
 }
+
+// A rejected API key hides a federation setup that passes every local
+// check: key_shadowed, and the identity token is not exchanged.
+func TestKeyShadowsFederation(t *testing.T) {
+	w := newWorld(t)
+	key := w.key(stub.NewAPIKey())
+	s := w.serve(stub.Options{RevokedKeys: []string{key}}, false)
+	w.env.Vars["ANTHROPIC_API_KEY"] = key
+	w.federation(w.key(identityJWT(time.Now(), "https://api.anthropic.com")))
+	r := probe.Run(context.Background(), w.env)
+	d := Diagnose(r)
+	if d.Code != KeyShadowed || !strings.Contains(d.Fix, "unset ANTHROPIC_API_KEY") || !strings.Contains(d.Fix, "the SDK will use federation") {
+		t.Fatalf("diagnosis %s %q / %q", d.Code, d.Title, d.Fix)
+	}
+	for _, q := range s.Requests() {
+		if q.Path == stub.TokenPath || q.JWT {
+			t.Errorf("%s %s: the identity token was sent while the key is in use", q.Method, q.Path)
+		}
+	}
+	// With a token meant for another audience, nothing is promised.
+	w.federation(w.key(identityJWT(time.Now(), "sts.amazonaws.com")))
+	if d := Diagnose(probe.Run(context.Background(), w.env)); d.Code == KeyShadowed {
+		t.Errorf("a wrong-audience federation setup is called a way out: %q", d.Fix)
+	}
+}
