@@ -47,6 +47,18 @@ func (r *Report) Checks() []Result {
 	add(r.checkKeyFormat())
 	add(r.checkKeyKind())
 	add(r.checkKeySources())
+	if (r.Profile != nil && r.Profile.Found) || r.Federation != nil {
+		add(r.checkChain())
+	}
+	if p := r.Profile; p != nil && (p.Found || p.Broken != "") {
+		add(r.checkProfile())
+	}
+	if r.Federation != nil {
+		add(r.checkFederation())
+	}
+	if slices.Contains(r.Planned(), ProbeFederation) {
+		add(r.checkExchange())
+	}
 	if len(r.FileNotes) > 0 {
 		add(r.checkKeyFiles())
 	}
@@ -97,6 +109,11 @@ func pending(id, title string) Result { return Result{ID: id, Status: Pending, T
 
 func (r *Report) checkKeyFound() Result {
 	res := Result{ID: CheckKeyFound}
+	if r.FederationWins() {
+		res.Status = Pass
+		res.Title = fmt.Sprintf("Credential in use: Workload Identity Federation (rule %s), its identity token from %s", r.Federation.RuleID, r.Federation.TokenFrom)
+		return res
+	}
 	if k := r.ActiveKey(); k != nil {
 		res.Status = Pass
 		res.Title = fmt.Sprintf("Key in use: %s from %s", k.Hint, k.Source)

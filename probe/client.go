@@ -360,6 +360,7 @@ type request struct {
 	body   []byte
 	key    string // empty: no credential at all
 	max    int64  // the most of the answer's body to read; 0: MaxBody
+	beta   string // anthropic-beta to send, for a request without a key
 }
 
 // attempt is one try's outcome.
@@ -419,6 +420,9 @@ func (c *Client) once(ctx context.Context, r request) attempt {
 	req.Header.Set("Accept", "application/json")
 	if r.body != nil {
 		req.Header.Set("Content-Type", "application/json")
+	}
+	if r.beta != "" {
+		req.Header.Set("anthropic-beta", r.beta)
 	}
 	if r.key != "" {
 		req.Header.Set("anthropic-version", c.version)

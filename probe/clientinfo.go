@@ -97,6 +97,7 @@ func assumed() ClientInfo {
 	c := creds.Curl()
 	c.Name = "curl-style (no SDK named in the project)"
 	c.Vars = []string{creds.VarAPIKey, creds.VarAuthToken}
+	c.Chain = creds.DocsChain()
 	c.Both, c.EmptySet = "", false
 	return ClientInfo{Client: c, From: ClientAssumed}
 }

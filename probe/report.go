@@ -134,8 +134,13 @@ type Report struct {
 	Client ClientInfo
 
 	Candidates []Candidate
-	Active     int        // index of the key in use, -1 when there is none
-	FileNotes  []FileNote // files discovery skipped, read in part, or read despite their encoding
+	Active     int         // index of the key in use, -1 when there is none
+	FileNotes  []FileNote  // files discovery skipped, read in part, or read despite their encoding
+	Profile    *Profile    // the SDK profile the SDKs would load; nil without a config directory
+	Federation *Federation // Workload Identity Federation; nil when not configured
+	// Exchange is POST /v1/oauth/token when the federation token is the
+	// credential in use; Auth and Quota are then the minted token's.
+	Exchange *Answer
 
 	Net       *NetResult
 	Auth      *Answer           // GET /v1/models with the key in use, sent as the client sends it
@@ -160,8 +165,9 @@ type Report struct {
 }
 
 // Secrets lists every secret the run knows, for a Redactor: each
-// candidate's value in every form, and the passwords of the base, status
-// and proxy URLs. The text of a reference nobody resolved (op://…, ${VAR},
+// candidate's value in every form, a profile's refresh token, the
+// federation identity token and a minted token, and the passwords of the
+// base, status and proxy URLs. The text of a reference nobody resolved (op://…, ${VAR},
 // an apiKeyHelper command) is not a secret, was sent nowhere and is left
 // out, unless a key is written inside it.
 func (r *Report) Secrets() []string {
@@ -174,6 +180,12 @@ func (r *Report) Secrets() []string {
 		if c.Value != "" || strings.Contains(c.Raw, "sk-ant-") {
 			out = append(out, c.Raw)
 		}
+	}
+	if p := r.Profile; p != nil {
+		out = append(out, p.refresh)
+	}
+	if f := r.Federation; f != nil {
+		out = append(out, f.assertion, f.minted)
 	}
 	return append(out, r.urlSecrets...)
 }
@@ -194,6 +206,7 @@ func (r *Report) Requests() []*Answer {
 			out = append(out, a)
 		}
 	}
+	add(r.Exchange)
 	add(r.Auth)
 	add(r.AltAuth)
 	add(r.CleanAuth)

@@ -59,8 +59,8 @@ func Prepare(env *Env) *Report {
 	r.SDKs = FindSDKs(env.Dir)
 	r.Client = ResolveClient(env.For, r.SDKs)
 	found := DiscoverAll(env)
-	r.Candidates, r.FileNotes = found.Candidates, found.Notes
-	r.Active = ChooseActive(env, r.Candidates, r.Client.Vars...)
+	r.Candidates, r.FileNotes, r.Profile, r.Federation = found.Candidates, found.Notes, found.Profile, found.Federation
+	r.Active = ChooseActive(env, r.Candidates, r.precedence()...)
 	r.AdminKey = adminKeyInfo(env)
 	r.Lint = lintFiles(env)
 	return r
@@ -78,6 +78,9 @@ func (r *Report) Planned() []string {
 		return ps
 	}
 	ps = append(ps, ProbeControl)
+	if r.FederationWins() && !r.Federation.Expired(r.StartedAt) {
+		ps = append(ps, ProbeFederation)
+	}
 	if k := r.ActiveKey(); k != nil {
 		ps = append(ps, ProbeAuth, ProbeQuota)
 		if r.Client.AltHeader(k) != "" {
@@ -182,6 +185,8 @@ func Start(ctx context.Context, env *Env, r *Report) <-chan Part {
 					case ProbeAdmin:
 						a := fail("admin")
 						r.Lookup = &KeyLookup{Answers: []*Answer{a}, Stop: a}
+					case ProbeFederation:
+						r.Exchange = fail("exchange")
 					case ProbeOthers:
 						for _, i := range r.otherKeys() {
 							r.Others = append(r.Others, CandidateAnswer{Index: i, Answer: fail("candidate")})
@@ -274,6 +279,9 @@ func Start(ctx context.Context, env *Env, r *Report) <-chan Part {
 			l := client.LookupKeys(ctx, key, hints)
 			return func(r *Report) { r.Lookup = l }
 		})
+	}
+	if planned[ProbeFederation] {
+		run(ProbeFederation, func() Part { return federationPart(ctx, client, r.Federation) })
 	}
 	if others := r.otherKeys(); len(others) > 0 {
 		keys := make([]string, len(others))

@@ -55,11 +55,12 @@ type Origin string
 
 // Origins of key candidates.
 const (
-	OriginStdin  Origin = "stdin"  // --key-stdin or a key pasted in the wizard
-	OriginEnv    Origin = "env"    // this process's environment
-	OriginDotenv Origin = "dotenv" // a .env-style file in --dir or a parent
-	OriginShell  Origin = "shell"  // a shell start-up file under $HOME
-	OriginClaude Origin = "claude" // Claude Code's settings.json
+	OriginStdin   Origin = "stdin"   // --key-stdin or a key pasted in the wizard
+	OriginEnv     Origin = "env"     // this process's environment
+	OriginDotenv  Origin = "dotenv"  // a .env-style file in --dir or a parent
+	OriginShell   Origin = "shell"   // a shell start-up file under $HOME
+	OriginClaude  Origin = "claude"  // Claude Code's settings.json
+	OriginProfile Origin = "profile" // an SDK profile's credentials file (ant auth login)
 )
 
 // Issue is one key-hygiene problem, e.g. a trailing newline.

@@ -258,6 +258,8 @@ func credentialsRow(r *probe.Report, c ChecklistRow) ChecklistRow {
 	case r.Insecure():
 		c.Status, c.Result = probe.Skip, "not sent: the base URL is insecure"
 		return c
+	case k == nil && r.FederationWins():
+		return federationRow(r, c)
 	case k == nil:
 		c.Status, c.Result = probe.Fail, "no key found"
 		if s := unloaded(r); s != nil {

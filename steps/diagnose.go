@@ -42,6 +42,10 @@ const (
 	ServiceDegraded      Code = "service_degraded"
 	ModelNotFound        Code = "model_not_found"
 	OK                   Code = "ok"
+	ProfileBroken        Code = "profile_broken"
+	FederationIncomplete Code = "federation_incomplete"
+	FederationRejected   Code = "federation_rejected"
+	TokenExpired         Code = "token_expired"
 	// Unexplained is the fallback when no rule matches: an answer none of
 	// the codes above describes. It is never mistaken for a key problem.
 	Unexplained Code = "unexplained"
@@ -284,8 +288,14 @@ func ruleHeaderStripped(r *probe.Report) (Diagnosis, bool) {
 }
 
 func ruleNoKey(r *probe.Report) (Diagnosis, bool) {
+	if r.Federation != nil && readsFederation(r) {
+		return Diagnosis{}, false
+	}
+	if p := r.Profile; p != nil && (p.Found || p.Broken != "") && len(r.Client.Chain) > 0 {
+		return Diagnosis{}, false
+	}
 	for _, c := range r.Candidates {
-		if c.Value != "" {
+		if c.Value != "" && (c.Origin != probe.OriginProfile || len(r.Client.Chain) > 0) {
 			return Diagnosis{}, false
 		}
 	}
@@ -302,7 +312,7 @@ func ruleNotLoaded(r *probe.Report) (Diagnosis, bool) {
 	var misnamed *probe.Candidate
 	for i := range r.Candidates {
 		c := &r.Candidates[i]
-		if c.Value == "" {
+		if c.Value == "" || c.Origin == probe.OriginProfile {
 			continue
 		}
 		if !probe.ReadBySDK(c.Var) {
@@ -442,6 +452,9 @@ func ruleShadowed(r *probe.Report) (Diagnosis, bool) {
 			continue
 		}
 		good := r.Candidates[o.Index]
+		if good.Origin == probe.OriginProfile && len(r.Client.Chain) == 0 {
+			continue // this client never reads a profile
+		}
 		how := "is rejected"
 		if bad.Status != 401 {
 			how = fmt.Sprintf("fails (%d %s)", bad.Status, bad.ErrorType)
@@ -451,8 +464,14 @@ func ruleShadowed(r *probe.Report) (Diagnosis, bool) {
 		if !keyLevel {
 			d.Title += fmt.Sprintf(": it belongs to another organization (%s, not %s)", o.Answer.OrgID, org)
 		}
-		switch k.Origin {
-		case probe.OriginEnv:
+		switch {
+		case k.Origin == probe.OriginEnv && good.Origin == probe.OriginProfile:
+			d.Fix = fmt.Sprintf("%s comes before SDK profiles in the SDK's order. Run `unset %s`", k.Var, k.Var)
+			if lines := shellOrigins(r, k); len(lines) > 0 {
+				d.Fix += " and delete " + joinAnd(lines)
+			}
+			d.Fix += " and the SDK will use your profile."
+		case k.Origin == probe.OriginEnv:
 			d.Fix = fmt.Sprintf("An old %s in your environment overrides %s (dotenv loaders never replace a set variable). Run `unset %s`",
 				k.Var, good.Source, k.Var)
 			if lines := shellOrigins(r, k); len(lines) > 0 {
@@ -464,7 +483,7 @@ func ruleShadowed(r *probe.Report) (Diagnosis, bool) {
 		}
 		return d, true
 	}
-	return Diagnosis{}, false
+	return shadowedFederation(r, k, bad)
 }
 
 // failingInUse returns the first answer that shows the credential in use itself
@@ -651,6 +670,11 @@ func ruleModel(r *probe.Report) (Diagnosis, bool) {
 // answers, the key sent the other way and the status page do not count.
 func ruleOK(r *probe.Report) (Diagnosis, bool) {
 	k := r.ActiveKey()
+	if k == nil && r.FederationWins() && r.Exchange.OK() && r.Auth.Accepted() && refusedInUse(r) == nil {
+		return Diagnosis{Code: OK,
+			Title: fmt.Sprintf("The API accepts the token that federation rule %s minted for your identity token", r.Federation.RuleID),
+			Fix:   "Nothing to fix. Keep the identity token file fresh: the SDKs re-read it on every exchange."}, true
+	}
 	if k == nil || !r.Auth.Accepted() || refusedInUse(r) != nil {
 		return Diagnosis{}, false
 	}

@@ -309,6 +309,50 @@ func TestDiagnoseThroughStub(t *testing.T) {
 			w.serve(stub.Options{}, false)
 			w.env.Vars["ANTHROPIC_API_KEY"] = w.key(stub.NewAPIKey())
 		}, Verify},
+		{OK, func(w *world) { // the SDK profile of `ant auth login`, nothing else
+			w.serve(stub.Options{}, false)
+			w.profile("default", w.key(stub.NewOAuthToken()), time.Now().Add(time.Hour), 0o600)
+		}, Verify},
+		{ProfileBroken, func(w *world) {
+			w.serve(stub.Options{}, false)
+			w.profile("default", w.key(stub.NewOAuthToken()), time.Now().Add(time.Hour), 0o644)
+		}, VerifyKey},
+		{ProfileBroken, func(w *world) {
+			w.serve(stub.Options{}, false)
+			w.env.Vars["ANTHROPIC_PROFILE"] = "prod"
+		}, VerifyKey},
+		{TokenExpired, func(w *world) {
+			tok := w.key(stub.NewOAuthToken())
+			w.serve(stub.Options{RevokedKeys: []string{tok}}, false)
+			w.profile("default", tok, time.Now().Add(-3*time.Hour), 0o600)
+		}, VerifyKey},
+		{FederationIncomplete, func(w *world) {
+			w.serve(stub.Options{}, false)
+			w.env.Vars["ANTHROPIC_FEDERATION_RULE_ID"] = "fdrl_01"
+			w.env.Vars["ANTHROPIC_IDENTITY_TOKEN_FILE"] = "/var/run/secrets/anthropic.com/token"
+		}, VerifyKey},
+		{OK, func(w *world) { // federation: the exchange mints a token the API accepts
+			w.serve(stub.Options{}, false)
+			w.federation(w.key(identityJWT(time.Now(), "https://api.anthropic.com")))
+		}, Verify},
+		{FederationRejected, func(w *world) { // an EKS token for STS, not for the API
+			w.serve(stub.Options{}, false)
+			w.federation(w.key(identityJWT(time.Now(), "sts.amazonaws.com")))
+		}, VerifyKey},
+		{FederationRejected, func(w *world) {
+			w.serve(stub.Options{Scenario: stub.FederationRejected}, false)
+			w.federation(w.key(identityJWT(time.Now(), "https://api.anthropic.com")))
+		}, VerifyKey},
+		{TokenExpired, func(w *world) { // the identity token of federation
+			w.serve(stub.Options{}, false)
+			w.federation(identityJWT(time.Now().Add(-time.Hour), "https://api.anthropic.com"))
+		}, VerifyKey},
+		{KeyShadowed, func(w *world) {
+			key := w.key(stub.NewAPIKey())
+			w.serve(stub.Options{RevokedKeys: []string{key}}, false)
+			w.env.Vars["ANTHROPIC_API_KEY"] = key
+			w.profile("default", w.key(stub.NewOAuthToken()), time.Now().Add(time.Hour), 0o600)
+		}, NewKey},
 	}
 	seen := map[Code]bool{}
 	for _, tt := range tests {

@@ -63,9 +63,13 @@ type JSONKey struct {
 }
 
 // JSONCredential is one credential found. role: winner (the one the client
-// uses), unused (found, not used); result: accepted, rejected (401),
-// not_received (a 401 saying no key arrived), refused (another refusal),
-// no_answer, not_tested.
+// uses), overridden (the client reads it, but something before it in its
+// chain wins), unused (found, never read by the client); result: accepted,
+// rejected (401, or a refused token exchange), not_received (a 401 saying
+// no key arrived), refused (another refusal), expired, incomplete (a
+// federation setup that cannot exchange), no_answer, not_tested. A
+// federation setup is one entry of kind "federation", with no hint: its
+// token is never shown.
 type JSONCredential struct {
 	Source         string         `json:"source"`
 	Kind           string         `json:"kind"`
@@ -160,20 +164,42 @@ func jsonCredentials(r *probe.Report) []JSONCredential {
 			}
 		}
 	}
-	for i := range r.Candidates {
-		c := &r.Candidates[i]
-		if c.Value == "" && c.Hint == "" {
+	for _, e := range r.Chain() {
+		if e.Index < 0 {
+			out = append(out, JSONCredential{Source: e.Source, Kind: e.Kind, Role: e.Role, Result: federationResult(r)})
 			continue
 		}
-		role := "unused"
-		if i == r.Active {
-			role = "winner"
+		c := &r.Candidates[e.Index]
+		org, ws := r.Owner(e.Index)
+		res := resultWord(tested[e.Index])
+		if c.Origin == probe.OriginProfile && r.Profile.Expired(r.StartedAt) && res != "accepted" {
+			res = "expired"
 		}
-		org, ws := r.Owner(i)
-		out = append(out, JSONCredential{Source: jsonSource(c), Kind: string(c.Kind), Hint: c.Hint, Role: role,
-			Result: resultWord(tested[i]), OrganizationID: org, WorkspaceID: ws, AdminRecord: jsonRecord(r, i)})
+		out = append(out, JSONCredential{Source: jsonSource(c), Kind: string(c.Kind), Hint: c.Hint, Role: e.Role,
+			Result: res, OrganizationID: org, WorkspaceID: ws, AdminRecord: jsonRecord(r, e.Index)})
 	}
 	return out
+}
+
+// federationResult is what became of the federation setup, in one word:
+// incomplete, expired, rejected (the exchange refused it), accepted (the
+// minted token works), refused (the API refused the minted token),
+// no_answer, not_tested.
+func federationResult(r *probe.Report) string {
+	f := r.Federation
+	switch {
+	case len(f.Missing) > 0 || f.TokenProblem != "":
+		return "incomplete"
+	case f.Expired(r.StartedAt):
+		return "expired"
+	case r.Exchange == nil || !r.FederationWins():
+		return "not_tested"
+	case r.Exchange.Err != nil:
+		return "no_answer"
+	case !r.Exchange.OK():
+		return "rejected"
+	}
+	return resultWord(r.Auth)
 }
 
 // resultWord is what the API said of one credential, in one word.

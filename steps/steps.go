@@ -58,7 +58,8 @@ func StepOfCheck(id string) StepID {
 	switch id {
 	case probe.CheckAuth:
 		return Understand
-	case probe.CheckKeyFound, probe.CheckKeyFormat, probe.CheckKeyKind, probe.CheckKeyCleaned, probe.CheckKeyFiles:
+	case probe.CheckKeyFound, probe.CheckKeyFormat, probe.CheckKeyKind, probe.CheckKeyCleaned, probe.CheckKeyFiles,
+		probe.CheckChain, probe.CheckFederation, probe.CheckExchange, probe.CheckProfile:
 		return VerifyKey
 	case probe.CheckPermissions, probe.CheckQuota, probe.CheckModel, probe.CheckStatusPage, probe.CheckKeyRecord:
 		return Permissions

@@ -30,6 +30,28 @@ const (
 	VarCustomHeaders = "ANTHROPIC_CUSTOM_HEADERS"
 )
 
+// Tiers of the 2026 credential chain that are not a variable
+// (facts/wif-admin.md A2).
+const (
+	// TierProfileNamed is the profile ANTHROPIC_PROFILE names; a missing
+	// one is an error, not a fall-through.
+	TierProfileNamed = "ANTHROPIC_PROFILE"
+	// TierFederation is ANTHROPIC_FEDERATION_RULE_ID +
+	// ANTHROPIC_ORGANIZATION_ID + an identity token, exchanged for a token.
+	TierFederation = "federation"
+	// TierProfileActive is the profile active_config names, else
+	// "default"; a missing one is quiet.
+	TierProfileActive = "active profile"
+)
+
+// docsChain is the documented order ("every SDK resolves credentials in
+// the same five-tier order"), which the Go and Python SDKs follow.
+var docsChain = []string{TierProfileNamed, TierFederation, TierProfileActive}
+
+// tsChain is the TypeScript SDK's: an existing active profile file is used
+// before federation variables are looked at (loadConfigWithSource).
+var tsChain = []string{TierProfileNamed, TierProfileActive, TierFederation}
+
 // Two credentials: what a client does when ANTHROPIC_API_KEY and
 // ANTHROPIC_AUTH_TOKEN are both set.
 const (
@@ -60,6 +82,13 @@ type Client struct {
 	EmptySet bool
 	// CustomHeaders: ANTHROPIC_CUSTOM_HEADERS is added to every request.
 	CustomHeaders bool
+	// Chain are the tiers read after Vars when none of them is set, first
+	// wins: SDK profiles and Workload Identity Federation. Empty for a
+	// client that knows neither.
+	Chain []string
+	// ChainSince is the first version of the row's line that reads Chain;
+	// ForSDK drops Chain for an older version. Empty: the whole line.
+	ChainSince string
 	// Settled says where each fact comes from.
 	Settled string
 }
@@ -68,7 +97,7 @@ type Client struct {
 // is named in Settled.
 var table = []Client{
 	{ID: "go", Major: "v2", Name: "Go SDK v2", KeyHeader: HeaderBearer, Version: VersionCurrent,
-		Vars: []string{VarAPIKey, VarAuthToken}, Both: TokenWarn, CustomHeaders: true,
+		Vars: []string{VarAPIKey, VarAuthToken}, Both: TokenWarn, CustomHeaders: true, Chain: docsChain,
 		// client.go environmentCredential: a non-empty ANTHROPIC_API_KEY wins and
 		// WarnAPIKeyAndAuthTokenInEnv fires when a token is set too; empty values
 		// are skipped (ok && v != ""). option.WithAPIKey sets "authorization:
@@ -76,20 +105,22 @@ var table = []Client{
 		// ANTHROPIC_CUSTOM_HEADERS is applied whatever the credential.
 		Settled: "anthropic-sdk-go/v2 v2.15.0 (client.go, option/requestoption.go, internal/requestconfig)"},
 	{ID: "go", Major: "v1", Name: "Go SDK v1", KeyHeader: HeaderAPIKey, Version: VersionLegacy,
-		Vars: []string{VarAPIKey, VarAuthToken}, Both: TokenIgnore, CustomHeaders: true,
+		Vars: []string{VarAPIKey, VarAuthToken}, Both: TokenIgnore, CustomHeaders: true, Chain: docsChain, ChainSince: "1.39.0",
+		// Profiles and federation since v1.39.0 (CHANGELOG).
 		// client.go DefaultClientOptions returns as soon as a non-empty
 		// ANTHROPIC_API_KEY is found, so the token is never sent. (In that
 		// version the early return also skips ANTHROPIC_CUSTOM_HEADERS.)
 		Settled: "anthropic-sdk-go v1.84.0 (client.go DefaultClientOptions, internal/requestconfig)"},
 	{ID: "python", Name: "Python SDK", KeyHeader: HeaderAPIKey, Version: VersionLegacy,
-		Vars: []string{VarAPIKey, VarAuthToken}, Both: BothSent, EmptySet: true, CustomHeaders: true,
+		Vars: []string{VarAPIKey, VarAuthToken}, Both: BothSent, EmptySet: true, CustomHeaders: true, Chain: docsChain, ChainSince: "0.98.0",
 		Settled: "API-FACTS.md; anthropic-sdk-python#1640 (empty ANTHROPIC_AUTH_TOKEN sends \"Bearer \")"},
 	{ID: "typescript", Major: "1.x", Name: "TypeScript SDK 1.x", KeyHeader: HeaderBearer, Version: VersionCurrent,
-		Vars: []string{VarAPIKey, VarAuthToken}, Both: TokenIgnore, CustomHeaders: true,
+		Vars: []string{VarAPIKey, VarAuthToken}, Both: TokenIgnore, CustomHeaders: true, Chain: tsChain,
 		// readEnv trims and treats an empty value as unset (src/internal/utils/env.ts).
 		Settled: "API-FACTS.md (@anthropic-ai/sdk 1.14.0 on the wire); facts/wif-admin.md"},
 	{ID: "typescript", Major: "0.x", Name: "TypeScript SDK 0.x", KeyHeader: HeaderAPIKey, Version: VersionLegacy,
-		Vars: []string{VarAPIKey, VarAuthToken}, Both: BothSent, CustomHeaders: true,
+		Vars: []string{VarAPIKey, VarAuthToken}, Both: BothSent, CustomHeaders: true, Chain: tsChain, ChainSince: "0.93.0",
+		// Profiles and federation since 0.93.0 (CHANGELOG).
 		Settled: "API-FACTS.md (older TS sends both headers)"},
 	{ID: "curl", Name: "curl (the docs' examples)", KeyHeader: HeaderAPIKey, Version: VersionLegacy,
 		Vars: []string{VarAPIKey}, EmptySet: true,
@@ -131,6 +162,51 @@ func Curl() Client { c, _ := Lookup("curl", ""); return c }
 // a semver range such as "^0.30.0", a lock file's "1.14.0"). ok is false
 // for an SDK that is not in the table (other ecosystems, wrappers).
 func ForSDK(ecosystem, name, version string) (Client, bool) {
+	c, ok := forSDK(ecosystem, name, version)
+	if ok && c.ChainSince != "" && older(version, c.ChainSince) {
+		c.Chain = nil
+	}
+	return c, ok
+}
+
+// older reports whether version (as a project writes it) is a release
+// before since; false when version names no release ("*", "latest").
+func older(version, since string) bool {
+	a, b := numbers(version), numbers(since)
+	if a == nil {
+		return false
+	}
+	for i := range 3 {
+		if a[i] != b[i] {
+			return a[i] < b[i]
+		}
+	}
+	return false
+}
+
+// numbers reads major.minor.patch from the start of a version or range.
+func numbers(v string) []int {
+	v = strings.TrimLeft(strings.TrimSpace(v), "^~>=<! v")
+	out := make([]int, 3)
+	for i := range 3 {
+		end := 0
+		for end < len(v) && v[end] >= '0' && v[end] <= '9' {
+			end++
+		}
+		n, err := strconv.Atoi(v[:end])
+		if err != nil {
+			if i == 0 {
+				return nil
+			}
+			break
+		}
+		out[i] = n
+		v = strings.TrimPrefix(v[end:], ".")
+	}
+	return out
+}
+
+func forSDK(ecosystem, name, version string) (Client, bool) {
 	switch ecosystem {
 	case "go":
 		if name != "anthropic-sdk-go" {
@@ -174,6 +250,16 @@ func major(v string) int {
 	}
 	return n
 }
+
+// Precedence is the client's whole credential chain, first wins: its
+// variables, then the tiers of Chain.
+func (c Client) Precedence() []string {
+	return append(append([]string(nil), c.Vars...), c.Chain...)
+}
+
+// DocsChain is the documented chain after the variables, for a client
+// nothing names.
+func DocsChain() []string { return append([]string(nil), docsChain...) }
 
 // SendsBoth reports whether the client sends an API key and an auth token
 // together when both variables are set.

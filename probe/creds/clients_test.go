@@ -73,3 +73,57 @@ func TestCustomHeaders(t *testing.T) {
 		t.Error("IsCredentialHeader is wrong")
 	}
 }
+
+// The chain after the variables is data: the documented five tiers for Go
+// and Python, the TypeScript SDK's deviation (an active profile file beats
+// federation variables), nothing for curl.
+func TestPrecedence(t *testing.T) {
+	goV2, _ := Lookup("go", "v2")
+	py, _ := Lookup("python", "")
+	ts, _ := Lookup("typescript", "1.x")
+	docs := []string{VarAPIKey, VarAuthToken, TierProfileNamed, TierFederation, TierProfileActive}
+	for _, c := range []Client{goV2, py} {
+		if got := c.Precedence(); !slices.Equal(got, docs) {
+			t.Errorf("%s: Precedence = %q, want %q", c.Name, got, docs)
+		}
+	}
+	if got, want := ts.Precedence(), []string{VarAPIKey, VarAuthToken, TierProfileNamed, TierProfileActive, TierFederation}; !slices.Equal(got, want) {
+		t.Errorf("%s: Precedence = %q, want %q", ts.Name, got, want)
+	}
+	if got := Curl().Precedence(); !slices.Equal(got, []string{VarAPIKey}) {
+		t.Errorf("curl: Precedence = %q", got)
+	}
+	// Precedence never aliases the table.
+	p := goV2.Precedence()
+	p[0] = "x"
+	if again, _ := Lookup("go", "v2"); again.Precedence()[0] != VarAPIKey {
+		t.Error("Precedence shares its slice with the table")
+	}
+}
+
+// A version from before profiles and federation reads neither.
+func TestChainSince(t *testing.T) {
+	for _, tc := range []struct {
+		eco, name, version string
+		chain              bool
+	}{
+		{"pypi", "anthropic", "0.69.0", false},
+		{"pypi", "anthropic", "==0.98.0", true},
+		{"pypi", "anthropic", ">=0.99,<1", true},
+		{"pypi", "anthropic", "*", true},
+		{"npm", "@anthropic-ai/sdk", "^0.92.1", false},
+		{"npm", "@anthropic-ai/sdk", "0.93.0", true},
+		{"go", "anthropic-sdk-go", "v1.38.2", false},
+		{"go", "anthropic-sdk-go", "v1.84.0", true},
+		{"go", "anthropic-sdk-go", "v2.15.0", true},
+	} {
+		c, ok := ForSDK(tc.eco, tc.name, tc.version)
+		if !ok || (len(c.Chain) > 0) != tc.chain {
+			t.Errorf("%s %s: Chain %q, want chain %v", tc.name, tc.version, c.Chain, tc.chain)
+		}
+	}
+	// The table itself keeps its chain.
+	if py, _ := Lookup("python", ""); len(py.Chain) == 0 {
+		t.Error("ForSDK changed the table")
+	}
+}

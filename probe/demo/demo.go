@@ -6,11 +6,13 @@
 package demo
 
 import (
+	"encoding/base64"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -88,6 +90,9 @@ var specs = []spec{
 	{Scenario{"spend-limit", "the key works, but the organization's own monthly spend limit is reached", "spend_limit"}, scenarioOnly(stub.SpendLimit)},
 	{Scenario{"rate-limited", "the key works but every request gets 429 with retry-after", "rate_limited"}, scenarioOnly(stub.RateLimited)},
 	{Scenario{"outage", "the API fails with 500/529 and the status page reports a major outage", "service_degraded"}, scenarioOnly(stub.Outage)},
+	{Scenario{"profile", "no key anywhere, but `ant auth login` left a working SDK profile", "ok"}, buildProfile},
+	{Scenario{"profile-expired", "the SDK profile's login expired two days ago and the API refuses its token", "token_expired"}, buildProfileExpired},
+	{Scenario{"federation-audience", "Workload Identity Federation with an EKS token meant for AWS STS (aud sts.amazonaws.com)", "federation_rejected"}, buildFederationAudience},
 	{Scenario{"model-not-found", "the key works but the model your code asks for does not exist", "model_not_found"}, buildModelNotFound},
 }
 
@@ -451,3 +456,63 @@ HISTSIZE=50000
 SAVEHIST=50000
 
 `
+
+// sdkWithProfiles makes the demo project use an SDK that reads profiles
+// and federation (anthropic 0.98.0 and later).
+func (b *builder) sdkWithProfiles() error {
+	path := filepath.Join(b.d.Env.Dir, "requirements.txt")
+	if err := os.WriteFile(path, []byte("anthropic==0.99.0\npython-dotenv==1.1.1\nhttpx==0.28.1\n"), 0o644); err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	return nil
+}
+
+// profile writes the SDK profile `ant auth login` leaves: its settings
+// and, readable by its owner only, its credentials.
+func (b *builder) profile(tok string, expires time.Time) error {
+	if err := b.sdkWithProfiles(); err != nil {
+		return err
+	}
+	cfg := filepath.Join(b.d.Env.Home, ".config", "anthropic")
+	if err := b.write(filepath.Join(cfg, "configs", "default.json"), `{
+  "version": "1.0",
+  "authentication": {"type": "user_oauth", "client_id": "demo", "scope": "user:inference"},
+  "organization_id": "`+stub.OrganizationID+`"
+}
+`, 0o644); err != nil {
+		return err
+	}
+	b.d.keys["profile"] = tok
+	return b.write(filepath.Join(cfg, "credentials", "default.json"), `{"version":"1.0","type":"oauth_token","access_token":"`+tok+
+		`","refresh_token":"sk-ant-ort01-`+stub.NewAPIKey()[13:]+`","expires_at":`+strconv.FormatInt(expires.Unix(), 10)+"}\n", 0o600)
+}
+
+func buildProfile(b *builder) error {
+	tok := stub.NewOAuthToken()
+	b.valid(tok)
+	return b.profile(tok, time.Now().Add(8*time.Hour))
+}
+
+func buildProfileExpired(b *builder) error {
+	tok := stub.NewOAuthToken()
+	b.revoked(tok)
+	return b.profile(tok, time.Now().Add(-50*time.Hour))
+}
+
+func buildFederationAudience(b *builder) error {
+	if err := b.sdkWithProfiles(); err != nil {
+		return err
+	}
+	now := time.Now()
+	enc := func(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
+	claims := `{"iss":"https://oidc.eks.eu-central-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE",` +
+		`"sub":"system:serviceaccount:weather:weather-bot","aud":["sts.amazonaws.com"],` +
+		`"iat":` + strconv.FormatInt(now.Unix(), 10) + `,"exp":` + strconv.FormatInt(now.Add(time.Hour).Unix(), 10) + `}`
+	jwt := enc(`{"alg":"RS256","kid":"demo-key-1"}`) + "." + enc(claims) + "." + enc(stub.NewAPIKey())
+	b.d.keys["identity"] = jwt
+	path := filepath.Join(b.d.Env.Home, "var", "run", "secrets", "eks.amazonaws.com", "serviceaccount", "token")
+	b.d.Env.Vars["ANTHROPIC_FEDERATION_RULE_ID"] = "fdrl_01DemoWeatherBot"
+	b.d.Env.Vars["ANTHROPIC_ORGANIZATION_ID"] = stub.OrganizationID
+	b.d.Env.Vars["ANTHROPIC_IDENTITY_TOKEN_FILE"] = path
+	return b.write(path, jwt, 0o600)
+}

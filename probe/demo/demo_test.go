@@ -26,6 +26,7 @@ var diagnosisCodes = []string{
 	"service_degraded", "model_not_found", "ok",
 	"region_blocked", "key_unresolved", "credential_restricted", "ip_not_allowed", "workspace_required", "spend_limit",
 	"key_expired", "key_disabled",
+	"token_expired", "profile_broken", "federation_incomplete", "federation_rejected",
 }
 
 // client asks a demo's stub on loopback; its limit only matters when a test
@@ -245,6 +246,19 @@ var checks = map[string]func(t *testing.T, d *Demo){
 	"billing":      modelsButNoTokens,
 	"rate-limited": scenarioStatus(429),
 	"outage":       scenarioStatus(500),
+	"profile": func(t *testing.T, d *Demo) {
+		wantProfile(t, d)
+		if d.Env.Vars["ANTHROPIC_API_KEY"] != "" {
+			t.Error("the profile demo exports a key")
+		}
+	},
+	"profile-expired": func(t *testing.T, d *Demo) { wantProfile(t, d) },
+	"federation-audience": func(t *testing.T, d *Demo) {
+		b, err := os.ReadFile(d.Env.Vars["ANTHROPIC_IDENTITY_TOKEN_FILE"])
+		if err != nil || string(b) != d.keys["identity"] || d.Env.Vars["ANTHROPIC_ORGANIZATION_ID"] != stub.OrganizationID {
+			t.Errorf("identity token file: %v", err)
+		}
+	},
 	"model-not-found": func(t *testing.T, d *Demo) {
 		wantStatus(t, d, d.keys["env"], 200)
 		resp, err := get(t, d, "/v1/models/"+d.Env.Model, d.keys["env"])
@@ -491,5 +505,20 @@ func TestFixedDemosWork(t *testing.T) {
 	}
 	if fixable < 5 {
 		t.Errorf("only %d demos have a fix", fixable)
+	}
+}
+
+// wantProfile checks the SDK profile a demo wrote: its credentials file
+// holds the token and only its owner may read it, as the Go SDK demands.
+func wantProfile(t *testing.T, d *Demo) {
+	t.Helper()
+	p := filepath.Join(d.Env.Home, ".config", "anthropic", "credentials", "default.json")
+	info, err := os.Lstat(p)
+	if err != nil || info.Mode().Perm() != 0o600 {
+		t.Fatalf("credentials file: %v %v", info, err)
+	}
+	b, _ := os.ReadFile(p)
+	if !strings.Contains(string(b), d.keys["profile"]) {
+		t.Error("the credentials file lacks the demo's token")
 	}
 }

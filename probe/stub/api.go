@@ -102,6 +102,9 @@ type Options struct {
 	// ListPadding lists this many keys of other people besides, so that
 	// the key list takes more than one page.
 	ListPadding int
+	// Audience is the aud the federation rule matches at /v1/oauth/token;
+	// FederationAudience when empty.
+	Audience string
 }
 
 // OrganizationID is the anthropic-organization-id the stub reports.
@@ -176,6 +179,9 @@ type Request struct {
 	Auth      string // accepted, rejected, missing; empty when auth was not reached
 	Status    int    // 0 when no answer was sent (hang, client gone)
 	RequestID string // the request-id sent back; empty when none
+	// JWT: the headers, query or body held something shaped like a JWT
+	// (an identity token).
+	JWT bool
 }
 
 // Has reports whether the request carried a header called name.
@@ -334,6 +340,7 @@ func (a *API) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		Auth:        x.auth,
 		Status:      rec.status,
 		RequestID:   rec.Header().Get("Request-Id"),
+		JWT:         x.jwt,
 	}, time.Since(start))
 }
 
@@ -469,6 +476,7 @@ type exchange struct {
 	org  bool // the key was accepted: the organization is known
 
 	aborted bool // released by Close: drop the connection, send nothing
+	jwt     bool // the request carried something shaped like a JWT
 }
 
 // apiError is an answer in the API's error envelope.
@@ -564,8 +572,13 @@ func (x *exchange) serve() {
 	if a.opts.Latency > 0 && !x.wait(a.opts.Latency) {
 		return
 	}
+	x.jwt = carriesJWT(r, body)
 	if r.URL.Path == statusSummaryPath || r.URL.Path == statusPath {
 		x.statusPage()
+		return
+	}
+	if r.URL.Path == TokenPath {
+		x.oauthToken()
 		return
 	}
 	if x.intercepted() {
@@ -777,6 +790,9 @@ func issued(key string) bool {
 func (a *API) acceptsOAuth(tok string) bool {
 	if a.opts.Scenario == Revoked || a.revoked[tok] {
 		return false
+	}
+	if isMinted(tok) {
+		return true
 	}
 	if len(a.valid) > 0 {
 		return a.valid[tok]

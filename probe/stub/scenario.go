@@ -35,8 +35,10 @@ const (
 	KeyExpired      = "key-expired"
 	KeyArchived     = "key-archived"
 	KeyExpiring     = "key-expiring"
-	Slow            = "slow"
-	Hang            = "hang"
+	// FederationRejected refuses every assertion at /v1/oauth/token.
+	FederationRejected = "federation-rejected"
+	Slow               = "slow"
+	Hang               = "hang"
 )
 
 var scenarios = []Scenario{
@@ -67,6 +69,7 @@ var scenarios = []Scenario{
 	{KeyExpired, "every API key gets 401: the Admin API lists the keys the stub knows (or has seen) as expired yesterday"},
 	{KeyArchived, "every API key gets 401: the Admin API lists the keys the stub knows (or has seen) as archived, with their workspace \"Prototypes\", archived yesterday"},
 	{KeyExpiring, "keys work, but the Admin API lists the keys the stub knows (or has seen) as expiring in 3 days"},
+	{FederationRejected, "POST /v1/oauth/token refuses every identity token with the opaque 401 \"Authentication failed\" (the rule does not match)"},
 	{Slow, "normal answers, each after Options.Latency (2s when unset)"},
 	{Hang, "API paths never answer until the client gives up"},
 }

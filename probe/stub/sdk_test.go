@@ -265,6 +265,8 @@ func sdkCases() []sdkCase {
 			models:   wantAPI(500, anthropic.ErrorTypeAPIError),
 			messages: wantAPI(529, anthropic.ErrorTypeOverloadedError)},
 		same(stub.NotAnthropic, foreignPage),
+		// Only the token exchange refuses: an API key works as ever.
+		same(stub.FederationRejected, wantOK()),
 		stripped(stub.HeaderStripped, "authorization"),
 		stripped(stub.XAPIKeyStripped, "x-api-key"),
 		{name: stub.Redirect, opts: stub.Options{Scenario: stub.Redirect}, redirect: true,

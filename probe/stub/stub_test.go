@@ -394,6 +394,9 @@ func TestScenarios(t *testing.T) {
 					t.Errorf("want Cloudflare's bare forbidden, got %s", a.body)
 				}
 			}},
+		{name: "federation rejected", opts: stub.Options{Scenario: stub.FederationRejected},
+			call:   call{method: "POST", path: stub.TokenPath, body: exchangeBody(identityToken(time.Now(), stub.FederationAudience))},
+			status: 401, errType: "authentication_error", message: "Authentication failed", api: true},
 		{name: "hang status page still answers", opts: stub.Options{Scenario: stub.Hang}, call: call{path: "/api/v2/summary.json"}, status: 200},
 	}
 
