@@ -301,4 +301,3 @@ func (f *Federation) TokenWords() string {
 	}
 	return ""
 }
-
