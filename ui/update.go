@@ -203,6 +203,8 @@ func (m *Model) updateBrowse(msg tea.KeyPressMsg) tea.Cmd {
 		return m.saveSummaryCmd(m.summaryText())
 	case key.Matches(msg, m.keys.Help):
 		m.help.ShowAll = !m.help.ShowAll
+	case key.Matches(msg, m.keys.Cancel):
+		m.help.ShowAll = false // esc closes the full help
 	case key.Matches(msg, m.keys.Up):
 		m.body.ScrollUp(1)
 	case key.Matches(msg, m.keys.Down):
@@ -211,8 +213,38 @@ func (m *Model) updateBrowse(msg tea.KeyPressMsg) tea.Cmd {
 		m.body.PageUp()
 	case key.Matches(msg, m.keys.PageDown):
 		m.body.PageDown()
+	case msg.String() == "w" || msg.String() == "g":
+		// A key that cannot act now says why, rather than nothing.
+		m.setFlash(m.whyNot(msg.String()), false)
 	}
 	return nil
+}
+
+// whyNot says why w (save the key to .env) or g (git-ignore .env) does
+// nothing at the moment.
+func (m Model) whyNot(k string) string {
+	if k == "w" {
+		switch {
+		case len(m.tried) == 0 || !m.env.HasStdinKey:
+			return "w saves a key you pasted (press e) once the API accepts it; there is none to save yet."
+		case m.envPath != "":
+			return "The key is saved already, in " + m.tidy(m.envPath) + "."
+		case m.holding || m.report == nil || !m.report.Finished():
+			return "The key you pasted is still being tested; w works once the API accepts it."
+		}
+		return "The API did not accept the key you pasted, so w does not save it."
+	}
+	switch {
+	case m.ignoreSt == ignoreFailed:
+		return "Could not read the .gitignore files: check by hand that git ignores .env."
+	case m.ignoreSt == ignoreUnknown:
+		return "Still reading .gitignore…"
+	case m.ignore.Repo == "":
+		return "Not in a git repository: git cannot commit .env, so there is nothing to ignore."
+	case m.ignore.Ignored:
+		return "git already ignores .env (" + m.tidy(m.ignore.Source) + "): nothing to add."
+	}
+	return "g adds .env to .gitignore once a key you pasted is saved there (w)."
 }
 
 func (m *Model) move(w steps.Wizard) {
@@ -395,8 +427,8 @@ func (m *Model) syncKeys() {
 	k.Rerun.SetEnabled(browse)
 	k.Jump.SetEnabled(browse)
 	k.EnterKey.SetEnabled(browse && step != steps.Summary)
-	k.WriteEnv.SetEnabled(browse && step == steps.VerifyKey && m.canWriteEnv())
-	k.AddIgnore.SetEnabled(browse && step == steps.VerifyKey && m.canAddIgnore())
+	k.WriteEnv.SetEnabled(browse && m.canWriteEnv())
+	k.AddIgnore.SetEnabled(browse && m.canAddIgnore())
 	k.Copy.SetEnabled(browse && step == steps.Summary)
 	k.Save.SetEnabled(browse && step == steps.Summary)
 	k.Lint.SetEnabled(browse && step == steps.Headers)
@@ -407,7 +439,12 @@ func (m *Model) syncKeys() {
 	k.PageUp.SetEnabled(scroll)
 	k.PageDown.SetEnabled(scroll)
 	k.Submit.SetEnabled(input || linting)
-	k.Cancel.SetEnabled(input || linting)
+	k.Cancel.SetEnabled(input || linting || browse && m.help.ShowAll)
+	if browse {
+		k.Cancel.SetHelp("esc", "close help")
+	} else {
+		k.Cancel.SetHelp("esc", "cancel")
+	}
 	if linting {
 		k.Submit.SetKeys("enter", "ctrl+d")
 		k.Submit.SetHelp("enter", "lint it")

@@ -495,7 +495,7 @@ func TestScreensFitTheTerminal(t *testing.T) {
 func TestScrolling(t *testing.T) {
 	m := update(t, testModel(t, report(401)), tea.WindowSizeMsg{Width: 60, Height: 20})
 	m = goTo(t, m, steps.Checklist)
-	if !strings.Contains(screen(m), "more below") {
+	if !strings.Contains(screen(m), "more lines below") {
 		t.Fatal("no hint that the checklist goes on")
 	}
 	before := m.body.YOffset()
@@ -596,5 +596,66 @@ func TestOnlyAPastedKeyIsSaved(t *testing.T) {
 				t.Errorf("canWriteEnv = %v, want %v", got, tt.want)
 			}
 		})
+	}
+}
+
+func TestEscClosesTheHelp(t *testing.T) {
+	m := update(t, testModel(t, report(401)), press("?"))
+	if !m.help.ShowAll || !strings.Contains(screen(m), "esc close help") {
+		t.Fatalf("? did not open the full help, or it does not say esc closes it:\n%s", screen(m))
+	}
+	m = update(t, m, press("esc"))
+	if m.help.ShowAll {
+		t.Error("esc left the full help open")
+	}
+	if bar := helpBar(m); !strings.HasSuffix(strings.TrimSpace(bar), "? help") {
+		t.Errorf("after esc the help bar is %q", bar)
+	}
+}
+
+// TestMoreBelowCountsLines: the hint under a long step says how many lines
+// are left below, never a percentage (which reads as "how much is left"
+// and said 0% at the top).
+func TestMoreBelowCountsLines(t *testing.T) {
+	m := goTo(t, update(t, testModel(t, report(401)), tea.WindowSizeMsg{Width: 60, Height: 20}), steps.Checklist)
+	want := m.body.TotalLineCount() - m.body.Height()
+	if want < 2 {
+		t.Fatalf("the checklist fits the screen (%d lines): the test proves nothing", m.body.TotalLineCount())
+	}
+	if s := screen(m); !strings.Contains(s, fmt.Sprintf("↓ %d more lines below", want)) || strings.Contains(s, "%") {
+		t.Fatalf("want %d more lines below:\n%s", want, s)
+	}
+	m = update(t, m, press("j"))
+	if s := screen(m); !strings.Contains(s, fmt.Sprintf("↓ %s below", steps.CountWords(want-1, "more line", "more lines"))) {
+		t.Errorf("after one line down, want %d more:\n%s", want-1, s)
+	}
+	for range want {
+		m = update(t, m, press("j"))
+	}
+	if s := screen(m); strings.Contains(s, "more line") {
+		t.Errorf("at the bottom the hint stays:\n%s", s)
+	}
+}
+
+// TestKeysThatCannotActSayWhy: w and g, pressed when they can do nothing,
+// say why instead of nothing.
+func TestKeysThatCannotActSayWhy(t *testing.T) {
+	m := testModel(t, report(401)) // its project is in no git repository
+	m = update(t, m, ignoreCheckedMsg{result: IgnoreResult{}})
+	for _, tt := range []struct{ key, want string }{
+		{"g", "Not in a git repository"},
+		{"w", "there is none to save yet"},
+	} {
+		got := update(t, m, press(tt.key))
+		if got.state != stateBrowse {
+			t.Errorf("%s opened a dialog", tt.key)
+		}
+		if s := screen(got); !strings.Contains(s, tt.want) {
+			t.Errorf("%s: want %q on screen:\n%s", tt.key, tt.want, s)
+		}
+	}
+	m.ignore = IgnoreResult{Repo: m.env.Dir, Ignored: true, Source: filepath.Join(m.env.Dir, ".gitignore") + ":1"}
+	if s := screen(update(t, m, press("g"))); !strings.Contains(s, "git already ignores .env") {
+		t.Errorf("g with .env ignored:\n%s", s)
 	}
 }

@@ -316,9 +316,16 @@ func (m Model) viewFooter(w int) string {
 	case m.flash != "":
 		return s.Flash.Render(truncate(m.flash, w))
 	case m.keys.Down.Enabled() && !m.body.AtBottom():
-		return s.Faint.Render(fmt.Sprintf("↓ more below (%d%%)", int(m.body.ScrollPercent()*100)))
+		return s.Faint.Render(m.moreBelow())
 	}
 	return ""
+}
+
+// moreBelow says how much of the step is below the screen, in lines: a
+// percentage read as "how much is left" either way.
+func (m Model) moreBelow() string {
+	left := max(0, m.body.TotalLineCount()-m.body.YOffset()-m.body.Height())
+	return "↓ " + steps.CountWords(left, "more line", "more lines") + " below"
 }
 
 func (m Model) envFile() string {
