@@ -1,0 +1,91 @@
+package steps
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/fix401/fix401/probe"
+)
+
+// Issue 15, "Honest screens": each case is a line a new user read wrong.
+
+// TestKeyNotLoadedSaysNothingOfAKeyInUse: with a working key only in
+// ~/.zshrc there is no key in use, so no line may say one fails, and the
+// request line says why nothing was sent as the client would.
+func TestKeyNotLoadedSaysNothingOfAKeyInUse(t *testing.T) {
+	r := with(healthy(), func(r *probe.Report) {
+		inZshrc(r)
+		r.Others = []probe.CandidateAnswer{{Index: 0, Answer: answer("candidate", 200, "", "")}}
+	})
+	if d := Diagnose(r); d.Code != KeyNotLoaded {
+		t.Fatalf("diagnosis %s, want key_not_loaded", d.Code)
+	}
+	p := BuildPage(Input{Report: r}, VerifyKey)
+	var titles []string
+	for _, c := range p.Checks {
+		titles = append(titles, c.Title)
+		if c.ID == probe.CheckCandidates && c.Status != probe.Pass {
+			t.Errorf("a key that works once loaded is marked %s: %q", c.Status, c.Title)
+		}
+	}
+	all := strings.Join(titles, "\n")
+	for _, bad := range []string{"No key to test", "The key in use fails"} {
+		if strings.Contains(all, bad) {
+			t.Errorf("the page says %q with no key in use:\n%s", bad, all)
+		}
+	}
+	for _, want := range []string{"no key is loaded in this process's environment", "the API accepts the key in ~/.zshrc:41"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("the page lacks %q:\n%s", want, all)
+		}
+	}
+}
+
+// TestKeyFoundDoesNotVouchForARejectedKey: the passing key.found line
+// says the key is loaded, never that the key "in use" is fine.
+func TestKeyFoundDoesNotVouchForARejectedKey(t *testing.T) {
+	r := with(healthy(), rejected)
+	c, _ := r.CheckByID(probe.CheckKeyFound)
+	if c.Status == probe.Pass && strings.HasPrefix(c.Title, "Key in use") {
+		t.Errorf("a green mark on %q for a rejected key", c.Title)
+	}
+	if !strings.HasPrefix(c.Title, "Key loaded: ") {
+		t.Errorf("key.found title %q", c.Title)
+	}
+}
+
+// TestSmallestReproNotSentIsNoPass: a request that was never sent
+// reproduces nothing.
+func TestSmallestReproNotSentIsNoPass(t *testing.T) {
+	r := with(healthy(), func(r *probe.Report) {
+		for _, a := range []**probe.Answer{&r.Auth, &r.Quota} {
+			*a = netErr(probe.PhaseInvalidHeader, "the key holds a character no header may carry")
+		}
+	})
+	for _, row := range ChecklistRows(r, nil) {
+		if row.ID != "checklist.repro" {
+			continue
+		}
+		if row.Status == probe.Pass || !strings.Contains(row.Result, "not sent") {
+			t.Errorf("repro row %s %q", row.Status, row.Result)
+		}
+		return
+	}
+	t.Fatal("no repro row")
+}
+
+// TestOtherProvidersKeyReadsAsEnglish: "an OpenAI key", never "a OpenAI".
+func TestOtherProvidersKeyReadsAsEnglish(t *testing.T) {
+	for provider, want := range map[string]string{
+		"OpenAI": "Key kind: an OpenAI key, not an Anthropic API key",
+		"Google": "Key kind: a Google key, not an Anthropic API key",
+		"":       "Key kind: another provider's key, not an Anthropic API key",
+	} {
+		r := with(healthy(), func(r *probe.Report) {
+			r.Candidates[0].Kind, r.Candidates[0].Provider = probe.KindOther, provider
+		})
+		if c, _ := r.CheckByID(probe.CheckKeyKind); c.Title != want {
+			t.Errorf("%q: %q, want %q", provider, c.Title, want)
+		}
+	}
+}
