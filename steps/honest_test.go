@@ -1,8 +1,13 @@
 package steps
 
 import (
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
+
+	"mvdan.cc/sh/v3/expand"
+	"mvdan.cc/sh/v3/syntax"
 
 	"github.com/fix401/fix401/probe"
 )
@@ -87,5 +92,68 @@ func TestOtherProvidersKeyReadsAsEnglish(t *testing.T) {
 		if c, _ := r.CheckByID(probe.CheckKeyKind); c.Title != want {
 			t.Errorf("%q: %q, want %q", provider, c.Title, want)
 		}
+	}
+}
+
+// TestReproductionReadsTheKeyFromWhereItIs: a key that lives only in
+// .env is not in the shell's environment, so the curl command must not
+// quietly send an empty $ANTHROPIC_API_KEY: it stops with a reminder, and
+// the summary says so in words.
+func TestReproductionReadsTheKeyFromWhereItIs(t *testing.T) {
+	key := summaryKey(9)
+	for _, tt := range []struct {
+		name, source string
+		origin       probe.Origin
+		guarded      bool
+	}{
+		{"exported", "env ANTHROPIC_API_KEY", probe.OriginEnv, false},
+		{"in .env only", ".env:3", probe.OriginDotenv, true},
+		{"in ~/.zshrc only", "~/.zshrc:41", probe.OriginShell, true},
+		{"pasted", "pasted key", probe.OriginStdin, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			r := rejectedReport()
+			r.Candidates = []probe.Candidate{candidate(key, tt.source, tt.origin, 3)}
+			out := SummaryMarkdown(SummaryInput{Report: r, Redactor: probe.NewRedactor(key)})
+			m := regexp.MustCompile("(?s)```sh\n(.*?)```").FindStringSubmatch(out)
+			if m == nil {
+				t.Fatalf("no sh block in:\n%s", out)
+			}
+			want := []string{"curl", "-sS", "-i", probe.DefaultBaseURL + "/v1/models",
+				"-H", "x-api-key: " + key, "-H", "anthropic-version: 2023-06-01"}
+			if args := shellArgs(t, m[1], "ANTHROPIC_API_KEY="+key); !slices.Equal(args, want) {
+				t.Errorf("with the key exported, the command runs as %q", args)
+			}
+			_, err := shellArgsErr(m[1])
+			switch {
+			case tt.guarded && err == nil:
+				t.Errorf("with ANTHROPIC_API_KEY unset the command would send an empty key:\n%s", m[1])
+			case tt.guarded && !strings.Contains(err.Error(), "set ANTHROPIC_API_KEY to"):
+				t.Errorf("the shell stops without saying why: %v", err)
+			case !tt.guarded && err != nil:
+				t.Errorf("an exported key's command fails to expand: %v", err)
+			}
+			if said := strings.Contains(out, "is not exported in your shell") || strings.Contains(out, "not exported: set"); said != tt.guarded {
+				t.Errorf("the summary says the key is not exported: %v, want %v:\n%s", said, tt.guarded, out)
+			}
+		})
+	}
+}
+
+func shellArgsErr(script string) ([]string, error) {
+	f, err := syntax.NewParser().Parse(strings.NewReader(script), "")
+	if err != nil {
+		return nil, err
+	}
+	call := f.Stmts[0].Cmd.(*syntax.CallExpr)
+	return expand.Fields(&expand.Config{Env: expand.ListEnviron()}, call.Args...)
+}
+
+func TestSummaryNamesAnotherProvidersKey(t *testing.T) {
+	r := rejectedReport()
+	r.Candidates[0].Kind, r.Candidates[0].Provider = probe.KindOther, "OpenAI"
+	out := SummaryMarkdown(SummaryInput{Report: r})
+	if !strings.Contains(out, "(OpenAI key)") || strings.Contains(out, "a OpenAI") {
+		t.Errorf("the key line names the provider badly:\n%s", out)
 	}
 }
