@@ -1,6 +1,7 @@
 package steps
 
 import (
+	"encoding/json"
 	"regexp"
 	"slices"
 	"strings"
@@ -155,5 +156,34 @@ func TestSummaryNamesAnotherProvidersKey(t *testing.T) {
 	out := SummaryMarkdown(SummaryInput{Report: r})
 	if !strings.Contains(out, "(OpenAI key)") || strings.Contains(out, "a OpenAI") {
 		t.Errorf("the key line names the provider badly:\n%s", out)
+	}
+}
+
+// TestModelNotFoundPointsWhereTheModelsAre: the fix may only send the user
+// to a list of models that exists.
+func TestModelNotFoundPointsWhereTheModelsAre(t *testing.T) {
+	r := with(healthy(), func(r *probe.Report) {
+		r.Target.Model = "claude-sonnet-5"
+		r.Auth.ModelIDs = []string{"claude-opus-4-5-20251101", "claude-haiku-4-5"}
+		r.Model = answer("model", 404, "not_found_error", "model: claude-sonnet-5")
+	})
+	d := Diagnose(r)
+	if d.Code != ModelNotFound {
+		t.Fatalf("diagnosis %s", d.Code)
+	}
+	if !strings.Contains(d.Fix, "claude-opus-4-5-20251101") {
+		t.Errorf("the fix names no model the key can use: %q", d.Fix)
+	}
+	if strings.Contains(d.Fix, "JSON") {
+		j, err := json.Marshal(ToJSON(r, d, "test"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(string(j), "claude-haiku-4-5") {
+			t.Errorf("the fix says the JSON lists the models; it does not: %q", d.Fix)
+		}
+	}
+	if out := SummaryMarkdown(SummaryInput{Report: r}); strings.Contains(d.Fix, "fix401 report") && !strings.Contains(out, "/v1/models") {
+		t.Errorf("the fix sends the user to the report's curl command, which is not there:\n%s", out)
 	}
 }
