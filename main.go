@@ -48,6 +48,7 @@ func main() {
 	code := run(ctx, os.Args[1:], ioEnv{
 		stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr,
 		vars: environ(os.Environ()), tty: term.IsTerminal(os.Stdout.Fd()) && term.IsTerminal(os.Stdin.Fd()),
+		progress: term.IsTerminal(os.Stderr.Fd()) && os.Getenv("TERM") != "dumb",
 	})
 	stop()
 	os.Exit(code)
@@ -60,6 +61,9 @@ type ioEnv struct {
 	stdout, stderr io.Writer
 	vars           map[string]string
 	tty            bool // stdout (and stdin) are a terminal: the wizard may run
+	// progress: stderr is a terminal, so check and report may show how
+	// many probes have answered, on one line they clear at the end.
+	progress bool
 	// demoTimeout, when positive, replaces the demo's limit per network
 	// attempt (demo.Timeout) in fix401 demo. Only tests set it: on a loaded
 	// machine the stub may take longer than the demo's few seconds to answer.
@@ -418,9 +422,33 @@ func check(ctx context.Context, env *probe.Env, c common, sys ioEnv, asJSON bool
 	return exitStatus(r, d)
 }
 
-// runProbes runs every probe; false when Ctrl-C ended it first.
+// runProbes runs every probe; false when Ctrl-C ended it first. At a
+// terminal, stderr shows how many probes have answered, one line updated in
+// place and cleared at the end; stdout never sees it.
 func runProbes(ctx context.Context, env *probe.Env, sys ioEnv) (*probe.Report, bool) {
-	r := probe.Run(ctx, env)
+	r := probe.Prepare(env)
+	planned := r.Planned()
+	show := func() {
+		done := 0
+		for _, p := range planned {
+			if r.Done[p] {
+				done++
+			}
+		}
+		fmt.Fprintf(sys.stderr, "\r\x1b[Kchecking %d of %d…", done, len(planned))
+	}
+	if sys.progress {
+		show()
+	}
+	for p := range probe.Start(ctx, env, r) {
+		p(r)
+		if sys.progress {
+			show()
+		}
+	}
+	if sys.progress {
+		fmt.Fprint(sys.stderr, "\r\x1b[K")
+	}
 	if ctx.Err() != nil {
 		fmt.Fprintln(sys.stderr, "fix401: interrupted")
 		return nil, false
