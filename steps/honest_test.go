@@ -187,3 +187,48 @@ func TestModelNotFoundPointsWhereTheModelsAre(t *testing.T) {
 		t.Errorf("the fix sends the user to the report's curl command, which is not there:\n%s", out)
 	}
 }
+
+// TestVerifyNamesTheTerminalThatFails: "Fixed" needs this terminal and a
+// new one; when only one works, the step says which and why.
+func TestVerifyNamesTheTerminalThatFails(t *testing.T) {
+	before := with(healthy(), rejected)
+	works := healthy()
+	stale := with(healthy(), rejected)
+	stale.Candidates[0].Source = "env ANTHROPIC_API_KEY"
+	line41 := ShellVar{Var: probe.VarAPIKey, Now: "~/.zshrc:41", NowLine: 41, Here: "sk-ant-api03-new...AAAA", New: "sk-ant-api03-old...AAAA"}
+	tests := []struct {
+		name    string
+		app     *AppView
+		verdict probe.Status
+		want    []string
+	}{
+		{"both work", &AppView{Here: works, New: works}, probe.Pass, []string{"Fixed: your app loads", "in this terminal and in a new one"}},
+		{"a new terminal brings the old key back", &AppView{Here: works, New: stale, Shell: []ShellVar{line41}}, probe.Fail,
+			[]string{"Works in this terminal, but not in a new one", "line 41 of ~/.zshrc exports", "Delete line 41 of ~/.zshrc"}},
+		{"a new terminal cannot be known", &AppView{Here: works, Shell: []ShellVar{{Var: probe.VarAPIKey, Now: "~/.zshrc:41", NowLine: 41, Unknown: true}}},
+			probe.Warn, []string{"Works in this terminal", "could not be tested", "line 41 of ~/.zshrc sets ANTHROPIC_API_KEY from a command"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			first := &AppView{Here: before, New: before}
+			p := BuildPage(Input{Report: tt.app.Here, First: before, App: tt.app, FirstApp: first}, Verify)
+			var all []string
+			all = append(all, p.Conclusion, p.Advice)
+			for _, c := range p.Checks {
+				all = append(all, c.Title, c.Fix)
+			}
+			text := strings.Join(all, "\n")
+			if p.Verdict != tt.verdict {
+				t.Errorf("verdict %s, want %s: %q", p.Verdict, tt.verdict, p.Conclusion)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(text, w) {
+					t.Errorf("lacks %q:\n%s", w, text)
+				}
+			}
+			if tt.verdict != probe.Pass && strings.HasPrefix(p.Conclusion, "Fixed") {
+				t.Errorf("fixed while a terminal fails: %q", p.Conclusion)
+			}
+		})
+	}
+}

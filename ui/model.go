@@ -84,21 +84,27 @@ type Model struct {
 	env    *probe.Env         // the environment probed; its StdinKey is the last key pasted, kept nowhere else
 	opts   Options
 
-	state    state
-	wiz      steps.Wizard
-	report   *probe.Report // the current run; nil until it is prepared
-	first    *probe.Report // the session's first run: the "before"
-	run      int
-	parts    <-chan probe.Part
-	running  bool        // the current run's channel is still open
-	holding  bool        // the run is younger than MinChecking
-	tried    []string    // hints of the keys pasted, for the steps
-	actions  []string    // what the user did, in words, for the summary
-	sdks     []probe.SDK // found in the project by the first run
-	platform string      // GOOS/GOARCH, for the summary
-	red      *probe.Redactor
-	linted   []probe.LintResult // requests linted in the dialog; no text of theirs
-	toLinted bool               // scroll to "Your request" once it is drawn
+	state  state
+	wiz    steps.Wizard
+	report *probe.Report // the current run; nil until it is prepared
+	first  *probe.Report // the session's first run: the "before"
+	run    int
+	parts  <-chan reportPart
+	// app is what the user's app loads, read afresh with the current run;
+	// firstApp the same for the first run. Nil: report is what it loads.
+	app, firstApp *steps.AppView
+	// shellStart are the start-up files' exports when fix401 started,
+	// read by the first run: what this terminal's variables came from.
+	shellStart []probe.Candidate
+	running    bool        // the current run's channel is still open
+	holding    bool        // the run is younger than MinChecking
+	tried      []string    // hints of the keys pasted, for the steps
+	actions    []string    // what the user did, in words, for the summary
+	sdks       []probe.SDK // found in the project by the first run
+	platform   string      // GOOS/GOARCH, for the summary
+	red        *probe.Redactor
+	linted     []probe.LintResult // requests linted in the dialog; no text of theirs
+	toLinted   bool               // scroll to "Your request" once it is drawn
 
 	envPath    string // where the pasted key was written
 	ignore     IgnoreResult
@@ -235,11 +241,7 @@ func Snapshot(ctx context.Context, env *probe.Env, step steps.StepID, width, hei
 	}
 	m := finished(ctx, env, opts)
 	if opts.After != nil {
-		r := probe.Prepare(opts.After)
-		for p := range probe.Start(ctx, opts.After, r) {
-			p(r)
-		}
-		m = m.adopt(r)
+		m = m.runNow(ctx, opts.After)
 		m.run++
 		m.actions = append(m.actions, "applied the fix and re-ran every check")
 	}
@@ -252,12 +254,8 @@ func Snapshot(ctx context.Context, env *probe.Env, step steps.StepID, width, hei
 // finished is the wizard after a complete run, without a program.
 func finished(ctx context.Context, env *probe.Env, opts Options) Model {
 	m := New(ctx, env, opts)
-	r := probe.Prepare(m.env)
-	m = m.adopt(r)
+	m = m.runNow(ctx, m.env)
 	m.sdks = probe.FindSDKs(m.projectDir())
-	for p := range probe.Start(ctx, m.env, r) {
-		p(r)
-	}
 	m.running, m.holding, m.snapshot = false, false, true
 	if res, err := GitIgnored(m.projectDir(), ".env"); err == nil {
 		m.ignore, m.ignoreSt = res, ignoreChecked
@@ -286,11 +284,22 @@ func (m Model) screen(step steps.StepID, width, height int) string {
 	return out
 }
 
+// runNow runs every probe of a run of env to the end, without a program,
+// and makes it the current run.
+func (m Model) runNow(ctx context.Context, env *probe.Env) Model {
+	p := prepare(env, m.shellStart)
+	p.runNow(ctx)
+	m = m.adopt(p.tested)
+	m.adoptApp(p.app)
+	if m.shellStart == nil {
+		m.shellStart = p.shell
+	}
+	return m
+}
+
 // adopt makes r the current run and teaches the redactor its keys.
 func (m Model) adopt(r *probe.Report) Model {
-	for _, c := range r.Candidates {
-		m.red.Add(c.Value, c.Raw, c.Clean)
-	}
+	m.teach(r)
 	m.report = r
 	if m.first == nil {
 		m.first = r
@@ -298,12 +307,89 @@ func (m Model) adopt(r *probe.Report) Model {
 	return m
 }
 
+// adoptApp makes a the current run's view of what the user's app loads.
+func (m *Model) adoptApp(a *steps.AppView) {
+	if a == nil {
+		return
+	}
+	m.teach(a.Here)
+	m.teach(a.New)
+	m.app = a
+	if m.firstApp == nil {
+		m.firstApp = a
+	}
+}
+
+// teach gives the redactor every key a report found.
+func (m *Model) teach(r *probe.Report) {
+	if r == nil {
+		return
+	}
+	for _, c := range r.Candidates {
+		m.red.Add(c.Value, c.Raw, c.Clean)
+	}
+}
+
+// Outcome is how a wizard session ended, for its exit status.
+type Outcome struct {
+	// Finished: every probe of the last run had answered when the user
+	// quit.
+	Finished bool
+	// Code is the diagnosis of what an app started from this terminal
+	// loads, read afresh with the last run — never of a key held only in
+	// fix401's memory.
+	Code steps.Code
+	// NewTerminal is the diagnosis of what an app started from a new
+	// terminal loads, when the start-up files give it something else;
+	// empty when it is the same, or could not be known.
+	NewTerminal steps.Code
+	// OK means the key works for the app, in this terminal and in a new
+	// one, and no linted request has an error: exit status 0.
+	OK bool
+}
+
+// Outcome says how the session stands: what the exit status follows.
+func (m Model) Outcome() Outcome {
+	here := m.appHere()
+	if here == nil || m.running || !here.Finished() {
+		return Outcome{Code: steps.Incomplete}
+	}
+	o := Outcome{Finished: true, Code: steps.Diagnose(here).Code}
+	o.OK = o.Code == steps.OK && here.LintErrors() == 0
+	if a := m.app; a != nil && a.New != nil && a.New != a.Here {
+		if !a.New.Finished() {
+			return Outcome{Code: steps.Incomplete}
+		}
+		o.NewTerminal = steps.Diagnose(a.New).Code
+		o.OK = o.OK && o.NewTerminal == steps.OK
+	}
+	return o
+}
+
+// appHere is the run of what an app started from this terminal loads.
+func (m Model) appHere() *probe.Report {
+	if m.app != nil && m.app.Here != nil {
+		return m.app.Here
+	}
+	return m.report
+}
+
 // stepInput is what the steps package needs to build a page.
 func (m Model) stepInput() steps.Input {
+	hide := m.hider()
 	in := steps.Input{Report: m.shown(), First: m.first, Tried: m.tried, SDKs: m.sdks, RetryLimit: m.env.Retries,
-		Linted: m.linted}
+		Linted: m.linted, FirstApp: m.firstApp}
 	if m.first == m.report {
 		in.First = nil
+	}
+	if m.report != nil {
+		in.Report = hide(m.report)
+	}
+	if a := m.app; a != nil {
+		in.App = &steps.AppView{Here: hide(a.Here), New: hide(a.New), Shell: a.Shell}
+		if m.firstApp == a {
+			in.FirstApp = in.App
+		}
 	}
 	return in
 }
@@ -311,17 +397,33 @@ func (m Model) stepInput() steps.Input {
 // shown is the report as the screen may show it: while "checking…" is
 // held, every network result is hidden.
 func (m Model) shown() *probe.Report {
-	r := m.report
-	if r == nil {
+	if m.report == nil {
 		return &probe.Report{Active: -1, Done: map[string]bool{}}
 	}
+	return m.hider()(m.report)
+}
+
+// hider hides the network results of the reports of the current run while
+// "checking…" is held; one report hidden twice is one copy, so that two
+// views of the same run stay the same report.
+func (m Model) hider() func(*probe.Report) *probe.Report {
 	if !m.holding {
-		return r
+		return func(r *probe.Report) *probe.Report { return r }
 	}
-	h := *r
-	h.Done = map[string]bool{}
-	h.Net, h.Auth, h.CleanAuth, h.Others, h.Control, h.Quota, h.Model, h.Status = nil, nil, nil, nil, nil, nil, nil, nil
-	return &h
+	copies := map[*probe.Report]*probe.Report{}
+	return func(r *probe.Report) *probe.Report {
+		if r == nil {
+			return nil
+		}
+		if h, ok := copies[r]; ok {
+			return h
+		}
+		h := *r
+		h.Done = map[string]bool{}
+		h.Net, h.Auth, h.AltAuth, h.CleanAuth, h.Others, h.Control, h.Quota, h.Model, h.Status = nil, nil, nil, nil, nil, nil, nil, nil, nil
+		copies[r] = &h
+		return &h
+	}
 }
 
 // projectDir is where .env is written and the summary saved.

@@ -82,6 +82,10 @@ func (m *Model) onRunStarted(msg runStartedMsg) tea.Cmd {
 		return nil // a replaced run: its context is already cancelled
 	}
 	*m = m.adopt(msg.report)
+	m.adoptApp(msg.app)
+	if m.shellStart == nil {
+		m.shellStart = msg.shell
+	}
 	m.sdks = msg.sdks
 	m.running = true
 	m.parts = msg.parts
@@ -92,7 +96,11 @@ func (m *Model) onPart(msg partMsg) tea.Cmd {
 	if msg.run != m.run || m.report == nil {
 		return nil
 	}
-	msg.part(m.report)
+	to := msg.to
+	if to == nil {
+		to = m.report
+	}
+	msg.part(to)
 	return m.waitCmd(msg.run, m.parts)
 }
 

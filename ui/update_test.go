@@ -177,7 +177,7 @@ func TestQuitWhileTypingAKey(t *testing.T) {
 func TestPartsOfAReplacedRunAreDropped(t *testing.T) {
 	m := testModel(t, report(401))
 	m.run = 2
-	ch := make(chan probe.Part)
+	ch := make(chan reportPart)
 	m.parts = ch
 	got := "x"
 	part := func(r *probe.Report) { r.Target.Model = got }

@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -523,17 +524,29 @@ func (m Model) viewVerdict(p steps.Page, w int) string {
 	return strings.Join(lines, "\n")
 }
 
-// progressWords says how many probes have answered.
+// progressWords says how many probes of the current run have answered,
+// those of the app's environment read afresh included.
 func (m Model) progressWords() string {
-	r := m.shown()
-	planned := m.report.Planned()
-	done := 0
-	for _, p := range planned {
-		if r.Done[p] {
-			done++
+	in := m.stepInput()
+	reports := []*probe.Report{in.Report}
+	if in.App != nil {
+		reports = append(reports, in.App.Here, in.App.New)
+	}
+	done, planned := 0, 0
+	var seen []*probe.Report
+	for _, r := range reports {
+		if r == nil || slices.Contains(seen, r) {
+			continue
+		}
+		seen = append(seen, r)
+		for _, p := range r.Planned() {
+			planned++
+			if r.Done[p] {
+				done++
+			}
 		}
 	}
-	return fmt.Sprintf("%d of %d probes answered", done, len(planned))
+	return fmt.Sprintf("%d of %d probes answered", done, planned)
 }
 
 func (m Model) viewCompare(rows []steps.CompareRow, w int) string {
