@@ -232,3 +232,17 @@ func TestVerifyNamesTheTerminalThatFails(t *testing.T) {
 		})
 	}
 }
+
+// TestAPastedKeyIsNoFixOnTheFirstStep: "Nothing to fix" is for a key the
+// app loads, not one held in fix401's memory.
+func TestAPastedKeyIsNoFixOnTheFirstStep(t *testing.T) {
+	r := healthy()
+	r.Candidates[0].Origin, r.Candidates[0].Source = probe.OriginStdin, "pasted key"
+	p := BuildPage(Input{Report: r, Tried: []string{r.Candidates[0].Hint}}, Understand)
+	if strings.Contains(p.Advice, "Nothing to fix") || !strings.Contains(p.Advice, "your app does not read it") {
+		t.Errorf("advice %q", p.Advice)
+	}
+	if p := BuildPage(Input{Report: healthy()}, Understand); !strings.Contains(p.Advice, "Nothing to fix") {
+		t.Errorf("a working key the app loads: advice %q", p.Advice)
+	}
+}

@@ -1218,6 +1218,11 @@ func conclude(in Input, s StepID, p Page) (conclusion, advice string, verdict pr
 			return d.Title, d.Fix, verdictOf(d)
 		}
 		to := NextStep(in, Understand)
+		if k := r.ActiveKey(); d.Code == OK && k != nil && k.Origin == probe.OriginStdin {
+			// A key tested in memory fixes nothing until the app loads it.
+			return d.Title, fmt.Sprintf("This key works, but your app does not read it from fix401. Press enter: %s "+
+				"checks what your app loads.", stepRef(to)), verdictOf(d)
+		}
 		if d.Code == OK {
 			return d.Title, fmt.Sprintf("Nothing to fix. Press enter: %s shows the proof.", stepRef(to)), verdictOf(d)
 		}
