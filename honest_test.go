@@ -1,10 +1,18 @@
 package main
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
+	"io"
+	"os"
+	"os/signal"
 	"regexp"
 	"strings"
+	"sync"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/fix401/fix401/probe/stub"
 )
@@ -48,5 +56,136 @@ func TestCheckShowsProgressOnATerminal(t *testing.T) {
 		if strings.Contains(in.stderr.String(), "checking") {
 			t.Errorf("json %v: progress off a terminal: %q", asJSON, in.stderr.String())
 		}
+	}
+}
+
+// demoRun runs `fix401 demo SCENARIO` as main does: the signals main
+// stops on are caught into ctx. The demo's temporary folder goes to a
+// folder of the test's own, returned, so a test can see it come and go.
+func demoRun(t *testing.T, tty bool, wizardIn io.Reader, args ...string) (tmp string, code <-chan int, stderr *syncBuffer) {
+	t.Helper()
+	tmp = t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	ctx, stop := signal.NotifyContext(context.Background(), stopSignals...)
+	t.Cleanup(stop)
+	out := make(chan int, 1)
+	stderr = &syncBuffer{}
+	go func() {
+		out <- run(ctx, append([]string{"demo"}, args...), ioEnv{
+			stdin: strings.NewReader(""), stdout: io.Discard, stderr: stderr, vars: map[string]string{"HOME": tmp},
+			tty: tty, wizardIn: wizardIn, wizardOut: io.Discard, demoTimeout: patient,
+		})
+	}()
+	return tmp, out, stderr
+}
+
+// waitFor waits, without a time margin, until cond holds or the run ends.
+func waitFor(t *testing.T, cond func() bool, code <-chan int) {
+	t.Helper()
+	guard := time.After(patient)
+	for !cond() {
+		select {
+		case c := <-code:
+			t.Fatalf("the run ended (exit %d) before the test could act", c)
+		case <-guard:
+			t.Fatal("waited a minute")
+		case <-time.After(5 * time.Millisecond): // poll the file system
+		}
+	}
+}
+
+func entries(dir string) int {
+	es, _ := os.ReadDir(dir)
+	return len(es)
+}
+
+// TestSignalsRemoveTheDemoFolder: closing the terminal (SIGHUP) or
+// SIGTERM mid-demo ends fix401 the orderly way — exit 1, the temporary
+// folder removed — in the wizard and in plain output alike. The timeout
+// demo's API never answers, so only the signal can end these runs.
+func TestSignalsRemoveTheDemoFolder(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		sig  syscall.Signal
+		tty  bool
+	}{
+		{"SIGHUP, wizard", syscall.SIGHUP, true},
+		{"SIGTERM, wizard", syscall.SIGTERM, true},
+		{"SIGHUP, plain output", syscall.SIGHUP, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			keys, typing := io.Pipe()
+			defer typing.Close()
+			tmp, code, _ := demoRun(t, tt.tty, keys, "timeout")
+			waitFor(t, func() bool { return entries(tmp) > 0 }, code)
+			if err := syscall.Kill(os.Getpid(), tt.sig); err != nil {
+				t.Fatal(err)
+			}
+			select {
+			case c := <-code:
+				if c != exitProblem {
+					t.Errorf("exit %d after %s, want %d", c, tt.sig, exitProblem)
+				}
+			case <-time.After(patient):
+				t.Fatalf("%s did not end the run", tt.sig)
+			}
+			if n := entries(tmp); n != 0 {
+				t.Errorf("%d entries left in the temporary folder after %s", n, tt.sig)
+			}
+		})
+	}
+}
+
+// TestWizardQuitBeforeTheProbesExitsOne: q while the probes still wait
+// is exit 1, not 0.
+func TestWizardQuitBeforeTheProbesExitsOne(t *testing.T) {
+	tmp, code, stderr := demoRun(t, true, strings.NewReader("q"), "timeout")
+	select {
+	case c := <-code:
+		if c != exitProblem {
+			t.Errorf("exit %d, want %d (stderr %q)", c, exitProblem, stderr.String())
+		}
+	case <-time.After(patient):
+		t.Fatal("q did not end the wizard")
+	}
+	if n := entries(tmp); n != 0 {
+		t.Errorf("%d entries left in the temporary folder", n)
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for a writer and a reader.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// TestWizardExitStatusIsDocumented: --help and the README's exit status
+// section both say how the wizard exits.
+func TestWizardExitStatusIsDocumented(t *testing.T) {
+	in := newInvocation(t)
+	in.run("--help")
+	if !strings.Contains(in.stdout.String(), "Exit status of the wizard, check and report") ||
+		!strings.Contains(in.stdout.String(), "quit before its probes") {
+		t.Errorf("--help does not document the wizard's exit status:\n%s", in.stdout.String())
+	}
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(readme), "### Exit status (the wizard,") ||
+		!strings.Contains(string(readme), "quit before its probes finished") {
+		t.Error("the README's exit status section does not cover the wizard")
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"syscall"
 	"time"
 	"unicode"
 
@@ -43,8 +44,13 @@ const (
 	exitUsage   = 2 // the command line was wrong
 )
 
+// stopSignals are the signals that end fix401 the orderly way: probes
+// cancelled, the terminal restored, the demo's temporary folder removed.
+// SIGHUP is a closed terminal window.
+var stopSignals = []os.Signal{os.Interrupt, syscall.SIGTERM, syscall.SIGHUP}
+
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := signal.NotifyContext(context.Background(), stopSignals...)
 	code := run(ctx, os.Args[1:], ioEnv{
 		stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr,
 		vars: environ(os.Environ()), tty: term.IsTerminal(os.Stdout.Fd()) && term.IsTerminal(os.Stdin.Fd()),
@@ -68,6 +74,9 @@ type ioEnv struct {
 	// attempt (demo.Timeout) in fix401 demo. Only tests set it: on a loaded
 	// machine the stub may take longer than the demo's few seconds to answer.
 	demoTimeout time.Duration
+	// wizardIn and wizardOut, when set, are the wizard's terminal (tests).
+	wizardIn  io.Reader
+	wizardOut io.Writer
 }
 
 func environ(kv []string) map[string]string {
@@ -103,7 +112,10 @@ Usage:
 
 Run 'fix401 COMMAND --help' for a command's flags.
 
-Exit status of check and report: 0 the key works, 1 a problem was diagnosed, 2 usage error.
+Exit status of the wizard, check and report: 0 the key works, 1 a problem was
+diagnosed (or the run was interrupted, or the wizard quit before its probes
+finished), 2 usage error. The wizard's status follows what your app loads, in
+this terminal and in a new one: a key pasted into it counts once saved.
 `
 
 func run(ctx context.Context, args []string, sys ioEnv) int {
@@ -396,7 +408,7 @@ func runCheck(ctx context.Context, name string, args []string, sys ioEnv, plain 
 		return finish(err, sys)
 	}
 	if !plain && !asJSON {
-		return finish(runWizard(ctx, env, c, sys, ""), sys)
+		return runWizard(ctx, env, c, sys, "")
 	}
 	return check(ctx, env, c, sys, asJSON)
 }
@@ -591,11 +603,25 @@ func readLintInput(name string, stdin io.Reader) ([]byte, error) {
 	return b, nil
 }
 
-// runWizard starts the interactive wizard. demoName is set for fix401 demo.
-func runWizard(ctx context.Context, env *probe.Env, c common, sys ioEnv, demoName string) error {
-	return ui.Run(ctx, env, ui.Options{
+// runWizard runs the interactive wizard, demoName set for fix401 demo, and
+// returns its exit status: that of check for what the user's app loads
+// when the user quits — 0 only for ok — and 1 when the probes had not
+// finished or a signal ended it.
+func runWizard(ctx context.Context, env *probe.Env, c common, sys ioEnv, demoName string) int {
+	o, err := ui.Run(ctx, env, ui.Options{
 		NoColor: !useColor(true, c.noColor, sys.vars), Version: version, DemoName: demoName,
+		Input: sys.wizardIn, Output: sys.wizardOut,
 	})
+	switch {
+	case err != nil:
+		return finish(err, sys)
+	case ctx.Err() != nil:
+		fmt.Fprintln(sys.stderr, "fix401: interrupted")
+		return exitProblem
+	case o.OK:
+		return exitOK
+	}
+	return exitProblem
 }
 
 const demoUsage = `Usage: fix401 demo [--list] [SCENARIO] [--snapshot STEP [--width N --height N]]
@@ -688,7 +714,7 @@ func runDemo(ctx context.Context, args []string, sys ioEnv) int {
 		fmt.Fprintln(sys.stdout, out)
 		return exitOK
 	case sys.tty && !asJSON:
-		return finish(runWizard(ctx, d.Env, c, sys, name), sys)
+		return runWizard(ctx, d.Env, c, sys, name)
 	}
 	return check(ctx, d.Env, c, sys, asJSON)
 }

@@ -8,8 +8,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -203,9 +205,16 @@ func (m Model) Init() tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
+// ErrPanic is returned by Run when the wizard panicked: the terminal was
+// restored and the panic printed to stderr.
+var ErrPanic = errors.New("the wizard crashed")
+
 // Run starts the wizard on the terminal (or opts.Input/Output) and returns
-// when the user quits. The probes' context is cancelled on the way out.
-func Run(ctx context.Context, env *probe.Env, opts Options) error {
+// when the user quits, with how the session stood then: its exit status
+// follows Outcome.OK. A session ended by ctx (a signal) or Ctrl-C before
+// the program read it is not finished. The probes' context is cancelled
+// on the way out.
+func Run(ctx context.Context, env *probe.Env, opts Options) (Outcome, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	m := New(ctx, env, opts)
@@ -222,14 +231,40 @@ func Run(ctx context.Context, env *probe.Env, opts Options) error {
 	if opts.Width > 0 && opts.Height > 0 {
 		popts = append(popts, tea.WithWindowSize(opts.Width, opts.Height))
 	}
-	_, err := tea.NewProgram(m, popts...).Run()
-	if errors.Is(err, tea.ErrInterrupted) || errors.Is(err, context.Canceled) {
-		return nil
+	final, err := runProgram(tea.NewProgram(m, popts...))
+	var o Outcome
+	if fm, ok := final.(Model); ok && err == nil {
+		o = fm.Outcome()
 	}
-	if err != nil {
-		return fmt.Errorf("wizard: %w", err)
+	switch {
+	case errors.Is(err, ErrPanic):
+		return Outcome{}, err
+	case errors.Is(err, tea.ErrInterrupted) || errors.Is(err, context.Canceled):
+		return Outcome{Code: steps.Incomplete}, nil
+	case err != nil:
+		return Outcome{}, fmt.Errorf("wizard: %w", err)
 	}
-	return nil
+	return o, nil
+}
+
+// runProgram runs p and makes sure the terminal is restored whatever
+// happens: Bubble Tea recovers a panic in Update, View or a command,
+// restores the terminal and prints the panic; one that escapes it anyway is
+// recovered here, the program killed (which restores the terminal), and
+// printed. Both come back as ErrPanic, for a non-zero exit status.
+func runProgram(p *tea.Program) (final tea.Model, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			p.Kill()
+			fmt.Fprintf(os.Stderr, "fix401: panic: %s\n%s", probe.Redact(fmt.Sprint(r)), debug.Stack())
+			final, err = nil, fmt.Errorf("%w: %s", ErrPanic, probe.Redact(fmt.Sprint(r)))
+		}
+	}()
+	final, err = p.Run()
+	if errors.Is(err, tea.ErrProgramPanic) {
+		err = fmt.Errorf("%w (%w)", ErrPanic, err)
+	}
+	return final, err
 }
 
 // Snapshot runs every probe to completion and returns the screen of step
