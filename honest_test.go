@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"os"
+	"os/exec"
 	"os/signal"
 	"regexp"
 	"strings"
@@ -187,5 +189,46 @@ func TestWizardExitStatusIsDocumented(t *testing.T) {
 	if !strings.Contains(string(readme), "### Exit status (the wizard,") ||
 		!strings.Contains(string(readme), "quit before its probes finished") {
 		t.Error("the README's exit status section does not cover the wizard")
+	}
+}
+
+// TestMain lets a test run the real main in a child process: with
+// FIX401_TEST_MAIN set, the test binary is fix401, its arguments in
+// FIX401_TEST_ARGS, one per line.
+func TestMain(m *testing.M) {
+	if os.Getenv("FIX401_TEST_MAIN") == "1" {
+		os.Args = append([]string{"fix401"}, strings.Split(os.Getenv("FIX401_TEST_ARGS"), "\n")...)
+		main()
+		return
+	}
+	os.Exit(m.Run())
+}
+
+// TestClosedPipeRemovesTheDemoFolder: `fix401 demo … | head -c0` writes
+// into a pipe nobody reads. That must not kill fix401 before its defers
+// run: the demo's temporary folder is removed all the same.
+func TestClosedPipeRemovesTheDemoFolder(t *testing.T) {
+	tmp := t.TempDir()
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.Close() // nobody will read: every write fails
+	cmd := exec.Command(os.Args[0])
+	cmd.Env = append(os.Environ(), "FIX401_TEST_MAIN=1", "FIX401_TEST_ARGS=demo\nrevoked\n--json", "TMPDIR="+tmp)
+	cmd.Stdout, cmd.Stderr = w, io.Discard
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	err = cmd.Wait()
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		if ws, ok := exit.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+			t.Fatalf("fix401 was killed by %v", ws.Signal())
+		}
+	}
+	if n := entries(tmp); n != 0 {
+		t.Errorf("%d entries left in the temporary folder", n)
 	}
 }

@@ -50,6 +50,9 @@ const (
 var stopSignals = []os.Signal{os.Interrupt, syscall.SIGTERM, syscall.SIGHUP}
 
 func main() {
+	// Output into a closed pipe (fix401 check | head -1) must not kill the
+	// process before its defers run: the write fails instead.
+	signal.Ignore(syscall.SIGPIPE)
 	ctx, stop := signal.NotifyContext(context.Background(), stopSignals...)
 	code := run(ctx, os.Args[1:], ioEnv{
 		stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr,
@@ -408,7 +411,7 @@ func runCheck(ctx context.Context, name string, args []string, sys ioEnv, plain 
 		return finish(err, sys)
 	}
 	if !plain && !asJSON {
-		return runWizard(ctx, env, c, sys, "")
+		return runWizard(ctx, env, c, sys, nil)
 	}
 	return check(ctx, env, c, sys, asJSON)
 }
@@ -603,15 +606,21 @@ func readLintInput(name string, stdin io.Reader) ([]byte, error) {
 	return b, nil
 }
 
-// runWizard runs the interactive wizard, demoName set for fix401 demo, and
+// runWizard runs the interactive wizard, d set for fix401 demo, and
 // returns its exit status: that of check for what the user's app loads
 // when the user quits — 0 only for ok — and 1 when the probes had not
 // finished or a signal ended it.
-func runWizard(ctx context.Context, env *probe.Env, c common, sys ioEnv, demoName string) int {
-	o, err := ui.Run(ctx, env, ui.Options{
-		NoColor: !useColor(true, c.noColor, sys.vars), Version: version, DemoName: demoName,
+func runWizard(ctx context.Context, env *probe.Env, c common, sys ioEnv, d *demo.Demo) int {
+	opts := ui.Options{
+		NoColor: !useColor(true, c.noColor, sys.vars), Version: version,
 		Input: sys.wizardIn, Output: sys.wizardOut,
-	})
+	}
+	if d != nil {
+		// The demo's fix is made in its own folder, so r can show the after
+		// state; files written there are named as the demo's.
+		opts.DemoName, opts.DemoFix, opts.DemoRoot = d.Scenario.Name, d.Apply, d.Root
+	}
+	o, err := ui.Run(ctx, env, opts)
 	switch {
 	case err != nil:
 		return finish(err, sys)
@@ -630,6 +639,11 @@ Plays the wizard against the built-in stub API in a simulated environment —
 made-up keys, files and variables — so you can see what fix401 does without
 a key or a network. The default scenario is shadowed. When stdout is not a
 terminal it prints the checklist instead, like 'fix401 check'.
+
+In the wizard, f applies the scenario's fix inside the demo's folder (its
+files, and the variables of the demo's simulated shell), so that r shows the
+after state. The folder is temporary: it is removed when fix401 ends, by q,
+Ctrl-C, a closed terminal or SIGTERM alike.
 
 --snapshot prints one step's final screen (understand, verify-key,
 permissions, headers, new-key, checklist, verify, summary), or the text of
@@ -714,7 +728,7 @@ func runDemo(ctx context.Context, args []string, sys ioEnv) int {
 		fmt.Fprintln(sys.stdout, out)
 		return exitOK
 	case sys.tty && !asJSON:
-		return runWizard(ctx, d.Env, c, sys, name)
+		return runWizard(ctx, d.Env, c, sys, d)
 	}
 	return check(ctx, d.Env, c, sys, asJSON)
 }

@@ -51,6 +51,15 @@ type Options struct {
 	// Stable makes Snapshot draw the same screen for the same demo every
 	// time: fixed clock, stand-ins for random keys, ids and ports.
 	Stable bool
+	// DemoFix, for fix401 demo, applies the scenario's fix inside the
+	// demo's folder — its files and the demo shell's variables — and
+	// returns the environment after it (f); ok false: no local change fixes
+	// the scenario. Nil: no f.
+	DemoFix func(*probe.Env) (env *probe.Env, changes []string, ok bool, err error)
+	// DemoRoot is the demo's temporary folder, removed on quit: a file the
+	// wizard writes there is named by its real path and said to be the
+	// demo's.
+	DemoRoot string
 	// After, for Snapshot, is the environment once the user has applied
 	// the fix: the probes run again in it, as after pressing r, so the
 	// verify step shows before and after.
@@ -109,6 +118,7 @@ type Model struct {
 	toLinted   bool               // scroll to "Your request" once it is drawn
 
 	envPath    string // where the pasted key was written
+	demoFixed  bool   // f was pressed: the demo's fix is applied
 	ignore     IgnoreResult
 	ignoreSt   ignoreState
 	savedPath  string // where the summary was saved
@@ -467,6 +477,18 @@ func (m Model) projectDir() string {
 		return "."
 	}
 	return m.env.Dir
+}
+
+// shownPath names a file the wizard wrote: under the home as ~/…, except
+// in a demo, whose home is a temporary folder: there it is the real path,
+// said to be the demo's.
+func (m Model) shownPath(path string) string {
+	if root := m.opts.DemoRoot; root != "" {
+		if rel, err := filepath.Rel(root, path); err == nil && rel != ".." && !strings.HasPrefix(rel, "../") {
+			return path + " (in the demo's temporary folder, removed when you quit)"
+		}
+	}
+	return m.tidy(path)
 }
 
 // tidy shows a path under the home directory as ~/….

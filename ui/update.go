@@ -47,6 +47,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.onSummarySaved(msg)
 	case lintDoneMsg:
 		m.onLintDone(msg)
+	case demoFixedMsg:
+		m.onDemoFixed(msg)
 	case tea.PasteMsg:
 		// A paste reaches only the key field and the lint dialog: anywhere
 		// else it is dropped, never echoed.
@@ -124,7 +126,8 @@ func (m *Model) onEnvWritten(msg envWrittenMsg) tea.Cmd {
 	}
 	m.envPath = msg.path
 	m.actions = append(m.actions, "saved the new key to "+m.tidy(msg.path))
-	m.setFlash(fmt.Sprintf("Saved the key to %s (only you can read it).", m.tidy(msg.path)), false)
+	m.setFlash(fmt.Sprintf("Saved the key to %s; only you can read it. Press r to check what your app loads now.",
+		m.shownPath(msg.path)), false)
 	return m.checkIgnoreCmd()
 }
 
@@ -142,7 +145,7 @@ func (m *Model) onIgnoreAdded(msg ignoreAddedMsg) tea.Cmd {
 		return nil
 	}
 	m.actions = append(m.actions, "added .env to "+m.tidy(msg.path))
-	m.setFlash("Added .env to "+m.tidy(msg.path)+".", false)
+	m.setFlash("Added .env to "+m.shownPath(msg.path)+".", false)
 	return m.checkIgnoreCmd()
 }
 
@@ -152,10 +155,29 @@ func (m *Model) onSummarySaved(msg summarySavedMsg) {
 		return
 	}
 	m.savedPath = msg.path
-	m.setFlash("Saved the summary to "+m.tidy(msg.path)+" (only you can read it).", false)
+	m.setFlash("Saved the summary to "+m.shownPath(msg.path)+"; only you can read it.", false)
 }
 
 func (m *Model) setFlash(s string, isErr bool) { m.flash, m.flashErr = s, isErr }
+
+// onDemoFixed takes the demo's environment after its fix: the next run
+// (r) reads it afresh.
+func (m *Model) onDemoFixed(msg demoFixedMsg) {
+	m.demoFixed = true
+	switch {
+	case msg.err != nil:
+		m.setFlash("Could not apply the demo's fix: "+msg.err.Error(), true)
+	case !msg.ok:
+		m.setFlash("No change on your side fixes this demo's failure: there is nothing to apply.", false)
+	default:
+		e := *msg.env
+		// A key pasted meanwhile stays the one tested.
+		e.StdinKey, e.HasStdinKey, e.StdinSource = m.env.StdinKey, m.env.HasStdinKey, m.env.StdinSource
+		m.env = &e
+		m.actions = append(m.actions, "applied the demo's fix: "+strings.Join(msg.changes, "; "))
+		m.setFlash("Demo: "+strings.Join(msg.changes, "; ")+". Press r to check what your app loads now.", false)
+	}
+}
 
 // onKey hands a key to the handler of the current state.
 func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
@@ -221,6 +243,9 @@ func (m *Model) updateBrowse(msg tea.KeyPressMsg) tea.Cmd {
 		m.body.PageUp()
 	case key.Matches(msg, m.keys.PageDown):
 		m.body.PageDown()
+	case key.Matches(msg, m.keys.DemoFix):
+		m.setFlash("Applying the demo's fix…", false)
+		return m.demoFixCmd()
 	case msg.String() == "w" || msg.String() == "g":
 		// A key that cannot act now says why, rather than nothing.
 		m.setFlash(m.whyNot(msg.String()), false)
@@ -236,7 +261,7 @@ func (m Model) whyNot(k string) string {
 		case len(m.tried) == 0 || !m.env.HasStdinKey:
 			return "w saves a key you pasted (press e) once the API accepts it; there is none to save yet."
 		case m.envPath != "":
-			return "The key is saved already, in " + m.tidy(m.envPath) + "."
+			return "The key is saved already, in " + m.shownPath(m.envPath) + "."
 		case m.holding || m.report == nil || !m.report.Finished():
 			return "The key you pasted is still being tested; w works once the API accepts it."
 		}
@@ -440,6 +465,7 @@ func (m *Model) syncKeys() {
 	k.Copy.SetEnabled(browse && step == steps.Summary)
 	k.Save.SetEnabled(browse && step == steps.Summary)
 	k.Lint.SetEnabled(browse && step == steps.Headers)
+	k.DemoFix.SetEnabled(browse && m.opts.DemoFix != nil && !m.demoFixed)
 	k.Newline.SetEnabled(linting)
 	scroll := browse && m.body.TotalLineCount() > m.body.Height()
 	k.Up.SetEnabled(scroll)

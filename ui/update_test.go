@@ -659,3 +659,34 @@ func TestKeysThatCannotActSayWhy(t *testing.T) {
 		t.Errorf("g with .env ignored:\n%s", s)
 	}
 }
+
+// TestDemoWritesSayWhereTheyAre: in a demo, whose home is a temporary
+// folder, a file the wizard writes is named by its real path and said to
+// be removed on quit — never ~/projects/…, which does not exist.
+func TestDemoWritesSayWhereTheyAre(t *testing.T) {
+	m := testModel(t, report(401))
+	root := filepath.Dir(m.env.Home)
+	m.opts.DemoRoot = root
+	m = goTo(t, m, steps.Summary)
+	m, cmd := updateCmd(t, m, press("s"))
+	msg := cmd().(summarySavedMsg)
+	if msg.err != nil {
+		t.Fatal(msg.err)
+	}
+	m = update(t, m, msg)
+	s := strings.Join(strings.Fields(screen(m)), " ")
+	if !strings.Contains(s, msg.path) || !strings.Contains(s, "removed when you quit") {
+		t.Errorf("the flash does not say where the summary really is (%s):\n%s", msg.path, screen(m))
+	}
+	if strings.Contains(s, "~/project") {
+		t.Errorf("a demo's file is named as if it were in the home:\n%s", screen(m))
+	}
+
+	key := stub.NewAPIKey()
+	m.env.StdinKey, m.env.HasStdinKey, m.tried = key, true, []string{probe.Hint(key)}
+	m = update(t, goTo(t, m.adopt(pasted(report(200), key)), steps.VerifyKey), press("w"))
+	s = strings.Join(strings.Fields(screen(m)), " ")
+	if !strings.Contains(s, "Write the key to "+filepath.Join(m.env.Dir, ".env")) || !strings.Contains(s, "(y/n)") {
+		t.Errorf("the question does not name the real file, or lost its (y/n):\n%s", screen(m))
+	}
+}

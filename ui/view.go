@@ -157,13 +157,11 @@ func (m *Model) layout() {
 		return // Snapshot: refresh makes the body as tall as its content
 	}
 	m.area.SetWidth(max(8, w-2))
-	helpH, footH := 1, 1
+	helpH := 1
 	if m.help.ShowAll {
 		helpH = lipgloss.Height(m.help.View(m.keys))
 	}
-	if m.state == stateLint {
-		footH = lipgloss.Height(m.viewFooter(w))
-	}
+	footH := lipgloss.Height(m.viewFooter(w))
 	m.bodyHeight = max(3, m.height-2-footH-helpH)
 	m.body.SetHeight(m.bodyHeight)
 }
@@ -306,20 +304,30 @@ func (m Model) viewFooter(w int) string {
 		out, _, _ := m.viewLint(w)
 		return out
 	case stateConfirmWrite:
-		return s.Prompt.Render(truncate(fmt.Sprintf("Write the key to %s? Only its ANTHROPIC_API_KEY line changes. (y/n)",
-			m.tidy(m.envFile())), w))
+		return m.footerText(s.Prompt, fmt.Sprintf("Write the key to %s? Only its ANTHROPIC_API_KEY line changes. (y/n)",
+			m.shownPath(m.envFile())), w)
 	case stateConfirmIgnore:
-		return s.Prompt.Render(truncate(fmt.Sprintf("Add .env to %s? (y/n)", m.tidy(m.gitignoreFile())), w))
+		return m.footerText(s.Prompt, fmt.Sprintf("Add .env to %s? (y/n)", m.shownPath(m.gitignoreFile())), w)
 	}
 	switch {
 	case m.flash != "" && m.flashErr:
-		return s.FlashErr.Render(truncate(m.flash, w))
+		return m.footerText(s.FlashErr, m.flash, w)
 	case m.flash != "":
-		return s.Flash.Render(truncate(m.flash, w))
+		return m.footerText(s.Flash, m.flash, w)
 	case m.keys.Down.Enabled() && !m.body.AtBottom():
 		return s.Faint.Render(m.moreBelow())
 	}
 	return ""
+}
+
+// footerText wraps a prompt or a flash to at most three lines: a path
+// cut short would name another file.
+func (m Model) footerText(st lipgloss.Style, text string, w int) string {
+	lines := strings.Split(hang(st, text, w, "", ""), "\n")
+	if len(lines) > 3 {
+		lines = append(lines[:2], truncate(ansi.Strip(strings.Join(lines[2:], " ")), w))
+	}
+	return strings.Join(lines, "\n")
 }
 
 // moreBelow says how much of the step is below the screen, in lines: a
@@ -756,7 +764,7 @@ func (m Model) viewOnboarding(o *steps.Onboarding, w int) string {
 	if !o.Accepted {
 		return strings.Join(lines, "\n")
 	}
-	envFile := m.tidy(m.envFile())
+	envFile := m.shownPath(m.envFile())
 	if m.envPath == "" {
 		step(4, "Press w to save it to "+envFile+" (readable only by you). Nothing is written until you say yes.")
 	} else {
