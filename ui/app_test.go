@@ -176,6 +176,12 @@ func TestAPastedKeyInMemoryIsNeverFixed(t *testing.T) {
 	if !m.Outcome().OK {
 		t.Errorf("saved and working, yet %+v", m.Outcome())
 	}
+	// r pressed, its run not started yet: quitting now is quitting before
+	// the probes finished.
+	m = update(t, m, press("r"))
+	if o := m.Outcome(); o.Finished || o.OK {
+		t.Errorf("a re-run asked for and not started: %+v", o)
+	}
 }
 
 // TestNewTerminalVars: what a new terminal gets from the start-up files,

@@ -104,6 +104,7 @@ type Model struct {
 	// app is what the user's app loads, read afresh with the current run;
 	// firstApp the same for the first run. Nil: report is what it loads.
 	app, firstApp *steps.AppView
+	appRun        int // the run app belongs to
 	// shellStart are the start-up files' exports when fix401 started,
 	// read by the first run: what this terminal's variables came from.
 	shellStart []probe.Candidate
@@ -286,8 +287,8 @@ func Snapshot(ctx context.Context, env *probe.Env, step steps.StepID, width, hei
 	}
 	m := finished(ctx, env, opts)
 	if opts.After != nil {
-		m = m.runNow(ctx, opts.After)
 		m.run++
+		m = m.runNow(ctx, opts.After)
 		m.actions = append(m.actions, "applied the fix and re-ran every check")
 	}
 	if opts.Stable {
@@ -336,6 +337,7 @@ func (m Model) runNow(ctx context.Context, env *probe.Env) Model {
 	p.runNow(ctx)
 	m = m.adopt(p.tested)
 	m.adoptApp(p.app)
+	m.appRun = m.run
 	if m.shellStart == nil {
 		m.shellStart = p.shell
 	}
@@ -396,7 +398,8 @@ type Outcome struct {
 // Outcome says how the session stands: what the exit status follows.
 func (m Model) Outcome() Outcome {
 	here := m.appHere()
-	if here == nil || m.running || !here.Finished() {
+	if here == nil || !here.Finished() || m.app != nil && m.appRun != m.run {
+		// Not answered yet, or a re-run asked for and not started.
 		return Outcome{Code: steps.Incomplete}
 	}
 	o := Outcome{Finished: true, Code: steps.Diagnose(here).Code}

@@ -85,6 +85,7 @@ func (m *Model) onRunStarted(msg runStartedMsg) tea.Cmd {
 	}
 	*m = m.adopt(msg.report)
 	m.adoptApp(msg.app)
+	m.appRun = msg.run
 	if m.shellStart == nil {
 		m.shellStart = msg.shell
 	}
