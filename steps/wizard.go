@@ -60,10 +60,12 @@ type ShellVar struct {
 	// Unknown: Now sets it from a command or another variable fix401 does
 	// not evaluate, so a new terminal's value is not known.
 	Unknown bool
+	// Differs: the values differ, even where their hints look alike.
+	Differs bool
 }
 
 // Changed reports whether a new terminal gets another value than this one.
-func (v ShellVar) Changed() bool { return v.Unknown || v.Here != v.New }
+func (v ShellVar) Changed() bool { return v.Unknown || v.Differs || v.Here != v.New }
 
 // Input is what the wizard knows when it builds a page or picks the next
 // step: the run on screen and what happened before it.

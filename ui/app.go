@@ -207,9 +207,11 @@ func newTerminalVars(vars map[string]string, start, now []probe.Candidate) (out 
 		case v.Start != "":
 			delete(out, name) // its line is gone: a new terminal does not set it
 		}
-		if nv, ok := out[name]; ok && !v.Unknown {
+		nv, inNew := out[name]
+		if inNew && !v.Unknown {
 			v.New = probe.Hint(nv)
 		}
+		v.Differs = inNew != inHere || nv != here
 		shell = append(shell, v)
 	}
 	return out, shell, unknown

@@ -188,6 +188,16 @@ func TestAPastedKeyInMemoryIsNeverFixed(t *testing.T) {
 // against what this terminal has.
 func TestNewTerminalVars(t *testing.T) {
 	old, fresh := stub.NewAPIKey(), stub.NewAPIKey()
+	// twin differs from old only where a hint does not look.
+	twin := old[:20] + strings.Map(func(r rune) rune {
+		if r == 'a' {
+			return 'b'
+		}
+		return 'a'
+	}, old[20:21]) + old[21:]
+	if probe.Hint(twin) != probe.Hint(old) || twin == old {
+		t.Fatal("the twin key is no twin")
+	}
 	export := func(file string, line int, v string) probe.Candidate {
 		return probe.Candidate{Origin: probe.OriginShell, Exported: true, Var: probe.VarAPIKey, Value: v,
 			Path: "/home/dev/" + file, Line: line, Source: "~/" + file + ":" + strconv.Itoa(line)}
@@ -223,6 +233,8 @@ func TestNewTerminalVars(t *testing.T) {
 			[]probe.Candidate{export(".zlogin", 3, fresh), export(".zshrc", 41, old)}, fresh, true, "", false},
 		{"bash files do not count for zsh", zsh, nil, []probe.Candidate{export(".bashrc", 9, old)}, "-", false, "", false},
 		{"a command fix401 does not run", zsh, nil, []probe.Candidate{export(".zshrc", 41, "")}, "", true, "", true},
+		{"another key with the same hint", with(probe.VarAPIKey, old),
+			[]probe.Candidate{export(".zshrc", 41, old)}, []probe.Candidate{export(".zshrc", 41, twin)}, twin, true, "~/.zshrc:41", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -325,7 +325,7 @@ func (m Model) viewFooter(w int) string {
 func (m Model) footerText(st lipgloss.Style, text string, w int) string {
 	lines := strings.Split(hang(st, text, w, "", ""), "\n")
 	if len(lines) > 3 {
-		lines = append(lines[:2], truncate(ansi.Strip(strings.Join(lines[2:], " ")), w))
+		lines = append(lines[:2], st.Render(truncate(ansi.Strip(strings.Join(lines[2:], " ")), w)))
 	}
 	return strings.Join(lines, "\n")
 }
