@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"syscall"
 	"time"
 	"unicode"
 
@@ -42,11 +43,20 @@ const (
 	exitUsage   = 2 // the command line was wrong
 )
 
+// stopSignals are the signals that end fix401 the orderly way: probes
+// cancelled, the terminal restored, the demo's temporary folder removed.
+// SIGHUP is a closed terminal window.
+var stopSignals = []os.Signal{os.Interrupt, syscall.SIGTERM, syscall.SIGHUP}
+
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	// Output into a closed pipe (fix401 check | head -1) must not kill the
+	// process before its defers run: the write fails instead.
+	signal.Ignore(syscall.SIGPIPE)
+	ctx, stop := signal.NotifyContext(context.Background(), stopSignals...)
 	code := run(ctx, os.Args[1:], ioEnv{
 		stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr,
 		vars: environ(os.Environ()), tty: term.IsTerminal(os.Stdout.Fd()) && term.IsTerminal(os.Stdin.Fd()),
+		progress: term.IsTerminal(os.Stderr.Fd()) && os.Getenv("TERM") != "dumb",
 	})
 	stop()
 	os.Exit(code)
@@ -59,10 +69,16 @@ type ioEnv struct {
 	stdout, stderr io.Writer
 	vars           map[string]string
 	tty            bool // stdout (and stdin) are a terminal: the wizard may run
+	// progress: stderr is a terminal, so check and report may show how
+	// many probes have answered, on one line they clear at the end.
+	progress bool
 	// demoTimeout, when positive, replaces the demo's limit per network
 	// attempt (demo.Timeout) in fix401 demo. Only tests set it: on a loaded
 	// machine the stub may take longer than the demo's few seconds to answer.
 	demoTimeout time.Duration
+	// wizardIn and wizardOut, when set, are the wizard's terminal (tests).
+	wizardIn  io.Reader
+	wizardOut io.Writer
 }
 
 func environ(kv []string) map[string]string {
@@ -98,7 +114,10 @@ Usage:
 
 Run 'fix401 COMMAND --help' for a command's flags.
 
-Exit status of check and report: 0 the key works, 1 a problem was diagnosed, 2 usage error.
+Exit status of the wizard, check and report: 0 the key works, 1 a problem was
+diagnosed (or the run was interrupted, or the wizard quit before its probes
+finished), 2 usage error. The wizard's status follows what your app loads, in
+this terminal and in a new one: a key pasted into it counts once saved.
 `
 
 func run(ctx context.Context, args []string, sys ioEnv) int {
@@ -408,7 +427,7 @@ func runCheck(ctx context.Context, name string, args []string, sys ioEnv, plain 
 		return finish(err, sys)
 	}
 	if !plain && !asJSON {
-		return finish(runWizard(ctx, env, c, sys, ""), sys)
+		return runWizard(ctx, env, c, sys, nil)
 	}
 	return check(ctx, env, c, sys, asJSON)
 }
@@ -434,9 +453,33 @@ func check(ctx context.Context, env *probe.Env, c common, sys ioEnv, asJSON bool
 	return exitStatus(r, d)
 }
 
-// runProbes runs every probe; false when Ctrl-C ended it first.
+// runProbes runs every probe; false when Ctrl-C ended it first. At a
+// terminal, stderr shows how many probes have answered, one line updated in
+// place and cleared at the end; stdout never sees it.
 func runProbes(ctx context.Context, env *probe.Env, sys ioEnv) (*probe.Report, bool) {
-	r := probe.Run(ctx, env)
+	r := probe.Prepare(env)
+	planned := r.Planned()
+	show := func() {
+		done := 0
+		for _, p := range planned {
+			if r.Done[p] {
+				done++
+			}
+		}
+		fmt.Fprintf(sys.stderr, "\r\x1b[Kchecking %d of %d…", done, len(planned))
+	}
+	if sys.progress {
+		show()
+	}
+	for p := range probe.Start(ctx, env, r) {
+		p(r)
+		if sys.progress {
+			show()
+		}
+	}
+	if sys.progress {
+		fmt.Fprint(sys.stderr, "\r\x1b[K")
+	}
 	if ctx.Err() != nil {
 		fmt.Fprintln(sys.stderr, "fix401: interrupted")
 		return nil, false
@@ -588,11 +631,31 @@ func readLintInput(name string, stdin io.Reader) ([]byte, error) {
 	return b, nil
 }
 
-// runWizard starts the interactive wizard. demoName is set for fix401 demo.
-func runWizard(ctx context.Context, env *probe.Env, c common, sys ioEnv, demoName string) error {
-	return ui.Run(ctx, env, ui.Options{
-		NoColor: !useColor(true, c.noColor, sys.vars), Version: version, DemoName: demoName,
-	})
+// runWizard runs the interactive wizard, d set for fix401 demo, and
+// returns its exit status: that of check for what the user's app loads
+// when the user quits — 0 only for ok — and 1 when the probes had not
+// finished or a signal ended it.
+func runWizard(ctx context.Context, env *probe.Env, c common, sys ioEnv, d *demo.Demo) int {
+	opts := ui.Options{
+		NoColor: !useColor(true, c.noColor, sys.vars), Version: version,
+		Input: sys.wizardIn, Output: sys.wizardOut,
+	}
+	if d != nil {
+		// The demo's fix is made in its own folder, so r can show the after
+		// state; files written there are named as the demo's.
+		opts.DemoName, opts.DemoFix, opts.DemoRoot = d.Scenario.Name, d.Apply, d.Root
+	}
+	o, err := ui.Run(ctx, env, opts)
+	switch {
+	case err != nil:
+		return finish(err, sys)
+	case ctx.Err() != nil:
+		fmt.Fprintln(sys.stderr, "fix401: interrupted")
+		return exitProblem
+	case o.OK:
+		return exitOK
+	}
+	return exitProblem
 }
 
 const demoUsage = `Usage: fix401 demo [--list] [SCENARIO] [--snapshot STEP [--width N --height N]]
@@ -601,6 +664,11 @@ Plays the wizard against the built-in stub API in a simulated environment —
 made-up keys, files and variables — so you can see what fix401 does without
 a key or a network. The default scenario is shadowed. When stdout is not a
 terminal it prints the checklist instead, like 'fix401 check'.
+
+In the wizard, f applies the scenario's fix inside the demo's folder (its
+files, and the variables of the demo's simulated shell), so that r shows the
+after state. The folder is temporary: it is removed when fix401 ends, by q,
+Ctrl-C, a closed terminal or SIGTERM alike.
 
 --snapshot prints one step's final screen (understand, verify-key,
 permissions, headers, new-key, checklist, verify, summary), or the text of
@@ -685,7 +753,7 @@ func runDemo(ctx context.Context, args []string, sys ioEnv) int {
 		fmt.Fprintln(sys.stdout, out)
 		return exitOK
 	case sys.tty && !asJSON:
-		return finish(runWizard(ctx, d.Env, c, sys, name), sys)
+		return runWizard(ctx, d.Env, c, sys, d)
 	}
 	return check(ctx, d.Env, c, sys, asJSON)
 }

@@ -20,14 +20,16 @@ import (
 
 // invocation runs the real command line against a stub, in a temp home.
 type invocation struct {
-	t      *testing.T
-	vars   map[string]string
-	stdin  string
-	home   string
-	dir    string
-	tty    bool
-	stdout bytes.Buffer
-	stderr bytes.Buffer
+	t     *testing.T
+	vars  map[string]string
+	stdin string
+	home  string
+	dir   string
+	tty   bool
+	// progress: stderr is a terminal.
+	progress bool
+	stdout   bytes.Buffer
+	stderr   bytes.Buffer
 }
 
 func newInvocation(t *testing.T) *invocation {
@@ -57,6 +59,7 @@ func (in *invocation) run(args ...string) int {
 	in.stderr.Reset()
 	return run(context.Background(), args, ioEnv{
 		stdin: strings.NewReader(in.stdin), stdout: &in.stdout, stderr: &in.stderr, vars: in.vars, tty: in.tty,
+		progress: in.progress,
 		// The demos' stubs answer: a limit only a stuck test reaches. (The
 		// timeout demo, which never answers, would take a minute.)
 		demoTimeout: patient,

@@ -115,8 +115,10 @@ func (r *Report) checkKeyFound() Result {
 		return res
 	}
 	if k := r.ActiveKey(); k != nil {
+		// The mark vouches for the key being loaded, not for the key: the
+		// API's verdict is api.auth's.
 		res.Status = Pass
-		res.Title = fmt.Sprintf("Key in use: %s from %s", k.Hint, k.Source)
+		res.Title = fmt.Sprintf("Key loaded: %s from %s", k.Hint, k.Source)
 		if org, ws := r.Owner(r.Active); org != "" {
 			res.Detail = "Organization " + org
 			if ws != "" {
@@ -188,11 +190,7 @@ func (r *Report) checkKeyKind() Result {
 			Detail: "OAuth tokens need Authorization: Bearer plus the anthropic-beta: oauth-2025-04-20 header; SDKs send them only as auth tokens.",
 			Fix:    "For API code, use an API key (sk-ant-api03-…) from the Console."}
 	case KindOther:
-		p := k.Provider
-		if p == "" {
-			p = "another provider"
-		}
-		return Result{ID: CheckKeyKind, Status: Fail, Title: fmt.Sprintf("Key kind: this is a %s key, not an Anthropic key", p),
+		return Result{ID: CheckKeyKind, Status: Fail, Title: "Key kind: " + ProviderKey(k.Provider) + ", not an Anthropic API key",
 			Fix: fmt.Sprintf("Put an Anthropic key (sk-ant-api03-…) in %s.", k.Source)}
 	}
 	return Result{ID: CheckKeyKind, Status: Warn, Title: "Key kind: does not look like any Anthropic key",
@@ -630,8 +628,12 @@ func (r *Report) checkAuth() Result {
 	switch {
 	case r.Insecure():
 		return Result{ID: CheckAuth, Status: Skip, Title: "Key not sent: the base URL is plain HTTP to another machine"}
+	case k == nil && len(r.otherKeys()) > 0:
+		// The keys found are tested under api.candidates; none is the
+		// one a client here would send.
+		return Result{ID: CheckAuth, Status: Skip, Title: "Nothing sent as your client would: no key is loaded in this process's environment"}
 	case k == nil:
-		return Result{ID: CheckAuth, Status: Skip, Title: "No key to test"}
+		return Result{ID: CheckAuth, Status: Skip, Title: "Nothing sent: no key found"}
 	case !r.Done[ProbeAuth]:
 		return pending(CheckAuth, "Asking the API whether it accepts "+k.Hint+"…")
 	}
@@ -759,7 +761,11 @@ func (r *Report) checkControl() Result {
 
 func (r *Report) checkCandidates() Result {
 	others := r.otherKeys()
+	active := r.ActiveKey()
 	if len(others) == 0 {
+		if active == nil {
+			return Result{ID: CheckCandidates, Status: Skip, Title: "No keys found to test"}
+		}
 		return Result{ID: CheckCandidates, Status: Skip, Title: "No other keys to test"}
 	}
 	if !r.Done[ProbeOthers] {
@@ -786,9 +792,16 @@ func (r *Report) checkCandidates() Result {
 		lines = append(lines, orgs)
 	}
 	res := Result{ID: CheckCandidates, Duration: slow, Detail: strings.Join(lines, "\n")}
-	active := r.ActiveKey()
 	switch {
-	case len(good) > 0 && (active == nil || !r.Auth.Accepted()):
+	case len(good) > 0 && active == nil:
+		// No key is in use to fail: a key that works only needs loading.
+		res.Status = Pass
+		res.Title = "None is loaded here, but the API accepts the key in " + strings.Join(good, ", ")
+	case active == nil:
+		res.Status = Warn
+		res.Title = fmt.Sprintf("None is loaded here, and the API accepts none of the %d keys found", len(r.Others))
+		res.Fix = "Remove stale keys so they cannot shadow a good one later."
+	case len(good) > 0 && !r.Auth.Accepted():
 		res.Status = Fail
 		res.Title = "The key in use fails, but another key works: " + strings.Join(good, ", ")
 	case len(good) > 0:
@@ -1030,4 +1043,33 @@ func plural(n int, one, many string) string {
 		return "1 " + one
 	}
 	return fmt.Sprintf("%d %s", n, many)
+}
+
+// ProviderKey names another provider's credential with its article, for a
+// sentence: "an OpenAI key", "a JSON Web Token (JWT)", "a claude.ai key (a
+// browser session cookie, not an API key)"; "another provider's key" when
+// the provider is unknown.
+func ProviderKey(provider string) string {
+	p := strings.TrimSpace(provider)
+	switch {
+	case p == "":
+		return "another provider's key"
+	case strings.HasPrefix(p, "a ") || strings.HasPrefix(p, "an "):
+		// Already a phrase; the sentence says "not an API key" itself.
+		p, _, _ = strings.Cut(p, ", not ")
+		return p
+	case strings.Contains(p, " or "):
+		return "a key of " + p
+	}
+	name, note, paren := strings.Cut(p, " (")
+	out := name + " key"
+	if strings.ContainsRune("AEIOUaeioux", rune(name[0])) {
+		out = "an " + out
+	} else {
+		out = "a " + out
+	}
+	if paren {
+		out += " (" + note
+	}
+	return out
 }

@@ -101,6 +101,9 @@ func ChecklistRows(r *probe.Report, sdks []probe.SDK) []ChecklistRow {
 		c = pendingRow(c)
 	case a.Accepted():
 		c.Status, c.Result = probe.Pass, requestName(a)+" works"
+	case a.Err != nil && a.Err.Phase == probe.PhaseInvalidHeader:
+		// Nothing left: a request never sent reproduces nothing.
+		c.Status, c.Result = probe.Warn, requestName(a)+" "+reproWords(a)
 	default:
 		c.Status = probe.Pass
 		if a.Label != "auth" && r.Auth.Accepted() {

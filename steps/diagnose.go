@@ -660,7 +660,7 @@ func ruleModel(r *probe.Report) (Diagnosis, bool) {
 	if a := r.Model; a.Class() == probe.ClassNotFound && r.Auth.Accepted() {
 		return Diagnosis{Code: ModelNotFound,
 			Title: fmt.Sprintf("The key works, but the model %q does not exist for it", r.Target.Model),
-			Fix:   "Use a model id from `GET /v1/models` (fix401 check lists them in the JSON), such as " + firstModel(r) + "."}, true
+			Fix:   "Use a model id this key can use, such as " + firstModel(r) + ": `GET /v1/models` lists them all (the curl command in `fix401 report` sends it)."}, true
 	}
 	return Diagnosis{}, false
 }

@@ -224,10 +224,15 @@ func renderSummary(in SummaryInput) string {
 	if r.Insecure() {
 		line("Left out: the base URL is plain HTTP to another machine, so this request would carry the key in the clear.")
 	} else {
+		ref, note := reproKey(r)
 		line("The smallest request (lists models, costs nothing); a working key gets HTTP 200:")
+		if note != "" {
+			line("")
+			line("%s", note)
+		}
 		line("")
 		line("```sh")
-		line("%s", Reproduction(r.Target.BaseURL, r.KeyHeader(), cmpVersion(r.Client.Version)))
+		line("%s", Reproduction(r.Target.BaseURL, r.KeyHeader(), cmpVersion(r.Client.Version), ref))
 		line("```")
 	}
 	line("")
@@ -236,23 +241,77 @@ func renderSummary(in SummaryInput) string {
 }
 
 // Reproduction returns the smallest request that shows whether a key works,
-// as a curl command that reads the key from $ANTHROPIC_API_KEY when it runs,
-// sent the way the user's client sends it: header (creds.HeaderAPIKey or
-// creds.HeaderBearer) and anthropic-version. The key's header is written
-// 'x-api-key: '"$ANTHROPIC_API_KEY": the shell joins the two parts, and the
-// redactor, which masks any value written straight after a key header's
-// name, leaves the variable's name standing.
-func Reproduction(baseURL, header, version string) string {
+// as a curl command that reads the key from the shell when it runs — ref,
+// a parameter expansion such as ${ANTHROPIC_API_KEY:?…}; empty:
+// $ANTHROPIC_API_KEY — sent the way the user's client sends it: header
+// (creds.HeaderAPIKey or creds.HeaderBearer) and anthropic-version. The
+// key's header is written 'x-api-key: '"$ANTHROPIC_API_KEY": the shell
+// joins the two parts, and the redactor, which masks any value written
+// straight after a key header's name, leaves the variable's name standing.
+func Reproduction(baseURL, header, version, ref string) string {
 	if baseURL == "" {
 		baseURL = probe.DefaultBaseURL
 	}
+	if ref == "" {
+		ref = "$" + probe.VarAPIKey
+	}
 	u := strings.TrimRight(baseURL, "/") + "/v1/models"
-	auth := "  -H 'x-api-key: '\"$ANTHROPIC_API_KEY\" \\\n"
+	auth := "  -H 'x-api-key: '\"" + ref + "\" \\\n"
 	if header == creds.HeaderBearer {
-		auth = "  -H 'Authorization: Bearer '\"$ANTHROPIC_API_KEY\" \\\n"
+		auth = "  -H 'Authorization: Bearer '\"" + ref + "\" \\\n"
 	}
 	return "curl -sS -i " + summaryShellQuote(u) + " \\\n" + auth +
 		"  -H 'anthropic-version: " + version + "'"
+}
+
+// reproKey is how the reproduction reads the key in use: from the
+// exported variable that holds it, or — for a key in a file, pasted, or
+// none — from ANTHROPIC_API_KEY with a reminder the shell stops with when
+// it is unset or empty, rather than send an empty key; note then says so
+// in a sentence.
+func reproKey(r *probe.Report) (ref, note string) {
+	k := r.ActiveKey()
+	if k != nil && k.Origin == probe.OriginEnv && shellName(k.Var) {
+		return "$" + k.Var, ""
+	}
+	where := "your key"
+	switch {
+	case k == nil:
+	case k.Origin == probe.OriginStdin:
+		where = "the key you tested"
+		note = fmt.Sprintf("The key tested (%s) was given to fix401, not exported: set %s to it before running this.",
+			k.Hint, probe.VarAPIKey)
+	default:
+		where = "the key in " + k.Source
+		note = fmt.Sprintf("The key in use (%s, %s) is not exported in your shell: set %s to it before running this.",
+			k.Hint, k.Source, probe.VarAPIKey)
+	}
+	if note != "" {
+		note += " Unset, the command stops with that reminder instead of sending an empty key."
+	}
+	return "${" + probe.VarAPIKey + ":?set " + probe.VarAPIKey + " to " + shellWord(where) + " first}", note
+}
+
+// shellName reports whether s can be a shell variable's name.
+func shellName(s string) bool {
+	for i, c := range s {
+		if !(c == '_' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || i > 0 && c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// shellWord keeps only the characters that read the same inside
+// "${VAR:?…}": a source label such as ~/.zshrc:41 stays as it is.
+func shellWord(s string) string {
+	return strings.Map(func(c rune) rune {
+		if c == ' ' || c == '.' || c == ':' || c == '/' || c == '~' || c == '-' || c == '_' || c == '+' || c == ',' ||
+			c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' {
+			return c
+		}
+		return -1
+	}, s)
 }
 
 func cmpVersion(v string) string {
@@ -369,10 +428,12 @@ func sumKind(k *probe.Candidate) string {
 	case probe.KindOAuth:
 		return "OAuth token"
 	case probe.KindOther:
-		if k.Provider != "" {
-			return k.Provider + " key"
+		// In parentheses, like "API key": no article.
+		p := probe.ProviderKey(k.Provider)
+		for _, a := range []string{"a ", "an "} {
+			p = strings.TrimPrefix(p, a)
 		}
-		return "another provider's key"
+		return p
 	}
 	return "unrecognized"
 }

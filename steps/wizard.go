@@ -16,10 +16,56 @@ const ConsoleKeysURL = "https://platform.claude.com/settings/keys"
 
 // Check ids of the verify step, in the style of probe's ids.
 const (
-	CheckVerifyRequest = "verify.request"
-	CheckVerifyControl = "verify.control"
-	CheckVerifyRetries = "verify.retries"
+	CheckVerifyRequest     = "verify.request"
+	CheckVerifyNewTerminal = "verify.new_terminal"
+	CheckVerifyPasted      = "verify.pasted"
+	CheckVerifyControl     = "verify.control"
+	CheckVerifyRetries     = "verify.retries"
 )
+
+// AppView is the environment the user's app loads, read afresh for one
+// run: the files as they are now (.env files, Claude Code's settings), and
+// the variables of the terminal the app starts in. This terminal's
+// variables are those of the shell that started fix401, as they were then
+// — fix401 cannot see them change. A new terminal runs the shell start-up
+// files again, as they are now. A key pasted into fix401 is in neither.
+type AppView struct {
+	// Here is the run of what an app started from this terminal loads.
+	Here *probe.Report
+	// New is the run of what an app started from a new terminal loads. It
+	// is Here itself when the start-up files give a new terminal the same
+	// credential variables, and nil when one of them sets a credential
+	// from a command fix401 does not run.
+	New *probe.Report
+	// Shell lists the credential variables the start-up files touch.
+	Shell []ShellVar
+}
+
+// ShellVar is one credential variable as the shell start-up files leave
+// it, in this terminal and in a new one.
+type ShellVar struct {
+	Var string
+	// Start is the start-up line this terminal's value came from, as the
+	// files were when fix401 started ("~/.zshrc:41"); empty when no line
+	// did: set by hand, by what started the shell, or not set at all.
+	Start     string
+	StartLine int
+	// Now is the line that sets the variable in a new terminal, as the
+	// files are now; empty when none does.
+	Now     string
+	NowLine int
+	// Here and New are the value's hints in this terminal and in a new
+	// one; empty when unset.
+	Here, New string
+	// Unknown: Now sets it from a command or another variable fix401 does
+	// not evaluate, so a new terminal's value is not known.
+	Unknown bool
+	// Differs: the values differ, even where their hints look alike.
+	Differs bool
+}
+
+// Changed reports whether a new terminal gets another value than this one.
+func (v ShellVar) Changed() bool { return v.Unknown || v.Differs || v.Here != v.New }
 
 // Input is what the wizard knows when it builds a page or picks the next
 // step: the run on screen and what happened before it.
@@ -41,6 +87,13 @@ type Input struct {
 	// "Your request"; one with the same File as a Report.Lint entry
 	// replaces it.
 	Linted []probe.LintResult
+	// App is what the user's app loads, read afresh with this run; the
+	// verify step and the summary judge the fix by it. Nil: Report is
+	// what the app loads.
+	App *AppView
+	// FirstApp is App of the first run: the verify step's "before". Nil:
+	// First (or Report) is.
+	FirstApp *AppView
 }
 
 func (in Input) first() *probe.Report {
@@ -50,8 +103,38 @@ func (in Input) first() *probe.Report {
 	return in.Report
 }
 
-// Rerun reports whether the current run is not the first one.
-func (in Input) Rerun() bool { return in.First != nil && in.First != in.Report }
+// Here is the run of what the user's app loads when started from this
+// terminal.
+func (in Input) Here() *probe.Report {
+	if in.App != nil && in.App.Here != nil {
+		return in.App.Here
+	}
+	return in.Report
+}
+
+// firstHere is Here of the first run.
+func (in Input) firstHere() *probe.Report {
+	if in.FirstApp != nil && in.FirstApp.Here != nil {
+		return in.FirstApp.Here
+	}
+	return in.first()
+}
+
+// newTerminal is the run of a new terminal, and whether it is known: it
+// is Here when nothing sets it apart.
+func (in Input) newTerminal() (*probe.Report, bool) {
+	if in.App == nil {
+		return in.Here(), true
+	}
+	if in.App.New == nil {
+		return nil, false
+	}
+	return in.App.New, true
+}
+
+// Rerun reports whether the app's environment shown was read after the
+// first run.
+func (in Input) Rerun() bool { return in.firstHere() != in.Here() }
 
 // Fact is one labelled value of a page, like "Request id: req_…".
 type Fact struct {
@@ -321,6 +404,12 @@ func BuildPage(in Input, s StepID) Page {
 		p.Facts = keyRecordFacts(r)
 	}
 	p.Status = worst(p.all())
+	if s == Verify {
+		r = in.Here()
+		if nt, ok := in.newTerminal(); ok && !nt.Finished() {
+			return p
+		}
+	}
 	if p.Status == probe.Pending || (!r.Finished() && s != Summary) {
 		return p
 	}
@@ -483,10 +572,12 @@ func explain(in Input, s StepID) string {
 	case Verify:
 		const again = "fix401 sends the same smallest request again and shows it next to this one, " +
 			"with a made-up key as a control."
+		r = in.Here()
 		switch d := Diagnose(r); {
 		case in.Rerun():
-			return "The same smallest request again, next to the first one, and a made-up key that must be " +
-				"refused: if both behave, your change fixed it."
+			return "What your app loads now, read afresh — files re-read, this terminal's variables and a new " +
+				"terminal's start-up files — and the smallest request sent with it, next to the first run, " +
+				"with a made-up key that must be refused: if all behave, your change fixed it."
 		case d.Code == OK:
 			return "Your key already works. Here is the proof: the smallest request succeeds, and a made-up " +
 				"key is refused cleanly."
@@ -803,44 +894,47 @@ func shadowsVerdict(r *probe.Report, n int) string {
 // Compare is the before/after table of the verify step: the first run's
 // smallest request next to the current one.
 func Compare(in Input) []CompareRow {
-	b, a := in.first(), in.Report
-	rows := []CompareRow{{Label: "Key"}, {Label: "Status"}, {Label: "Error"}, {Label: "Request id"}, {Label: "Time"}}
+	b, a := in.firstHere(), in.Here()
+	rows := []CompareRow{{Label: "Key"}, {Label: "From"}, {Label: "Status"}, {Label: "Error"}, {Label: "Request id"}, {Label: "Time"}}
+	const status, errRow, reqID, when = 2, 3, 4, 5
 	fill := func(r *probe.Report, set func(i int, v string)) {
 		k, ans := r.ActiveKey(), r.Auth
 		if k == nil {
 			set(0, "(none)")
+			set(1, "—")
 		} else {
 			set(0, k.Hint)
+			set(1, k.Source)
 		}
 		if r.Done[probe.ProbeAuth] || k == nil {
 			// No empty cell: a dash where a request had nothing to say.
-			for i := 2; i < len(rows); i++ {
+			for i := errRow; i < len(rows); i++ {
 				set(i, "—")
 			}
 		}
 		switch {
 		case k == nil:
-			set(1, "not sent (no key)")
+			set(status, "not sent (no key)")
 		case !r.Done[probe.ProbeAuth]:
-			set(1, "checking…")
+			set(status, "checking…")
 		case ans == nil:
-			set(1, "not sent")
+			set(status, "not sent")
 		case ans.Err != nil:
-			set(1, netFailLead(ans.Err))
-			set(2, probe.PhaseWords(ans.Err.Phase))
-			set(4, stamp(ans.Time, r.Zone))
+			set(status, netFailLead(ans.Err))
+			set(errRow, probe.PhaseWords(ans.Err.Phase))
+			set(when, stamp(ans.Time, r.Zone))
 		default:
-			set(1, statusWords(ans.Status))
+			set(status, statusWords(ans.Status))
 			switch {
 			case ans.ErrorType != "":
-				set(2, ans.ErrorType)
+				set(errRow, ans.ErrorType)
 			case !ans.Anthropic:
-				set(2, "the answer is not the API's")
+				set(errRow, "the answer is not the API's")
 			default:
-				set(2, "none")
+				set(errRow, "none")
 			}
-			set(3, orNone(ans.RequestID))
-			set(4, stamp(ans.Time, r.Zone))
+			set(reqID, orNone(ans.RequestID))
+			set(when, stamp(ans.Time, r.Zone))
 		}
 	}
 	fill(b, func(i int, v string) { rows[i].Before = v })
@@ -851,37 +945,14 @@ func Compare(in Input) []CompareRow {
 }
 
 func verifyChecks(in Input) []probe.Result {
-	r := in.Report
-	var out []probe.Result
-	req := probe.Result{ID: CheckVerifyRequest}
-	switch a, k := r.Auth, r.ActiveKey(); {
-	case k == nil:
-		req.Status, req.Title, req.Fix = probe.Fail, "No key to send", "Press e to paste one."
-		if d := Diagnose(r); workingKey(r) != nil && d.Code != Incomplete {
-			req.Fix = whereToFix(d.Step, "where the fix is")
-		}
-	case !r.Done[probe.ProbeAuth]:
-		req.Status, req.Title = probe.Pending, "Sending the smallest request again…"
-	case a.Accepted():
-		req.Status = probe.Pass
-		req.Title = fmt.Sprintf("The smallest request succeeds with %s (%s)", k.Hint, statusWords(a.Status))
-		if a.RequestID != "" {
-			req.Detail = "Traceable: request-id " + a.RequestID
-		}
-	case a.OK():
-		req.Status = probe.Fail
-		req.Title = fmt.Sprintf("The smallest request got %s, but not from the Anthropic API", statusWords(a.Status))
-		req.Fix = whereToFix(StepOfCode(NotAnthropic), "fix the address or proxy there")
-	default:
-		req.Status = probe.Fail
-		req.Title = "The smallest request still fails: " + exchangeWords(a)
-		if d := Diagnose(r); waitOnly(d.Code) {
-			req.Fix = "Nothing to fix on your side: wait, then press r."
-		} else if d.Code != Incomplete {
-			req.Fix = whereToFix(d.Step, "where the fix is")
-		}
+	r := in.Here()
+	out := []probe.Result{requestCheck(in, r)}
+	if c, ok := newTerminalCheck(in); ok {
+		out = append(out, c)
 	}
-	out = append(out, req)
+	if c, ok := pastedCheck(in); ok {
+		out = append(out, c)
+	}
 
 	ctl := probe.Result{ID: CheckVerifyControl}
 	switch a := r.Control; {
@@ -957,6 +1028,181 @@ func verifyChecks(in Input) []probe.Result {
 	return out
 }
 
+// requestCheck is the smallest request of what an app started from this
+// terminal loads.
+func requestCheck(in Input, r *probe.Report) probe.Result {
+	req := probe.Result{ID: CheckVerifyRequest}
+	switch a, k := r.Auth, r.ActiveKey(); {
+	case k == nil:
+		req.Status, req.Title, req.Fix = probe.Fail, "This terminal: your app finds no key to send", "Press e to paste one."
+		if d := Diagnose(r); workingKey(r) != nil && d.Code != Incomplete {
+			req.Fix = whereToFix(d.Step, "where the fix is")
+		}
+	case !r.Done[probe.ProbeAuth]:
+		req.Status, req.Title = probe.Pending, "Sending the smallest request again…"
+	case a.Accepted():
+		req.Status = probe.Pass
+		req.Title = fmt.Sprintf("This terminal: your app loads %s from %s, and the smallest request succeeds (%s)",
+			k.Hint, appSource(in, k, false), statusWords(a.Status))
+		if a.RequestID != "" {
+			req.Detail = "Traceable: request-id " + a.RequestID
+		}
+	case a.OK():
+		req.Status = probe.Fail
+		req.Title = fmt.Sprintf("The smallest request got %s, but not from the Anthropic API", statusWords(a.Status))
+		req.Fix = whereToFix(StepOfCode(NotAnthropic), "fix the address or proxy there")
+	default:
+		req.Status = probe.Fail
+		fails := "fails"
+		if in.Rerun() && !in.firstHere().Auth.Accepted() {
+			fails = "still fails"
+		}
+		req.Title = fmt.Sprintf("This terminal: your app loads %s from %s, and the smallest request %s: %s",
+			k.Hint, appSource(in, k, false), fails, exchangeWords(a))
+		if d := Diagnose(r); waitOnly(d.Code) {
+			req.Fix = "Nothing to fix on your side: wait, then press r."
+		} else if d.Code != Incomplete {
+			req.Fix = whereToFix(d.Step, "where the fix is")
+		}
+	}
+	return req
+}
+
+// appSource names where an app gets key k: the file and line, or, for a
+// variable, the start-up line that exports it — in this terminal when it
+// started, in a new one as the files are now.
+func appSource(in Input, k *probe.Candidate, newTerminal bool) string {
+	if k.Origin != probe.OriginEnv || in.App == nil {
+		return k.Source
+	}
+	for _, v := range in.App.Shell {
+		if v.Var != k.Var {
+			continue
+		}
+		switch {
+		case newTerminal && v.Now != "":
+			return fmt.Sprintf("%s, exported by %s", k.Var, v.Now)
+		case !newTerminal && v.Start != "":
+			return fmt.Sprintf("%s, exported by %s when it started", k.Var, v.Start)
+		}
+	}
+	if newTerminal {
+		return k.Var + ", set outside the start-up files (inherited, if a new terminal gets it at all)"
+	}
+	return k.Var + ", exported before fix401 started"
+}
+
+// newTerminalCheck is what an app started from a new terminal loads, when
+// fix401 read the app's environment.
+func newTerminalCheck(in Input) (probe.Result, bool) {
+	if in.App == nil {
+		return probe.Result{}, false
+	}
+	c := probe.Result{ID: CheckVerifyNewTerminal}
+	nt, known := in.newTerminal()
+	if !known {
+		c.Status = probe.Skip
+		c.Title = "A new terminal: not tested"
+		for _, v := range in.App.Shell {
+			if v.Unknown {
+				c.Title += fmt.Sprintf(": line %d of %s sets %s from a command or a variable fix401 does not evaluate",
+					v.NowLine, fileOf(v.Now), v.Var)
+				break
+			}
+		}
+		return c, true
+	}
+	var changed []string
+	for _, v := range in.App.Shell {
+		switch {
+		case !v.Changed():
+		case v.New == "" && v.Start != "":
+			changed = append(changed, fmt.Sprintf("%s no longer sets %s (line %d when this terminal started)", fileOf(v.Start), v.Var, v.StartLine))
+		case v.New == "":
+			changed = append(changed, fmt.Sprintf("no start-up file sets %s, which this terminal has", v.Var))
+		case v.Here == "":
+			changed = append(changed, fmt.Sprintf("line %d of %s sets %s, which this terminal lacks", v.NowLine, fileOf(v.Now), v.Var))
+		default:
+			changed = append(changed, fmt.Sprintf("line %d of %s sets %s to %s, not %s as here", v.NowLine, fileOf(v.Now), v.Var, v.New, v.Here))
+		}
+	}
+	c.Detail = strings.Join(changed, "\n")
+	k, a, same := nt.ActiveKey(), nt.Auth, nt == in.Here()
+	switch {
+	case k == nil && same:
+		c.Status, c.Title = probe.Skip, "A new terminal: no key either"
+	case k == nil:
+		c.Status, c.Title = probe.Fail, "A new terminal: your app finds no key to send"
+	case !nt.Done[probe.ProbeAuth]:
+		c.Status, c.Title = probe.Pending, "Testing what a new terminal loads…"
+	case same && a.Accepted():
+		c.Status = probe.Pass
+		c.Title = fmt.Sprintf("A new terminal: the same key, %s from %s", k.Hint, appSource(in, k, true))
+	case same:
+		// The line above has the verdict: this one only says it holds there too.
+		c.Status = probe.Skip
+		c.Title = fmt.Sprintf("A new terminal: the same key, %s from %s", k.Hint, appSource(in, k, true))
+	case a.Accepted():
+		c.Status = probe.Pass
+		c.Title = fmt.Sprintf("A new terminal: your app loads %s from %s, and the API accepts it (%s)",
+			k.Hint, appSource(in, k, true), statusWords(a.Status))
+	default:
+		c.Status = probe.Fail
+		c.Title = fmt.Sprintf("A new terminal: your app loads %s from %s, and the smallest request fails: %s",
+			k.Hint, appSource(in, k, true), exchangeWords(a))
+	}
+	return c, true
+}
+
+// pastedCheck says where the key last pasted into fix401 (or given on
+// stdin) stands: tested in memory only, the key the app loads, or beaten
+// by another. Only for a key the API accepted, and only once the app's
+// environment was read.
+func pastedCheck(in Input) (probe.Result, bool) {
+	t := in.Report
+	p := t.ActiveKey()
+	if in.App == nil || p == nil || p.Origin != probe.OriginStdin || !t.Done[probe.ProbeAuth] || !t.Auth.Accepted() {
+		return probe.Result{}, false
+	}
+	here := in.Here()
+	what := "The key you pasted"
+	if len(in.Tried) == 0 {
+		what = "The key given on stdin"
+	}
+	c := probe.Result{ID: CheckVerifyPasted}
+	var found []string
+	for _, o := range here.Candidates {
+		if o.Origin != probe.OriginStdin && probe.SameKey(o, *p) {
+			found = append(found, o.Source)
+		}
+	}
+	k := here.ActiveKey()
+	switch {
+	case k != nil && probe.SameKey(*k, *p):
+		c.Status = probe.Pass
+		c.Title = fmt.Sprintf("%s, %s, is the key your app loads here (%s)", what, p.Hint, k.Source)
+	case len(found) == 0:
+		c.Status = probe.Warn
+		c.Title = fmt.Sprintf("%s, %s, works, but only in fix401's memory: nothing your app reads holds it", what, p.Hint)
+		if len(in.Tried) > 0 {
+			c.Fix = "Press w to save it to .env, then r."
+		} else {
+			c.Fix = "Put it where your app reads it (.env, or ANTHROPIC_API_KEY), then press r."
+		}
+	case k == nil:
+		c.Status = probe.Fail
+		c.Title = fmt.Sprintf("%s, %s, is in %s, which an app started here does not load", what, p.Hint, strings.Join(found, ", "))
+	default:
+		c.Status = probe.Fail
+		if here.Auth.Accepted() {
+			c.Status = probe.Warn // the key that wins works too
+		}
+		c.Title = fmt.Sprintf("%s, %s, is in %s, but %s wins over it (from %s)", what, p.Hint, strings.Join(found, ", "),
+			k.Hint, appSource(in, k, false))
+	}
+	return c, true
+}
+
 // conclude says what a finished step means, how bad it is, and what to do
 // next.
 func conclude(in Input, s StepID, p Page) (conclusion, advice string, verdict probe.Status) {
@@ -969,7 +1215,7 @@ func conclude(in Input, s StepID, p Page) (conclusion, advice string, verdict pr
 		conclusion, verdict = ChecklistVerdict(ChecklistRows(r, in.SDKs), d)
 		return conclusion, d.Fix, verdict
 	case Verify:
-		return concludeVerify(in, p, d)
+		return concludeVerify(in, p)
 	}
 	if s == Understand {
 		// The first step names the root cause, wherever it is fixed.
@@ -977,6 +1223,11 @@ func conclude(in Input, s StepID, p Page) (conclusion, advice string, verdict pr
 			return d.Title, d.Fix, verdictOf(d)
 		}
 		to := NextStep(in, Understand)
+		if k := r.ActiveKey(); d.Code == OK && k != nil && k.Origin == probe.OriginStdin {
+			// A key tested in memory fixes nothing until the app loads it.
+			return d.Title, fmt.Sprintf("This key works, but your app does not read it from fix401. Press enter: %s "+
+				"checks what your app loads.", stepRef(to)), verdictOf(d)
+		}
 		if d.Code == OK {
 			return d.Title, fmt.Sprintf("Nothing to fix. Press enter: %s shows the proof.", stepRef(to)), verdictOf(d)
 		}
@@ -1058,24 +1309,51 @@ func whereToFix(s StepID, what string) string {
 	return fmt.Sprintf("Press %d for %s, %s; press r once you have made the change.", s.Index()+1, s.Title(), what)
 }
 
-// concludeVerify is the verify step's verdict: fixed, working from the
-// start, or what still stands in the way — which, when the key is
-// accepted, is not the key.
-func concludeVerify(in Input, p Page, d Diagnosis) (conclusion, advice string, verdict probe.Status) {
-	r := in.Report
+// concludeVerify is the verify step's verdict, judged by what the user's
+// app loads, read afresh — never by a key held only in fix401's memory:
+// fixed, working from the start, working in one kind of terminal only, or
+// what still stands in the way — which, when the key is accepted, is not
+// the key.
+func concludeVerify(in Input, p Page) (conclusion, advice string, verdict probe.Status) {
+	r := in.Here()
+	d := Diagnose(r)
+	nt, known := in.newTerminal()
+	distinct := known && nt != r
+	var dn Diagnosis
+	if distinct {
+		dn = Diagnose(nt)
+	}
+	hereOK := d.Code == OK && passing(p.Checks, CheckVerifyRequest, CheckVerifyControl, CheckVerifyRetries)
 	switch {
-	case d.Code == OK && p.Status == probe.Pass && in.Rerun() && !in.first().Auth.Accepted():
-		return "Fixed: the request that failed now works, and a made-up key is still refused cleanly.",
+	case hereOK && distinct && dn.Code != OK:
+		return "Works in this terminal, but not in a new one: " + newTerminalWhy(in, nt, dn), newTerminalFix(in, nt, dn), probe.Fail
+	case hereOK && !known:
+		return "Works in this terminal; what a new terminal loads could not be tested (above).",
+			"Open a new terminal and run fix401 there to be sure.", probe.Warn
+	case !hereOK && distinct && dn.Code == OK:
+		k := nt.ActiveKey()
+		return fmt.Sprintf("A new terminal works: your app loads %s from %s there. This terminal does not: %s.",
+			k.Hint, appSource(in, k, true), hereWhy(in, r, d)), hereFix(in, r, d), probe.Warn
+	}
+	// From here on a new terminal, when it was tested, tells the same story.
+	switch {
+	case hereOK && in.Rerun() && Diagnose(in.firstHere()).Code != OK:
+		what := "the request that failed now works"
+		if in.firstHere().Auth.Accepted() {
+			what = "nothing blocks the key any more"
+		}
+		where := ""
+		if k := r.ActiveKey(); k != nil && in.App != nil {
+			where = fmt.Sprintf(" your app loads %s from %s, in this terminal and in a new one;", k.Hint, appSource(in, k, false))
+		}
+		return "Fixed:" + where + " " + what + ", and a made-up key is still refused cleanly.",
 			"Note the date and this configuration in the summary (next).", probe.Pass
-	case d.Code == OK && p.Status == probe.Pass && in.Rerun() && Diagnose(in.first()).Code != OK:
-		return "Fixed: nothing blocks the key any more, and a made-up key is still refused cleanly.",
-			"Note the date and this configuration in the summary (next).", probe.Pass
-	case d.Code == OK && p.Status == probe.Pass:
+	case hereOK:
 		return "The key works, and a made-up key is refused cleanly.", "Keep this key in one place only.", probe.Pass
 	case d.Code == OK:
 		// The key works, but a check of this step did not pass.
 		for _, c := range p.Checks {
-			if c.Status != probe.Pass && c.Status != probe.Skip {
+			if c.Status != probe.Pass && c.Status != probe.Skip && c.ID != CheckVerifyPasted {
 				return c.Title, c.Fix, c.Status
 			}
 		}
@@ -1088,7 +1366,136 @@ func concludeVerify(in Input, p Page, d Diagnosis) (conclusion, advice string, v
 	case waitOnly(d.Code):
 		return "Not working yet: " + lowerFirst(d.Title), d.Fix, verdictOf(d)
 	}
+	if v, k, ok := stillExported(in, r); ok {
+		if dotenv, w := shadowTarget(r); dotenv != "" && w != nil {
+			// A stale export beats the key that works: name both ways out.
+			return fmt.Sprintf("Not fixed yet: %s, exported by line %d of %s, still wins over %s — in this terminal and in "+
+					"every new one.", k.Hint, v.NowLine, fileOf(v.Now), dotenv),
+				fmt.Sprintf("Delete line %d of %s (new terminals then load %s), and in this terminal quit fix401 and run "+
+					"`unset %s`, or open a new one; then check again.", v.NowLine, fileOf(v.Now), dotenv, v.Var),
+				verdictOf(d)
+		}
+		if d.Step == VerifyKey {
+			// The key itself is at fault: say where it keeps coming from.
+			return fmt.Sprintf("Not fixed yet: %s It comes from line %d of %s, in this terminal and in every new one.",
+				strings.TrimSuffix(lowerFirst(d.Title), ".")+".", v.NowLine, fileOf(v.Now)), d.Fix, verdictOf(d)
+		}
+	}
+	for _, c := range p.Checks {
+		if c.ID == CheckVerifyPasted && c.Status != probe.Pass {
+			return "Not fixed yet: " + lowerFirst(c.Title), cmpOr(c.Fix, d.Fix), verdictOf(d)
+		}
+	}
 	return "Not fixed yet: " + lowerFirst(d.Title), d.Fix, verdictOf(d)
+}
+
+// passing reports whether the checks with these ids passed (or were
+// skipped).
+func passing(cs []probe.Result, ids ...string) bool {
+	for _, c := range cs {
+		if slices.Contains(ids, c.ID) && c.Status != probe.Pass && c.Status != probe.Skip {
+			return false
+		}
+	}
+	return true
+}
+
+func cmpOr(s, def string) string {
+	if s != "" {
+		return s
+	}
+	return def
+}
+
+// shellVar returns what the start-up files do to a variable.
+func (in Input) shellVar(name string) (ShellVar, bool) {
+	if in.App == nil {
+		return ShellVar{}, false
+	}
+	for _, v := range in.App.Shell {
+		if v.Var == name {
+			return v, true
+		}
+	}
+	return ShellVar{}, false
+}
+
+// stillExported reports whether the key an app here loads is a variable
+// this terminal got from a start-up line that still sets it the same way
+// in every new terminal.
+func stillExported(in Input, r *probe.Report) (ShellVar, *probe.Candidate, bool) {
+	k := r.ActiveKey()
+	if k == nil || k.Origin != probe.OriginEnv {
+		return ShellVar{}, nil, false
+	}
+	v, ok := in.shellVar(k.Var)
+	if !ok || v.Now == "" || v.Changed() {
+		return ShellVar{}, nil, false
+	}
+	return v, k, true
+}
+
+// hereWhy says why an app started from this terminal fails while a new
+// terminal works.
+func hereWhy(in Input, r *probe.Report, d Diagnosis) string {
+	k := r.ActiveKey()
+	if k == nil {
+		for _, v := range in.App.Shell {
+			if v.Here == "" && v.Now != "" {
+				return fmt.Sprintf("it started before line %d of %s set %s, so it has no key", v.NowLine, fileOf(v.Now), v.Var)
+			}
+		}
+		return "an app started here finds no key"
+	}
+	if k.Origin == probe.OriginEnv {
+		if v, ok := in.shellVar(k.Var); ok && v.Start != "" && v.Now == "" {
+			return fmt.Sprintf("it still holds %s in %s, exported by line %d of %s when it started — fix401 cannot unset "+
+				"a variable of the shell it runs in", k.Hint, k.Var, v.StartLine, fileOf(v.Start))
+		}
+		return fmt.Sprintf("it still holds %s in %s, exported before fix401 started", k.Hint, k.Var)
+	}
+	return lowerFirst(d.Title)
+}
+
+// hereFix is the way out for this terminal when a new one works.
+func hereFix(in Input, r *probe.Report, d Diagnosis) string {
+	k := r.ActiveKey()
+	if k == nil {
+		for _, v := range in.App.Shell {
+			if v.Here == "" && v.Now != "" {
+				return fmt.Sprintf("Open a new terminal, or run `source %s` in this one.", fileOf(v.Now))
+			}
+		}
+		return d.Fix
+	}
+	if k.Origin == probe.OriginEnv {
+		return fmt.Sprintf("Quit fix401 and run `unset %s` in this terminal, or carry on in a new one; run fix401 again there to confirm.", k.Var)
+	}
+	return d.Fix
+}
+
+// newTerminalWhy says why an app started from a new terminal fails while
+// this one works.
+func newTerminalWhy(in Input, nt *probe.Report, dn Diagnosis) string {
+	k := nt.ActiveKey()
+	if k == nil {
+		return "an app started there finds no key."
+	}
+	if v, ok := in.shellVar(k.Var); ok && k.Origin == probe.OriginEnv && v.Now != "" {
+		return fmt.Sprintf("line %d of %s exports %s there, and the API refuses it (%s).", v.NowLine, fileOf(v.Now), k.Hint,
+			exchangeWords(nt.Auth))
+	}
+	return lowerFirst(dn.Title) + "."
+}
+
+// newTerminalFix is the way out when only a new terminal fails.
+func newTerminalFix(in Input, nt *probe.Report, dn Diagnosis) string {
+	if k := nt.ActiveKey(); k != nil && k.Origin == probe.OriginEnv {
+		if v, ok := in.shellVar(k.Var); ok && v.Now != "" {
+			return fmt.Sprintf("Delete line %d of %s, or put the key that works there.", v.NowLine, fileOf(v.Now))
+		}
+	}
+	return dn.Fix
 }
 
 var fine = map[StepID]string{

@@ -10,27 +10,30 @@ import (
 	"github.com/fix401/fix401/probe"
 )
 
-// startCmd finds the keys (local files, milliseconds) and starts every
-// network probe of a run at once.
+// startCmd finds the keys (local files, milliseconds) — in the
+// environment tested and in what the user's app loads, read afresh — and
+// starts every network probe of a run at once.
 func (m Model) startCmd(ctx context.Context, env *probe.Env, run int) tea.Cmd {
+	shell := m.shellStart
 	return func() tea.Msg {
-		r := probe.Prepare(env)
+		p := prepare(env, shell)
 		dir := env.Dir
 		if dir == "" {
 			dir = "."
 		}
-		return runStartedMsg{run: run, report: r, parts: probe.Start(ctx, env, r), sdks: probe.FindSDKs(dir)}
+		return runStartedMsg{run: run, report: p.tested, app: p.app, shell: p.shell, parts: p.launch(ctx),
+			sdks: probe.FindSDKs(dir)}
 	}
 }
 
 // waitCmd waits for the next finished probe of a run.
-func (m Model) waitCmd(run int, parts <-chan probe.Part) tea.Cmd {
+func (m Model) waitCmd(run int, parts <-chan reportPart) tea.Cmd {
 	return func() tea.Msg {
 		p, ok := <-parts
 		if !ok {
 			return runDoneMsg{run: run}
 		}
-		return partMsg{run: run, part: p}
+		return partMsg{run: run, to: p.to, part: p.part}
 	}
 }
 
@@ -86,5 +89,14 @@ func (m Model) lintCmd(text string) tea.Cmd {
 	dir, home := m.projectDir(), m.env.Home
 	return func() tea.Msg {
 		return lintDoneMsg{result: lintRequest(dir, home, text)}
+	}
+}
+
+// demoFixCmd applies the demo scenario's fix inside the demo's folder.
+func (m Model) demoFixCmd() tea.Cmd {
+	fix, env := m.opts.DemoFix, m.env
+	return func() tea.Msg {
+		e, changes, ok, err := fix(env)
+		return demoFixedMsg{env: e, changes: changes, ok: ok, err: err}
 	}
 }

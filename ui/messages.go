@@ -1,20 +1,27 @@
 package ui
 
-import "github.com/fix401/fix401/probe"
+import (
+	"github.com/fix401/fix401/probe"
+	"github.com/fix401/fix401/steps"
+)
 
 // runStartedMsg hands a freshly prepared report and its stream of probe
 // parts to Update. Every message of a run carries its number, so parts of
 // a run that was replaced are dropped.
 type runStartedMsg struct {
 	run    int
-	report *probe.Report
-	parts  <-chan probe.Part
+	report *probe.Report  // the environment tested, with the key pasted if any
+	app    *steps.AppView // what the user's app loads, read afresh
+	shell  []probe.Candidate
+	parts  <-chan reportPart
 	sdks   []probe.SDK
 }
 
-// partMsg is one probe's finished measurement.
+// partMsg is one probe's finished measurement for one report of a run;
+// to nil means the tested report.
 type partMsg struct {
 	run  int
+	to   *probe.Report
 	part probe.Part
 }
 
@@ -51,3 +58,12 @@ type summarySavedMsg struct {
 // lintDoneMsg carries the lint of what the user gave the lint dialog. It
 // holds findings only, never the text that was linted.
 type lintDoneMsg struct{ result probe.LintResult }
+
+// demoFixedMsg carries the demo's environment after its fix was applied
+// in the demo's folder.
+type demoFixedMsg struct {
+	env     *probe.Env
+	changes []string
+	ok      bool
+	err     error
+}

@@ -8,8 +8,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -49,6 +51,15 @@ type Options struct {
 	// Stable makes Snapshot draw the same screen for the same demo every
 	// time: fixed clock, stand-ins for random keys, ids and ports.
 	Stable bool
+	// DemoFix, for fix401 demo, applies the scenario's fix inside the
+	// demo's folder — its files and the demo shell's variables — and
+	// returns the environment after it (f); ok false: no local change fixes
+	// the scenario. Nil: no f.
+	DemoFix func(*probe.Env) (env *probe.Env, changes []string, ok bool, err error)
+	// DemoRoot is the demo's temporary folder, removed on quit: a file the
+	// wizard writes there is named by its real path and said to be the
+	// demo's.
+	DemoRoot string
 	// After, for Snapshot, is the environment once the user has applied
 	// the fix: the probes run again in it, as after pressing r, so the
 	// verify step shows before and after.
@@ -84,23 +95,31 @@ type Model struct {
 	env    *probe.Env         // the environment probed; its StdinKey is the last key pasted, kept nowhere else
 	opts   Options
 
-	state    state
-	wiz      steps.Wizard
-	report   *probe.Report // the current run; nil until it is prepared
-	first    *probe.Report // the session's first run: the "before"
-	run      int
-	parts    <-chan probe.Part
-	running  bool        // the current run's channel is still open
-	holding  bool        // the run is younger than MinChecking
-	tried    []string    // hints of the keys pasted, for the steps
-	actions  []string    // what the user did, in words, for the summary
-	sdks     []probe.SDK // found in the project by the first run
-	platform string      // GOOS/GOARCH, for the summary
-	red      *probe.Redactor
-	linted   []probe.LintResult // requests linted in the dialog; no text of theirs
-	toLinted bool               // scroll to "Your request" once it is drawn
+	state  state
+	wiz    steps.Wizard
+	report *probe.Report // the current run; nil until it is prepared
+	first  *probe.Report // the session's first run: the "before"
+	run    int
+	parts  <-chan reportPart
+	// app is what the user's app loads, read afresh with the current run;
+	// firstApp the same for the first run. Nil: report is what it loads.
+	app, firstApp *steps.AppView
+	appRun        int // the run app belongs to
+	// shellStart are the start-up files' exports when fix401 started,
+	// read by the first run: what this terminal's variables came from.
+	shellStart []probe.Candidate
+	running    bool        // the current run's channel is still open
+	holding    bool        // the run is younger than MinChecking
+	tried      []string    // hints of the keys pasted, for the steps
+	actions    []string    // what the user did, in words, for the summary
+	sdks       []probe.SDK // found in the project by the first run
+	platform   string      // GOOS/GOARCH, for the summary
+	red        *probe.Redactor
+	linted     []probe.LintResult // requests linted in the dialog; no text of theirs
+	toLinted   bool               // scroll to "Your request" once it is drawn
 
 	envPath    string // where the pasted key was written
+	demoFixed  bool   // f was pressed: the demo's fix is applied
 	ignore     IgnoreResult
 	ignoreSt   ignoreState
 	savedPath  string // where the summary was saved
@@ -200,9 +219,16 @@ func (m Model) Init() tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
+// ErrPanic is returned by Run when the wizard panicked: the terminal was
+// restored and the panic printed to stderr.
+var ErrPanic = errors.New("the wizard crashed")
+
 // Run starts the wizard on the terminal (or opts.Input/Output) and returns
-// when the user quits. The probes' context is cancelled on the way out.
-func Run(ctx context.Context, env *probe.Env, opts Options) error {
+// when the user quits, with how the session stood then: its exit status
+// follows Outcome.OK. A session ended by ctx (a signal) or Ctrl-C before
+// the program read it is not finished. The probes' context is cancelled
+// on the way out.
+func Run(ctx context.Context, env *probe.Env, opts Options) (Outcome, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	m := New(ctx, env, opts)
@@ -219,14 +245,40 @@ func Run(ctx context.Context, env *probe.Env, opts Options) error {
 	if opts.Width > 0 && opts.Height > 0 {
 		popts = append(popts, tea.WithWindowSize(opts.Width, opts.Height))
 	}
-	_, err := tea.NewProgram(m, popts...).Run()
-	if errors.Is(err, tea.ErrInterrupted) || errors.Is(err, context.Canceled) {
-		return nil
+	final, err := runProgram(tea.NewProgram(m, popts...))
+	var o Outcome
+	if fm, ok := final.(Model); ok && err == nil {
+		o = fm.Outcome()
 	}
-	if err != nil {
-		return fmt.Errorf("wizard: %w", err)
+	switch {
+	case errors.Is(err, ErrPanic):
+		return Outcome{}, err
+	case errors.Is(err, tea.ErrInterrupted) || errors.Is(err, context.Canceled):
+		return Outcome{Code: steps.Incomplete}, nil
+	case err != nil:
+		return Outcome{}, fmt.Errorf("wizard: %w", err)
 	}
-	return nil
+	return o, nil
+}
+
+// runProgram runs p and makes sure the terminal is restored whatever
+// happens: Bubble Tea recovers a panic in Update, View or a command,
+// restores the terminal and prints the panic; one that escapes it anyway is
+// recovered here, the program killed (which restores the terminal), and
+// printed. Both come back as ErrPanic, for a non-zero exit status.
+func runProgram(p *tea.Program) (final tea.Model, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			p.Kill()
+			fmt.Fprintf(os.Stderr, "fix401: panic: %s\n%s", probe.Redact(fmt.Sprint(r)), debug.Stack())
+			final, err = nil, fmt.Errorf("%w: %s", ErrPanic, probe.Redact(fmt.Sprint(r)))
+		}
+	}()
+	final, err = p.Run()
+	if errors.Is(err, tea.ErrProgramPanic) {
+		err = fmt.Errorf("%w (%w)", ErrPanic, err)
+	}
+	return final, err
 }
 
 // Snapshot runs every probe to completion and returns the screen of step
@@ -238,12 +290,8 @@ func Snapshot(ctx context.Context, env *probe.Env, step steps.StepID, width, hei
 	}
 	m := finished(ctx, env, opts)
 	if opts.After != nil {
-		r := probe.Prepare(opts.After)
-		for p := range probe.Start(ctx, opts.After, r) {
-			p(r)
-		}
-		m = m.adopt(r)
 		m.run++
+		m = m.runNow(ctx, opts.After)
 		m.actions = append(m.actions, "applied the fix and re-ran every check")
 	}
 	if opts.Stable {
@@ -255,12 +303,8 @@ func Snapshot(ctx context.Context, env *probe.Env, step steps.StepID, width, hei
 // finished is the wizard after a complete run, without a program.
 func finished(ctx context.Context, env *probe.Env, opts Options) Model {
 	m := New(ctx, env, opts)
-	r := probe.Prepare(m.env)
-	m = m.adopt(r)
+	m = m.runNow(ctx, m.env)
 	m.sdks = probe.FindSDKs(m.projectDir())
-	for p := range probe.Start(ctx, m.env, r) {
-		p(r)
-	}
 	m.running, m.holding, m.snapshot = false, false, true
 	if res, err := GitIgnored(m.projectDir(), ".env"); err == nil {
 		m.ignore, m.ignoreSt = res, ignoreChecked
@@ -289,9 +333,23 @@ func (m Model) screen(step steps.StepID, width, height int) string {
 	return out
 }
 
+// runNow runs every probe of a run of env to the end, without a program,
+// and makes it the current run.
+func (m Model) runNow(ctx context.Context, env *probe.Env) Model {
+	p := prepare(env, m.shellStart)
+	p.runNow(ctx)
+	m = m.adopt(p.tested)
+	m.adoptApp(p.app)
+	m.appRun = m.run
+	if m.shellStart == nil {
+		m.shellStart = p.shell
+	}
+	return m
+}
+
 // adopt makes r the current run and teaches the redactor its keys.
 func (m Model) adopt(r *probe.Report) Model {
-	m.red.Add(r.Secrets()...)
+	m.teach(r)
 	m.report = r
 	if m.first == nil {
 		m.first = r
@@ -299,12 +357,88 @@ func (m Model) adopt(r *probe.Report) Model {
 	return m
 }
 
+// adoptApp makes a the current run's view of what the user's app loads.
+func (m *Model) adoptApp(a *steps.AppView) {
+	if a == nil {
+		return
+	}
+	m.teach(a.Here)
+	m.teach(a.New)
+	m.app = a
+	if m.firstApp == nil {
+		m.firstApp = a
+	}
+}
+
+// teach gives the redactor every key a report found.
+func (m *Model) teach(r *probe.Report) {
+	if r == nil {
+		return
+	}
+	m.red.Add(r.Secrets()...)
+}
+
+// Outcome is how a wizard session ended, for its exit status.
+type Outcome struct {
+	// Finished: every probe of the last run had answered when the user
+	// quit.
+	Finished bool
+	// Code is the diagnosis of what an app started from this terminal
+	// loads, read afresh with the last run — never of a key held only in
+	// fix401's memory.
+	Code steps.Code
+	// NewTerminal is the diagnosis of what an app started from a new
+	// terminal loads, when the start-up files give it something else;
+	// empty when it is the same, or could not be known.
+	NewTerminal steps.Code
+	// OK means the key works for the app, in this terminal and in a new
+	// one, and no linted request has an error: exit status 0.
+	OK bool
+}
+
+// Outcome says how the session stands: what the exit status follows.
+func (m Model) Outcome() Outcome {
+	here := m.appHere()
+	if here == nil || !here.Finished() || m.app != nil && m.appRun != m.run {
+		// Not answered yet, or a re-run asked for and not started.
+		return Outcome{Code: steps.Incomplete}
+	}
+	o := Outcome{Finished: true, Code: steps.Diagnose(here).Code}
+	o.OK = o.Code == steps.OK && here.LintErrors() == 0
+	if a := m.app; a != nil && a.New != nil && a.New != a.Here {
+		if !a.New.Finished() {
+			return Outcome{Code: steps.Incomplete}
+		}
+		o.NewTerminal = steps.Diagnose(a.New).Code
+		o.OK = o.OK && o.NewTerminal == steps.OK
+	}
+	return o
+}
+
+// appHere is the run of what an app started from this terminal loads.
+func (m Model) appHere() *probe.Report {
+	if m.app != nil && m.app.Here != nil {
+		return m.app.Here
+	}
+	return m.report
+}
+
 // stepInput is what the steps package needs to build a page.
 func (m Model) stepInput() steps.Input {
+	hide := m.hider()
 	in := steps.Input{Report: m.shown(), First: m.first, Tried: m.tried, SDKs: m.sdks, RetryLimit: m.env.Retries,
-		Linted: m.linted}
+		Linted: m.linted, FirstApp: m.firstApp}
 	if m.first == m.report {
 		in.First = nil
+	}
+	if m.report != nil {
+		in.Report = hide(m.report)
+	}
+	if a := m.app; a != nil {
+		in.App = &steps.AppView{Here: hide(a.Here), New: hide(a.New), Shell: a.Shell}
+		if m.firstApp == a {
+			in.FirstApp = in.App
+		}
 	}
 	return in
 }
@@ -312,17 +446,33 @@ func (m Model) stepInput() steps.Input {
 // shown is the report as the screen may show it: while "checking…" is
 // held, every network result is hidden.
 func (m Model) shown() *probe.Report {
-	r := m.report
-	if r == nil {
+	if m.report == nil {
 		return &probe.Report{Active: -1, Done: map[string]bool{}}
 	}
+	return m.hider()(m.report)
+}
+
+// hider hides the network results of the reports of the current run while
+// "checking…" is held; one report hidden twice is one copy, so that two
+// views of the same run stay the same report.
+func (m Model) hider() func(*probe.Report) *probe.Report {
 	if !m.holding {
-		return r
+		return func(r *probe.Report) *probe.Report { return r }
 	}
-	h := *r
-	h.Done = map[string]bool{}
-	h.Net, h.Auth, h.CleanAuth, h.Others, h.Control, h.Quota, h.Model, h.Status = nil, nil, nil, nil, nil, nil, nil, nil
-	return &h
+	copies := map[*probe.Report]*probe.Report{}
+	return func(r *probe.Report) *probe.Report {
+		if r == nil {
+			return nil
+		}
+		if h, ok := copies[r]; ok {
+			return h
+		}
+		h := *r
+		h.Done = map[string]bool{}
+		h.Net, h.Auth, h.AltAuth, h.CleanAuth, h.Others, h.Control, h.Quota, h.Model, h.Status = nil, nil, nil, nil, nil, nil, nil, nil, nil
+		copies[r] = &h
+		return &h
+	}
 }
 
 // projectDir is where .env is written and the summary saved.
@@ -331,6 +481,18 @@ func (m Model) projectDir() string {
 		return "."
 	}
 	return m.env.Dir
+}
+
+// shownPath names a file the wizard wrote: under the home as ~/…, except
+// in a demo, whose home is a temporary folder: there it is the real path,
+// said to be the demo's.
+func (m Model) shownPath(path string) string {
+	if root := m.opts.DemoRoot; root != "" {
+		if rel, err := filepath.Rel(root, path); err == nil && rel != ".." && !strings.HasPrefix(rel, "../") {
+			return path + " (in the demo's temporary folder, removed when you quit)"
+		}
+	}
+	return m.tidy(path)
 }
 
 // tidy shows a path under the home directory as ~/….

@@ -1,8 +1,11 @@
 package ui
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"io"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -196,5 +199,149 @@ func TestQuitMidProbe(t *testing.T) {
 	}
 	if final.report != nil && final.report.Finished() {
 		t.Error("the probes finished before the quit: the test proves nothing")
+	}
+}
+
+// TestOutcomeFollowsTheDiagnosis: the program's final model says how the
+// session stood when the user quit — what the exit status follows.
+func TestOutcomeFollowsTheDiagnosis(t *testing.T) {
+	for _, tt := range []struct {
+		demo, verdict string
+		ok            bool
+		code          steps.Code
+	}{
+		{"healthy", "Nothing to fix", true, steps.OK},
+		{"shadowed", "shows how to fix it", false, steps.KeyShadowed},
+	} {
+		t.Run(tt.demo, func(t *testing.T) {
+			d := newDemo(t, tt.demo)
+			rec := newRecorder(New(context.Background(), d.Env, Options{}))
+			tm := teatest.NewTestModel(t, rec, teatest.WithInitialTermSize(100, 32))
+			waitScreen(t, rec, "1/8 The error", tt.verdict)
+			tm.Send(press("q"))
+			tm.WaitFinished(t, teatest.WithFinalTimeout(hangGuard))
+			o := tm.FinalModel(t).(recorder).Model.Outcome()
+			if !o.Finished || o.OK != tt.ok || o.Code != tt.code {
+				t.Errorf("outcome %+v, want ok %v with %s", o, tt.ok, tt.code)
+			}
+		})
+	}
+}
+
+// panicky panics on its first key.
+type panicky struct{}
+
+func (panicky) Init() tea.Cmd { return nil }
+func (p panicky) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	if _, ok := msg.(tea.KeyPressMsg); ok {
+		panic("boom")
+	}
+	return p, nil
+}
+func (panicky) View() tea.View {
+	v := tea.NewView("drawn")
+	v.AltScreen = true
+	return v
+}
+
+// TestPanicRestoresTheTerminal: a panic ends the program with ErrPanic,
+// and the terminal is handed back: alternate screen left, cursor shown.
+func TestPanicRestoresTheTerminal(t *testing.T) {
+	// The panic is printed to stderr: keep it for the test, out of its log.
+	stderr, err := os.CreateTemp(t.TempDir(), "stderr")
+	if err != nil {
+		t.Fatal(err)
+	}
+	saved := os.Stderr
+	os.Stderr = stderr
+	defer func() { os.Stderr = saved }()
+
+	in, keys := io.Pipe()
+	defer keys.Close()
+	out := &watchWriter{want: "drawn", seen: make(chan struct{})}
+	p := tea.NewProgram(panicky{}, tea.WithInput(in), tea.WithOutput(out), tea.WithWindowSize(40, 10))
+	done := make(chan error, 1)
+	go func() {
+		_, err := runProgram(p)
+		done <- err
+	}()
+	guard := time.NewTimer(hangGuard)
+	defer guard.Stop()
+	select {
+	case <-out.seen: // the first screen is on the terminal
+	case <-guard.C:
+		t.Fatal("the program never drew")
+	}
+	if _, err := keys.Write([]byte("x")); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err = <-done:
+	case <-guard.C:
+		t.Fatal("the program did not end after its panic")
+	}
+	if !errors.Is(err, ErrPanic) {
+		t.Fatalf("err %v, want ErrPanic", err)
+	}
+	s := out.String()
+	enter, leave := strings.Index(s, "\x1b[?1049h"), strings.LastIndex(s, "\x1b[?1049l")
+	if enter < 0 || leave < enter {
+		t.Errorf("the alternate screen was not left after the panic: %q", s)
+	}
+	if !strings.Contains(s[max(enter, 0):], "\x1b[?25h") {
+		t.Errorf("the cursor was not shown again: %q", s)
+	}
+	if printed, _ := os.ReadFile(stderr.Name()); !strings.Contains(string(printed), "boom") {
+		t.Errorf("the panic was not printed: %q", printed)
+	}
+}
+
+// watchWriter keeps what the program writes and closes seen once want
+// has been written.
+type watchWriter struct {
+	mu   sync.Mutex
+	buf  bytes.Buffer
+	want string
+	seen chan struct{}
+	once sync.Once
+}
+
+func (w *watchWriter) Write(b []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	n, err := w.buf.Write(b)
+	if strings.Contains(w.buf.String(), w.want) {
+		w.once.Do(func() { close(w.seen) })
+	}
+	return n, err
+}
+
+func (w *watchWriter) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.buf.String()
+}
+
+// TestDemoReachesTheAfterState plays the shadowed demo to its fix: f
+// applies the advice inside the demo's folder, r reads it afresh, and the
+// verify step shows the after state; the session then exits 0.
+func TestDemoReachesTheAfterState(t *testing.T) {
+	d := newDemo(t, "shadowed")
+	rec := newRecorder(New(context.Background(), d.Env, Options{DemoName: "shadowed", DemoFix: d.Apply, DemoRoot: d.Root}))
+	tm := teatest.NewTestModel(t, rec, teatest.WithInitialTermSize(100, 40))
+	waitScreen(t, rec, "1/8 The error", "shows how to fix it", "f apply fix (demo)")
+	tm.Send(press("7"))
+	waitScreen(t, rec, "7/8 Verify the fix", "Not fixed yet")
+	tm.Send(press("f"))
+	waitScreen(t, rec, "Demo: deleted line 41 of ~/.zshrc", "Press r to check what your app loads now")
+	if strings.Contains(rec.last(), "f apply fix") {
+		t.Error("f is still offered once the fix is applied")
+	}
+	tm.Send(press("r"))
+	waitScreen(t, rec, "Fixed: your app loads", "in this terminal and in a new one")
+	tm.Send(press("q"))
+	tm.WaitFinished(t, teatest.WithFinalTimeout(hangGuard))
+	if o := tm.FinalModel(t).(recorder).Model.Outcome(); !o.OK {
+		t.Errorf("after the fix the outcome is %+v", o)
 	}
 }

@@ -3,10 +3,12 @@ package ui
 import (
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/fix401/fix401/probe"
+	"github.com/fix401/fix401/steps"
 )
 
 // StableClock is the time a stable snapshot claims to be taken at.
@@ -26,25 +28,54 @@ const StableHost = "127.0.0.1:8401"
 func (m *Model) stabilize() {
 	m.platform = "linux/amd64"
 	m.opts.Now = func() time.Time { return StableClock }
-	st := &stabilizer{hints: map[string]string{}}
-	st.report(m.first)
-	if m.report != m.first {
-		st.report(m.report)
+	st := &stabilizer{hints: map[string]string{}, byHint: map[string]string{}}
+	var seen []*probe.Report
+	for _, r := range []*probe.Report{m.first, appRun(m.firstApp, false), appRun(m.firstApp, true),
+		m.report, appRun(m.app, false), appRun(m.app, true)} {
+		if r != nil && !slices.Contains(seen, r) {
+			seen = append(seen, r)
+			st.report(r)
+		}
 	}
+	for _, a := range []*steps.AppView{m.firstApp, m.app} {
+		if a == nil {
+			continue
+		}
+		for i := range a.Shell {
+			v := &a.Shell[i]
+			for _, h := range []*string{&v.Here, &v.New} {
+				if s, ok := st.byHint[*h]; ok {
+					*h = s
+				}
+			}
+		}
+	}
+}
+
+// appRun is a's run from this terminal, or from a new one.
+func appRun(a *steps.AppView, newTerminal bool) *probe.Report {
+	switch {
+	case a == nil:
+		return nil
+	case newTerminal:
+		return a.New
+	}
+	return a.Here
 }
 
 // stabilizer hands out stand-ins, the same for the same key across runs.
 type stabilizer struct {
-	hints map[string]string // clean key → stand-in hint
-	ids   int               // request ids handed out
-	runs  int               // reports stabilized: each run a little later
+	hints  map[string]string // clean key → stand-in hint
+	byHint map[string]string // real hint → stand-in hint
+	ids    int               // request ids handed out
+	runs   int               // reports stabilized: each run a little later
 }
 
 // StabilizeReport gives a finished demo report fixed stand-ins for what
 // differs between runs, so `fix401 demo --snapshot check` prints the same
 // text every time. Never use it on a real check: it rewrites evidence.
 func StabilizeReport(r *probe.Report) {
-	(&stabilizer{hints: map[string]string{}}).report(r)
+	(&stabilizer{hints: map[string]string{}, byHint: map[string]string{}}).report(r)
 }
 
 func (st *stabilizer) report(r *probe.Report) {
@@ -58,6 +89,7 @@ func (st *stabilizer) report(r *probe.Report) {
 		c := &r.Candidates[i]
 		if _, ok := st.hints[c.Clean]; !ok {
 			st.hints[c.Clean] = standIn(c.Hint, len(st.hints)+1)
+			st.byHint[c.Hint] = st.hints[c.Clean]
 		}
 		c.Hint = st.hints[c.Clean]
 	}

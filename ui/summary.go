@@ -6,11 +6,13 @@ import (
 	"github.com/fix401/fix401/steps"
 )
 
-// summaryText is the support summary of the current run, redacted.
+// summaryText is the support summary of the current run, redacted: of
+// what the user's app loads from this terminal, read afresh; a key pasted
+// into fix401 is among what was tried, not the key in use.
 func (m Model) summaryText() string {
 	os, arch, _ := strings.Cut(m.platform, "/")
 	return m.red.String(steps.SummaryMarkdown(steps.SummaryInput{
-		Report:   m.report,
+		Report:   m.appHere(),
 		Version:  m.opts.Version,
 		OS:       os,
 		Arch:     arch,

@@ -47,6 +47,8 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.onSummarySaved(msg)
 	case lintDoneMsg:
 		m.onLintDone(msg)
+	case demoFixedMsg:
+		m.onDemoFixed(msg)
 	case tea.PasteMsg:
 		// A paste reaches only the key field and the lint dialog: anywhere
 		// else it is dropped, never echoed.
@@ -82,6 +84,11 @@ func (m *Model) onRunStarted(msg runStartedMsg) tea.Cmd {
 		return nil // a replaced run: its context is already cancelled
 	}
 	*m = m.adopt(msg.report)
+	m.adoptApp(msg.app)
+	m.appRun = msg.run
+	if m.shellStart == nil {
+		m.shellStart = msg.shell
+	}
 	m.sdks = msg.sdks
 	m.running = true
 	m.parts = msg.parts
@@ -92,7 +99,11 @@ func (m *Model) onPart(msg partMsg) tea.Cmd {
 	if msg.run != m.run || m.report == nil {
 		return nil
 	}
-	msg.part(m.report)
+	to := msg.to
+	if to == nil {
+		to = m.report
+	}
+	msg.part(to)
 	return m.waitCmd(msg.run, m.parts)
 }
 
@@ -116,7 +127,8 @@ func (m *Model) onEnvWritten(msg envWrittenMsg) tea.Cmd {
 	}
 	m.envPath = msg.path
 	m.actions = append(m.actions, "saved the new key to "+m.tidy(msg.path))
-	m.setFlash(fmt.Sprintf("Saved the key to %s (only you can read it).", m.tidy(msg.path)), false)
+	m.setFlash(fmt.Sprintf("Saved the key to %s; only you can read it. Press r to check what your app loads now.",
+		m.shownPath(msg.path)), false)
 	return m.checkIgnoreCmd()
 }
 
@@ -134,7 +146,7 @@ func (m *Model) onIgnoreAdded(msg ignoreAddedMsg) tea.Cmd {
 		return nil
 	}
 	m.actions = append(m.actions, "added .env to "+m.tidy(msg.path))
-	m.setFlash("Added .env to "+m.tidy(msg.path)+".", false)
+	m.setFlash("Added .env to "+m.shownPath(msg.path)+".", false)
 	return m.checkIgnoreCmd()
 }
 
@@ -144,10 +156,29 @@ func (m *Model) onSummarySaved(msg summarySavedMsg) {
 		return
 	}
 	m.savedPath = msg.path
-	m.setFlash("Saved the summary to "+m.tidy(msg.path)+" (only you can read it).", false)
+	m.setFlash("Saved the summary to "+m.shownPath(msg.path)+"; only you can read it.", false)
 }
 
 func (m *Model) setFlash(s string, isErr bool) { m.flash, m.flashErr = s, isErr }
+
+// onDemoFixed takes the demo's environment after its fix: the next run
+// (r) reads it afresh.
+func (m *Model) onDemoFixed(msg demoFixedMsg) {
+	m.demoFixed = true
+	switch {
+	case msg.err != nil:
+		m.setFlash("Could not apply the demo's fix: "+msg.err.Error(), true)
+	case !msg.ok:
+		m.setFlash("No change on your side fixes this demo's failure: there is nothing to apply.", false)
+	default:
+		e := *msg.env
+		// A key pasted meanwhile stays the one tested.
+		e.StdinKey, e.HasStdinKey, e.StdinSource = m.env.StdinKey, m.env.HasStdinKey, m.env.StdinSource
+		m.env = &e
+		m.actions = append(m.actions, "applied the demo's fix: "+strings.Join(msg.changes, "; "))
+		m.setFlash("Demo: "+strings.Join(msg.changes, "; ")+". Press r to check what your app loads now.", false)
+	}
+}
 
 // onKey hands a key to the handler of the current state.
 func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
@@ -203,6 +234,8 @@ func (m *Model) updateBrowse(msg tea.KeyPressMsg) tea.Cmd {
 		return m.saveSummaryCmd(m.summaryText())
 	case key.Matches(msg, m.keys.Help):
 		m.help.ShowAll = !m.help.ShowAll
+	case key.Matches(msg, m.keys.Cancel):
+		m.help.ShowAll = false // esc closes the full help
 	case key.Matches(msg, m.keys.Up):
 		m.body.ScrollUp(1)
 	case key.Matches(msg, m.keys.Down):
@@ -211,8 +244,41 @@ func (m *Model) updateBrowse(msg tea.KeyPressMsg) tea.Cmd {
 		m.body.PageUp()
 	case key.Matches(msg, m.keys.PageDown):
 		m.body.PageDown()
+	case key.Matches(msg, m.keys.DemoFix):
+		m.setFlash("Applying the demo's fix…", false)
+		return m.demoFixCmd()
+	case msg.String() == "w" || msg.String() == "g":
+		// A key that cannot act now says why, rather than nothing.
+		m.setFlash(m.whyNot(msg.String()), false)
 	}
 	return nil
+}
+
+// whyNot says why w (save the key to .env) or g (git-ignore .env) does
+// nothing at the moment.
+func (m Model) whyNot(k string) string {
+	if k == "w" {
+		switch {
+		case len(m.tried) == 0 || !m.env.HasStdinKey:
+			return "w saves a key you pasted (press e) once the API accepts it; there is none to save yet."
+		case m.envPath != "":
+			return "The key is saved already, in " + m.shownPath(m.envPath) + "."
+		case m.holding || m.report == nil || !m.report.Finished():
+			return "The key you pasted is still being tested; w works once the API accepts it."
+		}
+		return "The API did not accept the key you pasted, so w does not save it."
+	}
+	switch {
+	case m.ignoreSt == ignoreFailed:
+		return "Could not read the .gitignore files: check by hand that git ignores .env."
+	case m.ignoreSt == ignoreUnknown:
+		return "Still reading .gitignore…"
+	case m.ignore.Repo == "":
+		return "Not in a git repository: git cannot commit .env, so there is nothing to ignore."
+	case m.ignore.Ignored:
+		return "git already ignores .env (" + m.tidy(m.ignore.Source) + "): nothing to add."
+	}
+	return "g adds .env to .gitignore once a key you pasted is saved there (w)."
 }
 
 func (m *Model) move(w steps.Wizard) {
@@ -395,11 +461,12 @@ func (m *Model) syncKeys() {
 	k.Rerun.SetEnabled(browse)
 	k.Jump.SetEnabled(browse)
 	k.EnterKey.SetEnabled(browse && step != steps.Summary)
-	k.WriteEnv.SetEnabled(browse && step == steps.VerifyKey && m.canWriteEnv())
-	k.AddIgnore.SetEnabled(browse && step == steps.VerifyKey && m.canAddIgnore())
+	k.WriteEnv.SetEnabled(browse && m.canWriteEnv())
+	k.AddIgnore.SetEnabled(browse && m.canAddIgnore())
 	k.Copy.SetEnabled(browse && step == steps.Summary)
 	k.Save.SetEnabled(browse && step == steps.Summary)
 	k.Lint.SetEnabled(browse && step == steps.Headers)
+	k.DemoFix.SetEnabled(browse && m.opts.DemoFix != nil && !m.demoFixed)
 	k.Newline.SetEnabled(linting)
 	scroll := browse && m.body.TotalLineCount() > m.body.Height()
 	k.Up.SetEnabled(scroll)
@@ -407,7 +474,12 @@ func (m *Model) syncKeys() {
 	k.PageUp.SetEnabled(scroll)
 	k.PageDown.SetEnabled(scroll)
 	k.Submit.SetEnabled(input || linting)
-	k.Cancel.SetEnabled(input || linting)
+	k.Cancel.SetEnabled(input || linting || browse && m.help.ShowAll)
+	if browse {
+		k.Cancel.SetHelp("esc", "close help")
+	} else {
+		k.Cancel.SetHelp("esc", "cancel")
+	}
 	if linting {
 		k.Submit.SetKeys("enter", "ctrl+d")
 		k.Submit.SetHelp("enter", "lint it")

@@ -177,7 +177,7 @@ func TestQuitWhileTypingAKey(t *testing.T) {
 func TestPartsOfAReplacedRunAreDropped(t *testing.T) {
 	m := testModel(t, report(401))
 	m.run = 2
-	ch := make(chan probe.Part)
+	ch := make(chan reportPart)
 	m.parts = ch
 	got := "x"
 	part := func(r *probe.Report) { r.Target.Model = got }
@@ -497,7 +497,7 @@ func TestScreensFitTheTerminal(t *testing.T) {
 func TestScrolling(t *testing.T) {
 	m := update(t, testModel(t, report(401)), tea.WindowSizeMsg{Width: 60, Height: 20})
 	m = goTo(t, m, steps.Checklist)
-	if !strings.Contains(screen(m), "more below") {
+	if !strings.Contains(screen(m), "more lines below") {
 		t.Fatal("no hint that the checklist goes on")
 	}
 	before := m.body.YOffset()
@@ -598,5 +598,97 @@ func TestOnlyAPastedKeyIsSaved(t *testing.T) {
 				t.Errorf("canWriteEnv = %v, want %v", got, tt.want)
 			}
 		})
+	}
+}
+
+func TestEscClosesTheHelp(t *testing.T) {
+	m := update(t, testModel(t, report(401)), press("?"))
+	if !m.help.ShowAll || !strings.Contains(screen(m), "esc close help") {
+		t.Fatalf("? did not open the full help, or it does not say esc closes it:\n%s", screen(m))
+	}
+	m = update(t, m, press("esc"))
+	if m.help.ShowAll {
+		t.Error("esc left the full help open")
+	}
+	if bar := helpBar(m); !strings.HasSuffix(strings.TrimSpace(bar), "? help") {
+		t.Errorf("after esc the help bar is %q", bar)
+	}
+}
+
+// TestMoreBelowCountsLines: the hint under a long step says how many lines
+// are left below, never a percentage (which reads as "how much is left"
+// and said 0% at the top).
+func TestMoreBelowCountsLines(t *testing.T) {
+	m := goTo(t, update(t, testModel(t, report(401)), tea.WindowSizeMsg{Width: 60, Height: 20}), steps.Checklist)
+	want := m.body.TotalLineCount() - m.body.Height()
+	if want < 2 {
+		t.Fatalf("the checklist fits the screen (%d lines): the test proves nothing", m.body.TotalLineCount())
+	}
+	if s := screen(m); !strings.Contains(s, fmt.Sprintf("↓ %d more lines below", want)) || strings.Contains(s, "%") {
+		t.Fatalf("want %d more lines below:\n%s", want, s)
+	}
+	m = update(t, m, press("j"))
+	if s := screen(m); !strings.Contains(s, fmt.Sprintf("↓ %s below", steps.CountWords(want-1, "more line", "more lines"))) {
+		t.Errorf("after one line down, want %d more:\n%s", want-1, s)
+	}
+	for range want {
+		m = update(t, m, press("j"))
+	}
+	if s := screen(m); strings.Contains(s, "more line") {
+		t.Errorf("at the bottom the hint stays:\n%s", s)
+	}
+}
+
+// TestKeysThatCannotActSayWhy: w and g, pressed when they can do nothing,
+// say why instead of nothing.
+func TestKeysThatCannotActSayWhy(t *testing.T) {
+	m := testModel(t, report(401)) // its project is in no git repository
+	m = update(t, m, ignoreCheckedMsg{result: IgnoreResult{}})
+	for _, tt := range []struct{ key, want string }{
+		{"g", "Not in a git repository"},
+		{"w", "there is none to save yet"},
+	} {
+		got := update(t, m, press(tt.key))
+		if got.state != stateBrowse {
+			t.Errorf("%s opened a dialog", tt.key)
+		}
+		if s := screen(got); !strings.Contains(s, tt.want) {
+			t.Errorf("%s: want %q on screen:\n%s", tt.key, tt.want, s)
+		}
+	}
+	m.ignore = IgnoreResult{Repo: m.env.Dir, Ignored: true, Source: filepath.Join(m.env.Dir, ".gitignore") + ":1"}
+	if s := screen(update(t, m, press("g"))); !strings.Contains(s, "git already ignores .env") {
+		t.Errorf("g with .env ignored:\n%s", s)
+	}
+}
+
+// TestDemoWritesSayWhereTheyAre: in a demo, whose home is a temporary
+// folder, a file the wizard writes is named by its real path and said to
+// be removed on quit — never ~/projects/…, which does not exist.
+func TestDemoWritesSayWhereTheyAre(t *testing.T) {
+	m := testModel(t, report(401))
+	root := filepath.Dir(m.env.Home)
+	m.opts.DemoRoot = root
+	m = goTo(t, m, steps.Summary)
+	m, cmd := updateCmd(t, m, press("s"))
+	msg := cmd().(summarySavedMsg)
+	if msg.err != nil {
+		t.Fatal(msg.err)
+	}
+	m = update(t, m, msg)
+	s := strings.Join(strings.Fields(screen(m)), " ")
+	if !strings.Contains(s, msg.path) || !strings.Contains(s, "removed when you quit") {
+		t.Errorf("the flash does not say where the summary really is (%s):\n%s", msg.path, screen(m))
+	}
+	if strings.Contains(s, "~/project") {
+		t.Errorf("a demo's file is named as if it were in the home:\n%s", screen(m))
+	}
+
+	key := stub.NewAPIKey()
+	m.env.StdinKey, m.env.HasStdinKey, m.tried = key, true, []string{probe.Hint(key)}
+	m = update(t, goTo(t, m.adopt(pasted(report(200), key)), steps.VerifyKey), press("w"))
+	s = strings.Join(strings.Fields(screen(m)), " ")
+	if !strings.Contains(s, "Write the key to "+filepath.Join(m.env.Dir, ".env")) || !strings.Contains(s, "(y/n)") {
+		t.Errorf("the question does not name the real file, or lost its (y/n):\n%s", screen(m))
 	}
 }

@@ -3,6 +3,7 @@ package ui
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -158,13 +159,11 @@ func (m *Model) layout() {
 		return // Snapshot: refresh makes the body as tall as its content
 	}
 	m.area.SetWidth(max(8, w-2))
-	helpH, footH := 1, 1
+	helpH := 1
 	if m.help.ShowAll {
 		helpH = lipgloss.Height(m.help.View(m.keys))
 	}
-	if m.state == stateLint {
-		footH = lipgloss.Height(m.viewFooter(w))
-	}
+	footH := lipgloss.Height(m.viewFooter(w))
 	m.bodyHeight = max(3, m.height-2-footH-helpH)
 	m.body.SetHeight(m.bodyHeight)
 }
@@ -307,20 +306,37 @@ func (m Model) viewFooter(w int) string {
 		out, _, _ := m.viewLint(w)
 		return out
 	case stateConfirmWrite:
-		return s.Prompt.Render(truncate(fmt.Sprintf("Write the key to %s? Only its ANTHROPIC_API_KEY line changes. (y/n)",
-			m.tidy(m.envFile())), w))
+		return m.footerText(s.Prompt, fmt.Sprintf("Write the key to %s? Only its ANTHROPIC_API_KEY line changes. (y/n)",
+			m.shownPath(m.envFile())), w)
 	case stateConfirmIgnore:
-		return s.Prompt.Render(truncate(fmt.Sprintf("Add .env to %s? (y/n)", m.tidy(m.gitignoreFile())), w))
+		return m.footerText(s.Prompt, fmt.Sprintf("Add .env to %s? (y/n)", m.shownPath(m.gitignoreFile())), w)
 	}
 	switch {
 	case m.flash != "" && m.flashErr:
-		return s.FlashErr.Render(truncate(probe.Sanitize(m.flash), w))
+		return m.footerText(s.FlashErr, m.flash, w)
 	case m.flash != "":
-		return s.Flash.Render(truncate(probe.Sanitize(m.flash), w))
+		return m.footerText(s.Flash, m.flash, w)
 	case m.keys.Down.Enabled() && !m.body.AtBottom():
-		return s.Faint.Render(fmt.Sprintf("↓ more below (%d%%)", int(m.body.ScrollPercent()*100)))
+		return s.Faint.Render(m.moreBelow())
 	}
 	return ""
+}
+
+// footerText wraps a prompt or a flash to at most three lines: a path
+// cut short would name another file.
+func (m Model) footerText(st lipgloss.Style, text string, w int) string {
+	lines := strings.Split(hang(st, text, w, "", ""), "\n")
+	if len(lines) > 3 {
+		lines = append(lines[:2], st.Render(truncate(ansi.Strip(strings.Join(lines[2:], " ")), w)))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// moreBelow says how much of the step is below the screen, in lines: a
+// percentage read as "how much is left" either way.
+func (m Model) moreBelow() string {
+	left := max(0, m.body.TotalLineCount()-m.body.YOffset()-m.body.Height())
+	return "↓ " + steps.CountWords(left, "more line", "more lines") + " below"
 }
 
 func (m Model) envFile() string {
@@ -528,17 +544,29 @@ func (m Model) viewVerdict(p steps.Page, w int) string {
 	return strings.Join(lines, "\n")
 }
 
-// progressWords says how many probes have answered.
+// progressWords says how many probes of the current run have answered,
+// those of the app's environment read afresh included.
 func (m Model) progressWords() string {
-	r := m.shown()
-	planned := m.report.Planned()
-	done := 0
-	for _, p := range planned {
-		if r.Done[p] {
-			done++
+	in := m.stepInput()
+	reports := []*probe.Report{in.Report}
+	if in.App != nil {
+		reports = append(reports, in.App.Here, in.App.New)
+	}
+	done, planned := 0, 0
+	var seen []*probe.Report
+	for _, r := range reports {
+		if r == nil || slices.Contains(seen, r) {
+			continue
+		}
+		seen = append(seen, r)
+		for _, p := range r.Planned() {
+			planned++
+			if r.Done[p] {
+				done++
+			}
 		}
 	}
-	return fmt.Sprintf("%d of %d probes answered", done, len(planned))
+	return fmt.Sprintf("%d of %d probes answered", done, planned)
 }
 
 func (m Model) viewCompare(rows []steps.CompareRow, w int) string {
@@ -749,7 +777,7 @@ func (m Model) viewOnboarding(o *steps.Onboarding, w int) string {
 	if !o.Accepted {
 		return strings.Join(lines, "\n")
 	}
-	envFile := m.tidy(m.envFile())
+	envFile := m.shownPath(m.envFile())
 	if m.envPath == "" {
 		step(4, "Press w to save it to "+envFile+" (readable only by you). Nothing is written until you say yes.")
 	} else {
