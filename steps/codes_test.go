@@ -203,3 +203,17 @@ func TestHungAPINamesTheHost(t *testing.T) {
 		t.Errorf("no connection, yet %q", d.Title)
 	}
 }
+
+// key_wrong_kind names another provider's key in plain English, whatever
+// the provider's phrase looks like.
+func TestWrongKindReadsAsEnglish(t *testing.T) {
+	for _, p := range []string{"OpenAI", "a JSON Web Token (JWT)", "Google", ""} {
+		r := with(healthy(), rejected)
+		r.Candidates[0].Kind, r.Candidates[0].Provider = probe.KindOther, p
+		d := Diagnose(r)
+		if d.Code != KeyWrongKind || strings.Contains(d.Title, "a a ") || strings.Contains(d.Title, "key key") ||
+			strings.Contains(d.Title, "a OpenAI") {
+			t.Errorf("%q: %s %q", p, d.Code, d.Title)
+		}
+	}
+}

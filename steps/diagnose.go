@@ -373,11 +373,7 @@ func ruleWrongKind(r *probe.Report) (Diagnosis, bool) {
 			"or put the token in ANTHROPIC_AUTH_TOKEN."
 		d.Fix = fmt.Sprintf(d.Fix, k.Var)
 	case probe.KindOther:
-		p := k.Provider
-		if p == "" {
-			p = "another provider's"
-		}
-		d.Title = fmt.Sprintf("The key in %s is a%s %s key, not an Anthropic one", k.Source, an(p), p)
+		d.Title = fmt.Sprintf("The key in %s is %s, not an Anthropic one", k.Source, probe.ProviderKey(k.Provider))
 		d.Fix = fmt.Sprintf("Put an Anthropic key (it starts with sk-ant-api03-) in %s.", placeOf(k))
 	default:
 		return Diagnosis{}, false
@@ -737,12 +733,6 @@ func orNone(s string) string {
 	return s
 }
 
-func an(word string) string {
-	if word != "" && strings.ContainsRune("AEIOU", rune(word[0])) {
-		return "n"
-	}
-	return ""
-}
 
 func upperFirst(s string) string {
 	if s == "" {
