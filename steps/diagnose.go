@@ -733,7 +733,6 @@ func orNone(s string) string {
 	return s
 }
 
-
 func upperFirst(s string) string {
 	if s == "" {
 		return s
