@@ -691,7 +691,7 @@ func (r *Report) checkHeader() Result {
 		res.Title = fmt.Sprintf("The key works sent either way: %s and %s both arrive", mine, other)
 	case b.Accepted():
 		res.Status = Fail
-		res.Title = fmt.Sprintf("Sent as %s the key fails (%d %s), sent as %s it works: %s does not arrive intact",
+		res.Title = fmt.Sprintf("Sent as %s, the key fails (%d %s); sent as %s, it works: %s does not arrive intact",
 			mine, a.Status, a.ErrorType, other, HeaderWord(r.Client.HeaderFor(k)))
 		res.Fix = fmt.Sprintf("Something between you and the API drops or rewrites %s, which your client sends.", HeaderWord(r.Client.HeaderFor(k)))
 	case a.Accepted():
