@@ -718,7 +718,12 @@ func runDemo(ctx context.Context, args []string, sys ioEnv) int {
 	if width < 40 || height < 0 {
 		return finish(usagef("--width must be at least 40 and --height positive"), sys)
 	}
-	d, err := demo.New(name)
+	clock := time.Now
+	if snap != "" {
+		// A snapshot is drawn on a fixed clock; the demo's dates follow it.
+		clock = func() time.Time { return ui.StableClock }
+	}
+	d, err := demo.NewAt(name, clock)
 	if err != nil {
 		return finish(err, sys)
 	}

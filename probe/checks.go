@@ -186,6 +186,12 @@ func (r *Report) checkKeyKind() Result {
 		return Result{ID: CheckKeyKind, Status: Fail, Title: "Key kind: an Admin API key, which the Messages and Models APIs do not accept",
 			Fix: "Use a regular API key (sk-ant-api03-…) for API calls; keep the admin key for the Admin API."}
 	case KindOAuth:
+		// A token where tokens belong (a profile's login, an auth-token
+		// variable) is sent as a token, with the oauth beta: nothing wrong.
+		if k.Origin == OriginProfile || k.Var == VarAuthToken || k.Var == VarOAuthToken {
+			return Result{ID: CheckKeyKind, Status: Pass,
+				Title: "Key kind: an OAuth access token (sk-ant-oat01-), sent as Authorization: Bearer with the oauth beta"}
+		}
 		return Result{ID: CheckKeyKind, Status: Warn, Title: "Key kind: an OAuth token, not an API key",
 			Detail: "OAuth tokens need Authorization: Bearer plus the anthropic-beta: oauth-2025-04-20 header; SDKs send them only as auth tokens.",
 			Fix:    "For API code, use an API key (sk-ant-api03-…) from the Console."}

@@ -117,7 +117,12 @@ func Lookup(name string) (Scenario, bool) {
 
 // New builds the named demo: it writes its files into a fresh temporary
 // directory and starts its stub. Close it when done.
-func New(name string) (*Demo, error) {
+func New(name string) (*Demo, error) { return NewAt(name, time.Now) }
+
+// NewAt is New on a given clock: dates the demo writes (a login's expiry,
+// an identity token's lifetime) are relative to now(), so a snapshot drawn
+// on a fixed clock sees the same story as a live run.
+func NewAt(name string, now func() time.Time) (*Demo, error) {
 	i := slices.IndexFunc(specs, func(s spec) bool { return s.Name == name })
 	if i < 0 {
 		return nil, fmt.Errorf("demo: unknown scenario %q", name)
@@ -148,7 +153,7 @@ func New(name string) (*Demo, error) {
 		Timeout: Timeout,
 		Retries: Retries,
 		Backoff: Backoff,
-		Now:     time.Now,
+		Now:     now,
 	}
 	b := &builder{d: d, opts: stub.Options{Scenario: stub.Healthy}}
 	err = b.project()
@@ -280,7 +285,7 @@ func buildShadowed(b *builder) error {
 	b.exportKey("ANTHROPIC_API_KEY", old)
 	b.valid(fresh)
 	b.revoked(old)
-	return b.dotenv("# Created " + time.Now().AddDate(0, 0, -2).Format(time.DateOnly) + " in the Console\nANTHROPIC_API_KEY=" + fresh + "\nWEATHER_CITY=Berlin\n")
+	return b.dotenv("# Created " + b.d.Env.Now().AddDate(0, 0, -2).Format(time.DateOnly) + " in the Console\nANTHROPIC_API_KEY=" + fresh + "\nWEATHER_CITY=Berlin\n")
 }
 
 func buildTrailingNewline(b *builder) error {
@@ -490,20 +495,20 @@ func (b *builder) profile(tok string, expires time.Time) error {
 func buildProfile(b *builder) error {
 	tok := stub.NewOAuthToken()
 	b.valid(tok)
-	return b.profile(tok, time.Now().Add(8*time.Hour))
+	return b.profile(tok, b.d.Env.Now().Add(8*time.Hour))
 }
 
 func buildProfileExpired(b *builder) error {
 	tok := stub.NewOAuthToken()
 	b.revoked(tok)
-	return b.profile(tok, time.Now().Add(-50*time.Hour))
+	return b.profile(tok, b.d.Env.Now().Add(-50*time.Hour))
 }
 
 func buildFederationAudience(b *builder) error {
 	if err := b.sdkWithProfiles(); err != nil {
 		return err
 	}
-	now := time.Now()
+	now := b.d.Env.Now()
 	enc := func(s string) string { return base64.RawURLEncoding.EncodeToString([]byte(s)) }
 	claims := `{"iss":"https://oidc.eks.eu-central-1.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE",` +
 		`"sub":"system:serviceaccount:weather:weather-bot","aud":["sts.amazonaws.com"],` +
