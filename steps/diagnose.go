@@ -550,6 +550,14 @@ func ruleAuthConflict(r *probe.Report) (Diagnosis, bool) {
 
 func ruleRejected(r *probe.Report) (Diagnosis, bool) {
 	k, a := r.ActiveKey(), r.Auth
+	if k == nil && r.FederationWins() && r.Exchange.OK() &&
+		(a.Class() == probe.ClassInvalid || a.Class() == probe.ClassTokenExpired) {
+		// The exchange worked, and the API then refused the token it minted.
+		return Diagnosis{Code: KeyRejected,
+			Title: fmt.Sprintf("Federation rule %s minted a token, and the API refused it: 401 %q", r.Federation.RuleID, a.Message),
+			Fix: "The identity token is fine; what the minted token may do is not. Check the rule's scope in the Console " +
+				"(its workspaces and service account) and that the service account is still active."}, true
+	}
 	if k == nil {
 		return Diagnosis{}, false
 	}

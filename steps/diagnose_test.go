@@ -335,6 +335,10 @@ func TestDiagnoseThroughStub(t *testing.T) {
 			w.serve(stub.Options{}, false)
 			w.federation(w.key(identityJWT(time.Now(), "https://api.anthropic.com")))
 		}, Verify},
+		{KeyRejected, func(w *world) { // the exchange mints a token, and the API refuses it
+			w.serve(stub.Options{Scenario: stub.Revoked}, false)
+			w.federation(w.key(identityJWT(time.Now(), "https://api.anthropic.com")))
+		}, VerifyKey},
 		{FederationRejected, func(w *world) { // an EKS token for STS, not for the API
 			w.serve(stub.Options{}, false)
 			w.federation(w.key(identityJWT(time.Now(), "sts.amazonaws.com")))
