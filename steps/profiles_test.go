@@ -264,3 +264,24 @@ func TestKeyShadowsFederation(t *testing.T) {
 		t.Errorf("a wrong-audience federation setup is called a way out: %q", d.Fix)
 	}
 }
+
+// The chain is on screen in the wizard: step 2 (which credential is used)
+// and step 5 (which copy wins), once a profile takes part in it.
+func TestWizardShowsTheChain(t *testing.T) {
+	w := newWorld(t)
+	tok := w.key(stub.NewOAuthToken())
+	w.serve(stub.Options{}, false)
+	w.profile("default", tok, time.Now().Add(3*time.Hour), 0o600)
+	r := probe.Run(context.Background(), w.env)
+	for _, s := range []StepID{VerifyKey, NewKey} {
+		found := false
+		for _, c := range BuildPage(Input{Report: r}, s).Checks {
+			if c.ID == probe.CheckChain && strings.Contains(c.Title, "profile default") {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("step %s does not show the credential chain", s)
+		}
+	}
+}

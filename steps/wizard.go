@@ -391,6 +391,10 @@ func BuildPage(in Input, s StepID) Page {
 			}
 		}
 		p.Request = RequestChecks(requestLints(in))
+	case NewKey:
+		// Which copy wins is the chain: shown here too, where stale copies
+		// are hunted, when a profile or federation takes part in it.
+		p.Checks = checksOf(r, s, probe.CheckChain)
 	default:
 		p.Checks = checksOf(r, s)
 	}
