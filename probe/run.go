@@ -202,8 +202,12 @@ func Start(ctx context.Context, env *Env, r *Report) <-chan Part {
 	// it; the key in use is also sent the other way, to tell a stripped
 	// header from a rejected key.
 	client = client.As(r.Client.Client, creds.CustomHeaders(env.Vars[creds.VarCustomHeaders]))
-	if env.WorkspaceID != "" {
+	switch k := r.ActiveKey(); {
+	case env.WorkspaceID != "":
 		client = client.WithHeader(WorkspaceHeader, env.WorkspaceID)
+	case k != nil && k.Origin == OriginProfile && r.Profile != nil && r.Profile.WorkspaceID != "":
+		// The SDKs send a profile's workspace_id with its token.
+		client = client.WithHeader(WorkspaceHeader, r.Profile.WorkspaceID)
 	}
 
 	// A part is delivered unless the caller gives up; the run's deadline

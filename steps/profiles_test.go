@@ -285,3 +285,27 @@ func TestWizardShowsTheChain(t *testing.T) {
 		}
 	}
 }
+
+// A profile's workspace_id goes with its token, as the SDKs send it.
+func TestProfileWorkspaceIsSent(t *testing.T) {
+	w := newWorld(t)
+	tok := w.key(stub.NewOAuthToken())
+	s := w.serve(stub.Options{}, false)
+	w.profile("default", tok, time.Now().Add(3*time.Hour), 0o600)
+	w.file(".config/anthropic/configs/default.json",
+		`{"version":"1.0","authentication":{"type":"user_oauth"},"organization_id":"`+stub.OrganizationID+
+			`","workspace_id":"wrkspc_01Profile","base_url":"`+w.env.BaseURL+`"}`)
+	probe.Run(context.Background(), w.env)
+	sent := 0
+	for _, q := range s.Requests() {
+		if q.Path == "/v1/models" && q.Bearer {
+			if !q.Has("anthropic-workspace-id") {
+				t.Errorf("%s %s without the profile's workspace", q.Method, q.Path)
+			}
+			sent++
+		}
+	}
+	if sent == 0 {
+		t.Fatal("the profile's token was never sent")
+	}
+}
