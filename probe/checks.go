@@ -384,6 +384,9 @@ func (r *Report) checkBaseURL() Result {
 		return Result{ID: CheckBaseURL, Status: Pass, Title: "Base URL: the demo stub at " + t.BaseURL}
 	case "flag":
 		res.Title = fmt.Sprintf("Base URL set by --base-url: %s", t.BaseURL)
+	case SourceProfile:
+		res.Title = fmt.Sprintf("Base URL from the SDK profile's base_url: %s", t.BaseURL)
+		res.Fix = "If this is not a gateway you meant to use, remove base_url from the profile."
 	default:
 		res.Title = fmt.Sprintf("Base URL overridden by %s: %s", strings.TrimPrefix(t.BaseURLSource, "env:"), t.BaseURL)
 		res.Fix = "If this is not a gateway you meant to use, unset ANTHROPIC_BASE_URL."

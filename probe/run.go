@@ -63,8 +63,18 @@ func Prepare(env *Env) *Report {
 	r.Active = ChooseActive(env, r.Candidates, r.precedence()...)
 	r.AdminKey = adminKeyInfo(env)
 	r.Lint = lintFiles(env)
+	// The SDKs send a profile's requests to its base_url, before
+	// ANTHROPIC_BASE_URL; only --base-url (or the demo's stub) beats it.
+	if k := r.ActiveKey(); k != nil && k.Origin == OriginProfile && r.Profile != nil && r.Profile.BaseURL != "" &&
+		r.Target.BaseURLSource != "flag" && r.Target.BaseURLSource != SourceDemo && ValidURL(r.Profile.BaseURL) == nil {
+		r.Target.BaseURL, r.Target.BaseURLSource = StripURLCredentials(trimURL(r.Profile.BaseURL)), SourceProfile
+	}
 	return r
 }
+
+// SourceProfile is the BaseURLSource when the winning SDK profile's
+// base_url decides where requests go.
+const SourceProfile = "profile"
 
 // Insecure reports whether the key must not be sent at all because the base
 // URL is plain HTTP to a host that is not this machine.
@@ -154,6 +164,11 @@ func (r *Report) otherKeys() []int {
 // it tests, retries included.
 func Start(ctx context.Context, env *Env, r *Report) <-chan Part {
 	env = withDefaults(env)
+	if r.Target.BaseURLSource == SourceProfile && r.Profile != nil {
+		e := *env
+		e.BaseURL = r.Profile.BaseURL
+		env = &e
+	}
 	out := make(chan Part, 16)
 	client, err := NewClient(env)
 	if err != nil {

@@ -150,6 +150,8 @@ func fixBaseURL(r *probe.Report, what string) string {
 		return "Unset ANTHROPIC_BASE_URL, or " + what + "."
 	case "flag":
 		return "Pass --base-url again and " + what + "."
+	case probe.SourceProfile:
+		return "The SDK profile sets base_url (in " + r.Profile.ConfigPath + "): remove it, or " + what + "."
 	}
 	return strings.ToUpper(what[:1]) + what[1:] + "."
 }

@@ -309,3 +309,27 @@ func TestProfileWorkspaceIsSent(t *testing.T) {
 		t.Fatal("the profile's token was never sent")
 	}
 }
+
+// A profile's base_url is where the SDK sends the profile's requests, before
+// ANTHROPIC_BASE_URL: fix401 probes it there too.
+func TestProfileBaseURLIsProbed(t *testing.T) {
+	w := newWorld(t)
+	tok := w.key(stub.NewOAuthToken())
+	decoy := w.serve(stub.Options{}, false) // ANTHROPIC_BASE_URL points here
+	prof := w.serve(stub.Options{}, false)  // the profile's base_url
+	w.env.BaseURL, w.env.StatusURL = "", prof.URL
+	w.env.Vars["ANTHROPIC_BASE_URL"] = decoy.URL
+	w.profile("default", tok, time.Now().Add(3*time.Hour), 0o600)
+	w.file(".config/anthropic/configs/default.json",
+		`{"version":"1.0","authentication":{"type":"user_oauth"},"organization_id":"`+stub.OrganizationID+`","base_url":"`+prof.URL+`"}`)
+	r := probe.Run(context.Background(), w.env)
+	if r.Target.BaseURL != prof.URL || r.Target.BaseURLSource != probe.SourceProfile {
+		t.Fatalf("target %+v, want the profile's base_url", r.Target)
+	}
+	for _, q := range decoy.Requests() {
+		t.Errorf("ANTHROPIC_BASE_URL got %s %s", q.Method, q.Path)
+	}
+	if d := Diagnose(r); d.Code != OK {
+		t.Errorf("%s %q", d.Code, d.Title)
+	}
+}
