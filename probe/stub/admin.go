@@ -390,14 +390,9 @@ func (x *exchange) admin(ep endpoint, id string) {
 // listKeys answers GET /v1/organizations/api_keys with one page.
 func (x *exchange) listKeys(now time.Time) {
 	q := x.r.URL.Query()
-	limit := 20
-	if s := q.Get("limit"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 || n > 1000 {
-			x.fail(apiError{http.StatusBadRequest, "invalid_request_error", "limit: Input should be between 1 and 1000"})
-			return
-		}
-		limit = n
+	limit, ok := x.pageLimit()
+	if !ok {
+		return
 	}
 	status := q.Get("status")
 	if status != "" && !slices.Contains([]string{StatusActive, StatusInactive, StatusExpired, StatusArchived}, status) {
@@ -409,25 +404,5 @@ func (x *exchange) listKeys(now time.Time) {
 	all := slices.DeleteFunc(x.api.listed(now), func(o apiKeyObject) bool {
 		return status != "" && o.Status != status || ws != "" && o.Scope.WorkspaceID != ws
 	})
-	page := all
-	if after := q.Get("after_id"); after != "" {
-		i := slices.IndexFunc(all, func(o apiKeyObject) bool { return o.ID == after })
-		page = all[i+1:] // not found: i is -1, the whole list
-	} else if before := q.Get("before_id"); before != "" {
-		if i := slices.IndexFunc(all, func(o apiKeyObject) bool { return o.ID == before }); i >= 0 {
-			page = all[max(0, i-limit):i]
-		}
-	}
-	hasMore := len(page) > limit
-	page = page[:min(limit, len(page))]
-	var first, last *string
-	if len(page) > 0 {
-		first, last = &page[0].ID, &page[len(page)-1].ID
-	}
-	x.ok(struct {
-		Data    []apiKeyObject `json:"data"`
-		HasMore bool           `json:"has_more"`
-		FirstID *string        `json:"first_id"`
-		LastID  *string        `json:"last_id"`
-	}{slices.Clone(page), hasMore, first, last})
+	x.ok(paginate(all, func(o apiKeyObject) string { return o.ID }, q, limit))
 }

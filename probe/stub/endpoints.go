@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -125,37 +126,56 @@ func findModel(id string) (Model, bool) {
 }
 
 func (x *exchange) listModels() {
-	q := x.r.URL.Query()
-	limit := 20
-	if s := q.Get("limit"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 || n > 1000 {
-			x.fail(apiError{http.StatusBadRequest, "invalid_request_error", "limit: Input should be between 1 and 1000"})
-			return
-		}
-		limit = n
+	limit, ok := x.pageLimit()
+	if !ok {
+		return
 	}
-	page := models
+	x.ok(paginate(models, func(m Model) string { return m.ID }, x.r.URL.Query(), limit))
+}
+
+// pageLimit reads ?limit= as the API does: 20 when absent, 1 to 1000. It
+// answers the 400 itself and returns false for any other value.
+func (x *exchange) pageLimit() (int, bool) {
+	s := x.r.URL.Query().Get("limit")
+	if s == "" {
+		return 20, true
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 || n > 1000 {
+		x.fail(apiError{http.StatusBadRequest, "invalid_request_error", "limit: Input should be between 1 and 1000"})
+		return 0, false
+	}
+	return n, true
+}
+
+// listPage is one page of a list endpoint, as the API sends it.
+type listPage[T any] struct {
+	Data    []T     `json:"data"`
+	HasMore bool    `json:"has_more"`
+	FirstID *string `json:"first_id"`
+	LastID  *string `json:"last_id"`
+}
+
+// paginate cuts the page that after_id or before_id asks for out of all:
+// limit items after after_id (an unknown id: from the start), or the limit
+// items before before_id.
+func paginate[T any](all []T, id func(T) string, q url.Values, limit int) listPage[T] {
+	page := all
 	if after := q.Get("after_id"); after != "" {
-		i := slices.IndexFunc(models, func(m Model) bool { return m.ID == after })
-		page = models[i+1:] // not found: i is -1, the whole list
+		i := slices.IndexFunc(all, func(o T) bool { return id(o) == after })
+		page = all[i+1:] // not found: i is -1, the whole list
 	} else if before := q.Get("before_id"); before != "" {
-		if i := slices.IndexFunc(models, func(m Model) bool { return m.ID == before }); i >= 0 {
-			page = models[max(0, i-limit):i]
+		if i := slices.IndexFunc(all, func(o T) bool { return id(o) == before }); i >= 0 {
+			page = all[max(0, i-limit):i]
 		}
 	}
-	hasMore := len(page) > limit
-	page = page[:min(limit, len(page))]
-	var first, last *string
-	if len(page) > 0 {
-		first, last = &page[0].ID, &page[len(page)-1].ID
+	out := listPage[T]{HasMore: len(page) > limit}
+	out.Data = slices.Clone(page[:min(limit, len(page))])
+	if len(out.Data) > 0 {
+		first, last := id(out.Data[0]), id(out.Data[len(out.Data)-1])
+		out.FirstID, out.LastID = &first, &last
 	}
-	x.ok(struct {
-		Data    []Model `json:"data"`
-		HasMore bool    `json:"has_more"`
-		FirstID *string `json:"first_id"`
-		LastID  *string `json:"last_id"`
-	}{slices.Clone(page), hasMore, first, last})
+	return out
 }
 
 func (x *exchange) getModel(id string) {
