@@ -105,11 +105,12 @@ var table = []Client{
 		// ANTHROPIC_CUSTOM_HEADERS is applied whatever the credential.
 		Settled: "anthropic-sdk-go/v2 v2.15.0 (client.go, option/requestoption.go, internal/requestconfig)"},
 	{ID: "go", Major: "v1", Name: "Go SDK v1", KeyHeader: HeaderAPIKey, Version: VersionLegacy,
-		Vars: []string{VarAPIKey, VarAuthToken}, Both: TokenIgnore, CustomHeaders: true, Chain: docsChain, ChainSince: "1.39.0",
+		Vars: []string{VarAPIKey, VarAuthToken}, Both: TokenIgnore, CustomHeaders: false, Chain: docsChain, ChainSince: "1.39.0",
 		// Profiles and federation since v1.39.0 (CHANGELOG).
 		// client.go DefaultClientOptions returns as soon as a non-empty
-		// ANTHROPIC_API_KEY is found, so the token is never sent. (In that
-		// version the early return also skips ANTHROPIC_CUSTOM_HEADERS.)
+		// ANTHROPIC_API_KEY (or ANTHROPIC_AUTH_TOKEN) is found, so the token
+		// is never sent beside a key, and the early return also skips
+		// ANTHROPIC_CUSTOM_HEADERS: a v1 app with a key variable sends none.
 		Settled: "anthropic-sdk-go v1.84.0 (client.go DefaultClientOptions, internal/requestconfig)"},
 	{ID: "python", Name: "Python SDK", KeyHeader: HeaderAPIKey, Version: VersionLegacy,
 		Vars: []string{VarAPIKey, VarAuthToken}, Both: BothSent, EmptySet: true, CustomHeaders: true, Chain: docsChain, ChainSince: "0.98.0",

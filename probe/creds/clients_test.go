@@ -127,3 +127,14 @@ func TestChainSince(t *testing.T) {
 		t.Error("ForSDK changed the table")
 	}
 }
+
+// Go SDK v1.84.0 returns before ANTHROPIC_CUSTOM_HEADERS once a key
+// variable is set: the row must not send them; v2 and the others do.
+func TestCustomHeadersFollowTheSource(t *testing.T) {
+	for _, c := range All() {
+		want := c.ID != "curl" && !(c.ID == "go" && c.Major == "v1")
+		if c.CustomHeaders != want {
+			t.Errorf("%s: CustomHeaders %v, want %v", c.Name, c.CustomHeaders, want)
+		}
+	}
+}
