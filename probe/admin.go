@@ -1,6 +1,7 @@
 package probe
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -78,7 +79,7 @@ func AdminKey(env *Env) (key, source string) {
 		return "", ""
 	}
 	if k, _ := Hygiene(env.AdminKey); k != "" {
-		return k, cmpOr(env.AdminKeySource, "stdin")
+		return k, cmp.Or(env.AdminKeySource, "stdin")
 	}
 	if k, _ := Hygiene(env.Vars[VarAdminKey]); k != "" {
 		return k, "env " + VarAdminKey

@@ -1,6 +1,7 @@
 package probe
 
 import (
+	"cmp"
 	"fmt"
 	"net"
 	"slices"
@@ -664,7 +665,7 @@ func (r *Report) checkAuth() Result {
 		res.Title = fmt.Sprintf("HTTP %d, but not from the Anthropic API", a.Status)
 	case a.Class() == ClassMissing:
 		res.Status = Fail
-		res.Title = fmt.Sprintf("No key arrived: 401 %s %q, although %s was sent in %s", a.ErrorType, a.Message, k.Hint, HeaderWord(r.KeyHeader()))
+		res.Title = fmt.Sprintf("No key arrived: 401 %s %q, although %s was sent in %s", a.ErrorType, a.Message, k.Hint, creds.HeaderName(r.KeyHeader()))
 	case a.Status == 401:
 		res.Status = Fail
 		res.Title = fmt.Sprintf("The API rejects %s: 401 %s %q", k.Hint, a.ErrorType, a.Message)
@@ -701,13 +702,13 @@ func (r *Report) checkHeader() Result {
 	case b.Accepted():
 		res.Status = Fail
 		res.Title = fmt.Sprintf("Sent as %s, the key fails (%d %s); sent as %s, it works: %s does not arrive intact",
-			mine, a.Status, a.ErrorType, other, HeaderWord(r.Client.HeaderFor(k)))
-		res.Fix = fmt.Sprintf("Something between you and the API drops or rewrites %s, which your client sends.", HeaderWord(r.Client.HeaderFor(k)))
+			mine, a.Status, a.ErrorType, other, creds.HeaderName(r.Client.HeaderFor(k)))
+		res.Fix = fmt.Sprintf("Something between you and the API drops or rewrites %s, which your client sends.", creds.HeaderName(r.Client.HeaderFor(k)))
 	case a.Accepted():
 		res.Status = Warn
 		res.Title = fmt.Sprintf("Your client's way (%s) works; sent as %s the same key fails (%d %s)", mine, other, b.Status, b.ErrorType)
 		res.Detail = fmt.Sprintf("Something on the way drops %s: a client that sends it (%s) would get 401 here.",
-			HeaderWord(r.Client.AltHeader(k)), clientsSending(r.Client.AltHeader(k)))
+			creds.HeaderName(r.Client.AltHeader(k)), clientsSending(r.Client.AltHeader(k)))
 	case a.Status == b.Status && a.ErrorType == b.ErrorType:
 		res.Status = Pass
 		res.Title = "The header is not the problem: the key gets the same answer sent either way"
@@ -718,9 +719,6 @@ func (r *Report) checkHeader() Result {
 	}
 	return res
 }
-
-// HeaderWord is a credential header's name as people write it.
-func HeaderWord(h string) string { return creds.HeaderName(h) }
 
 // clientsSending names the client lines that send an API key in h.
 func clientsSending(h string) string {
@@ -750,7 +748,7 @@ func (r *Report) checkControl() Result {
 		res.Status = Fail
 		res.Title = fmt.Sprintf("A made-up key got HTTP %d from something that is not the API", a.Status)
 	case MissingCredential(a):
-		h := HeaderWord(cmpOr(r.Client.KeyHeader, creds.HeaderAPIKey))
+		h := creds.HeaderName(cmp.Or(r.Client.KeyHeader, creds.HeaderAPIKey))
 		res.Status = Fail
 		res.Title = "A made-up key was reported as missing: the " + h + " header does not arrive"
 		res.Fix = "A proxy or gateway between you and the API drops the " + h + " header."

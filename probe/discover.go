@@ -2,6 +2,7 @@ package probe
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -62,7 +63,7 @@ func DiscoverAll(env *Env) Discovery {
 	if env == nil {
 		return Discovery{}
 	}
-	d := discovery{env: env, home: absPath(env.Home), dir: absPath(cmpOr(env.Dir, "."))}
+	d := discovery{env: env, home: absPath(env.Home), dir: absPath(cmp.Or(env.Dir, "."))}
 	out := d.find()
 	if len(out) > MaxCandidates {
 		d.note("", "", fmt.Sprintf("%d candidates found; only the first %d are reported", len(out), MaxCandidates))
@@ -193,13 +194,6 @@ type discovery struct {
 	encoding  map[string]string // files read that are not plain UTF-8: their encoding
 	prof      *Profile          // the SDK profile, set by profileSource
 	fed       *Federation       // the federation setup, set by federationSource
-}
-
-func cmpOr(s, def string) string {
-	if s == "" {
-		return def
-	}
-	return s
 }
 
 func absPath(p string) string {

@@ -2,6 +2,7 @@ package probe
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"crypto/tls"
 	"crypto/x509"
@@ -331,16 +332,16 @@ func untrusted(err error, host string) (issuer, why string, ok bool) {
 	switch {
 	case errors.As(err, &he):
 		why = fmt.Sprintf("the certificate %s presented is for other names", host)
-		cert = cmp(cert, he.Certificate)
+		cert = cmp.Or(cert, he.Certificate)
 	case errors.As(err, &ci):
 		why = fmt.Sprintf("the certificate %s presented is not valid", host)
 		if ci.Reason == x509.Expired {
 			why = fmt.Sprintf("the certificate %s presented has expired or is not valid yet", host)
 		}
-		cert = cmp(cert, ci.Cert)
+		cert = cmp.Or(cert, ci.Cert)
 	case errors.As(err, &ua):
 		why = fmt.Sprintf("the certificate %s presented is signed by an authority this machine does not trust", host)
-		cert = cmp(cert, ua.Cert)
+		cert = cmp.Or(cert, ua.Cert)
 	case errors.As(err, &sre):
 		why = "this machine has no trusted root certificates to check " + host + " against"
 	case cv != nil:
@@ -353,13 +354,6 @@ func untrusted(err error, host string) (issuer, why string, ok bool) {
 		why += " (issued by " + issuer + ")"
 	}
 	return issuer, why, true
-}
-
-func cmp(a, b *x509.Certificate) *x509.Certificate {
-	if a != nil {
-		return a
-	}
-	return b
 }
 
 // tlsFailure recognises a handshake that failed for another reason than

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/fix401/fix401/probe"
+	"github.com/fix401/fix401/probe/creds"
 )
 
 // ChecklistRow is one item of the checklist to go through before
@@ -289,8 +290,8 @@ func credentialsRow(r *probe.Report, c ChecklistRow) ChecklistRow {
 	case r.HeaderStripped() && r.AltAuth.Accepted():
 		c.Status = probe.Pass
 		c.Result = fmt.Sprintf("accepted when sent as %s (%s never arrived)",
-			probe.WireWords(r.Client.AltHeader(k)), probe.HeaderWord(r.KeyHeader()))
-	case headerMissing(a):
+			probe.WireWords(r.Client.AltHeader(k)), creds.HeaderName(r.KeyHeader()))
+	case probe.MissingCredential(a):
 		c.Status, c.Result = probe.Skip, "not judged (the key header did not arrive)"
 	case a.Status == 401:
 		c.Status, c.Result = probe.Fail, "rejected: "+answerText(a)
@@ -354,8 +355,6 @@ func unloaded(r *probe.Report) *probe.Candidate {
 	}
 	return nil
 }
-
-func headerMissing(a *probe.Answer) bool { return probe.MissingCredential(a) }
 
 // smallest is the request that shows the error: the key's GET /v1/models
 // when it failed, else the first of the model lookup (a GET, the smaller)
@@ -497,7 +496,7 @@ func pathFailure(r *probe.Report) string {
 		return "not the API: " + strings.TrimPrefix(res.Title, "Not the API: ")
 	}
 	if r.HeaderStripped() {
-		return "the " + probe.HeaderWord(r.KeyHeader()) + " header is removed on the way"
+		return "the " + creds.HeaderName(r.KeyHeader()) + " header is removed on the way"
 	}
 	return ""
 }
@@ -740,7 +739,7 @@ func proxyTest(r *probe.Report) TestRow {
 			t.Next = "bypass it (NO_PROXY) or fix its settings"
 		}
 	case r.HeaderStripped():
-		h := probe.HeaderWord(r.KeyHeader())
+		h := creds.HeaderName(r.KeyHeader())
 		t.Status = probe.Fail
 		t.Result = yet + h + " does not arrive"
 		t.Meaning = "something in between strips the key header"
@@ -833,14 +832,14 @@ func keysTest(r *probe.Report) TestRow {
 			good = append(good, c.Source)
 		case c.Var == probe.VarAuthToken:
 			tokens = append(tokens, c.Source)
-		case a != nil && a.Anthropic && a.Status == 401 && !headerMissing(a):
+		case a != nil && a.Anthropic && a.Status == 401 && !probe.MissingCredential(a):
 			bad = append(bad, c.Source)
 		default:
 			unjudged = append(unjudged, c.Source)
 		}
 	}
 	inUse := r.ActiveKey() != nil
-	rejected := inUse && r.Auth != nil && r.Auth.Anthropic && r.Auth.Status == 401 && !headerMissing(r.Auth)
+	rejected := inUse && r.Auth != nil && r.Auth.Anthropic && r.Auth.Status == 401 && !probe.MissingCredential(r.Auth)
 	switch {
 	case len(good) > 0 && !inUse:
 		t.Status = probe.Fail

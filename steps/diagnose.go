@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/fix401/fix401/probe"
+	"github.com/fix401/fix401/probe/creds"
 )
 
 // Code is a diagnosis code (DESIGN.md), stable for scripts.
@@ -266,7 +267,7 @@ func ruleHeaderStripped(r *probe.Report) (Diagnosis, bool) {
 	}
 	k, h := r.ActiveKey(), r.KeyHeader()
 	switched := k != nil && r.AltAuth.Accepted()
-	name := probe.HeaderWord(h)
+	name := creds.HeaderName(h)
 	d := Diagnosis{Code: HeaderStripped}
 	client := "your client"
 	if r.Client.From != probe.ClientAssumed && r.Client.Name != "" {
@@ -274,7 +275,7 @@ func ruleHeaderStripped(r *probe.Report) (Diagnosis, bool) {
 	}
 	if switched {
 		d.Title = fmt.Sprintf("The %s header never reaches the API intact: %s sends the key there and gets %d, the same key sent as %s works",
-			name, client, r.Auth.Status, probe.HeaderWord(r.Client.AltHeader(k)))
+			name, client, r.Auth.Status, creds.HeaderName(r.Client.AltHeader(k)))
 	} else {
 		d.Title = fmt.Sprintf("The API says no credential arrived, although fix401 sent the key in %s, as %s does", name, client)
 	}

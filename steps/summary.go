@@ -1,6 +1,7 @@
 package steps
 
 import (
+	"cmp"
 	"fmt"
 	"net/url"
 	"strconv"
@@ -232,7 +233,7 @@ func renderSummary(in SummaryInput) string {
 		}
 		line("")
 		line("```sh")
-		line("%s", Reproduction(r.Target.BaseURL, r.KeyHeader(), cmpVersion(r.Client.Version), ref))
+		line("%s", Reproduction(r.Target.BaseURL, r.KeyHeader(), cmp.Or(r.Client.Version, probe.AnthropicVersion), ref))
 		line("```")
 	}
 	line("")
@@ -312,13 +313,6 @@ func shellWord(s string) string {
 		}
 		return -1
 	}, s)
-}
-
-func cmpVersion(v string) string {
-	if v == "" {
-		return probe.AnthropicVersion
-	}
-	return v
 }
 
 func summaryShellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }

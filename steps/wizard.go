@@ -1,6 +1,7 @@
 package steps
 
 import (
+	"cmp"
 	"fmt"
 	"net/url"
 	"slices"
@@ -8,6 +9,7 @@ import (
 	"time"
 
 	"github.com/fix401/fix401/probe"
+	"github.com/fix401/fix401/probe/creds"
 	"github.com/fix401/fix401/probe/lint"
 )
 
@@ -966,7 +968,7 @@ func verifyChecks(in Input) []probe.Result {
 		ctl.Status, ctl.Title = probe.Pending, "Sending a made-up key…"
 	case probe.MissingCredential(a):
 		ctl.Status = probe.Fail
-		ctl.Title = "The made-up key never arrived: the API says no " + probe.HeaderWord(cmpHeader(r.Client.KeyHeader)) + " header came with it"
+		ctl.Title = "The made-up key never arrived: the API says no " + creds.HeaderName(cmp.Or(r.Client.KeyHeader, creds.HeaderAPIKey)) + " header came with it"
 	case a != nil && a.Anthropic && a.Status == 401 && a.ErrorType == "authentication_error":
 		ctl.Status = probe.Pass
 		ctl.Title = "A made-up key is refused cleanly: 401 authentication_error, nothing leaked"
@@ -1387,7 +1389,7 @@ func concludeVerify(in Input, p Page) (conclusion, advice string, verdict probe.
 	}
 	for _, c := range p.Checks {
 		if c.ID == CheckVerifyPasted && c.Status != probe.Pass {
-			return "Not fixed yet: " + lowerFirst(c.Title), cmpOr(c.Fix, d.Fix), verdictOf(d)
+			return "Not fixed yet: " + lowerFirst(c.Title), cmp.Or(c.Fix, d.Fix), verdictOf(d)
 		}
 	}
 	return "Not fixed yet: " + lowerFirst(d.Title), d.Fix, verdictOf(d)
@@ -1402,13 +1404,6 @@ func passing(cs []probe.Result, ids ...string) bool {
 		}
 	}
 	return true
-}
-
-func cmpOr(s, def string) string {
-	if s != "" {
-		return s
-	}
-	return def
 }
 
 // shellVar returns what the start-up files do to a variable.
@@ -1568,13 +1563,4 @@ func lowerFirst(s string) string {
 		return s
 	}
 	return strings.ToLower(s[:1]) + s[1:]
-}
-
-// cmpHeader is the header a client sends API keys in; x-api-key when no
-// client was resolved.
-func cmpHeader(h string) string {
-	if h == "" {
-		return "x-api-key"
-	}
-	return h
 }
