@@ -298,16 +298,9 @@ func (r *Report) checkKeyFiles() Result {
 	res := Result{ID: CheckKeyFiles, Status: Warn, Detail: strings.Join(lines, "\n"),
 		Title: "Files with keys that loaders may not read as fix401 did: " + plural(len(r.FileNotes), "file", "files")}
 	if len(lines) == 1 {
-		res.Title, res.Detail = upper(lines[0]), ""
+		res.Title, res.Detail = lines[0], "" // a file name or a count leads: nothing to capitalise
 	}
 	return res
-}
-
-func upper(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 // checkEmptyVars warns about credential variables exported with nothing
