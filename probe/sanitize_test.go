@@ -2,9 +2,9 @@ package probe
 
 import (
 	"encoding/json"
+	attack "github.com/fix401/fix401/probe/hostile"
 	"strings"
 	"testing"
-	"unicode/utf8"
 )
 
 // hostile holds what a project file, a variable or a server may carry to
@@ -48,32 +48,12 @@ var hostile = map[string]string{
 	"cursor save and return": "\x1b7\x1b8",
 }
 
-// bad reports the first thing in s that no output may hold.
-func bad(s string) (string, bool) {
-	if !utf8.ValidString(s) {
-		return "invalid UTF-8", true
-	}
-	for _, r := range s {
-		switch {
-		case r == 0x1b:
-			return "ESC", true
-		case r < 0x20 && r != '\n' && r != '\t', r == 0x7f:
-			return "C0 control", true
-		case r >= 0x80 && r <= 0x9f:
-			return "C1 control", true
-		case r == 0x061c, r == 0x200e, r == 0x200f, r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069:
-			return "bidi control", true
-		}
-	}
-	return "", false
-}
-
 func TestSanitizeDropsEveryAttack(t *testing.T) {
 	for name, in := range hostile {
 		for _, wrap := range []string{"%s", "before %s after", "line one\n%s\nline two"} {
 			s := strings.Replace(wrap, "%s", in, 1)
 			out := Sanitize(s)
-			if what, ok := bad(out); ok {
+			if what, ok := attack.Bad(out); ok {
 				t.Errorf("%s: Sanitize(%q) = %q holds a %s", name, s, out, what)
 			}
 			if Sanitize(out) != out {
@@ -152,7 +132,7 @@ func TestRedactorJSONSanitizesStrings(t *testing.T) {
 	walk = func(v any) {
 		switch v := v.(type) {
 		case string:
-			if what, ok := bad(v); ok {
+			if what, ok := attack.Bad(v); ok {
 				t.Errorf("decoded string %q holds a %s", v, what)
 			}
 		case []any:
@@ -189,7 +169,7 @@ func TestRedactorWriter(t *testing.T) {
 			t.Fatalf("Write(%q) = %d, %v", p, n, err)
 		}
 	}
-	if what, ok := bad(b.String()); ok {
+	if what, ok := attack.Bad(b.String()); ok {
 		t.Errorf("the writer let a %s through: %q", what, b.String())
 	}
 }
@@ -200,14 +180,14 @@ func FuzzSanitize(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		out := Sanitize(s)
-		if what, ok := bad(out); ok {
+		if what, ok := attack.Bad(out); ok {
 			t.Fatalf("Sanitize(%q) = %q holds a %s", s, out, what)
 		}
 		if Sanitize(out) != out {
 			t.Fatalf("not idempotent: %q -> %q -> %q", s, out, Sanitize(out))
 		}
 		styled := NewRedactor().Styled(s)
-		if what, ok := bad(stripSGR(styled)); ok {
+		if what, ok := attack.Bad(stripSGR(styled)); ok {
 			t.Fatalf("Styled(%q) = %q holds a %s besides colour", s, styled, what)
 		}
 	})
