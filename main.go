@@ -56,6 +56,7 @@ func main() {
 	code := run(ctx, os.Args[1:], ioEnv{
 		stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr,
 		vars: environ(os.Environ()), tty: term.IsTerminal(os.Stdout.Fd()) && term.IsTerminal(os.Stdin.Fd()),
+		managedDir: probe.DefaultManagedDir(),
 		progress: term.IsTerminal(os.Stderr.Fd()) && os.Getenv("TERM") != "dumb",
 	})
 	stop()
@@ -79,6 +80,10 @@ type ioEnv struct {
 	// wizardIn and wizardOut, when set, are the wizard's terminal (tests).
 	wizardIn  io.Reader
 	wizardOut io.Writer
+	// managedDir is Claude Code's managed settings directory
+	// (probe.DefaultManagedDir() for real runs; tests leave it empty so
+	// they never read this machine's /etc).
+	managedDir string
 }
 
 func environ(kv []string) map[string]string {
@@ -321,7 +326,7 @@ func (c *common) env(sys ioEnv) (*probe.Env, error) {
 		home, _ = os.UserHomeDir()
 	}
 	env := &probe.Env{
-		Vars: sys.vars, Home: home, Dir: dir,
+		Vars: sys.vars, Home: home, Dir: dir, ManagedDir: sys.managedDir,
 		BaseURL: strings.TrimRight(c.baseURL, "/"), StatusURL: strings.TrimRight(c.statusURL, "/"),
 		Model: c.model, Timeout: c.timeout, Now: time.Now, LintFiles: c.lint, For: c.client, WorkspaceID: c.workspace,
 		Retries: probe.DefaultRetries, Backoff: probe.DefaultBackoff,

@@ -104,6 +104,10 @@ type Env struct {
 	Vars map[string]string // the process environment
 	Home string            // $HOME; shell start-up files and ~/.claude live here
 	Dir  string            // the project: .env files, SDK versions, sources
+	// ManagedDir is Claude Code's managed (system-wide) settings directory;
+	// empty: none is read. main sets DefaultManagedDir(); tests and demos
+	// set their own, so no test reads this machine's /etc.
+	ManagedDir string
 
 	BaseURL   string   // API to probe; empty: Vars["ANTHROPIC_BASE_URL"], else DefaultBaseURL
 	StatusURL string   // Statuspage base; empty: DefaultStatusURL
