@@ -57,7 +57,7 @@ func main() {
 		stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr,
 		vars: environ(os.Environ()), tty: term.IsTerminal(os.Stdout.Fd()) && term.IsTerminal(os.Stdin.Fd()),
 		managedDir: probe.DefaultManagedDir(),
-		progress: term.IsTerminal(os.Stderr.Fd()) && os.Getenv("TERM") != "dumb",
+		progress:   term.IsTerminal(os.Stderr.Fd()) && os.Getenv("TERM") != "dumb",
 	})
 	stop()
 	os.Exit(code)
