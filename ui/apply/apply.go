@@ -237,7 +237,7 @@ func checkParent(path string, roots Roots) error {
 	if err != nil {
 		return fmt.Errorf("%s: its folder: %w; nothing was written", path, err)
 	}
-	for _, root := range []string{roots.Dir, roots.Home, roots.ConfigHome, roots.ZDotDir} {
+	for _, root := range []string{roots.Dir, roots.Home, roots.ConfigHome, roots.ZDotDir, roots.AnthropicDir} {
 		if clean(root) == "" {
 			continue
 		}

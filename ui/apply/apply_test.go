@@ -446,13 +446,13 @@ func TestStateDir(t *testing.T) {
 }
 
 func TestRoots(t *testing.T) {
-	r := Roots{Dir: "/h/app", Home: "/h", ConfigHome: "/xdg", ZDotDir: "/z"}
+	r := Roots{Dir: "/h/app", Home: "/h", ConfigHome: "/xdg", ZDotDir: "/z", AnthropicDir: "/ac"}
 	ok := []string{"/h/app/.env", "/h/app/sub/.env.local", "/h/.zshrc", "/h/.bashrc", "/h/.bash_profile", "/h/.profile",
 		"/h/.zprofile", "/h/.zshenv", "/h/.config/fish/config.fish", "/h/.config/fish/conf.d/keys.fish",
 		"/h/.config/anthropic/credentials/default.json", "/h/.claude/settings.json", "/h/.claude.json",
-		"/xdg/anthropic/configs/default.json", "/xdg/fish/config.fish", "/z/.zshrc"}
+		"/xdg/anthropic/configs/default.json", "/xdg/fish/config.fish", "/z/.zshrc", "/ac/credentials/work.json"}
 	no := []string{"/h/.ssh/config", "/h/.gitconfig", "/h/app", "/h/.config/git/config", "/etc/profile", "/h/app/../.ssh/x",
-		"/h/.config/fish/functions/x.fish", "/xdg/git/config", "/z/.bashrc", "relative/.env", "/h/appx/.env"}
+		"/h/.config/fish/functions/x.fish", "/xdg/git/config", "/z/.bashrc", "relative/.env", "/h/appx/.env", "/ac"}
 	for _, p := range ok {
 		if err := r.Check(p); err != nil {
 			t.Errorf("%s refused: %v", p, err)

@@ -27,6 +27,9 @@ type Roots struct {
 	// files count as the home's .config ones. ZDotDir is $ZDOTDIR: its
 	// zsh start-up files count too.
 	ConfigHome, ZDotDir string
+	// AnthropicDir is $ANTHROPIC_CONFIG_DIR when set: the SDK profiles'
+	// folder; any file under it.
+	AnthropicDir string
 }
 
 // Check returns nil when path may be written, else an error wrapping
@@ -73,6 +76,11 @@ func (r Roots) allowed(path string) bool {
 	}
 	if c := clean(r.ConfigHome); c != "" {
 		if rel, ok := under(c, path); ok && isConfig(filepath.ToSlash(rel), "") {
+			return true
+		}
+	}
+	if a := clean(r.AnthropicDir); a != "" {
+		if _, ok := under(a, path); ok {
 			return true
 		}
 	}
