@@ -279,6 +279,9 @@ func planShadowed(b *builder, d steps.Diagnosis) {
 // when the cleaned key is the one the API accepted.
 func planMalformed(b *builder, d steps.Diagnosis) {
 	k := b.r.ActiveKey()
+	if k != nil && !b.r.CleanAuth.Accepted() && b.takeAway(d.Code, k, "a broken key that hides the working one") {
+		return
+	}
 	if k == nil || !b.r.CleanAuth.Accepted() {
 		if !b.stdinWorks() {
 			b.manual(d.Code, d.Fix, "", URLKeys)
@@ -293,15 +296,15 @@ func planMalformed(b *builder, d steps.Diagnosis) {
 	case probe.OriginDotenv:
 		b.setKey(d.Code, k, k.Clean, what)
 	case probe.OriginEnv:
-		found := false
+		var cleaned *probe.Candidate
 		for i := range b.r.Candidates {
 			c := &b.r.Candidates[i]
-			if c.Origin == probe.OriginShell && c.Var == k.Var && c.Value == k.Value {
-				found = b.setKey(d.Code, c, k.Clean, what) || found
+			if c.Origin == probe.OriginShell && c.Var == k.Var && c.Value == k.Value && b.setKey(d.Code, c, k.Clean, what) && cleaned == nil {
+				cleaned = c
 			}
 		}
-		if found {
-			b.manual(d.Code, "Open a new terminal so "+k.Var+" is read again from the cleaned file", "", "")
+		if cleaned != nil {
+			b.manual(d.Code, "Read the cleaned file again in this shell, or open a new terminal", "source "+shellQuote(cleaned.Path), "")
 		} else {
 			b.manual(d.Code, fmt.Sprintf("Set %s again where you set it, with the key alone (%s)", k.Var, k.Hint), "", "")
 		}
