@@ -218,3 +218,94 @@ func TestFixUsage(t *testing.T) {
 		t.Errorf("fix --help: %d\n%s", got, in.stdout.String())
 	}
 }
+
+// The demos' two stories, through the real planner, end to end: fixed,
+// checked again, twice changes nothing, undone byte for byte.
+func TestFixDemoStories(t *testing.T) {
+	cases := []struct {
+		name  string
+		setup func(t *testing.T, in *invocation) (keys []string, s *stub.Server)
+		files []string // relative to home
+		want  []string
+		exit  int
+	}{
+		{"shadowed", func(t *testing.T, in *invocation) ([]string, *stub.Server) {
+			old, fresh, s := shadowed(t, in)
+			return []string{old, fresh}, s
+		}, []string{".zshrc", "app/.env", "app/.gitignore"},
+			[]string{"-export ANTHROPIC_API_KEY=", "+# disabled by fix401", "unset ANTHROPIC_API_KEY"}, exitProblem},
+		{"trailing newline", func(t *testing.T, in *invocation) ([]string, *stub.Server) {
+			k := stub.NewAPIKey()
+			s := in.stubbed(stub.Options{ValidKeys: []string{k}})
+			write(t, filepath.Join(in.dir, ".env"), "WEATHER_CITY=Berlin\nANTHROPIC_API_KEY=\""+k+"\\n\"\n")
+			write(t, filepath.Join(in.dir, ".gitignore"), ".env\n")
+			return []string{k}, s
+		}, []string{"app/.env", "app/.gitignore"},
+			[]string{"key_malformed", "Fixed: the key works."}, exitOK},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			in := newInvocation(t)
+			keys, s := tc.setup(t, in)
+			was := snapshot(t, in.home, tc.files)
+			got := in.run(append([]string{"fix", "--yes"}, in.flags(s)...)...)
+			out := in.stdout.String() + in.stderr.String()
+			for _, k := range keys {
+				assertNoKey(t, out, k)
+			}
+			if got != tc.exit {
+				t.Errorf("exit %d, want %d:\n%s", got, tc.exit, out)
+			}
+			for _, w := range append(tc.want, "After", steps.Mark(probe.Pass)+" ok") {
+				if !strings.Contains(out, w) {
+					t.Errorf("output lacks %q:\n%s", w, out)
+				}
+			}
+			fixed := snapshot(t, in.home, tc.files)
+			if fixed == was {
+				t.Fatal("nothing changed")
+			}
+			// Every key is still in some file: a working key is never removed.
+			for _, k := range keys {
+				if !strings.Contains(fixed, k) {
+					t.Errorf("a key was removed from the files")
+				}
+			}
+			// Twice: the second run has nothing to change.
+			in.run(append([]string{"fix", "--yes"}, in.flags(s)...)...)
+			if again := snapshot(t, in.home, tc.files); again != fixed {
+				t.Errorf("the second fix changed files:\n%s", in.stdout.String())
+			}
+			if strings.Contains(in.stdout.String(), "Changed ") {
+				t.Errorf("the second fix reports a change:\n%s", in.stdout.String())
+			}
+			if got := in.run("fix", "--undo", "--dir", in.dir); got != exitOK {
+				t.Fatalf("undo: %s", in.stderr.String())
+			}
+			if back := snapshot(t, in.home, tc.files); back != was {
+				t.Errorf("undo is not exact:\n%s\nwant\n%s", back, was)
+			}
+		})
+	}
+}
+
+// snapshot is the bytes and modes of files (relative to home), missing
+// ones included, as one comparable string.
+func snapshot(t *testing.T, home string, files []string) string {
+	t.Helper()
+	var b strings.Builder
+	for _, f := range files {
+		p := filepath.Join(home, f)
+		st, err := os.Lstat(p)
+		if err != nil {
+			b.WriteString(f + ": missing\n")
+			continue
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b.WriteString(f + " " + st.Mode().String() + ":\n" + string(data) + "\n")
+	}
+	return b.String()
+}
