@@ -157,7 +157,7 @@ func fixRun(ctx context.Context, env *probe.Env, c common, o fixOpts, state stri
 		fmt.Fprintf(out, "Changed %s\n", apply.Tilde(p, home))
 	}
 	if rec.ID != "" {
-		fmt.Fprintf(out, "Backups: %s (undo: fix401 fix --undo)\n", apply.Tilde(rec.Dir, home))
+		fmt.Fprintf(out, "Backups: %s\nTo undo: fix401 fix --undo\n", apply.Tilde(rec.Dir, home))
 	}
 	return fixVerify(ctx, env, before, d, plan, red, out, width)
 }
@@ -189,7 +189,7 @@ func fixVerify(ctx context.Context, env *probe.Env, before *probe.Report, d step
 	fmt.Fprintln(out, "\nChecked again:")
 	fmt.Fprint(out, diagnosisLine("Before:", d, width))
 	fmt.Fprint(out, diagnosisLine(where, da, width))
-	left := len(plan.Manual) > 0
+	left, hereFails := len(plan.Manual) > 0, false
 	if app.New == nil {
 		fmt.Fprint(out, apply.Wrap("A start-up file sets a key from a command fix401 does not run, so a new terminal was not checked.", "  ", "  ", width))
 		left = true
@@ -198,7 +198,8 @@ func fixVerify(ctx context.Context, env *probe.Env, before *probe.Report, d step
 		dh := steps.Diagnose(app.Here)
 		if dh.Code != da.Code {
 			fmt.Fprint(out, diagnosisLine("This terminal:", dh, width))
-			left = left || dh.Code != steps.OK
+			hereFails = dh.Code != steps.OK
+			left = left || hereFails
 		}
 		for _, v := range app.Shell {
 			if !v.Differs || v.Here == "" {
@@ -215,6 +216,9 @@ func fixVerify(ctx context.Context, env *probe.Env, before *probe.Report, d step
 	case da.Code != steps.OK:
 		fmt.Fprint(out, "\n"+apply.Wrap("Not fixed yet: "+da.Fix, "", "  ", width))
 		fmt.Fprintln(out, "To put the files back: fix401 fix --undo")
+		return exitProblem
+	case hereFails:
+		fmt.Fprint(out, "\n"+apply.Wrap("Fixed for a new terminal. In this one, do what is listed under \"To do by hand\", or open a new terminal.", "", "", width))
 		return exitProblem
 	case left:
 		fmt.Fprint(out, "\n"+apply.Wrap("The key works now. What is listed under \"To do by hand\" is still yours to do.", "", "", width))

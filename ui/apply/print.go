@@ -27,6 +27,9 @@ func Tilde(path, home string) string {
 func PlanText(p fix.Plan, red *probe.Redactor, home string, width int) string {
 	var b strings.Builder
 	head := "Plan: " + Count(len(p.Changes), "file change", "file changes")
+	if len(p.Changes) == 0 {
+		head = "Plan: no file to change"
+	}
 	if n := len(p.Manual); n > 0 {
 		head += ", " + Count(n, "step", "steps") + " to do by hand"
 	}
