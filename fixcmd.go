@@ -143,7 +143,12 @@ func fixRun(ctx context.Context, env *probe.Env, c common, o fixOpts, state stri
 		return exitProblem
 	case !o.yes:
 		fmt.Fprintf(out, "\nApply %s? [y/N] ", n)
-		if !confirm(sys.stdin) {
+		yes, asked := confirm(ctx, sys.stdin)
+		if !asked {
+			fmt.Fprintln(sys.stderr, "\nfix401: interrupted; nothing was changed")
+			return exitProblem
+		}
+		if !yes {
 			fmt.Fprintln(out, "Not applied; nothing was changed.")
 			return exitProblem
 		}
@@ -253,11 +258,22 @@ func diagnosisLine(label string, d steps.Diagnosis, width int) string {
 	return apply.Wrap(fmt.Sprintf("%s %s %s — %s", label, steps.Mark(st), d.Code, d.Title), "", "    ", width)
 }
 
-// confirm reads one answer line; only y or yes applies.
-func confirm(r io.Reader) bool {
-	line, _ := bufio.NewReader(io.LimitReader(r, 1024)).ReadString('\n')
-	a := strings.ToLower(strings.TrimSpace(line))
-	return a == "y" || a == "yes"
+// confirm reads one answer line; only y or yes applies. asked is false
+// when ctx ended first (Ctrl-C at the question): the read is left behind,
+// as the process is about to end.
+func confirm(ctx context.Context, r io.Reader) (yes, asked bool) {
+	answer := make(chan string, 1)
+	go func() {
+		line, _ := bufio.NewReader(io.LimitReader(r, 1024)).ReadString('\n')
+		answer <- line
+	}()
+	select {
+	case <-ctx.Done():
+		return false, false
+	case line := <-answer:
+		a := strings.ToLower(strings.TrimSpace(line))
+		return a == "y" || a == "yes", true
+	}
 }
 
 // roots are the places fix may write for this environment.

@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -308,4 +310,25 @@ func snapshot(t *testing.T, home string, files []string) string {
 		b.WriteString(f + " " + st.Mode().String() + ":\n" + string(data) + "\n")
 	}
 	return b.String()
+}
+
+func TestFixQuestionEndsOnInterrupt(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	r, w := io.Pipe() // an answer that never comes
+	defer w.Close()
+	done := make(chan bool)
+	go func() {
+		yes, asked := confirm(ctx, r)
+		done <- yes || asked
+	}()
+	cancel()
+	if <-done {
+		t.Error("an interrupted question counts as answered")
+	}
+	if yes, asked := confirm(context.Background(), strings.NewReader("Yes\n")); !yes || !asked {
+		t.Error("Yes is a yes")
+	}
+	if yes, _ := confirm(context.Background(), strings.NewReader("yep\n")); yes {
+		t.Error("only y or yes applies")
+	}
 }
