@@ -129,7 +129,11 @@ func fixRun(ctx context.Context, env *probe.Env, c common, o fixOpts, state stri
 		fmt.Fprint(out, "\n"+apply.Wrap("No file edit fixes this. "+d.Fix, "", "", width))
 		return exitProblem
 	}
-	fmt.Fprint(out, "\n"+apply.PlanText(plan, red, home, width))
+	if text := "\n" + apply.PlanText(plan, red, home, width); c.color(sys) {
+		io.WriteString(sys.stdout, red.Styled(apply.Colors(text)))
+	} else {
+		fmt.Fprint(out, text)
+	}
 	if len(plan.Changes) == 0 {
 		return exitProblem // only steps by hand: they are printed
 	}

@@ -332,3 +332,31 @@ func TestFixQuestionEndsOnInterrupt(t *testing.T) {
 		t.Error("only y or yes applies")
 	}
 }
+
+// A key given on stdin that works is saved where the app reads it; the
+// diff, the verification and the manifest never show it.
+func TestFixSavesAKeyGivenOnStdin(t *testing.T) {
+	in := newInvocation(t)
+	k := stub.NewAPIKey()
+	s := in.stubbed(stub.Options{ValidKeys: []string{k}})
+	in.stdin = k + "\n"
+	got := in.run(append([]string{"fix", "--key-stdin", "--yes"}, in.flags(s)...)...)
+	out := in.stdout.String() + in.stderr.String()
+	assertNoKey(t, out, k)
+	if got != exitOK {
+		t.Errorf("exit %d:\n%s", got, out)
+	}
+	b, err := os.ReadFile(filepath.Join(in.dir, ".env"))
+	if err != nil || !strings.Contains(string(b), "ANTHROPIC_API_KEY="+k) {
+		t.Fatalf(".env: %q %v", b, err)
+	}
+	if !strings.Contains(out, "+ANTHROPIC_API_KEY="+probe.Hint(k)) || !strings.Contains(out, "from .env") {
+		t.Errorf("output:\n%s", out)
+	}
+	rec, err := apply.Latest(apply.DefaultStateDir(in.vars, in.home))
+	if err != nil || rec.ID == "" {
+		t.Fatalf("no run recorded: %v", err)
+	}
+	m, _ := os.ReadFile(filepath.Join(rec.Dir, "manifest.json"))
+	assertNoKey(t, string(m), k)
+}

@@ -105,3 +105,28 @@ func TestDiffMode(t *testing.T) {
 		t.Errorf("a change to nothing shows %q", d)
 	}
 }
+
+func TestColorsPaintOnlyDiffLines(t *testing.T) {
+	key := stub.NewAPIKey()
+	c := fix.Change{Path: "/p/.env", Before: []byte("A=1\n\tK=" + key + "\n"), After: []byte("A=1\n#\tK=" + key + "\n")}
+	plan := PlanText(fix.Plan{Changes: []fix.Change{c}, Manual: []fix.Manual{{Title: "- not a diff line", Command: "unset K"}}}, probe.NewRedactor(key), "", 80)
+	colored := Colors(plan)
+	if !strings.Contains(colored, "\x1b[") {
+		t.Fatal("nothing painted")
+	}
+	// Painted or not, the text is the same.
+	if got := probe.Sanitize(colored); got != plan {
+		t.Errorf("colours changed the text:\n%s\nwant\n%s", got, plan)
+	}
+	for _, l := range strings.Split(colored, "\n") {
+		plain := probe.Sanitize(l)
+		painted := l != plain
+		diffLine := strings.HasPrefix(plain, "-") || strings.HasPrefix(plain, "+") || strings.HasPrefix(plain, "@@")
+		if painted != diffLine {
+			t.Errorf("line %q painted=%v", plain, painted)
+		}
+	}
+	if strings.Contains(colored, key[13:30]) {
+		t.Error("key in the coloured plan")
+	}
+}
