@@ -360,3 +360,26 @@ func TestFixSavesAKeyGivenOnStdin(t *testing.T) {
 	m, _ := os.ReadFile(filepath.Join(rec.Dir, "manifest.json"))
 	assertNoKey(t, string(m), k)
 }
+
+// Broken keys in every shape pass through the plan's diffs masked: a
+// zero-width space or a CR inside the quotes must not split a key into
+// pieces the redactor misses.
+func TestFixNeverShowsAKey(t *testing.T) {
+	for i, shape := range []string{"%s\\n", "%s\r", "%s\u200b", " %s ", "\u200b%s", "%s\\r\\n", "'%s'"} {
+		in := newInvocation(t)
+		k, shell := stub.NewAPIKey(), stub.NewAPIKey()
+		s := in.stubbed(stub.Options{ValidKeys: []string{k}})
+		write(t, filepath.Join(in.dir, ".env"), "ANTHROPIC_API_KEY=\""+strings.Replace(shape, "%s", k, 1)+"\"\n")
+		write(t, filepath.Join(in.home, ".zshrc"), "export ANTHROPIC_AUTH_TOKEN="+shell+"\n")
+		in.vars["ANTHROPIC_AUTH_TOKEN"] = shell
+		for _, args := range [][]string{{"fix", "--dry-run"}, {"fix", "--yes"}, {"fix", "--undo"}} {
+			in.run(append(args, in.flags(s)...)...)
+			out := in.stdout.String() + in.stderr.String()
+			assertNoKey(t, out, k)
+			assertNoKey(t, out, shell)
+			if i == 0 && args[1] == "--dry-run" && !strings.Contains(out, "@@") {
+				t.Errorf("no diff to check:\n%s", out)
+			}
+		}
+	}
+}
