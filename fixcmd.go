@@ -157,7 +157,7 @@ func fixRun(ctx context.Context, env *probe.Env, c common, o fixOpts, state stri
 			return exitProblem
 		}
 	}
-	rec, err := apply.Apply(plan, apply.Options{Roots: roots(env), StateDir: state})
+	rec, err := apply.Apply(plan, apply.Options{Roots: apply.RootsOf(env), StateDir: state})
 	if err != nil {
 		return finish(fmt.Errorf("fix: %w", err), sys)
 	}
@@ -278,18 +278,6 @@ func confirm(ctx context.Context, r io.Reader) (yes, asked bool) {
 		a := strings.ToLower(strings.TrimSpace(line))
 		return a == "y" || a == "yes", true
 	}
-}
-
-// roots are the places fix may write for this environment.
-func roots(env *probe.Env) apply.Roots {
-	abs := func(p string) string {
-		if filepath.IsAbs(p) {
-			return filepath.Clean(p)
-		}
-		return ""
-	}
-	return apply.Roots{Dir: env.Dir, Home: env.Home, ConfigHome: abs(env.Vars["XDG_CONFIG_HOME"]),
-		ZDotDir: abs(env.Vars["ZDOTDIR"]), AnthropicDir: abs(env.Vars[probe.VarConfigDir])}
 }
 
 // textWidth is where fix's prose wraps: the terminal's width, else 80.

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fix401/fix401/probe"
 	"github.com/fix401/fix401/probe/stub"
 	"github.com/fix401/fix401/steps/fix"
 )
@@ -500,5 +501,13 @@ func TestRead(t *testing.T) {
 				t.Errorf("other owner: %v", err)
 			}
 		}
+	}
+}
+
+func TestRootsOf(t *testing.T) {
+	env := &probe.Env{Dir: "/h/app", Home: "/h", Vars: map[string]string{"XDG_CONFIG_HOME": "/xdg", "ZDOTDIR": "rel", probe.VarConfigDir: "/ac/"}}
+	want := Roots{Dir: "/h/app", Home: "/h", ConfigHome: "/xdg", AnthropicDir: "/ac"}
+	if got := RootsOf(env); got != want {
+		t.Errorf("%+v, want %+v", got, want)
 	}
 }
