@@ -135,8 +135,9 @@ type builder struct {
 	order   []string
 	unread  map[string]bool // files the Reader refused
 	manuals []Manual
-	// answers: what the API said to each candidate value tested.
-	answers map[string]*probe.Answer
+	// valueOK: values the API accepted as they are; cleanOK: cleaned
+	// values it accepted (other keys are tested cleaned).
+	valueOK, cleanOK map[string]bool
 	// removed: candidates the plan disables; unset: variables the user is
 	// told to unset.
 	removed map[int]bool
@@ -151,40 +152,37 @@ func newBuilder(r *probe.Report, read Reader, o Options) *builder {
 	b := &builder{r: r, read: read, o: o,
 		stamp: "disabled by fix401 on " + now.Format(time.DateOnly),
 		files: map[string]*fileEdit{}, unread: map[string]bool{},
-		answers: map[string]*probe.Answer{}, removed: map[int]bool{}, unset: map[string]bool{}}
-	if k := r.ActiveKey(); k != nil && r.Auth != nil {
-		b.answers[k.Value] = r.Auth
+		valueOK: map[string]bool{}, cleanOK: map[string]bool{},
+		removed: map[int]bool{}, unset: map[string]bool{}}
+	if k := r.ActiveKey(); k != nil {
+		if r.Auth.Accepted() {
+			b.valueOK[k.Value] = true
+			if k.Value == k.Clean {
+				b.cleanOK[k.Clean] = true
+			}
+		}
+		if r.CleanAuth.Accepted() {
+			b.cleanOK[k.Clean] = true
+		}
 	}
 	for _, a := range r.Others {
-		if a.Index >= 0 && a.Index < len(r.Candidates) && a.Answer != nil {
-			if _, ok := b.answers[r.Candidates[a.Index].Value]; !ok {
-				b.answers[r.Candidates[a.Index].Value] = a.Answer
-			}
+		if a.Index >= 0 && a.Index < len(r.Candidates) && a.Answer.Accepted() {
+			b.cleanOK[r.Candidates[a.Index].Clean] = true
 		}
 	}
 	return b
 }
 
-// accepted reports whether the API accepted c's value: such a key is never
-// disabled or overwritten.
+// accepted reports whether the API accepted c's key, as it is or
+// cleaned: such a key is never disabled or overwritten.
 func (b *builder) accepted(c *probe.Candidate) bool {
-	if c.Value == "" {
-		return false
-	}
-	if a := b.answers[c.Value]; a.Accepted() {
-		return true
-	}
-	// The key in use, cleaned, may have been accepted.
-	if k := b.r.ActiveKey(); k != nil && c.Value == k.Clean && b.r.CleanAuth.Accepted() {
-		return true
-	}
-	return false
+	return c.Value != "" && (b.valueOK[c.Value] || c.Clean != "" && b.cleanOK[c.Clean])
 }
 
-// refused reports whether the API refused c's value (any refusal).
-func (b *builder) refused(c *probe.Candidate) bool {
-	a := b.answers[c.Value]
-	return c.Value != "" && a != nil && a.Err == nil && a.Anthropic && !a.OK()
+// works reports whether c's value works as it is, stray characters and
+// all.
+func (b *builder) works(c *probe.Candidate) bool {
+	return c.Value != "" && (b.valueOK[c.Value] || c.Value == c.Clean && b.cleanOK[c.Clean])
 }
 
 // file returns the edit of path, reading it once; nil when it cannot be

@@ -233,6 +233,12 @@ func (b *builder) takeAway(code steps.Code, k *probe.Candidate, why string) bool
 	saved := b.snapshot()
 	w := b.clearStale(code, stale, why)
 	if w >= 0 && b.accepted(&b.r.Candidates[w]) {
+		if c := &b.r.Candidates[w]; !b.works(c) {
+			if c.Origin != probe.OriginDotenv || !b.setKey(code, c, c.Clean, "clean the working key that takes over") {
+				b.restore(saved)
+				return false
+			}
+		}
 		if k.Origin == probe.OriginEnv {
 			b.manual(code, "Open a new terminal afterwards: the fixed start-up files no longer set the old key", "", "")
 		}
