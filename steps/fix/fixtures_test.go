@@ -39,6 +39,8 @@ type fixture struct {
 	fixed  bool       // the key works after the plan is applied
 	manual int        // how many manual steps at least
 	modes  map[string]os.FileMode
+	// tracked: git tracks these files (relative to the home).
+	tracked []string
 	// loaded, when set, does after the fix what the app's dotenv loader
 	// does and the probes do not model.
 	loaded func(w *world)
@@ -188,6 +190,25 @@ var fixtures = []fixture{
 				"project/.gitignore": "node_modules/\n!.env\n.env.*\n.env\n",
 			}, nil
 		}},
+	{name: ".env with a key, committed", code: steps.OK, fixed: true, tracked: []string{"project/.env"},
+		setup: func(w *world) (stub.Options, map[string]string, []string) {
+			k := w.key(stub.NewAPIKey())
+			w.file("project/.env", "ANTHROPIC_API_KEY="+k+"\n")
+			return stub.Options{ValidKeys: []string{k}}, map[string]string{
+				"project/.gitignore": ".env\n",
+			}, []string{"git -C " + shellQuote(filepath.Join(w.env.Home, "project")) + " rm --cached .env"}
+		}},
+	{name: "exported empty, hiding the key in .env", code: steps.KeyShadowed, fixed: true,
+		setup: func(w *world) (stub.Options, map[string]string, []string) {
+			k := w.key(stub.NewAPIKey())
+			w.env.Vars["ANTHROPIC_API_KEY"] = ""
+			w.file(".zshrc", "export ANTHROPIC_API_KEY=\nexport B=1\n")
+			w.file("project/.gitignore", ".env\n")
+			w.file("project/.env", "ANTHROPIC_API_KEY="+k+"\n")
+			return stub.Options{ValidKeys: []string{k}}, map[string]string{
+				".zshrc": stamp + "export ANTHROPIC_API_KEY=\nexport B=1\n",
+			}, []string{"unset ANTHROPIC_API_KEY"}
+		}},
 	{name: "set without export in .zshrc", code: steps.KeyNotLoaded,
 		setup: func(w *world) (stub.Options, map[string]string, []string) {
 			k := w.key(stub.NewAPIKey())
@@ -239,7 +260,15 @@ func TestFixtures(t *testing.T) {
 			if d.Code != fx.code {
 				t.Fatalf("diagnosis %s (%s), want %s", d.Code, d.Title, fx.code)
 			}
-			p := MakeWith(r, d, readFile, Options{Dir: w.env.Dir, Now: func() time.Time { return clock }, WorkspaceID: fx.wsID})
+			tracked := func(path string) bool {
+				for _, rel := range fx.tracked {
+					if path == filepath.Join(w.env.Home, rel) {
+						return true
+					}
+				}
+				return false
+			}
+			p := MakeWith(r, d, readFile, Options{Dir: w.env.Dir, Now: func() time.Time { return clock }, WorkspaceID: fx.wsID, Tracked: tracked})
 			if len(p.Changes) != len(after) {
 				t.Errorf("%d changes, want %d:\n%s", len(p.Changes), len(after), describe(p))
 			}

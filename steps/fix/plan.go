@@ -261,6 +261,10 @@ func (b *builder) disable(code steps.Code, c *probe.Candidate, why string) bool 
 	if b.accepted(c) || c.Path == "" || c.Line <= 0 {
 		return false
 	}
+	if c.Foreign {
+		b.byHand(code, c, "Delete")
+		return false
+	}
 	idx := b.index(c)
 	f := b.file(c.Path)
 	if f == nil {
@@ -292,6 +296,10 @@ func (b *builder) setKey(code steps.Code, c *probe.Candidate, key, title string)
 	if b.accepted(c) && key != c.Value && key != c.Clean {
 		return false
 	}
+	if c.Foreign {
+		b.byHand(code, c, "Edit")
+		return false
+	}
 	f := b.file(c.Path)
 	if f == nil {
 		b.byHand(code, c, "Edit")
@@ -320,7 +328,7 @@ func (b *builder) setKey(code steps.Code, c *probe.Candidate, key, title string)
 // rename changes the variable c assigns to name.
 func (b *builder) rename(code steps.Code, c *probe.Candidate, name, title string) bool {
 	f := b.file(c.Path)
-	if f == nil {
+	if f == nil || c.Foreign {
 		b.byHand(code, c, "Rename the variable on")
 		return false
 	}

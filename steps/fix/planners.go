@@ -264,7 +264,7 @@ func planShadowed(b *builder, d steps.Diagnosis) {
 				b.unsetVar(d.Code, c.Var)
 				for j := range b.r.Candidates {
 					e := &b.r.Candidates[j]
-					if e.Origin == probe.OriginShell && e.Var == k.Var && e.Value == "" && e.Raw == "" {
+					if e.Origin == probe.OriginShell && e.Var == k.Var && emptyValue(e) {
 						b.disable(d.Code, e, "an empty export that hides the key in "+label(k))
 					}
 				}
@@ -482,4 +482,18 @@ func shellQuote(s string) string {
 		return s
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// emptyValue reports whether c assigns the empty string: not a value
+// fix401 did not work out (a command, another variable).
+func emptyValue(c *probe.Candidate) bool {
+	if c.Value != "" {
+		return false
+	}
+	for _, is := range c.Issues {
+		if is.Code == probe.IssueUnresolved {
+			return false
+		}
+	}
+	return true
 }
