@@ -408,7 +408,12 @@ func (b *builder) clearStale(code steps.Code, stale func(*probe.Candidate) bool,
 func (b *builder) plan() Plan {
 	var p Plan
 	for _, path := range b.order {
-		if ch, ok := b.files[path].change(); ok {
+		f := b.files[path]
+		if (f.enc == probe.EncUTF16LE || f.enc == probe.EncUTF16BE) && len(f.edits) > 0 && !f.reenc {
+			f.reenc = true // fix401 writes UTF-8 only
+			f.because(FileEncoding, "%s: saved as UTF-8 (it was UTF-16)", path)
+		}
+		if ch, ok := f.change(); ok {
 			p.Changes = append(p.Changes, ch)
 		}
 	}

@@ -400,12 +400,7 @@ func (b *builder) saveStdinKey() {
 	if b.hasVar(path, probe.VarAPIKey) {
 		return
 	}
-	line := probe.VarAPIKey + "=" + key + "\n"
-	at := len(f.text)
-	if at > 0 && f.text[at-1] != '\n' {
-		line = "\n" + line
-	}
-	if f.add(edit{start: at, end: at, with: line}) {
+	if f.appendLine(probe.VarAPIKey + "=" + key + "\n") {
 		f.because(SaveKey, "%s: add ANTHROPIC_API_KEY with the key you tested (%s)", ".env", b.r.ActiveKey().Hint)
 	}
 }
@@ -461,12 +456,7 @@ func (b *builder) saveWorkspace() {
 		}
 		return
 	}
-	line := "ANTHROPIC_CUSTOM_HEADERS=\"" + header + "\"\n"
-	at := len(f.text)
-	if at > 0 && f.text[at-1] != '\n' {
-		line = "\n" + line
-	}
-	if f.add(edit{start: at, end: at, with: line}) {
+	if f.appendLine("ANTHROPIC_CUSTOM_HEADERS=\"" + header + "\"\n") {
 		f.because(SaveWorkspace, ".env: add ANTHROPIC_CUSTOM_HEADERS with %s (accepted with --workspace-id)", header)
 	}
 	if len(b.r.Env.CustomHeaders) > 0 {
