@@ -2,6 +2,7 @@ package fix
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"io/fs"
 	"maps"
@@ -133,7 +134,7 @@ type builder struct {
 
 	files   map[string]*fileEdit
 	order   []string
-	unread  map[string]bool // files the Reader refused
+	unread  map[string]error // files the Reader refused, and why
 	manuals []Manual
 	// valueOK: values the API accepted as they are; cleanOK: cleaned
 	// values it accepted (other keys are tested cleaned).
@@ -151,7 +152,7 @@ func newBuilder(r *probe.Report, read Reader, o Options) *builder {
 	}
 	b := &builder{r: r, read: read, o: o,
 		stamp: "disabled by fix401 on " + now.Format(time.DateOnly),
-		files: map[string]*fileEdit{}, unread: map[string]bool{},
+		files: map[string]*fileEdit{}, unread: map[string]error{},
 		valueOK: map[string]bool{}, cleanOK: map[string]bool{},
 		removed: map[int]bool{}, unset: map[string]bool{}}
 	if k := r.ActiveKey(); k != nil {
@@ -191,12 +192,12 @@ func (b *builder) file(path string) *fileEdit {
 	if f, ok := b.files[path]; ok {
 		return f
 	}
-	if b.unread[path] || b.read == nil || path == "" {
+	if b.unread[path] != nil || b.read == nil || path == "" {
 		return nil
 	}
 	data, err := b.read(path)
 	if err != nil {
-		b.unread[path] = true
+		b.unread[path] = err
 		return nil
 	}
 	f := newFileEdit(path, data)
@@ -205,15 +206,16 @@ func (b *builder) file(path string) *fileEdit {
 	return f
 }
 
-// newFile returns the edit of a file that does not exist yet (or nil when
-// it does and cannot be read).
+// newFile returns the edit of path, which is created when it does not
+// exist; nil when it exists and cannot be read.
 func (b *builder) newFile(path string) *fileEdit {
 	if f := b.file(path); f != nil {
 		return f
 	}
-	if b.unread[path] {
-		delete(b.unread, path)
+	if !errors.Is(b.unread[path], fs.ErrNotExist) {
+		return nil
 	}
+	delete(b.unread, path)
 	f := newFileEdit(path, nil)
 	b.files[path] = f
 	b.order = append(b.order, path)

@@ -2,6 +2,7 @@ package fix
 
 import (
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"github.com/fix401/fix401/probe"
@@ -395,8 +396,12 @@ func (b *builder) saveStdinKey() {
 		b.manual(SaveKey, "Save the key you tested as ANTHROPIC_API_KEY where your app reads it", "", "")
 		return
 	}
-	path := dir + "/.env"
+	path := filepath.Join(dir, ".env")
 	f := b.newFile(path)
+	if f == nil {
+		b.manual(SaveKey, "Save the key you tested as ANTHROPIC_API_KEY in .env: fix401 cannot read it", "", "")
+		return
+	}
 	if b.hasVar(path, probe.VarAPIKey) {
 		return
 	}
@@ -421,8 +426,12 @@ func (b *builder) saveWorkspace() {
 		b.manual(SaveWorkspace, "Send the workspace id with every request", "export ANTHROPIC_CUSTOM_HEADERS="+shellQuote(header), "")
 		return
 	}
-	path := dir + "/.env"
+	path := filepath.Join(dir, ".env")
 	f := b.newFile(path)
+	if f == nil {
+		b.manual(SaveWorkspace, "Add ANTHROPIC_CUSTOM_HEADERS to .env: fix401 cannot read it", "", "")
+		return
+	}
 	// An existing ANTHROPIC_CUSTOM_HEADERS line gets the header added.
 	for ln := 1; ln <= f.lines(); ln++ {
 		l, _, _ := f.line(ln)
