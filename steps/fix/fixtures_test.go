@@ -88,6 +88,31 @@ var fixtures = []fixture{
 				"project/.env": "X=1\nANTHROPIC_API_KEY='" + fresh + "' # from 2025\n",
 			}, nil
 		}},
+	{name: "dead key exported from .zshrc, a new one on stdin", code: steps.OK,
+		setup: func(w *world) (stub.Options, map[string]string, []string) {
+			old, fresh := w.key(stub.NewAPIKey()), w.key(stub.NewAPIKey())
+			w.env.StdinKey, w.env.HasStdinKey = fresh, true
+			w.env.Vars["ANTHROPIC_API_KEY"] = old
+			w.file(".zshrc", "export ANTHROPIC_API_KEY=\""+old+"\"\n")
+			w.file(".bashrc", "export ANTHROPIC_API_KEY="+old+"\n")
+			return stub.Options{ValidKeys: []string{fresh}, RevokedKeys: []string{old}}, map[string]string{
+				".zshrc":  "export ANTHROPIC_API_KEY=\"" + fresh + "\"\n",
+				".bashrc": "export ANTHROPIC_API_KEY=" + fresh + "\n",
+			}, []string{"unset ANTHROPIC_API_KEY", "source " + shellQuote(filepath.Join(w.env.Home, ".bashrc"))}
+		}},
+	{name: "workspace id added to the custom headers in .env", code: steps.OK, wsID: stub.DefaultWorkspace, fixed: true,
+		loaded: func(w *world) {
+			w.env.Vars["ANTHROPIC_CUSTOM_HEADERS"] = "x-trace: 1\nanthropic-workspace-id: " + stub.DefaultWorkspace
+		},
+		setup: func(w *world) (stub.Options, map[string]string, []string) {
+			k := w.key(stub.NewAPIKey())
+			w.env.For = "python"
+			w.file("project/.gitignore", ".env\n")
+			w.file("project/.env", "ANTHROPIC_CUSTOM_HEADERS=\"x-trace: 1\"\nANTHROPIC_API_KEY="+k+"\n")
+			return stub.Options{Scenario: stub.WorkspaceNeeded, ValidKeys: []string{k}}, map[string]string{
+				"project/.env": "ANTHROPIC_CUSTOM_HEADERS=\"x-trace: 1\\nanthropic-workspace-id: " + stub.DefaultWorkspace + "\"\nANTHROPIC_API_KEY=" + k + "\n",
+			}, nil
+		}},
 	{name: "no key at all, a new one on stdin", code: steps.OK, fixed: true,
 		setup: func(w *world) (stub.Options, map[string]string, []string) {
 			fresh := w.key(stub.NewAPIKey())
@@ -122,7 +147,7 @@ var fixtures = []fixture{
 			w.file(".zshrc", "export A=1\r\nexport ANTHROPIC_API_KEY="+k+"\r\n")
 			return stub.Options{ValidKeys: []string{k}}, map[string]string{
 				".zshrc": "export A=1\r\nexport ANTHROPIC_API_KEY=" + k + "\n",
-			}, []string{"source " + filepath.Join(w.env.Home, ".zshrc")}
+			}, []string{"source " + shellQuote(filepath.Join(w.env.Home, ".zshrc"))}
 		}},
 	{name: "UTF-8 byte-order mark", code: steps.OK, fixed: true,
 		setup: func(w *world) (stub.Options, map[string]string, []string) {
@@ -215,7 +240,7 @@ var fixtures = []fixture{
 			w.file(".zshrc", "ANTHROPIC_API_KEY="+k+"\n")
 			return stub.Options{ValidKeys: []string{k}}, map[string]string{
 				".zshrc": "export ANTHROPIC_API_KEY=" + k + "\n",
-			}, []string{"source " + filepath.Join(w.env.Home, ".zshrc")}
+			}, []string{"source " + shellQuote(filepath.Join(w.env.Home, ".zshrc"))}
 		}},
 	{name: "a name no SDK reads", code: steps.KeyNotLoaded, fixed: true,
 		setup: func(w *world) (stub.Options, map[string]string, []string) {

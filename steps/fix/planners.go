@@ -363,33 +363,38 @@ func (b *builder) saveStdinKey() {
 		return
 	}
 	key := b.r.ActiveKey().Clean
-	w := b.winner()
-	if w >= 0 {
+	const what = "put the new key (tested just now) in place of the old one"
+	var shell *probe.Candidate
+	for range len(b.r.Candidates) + 1 {
+		w := b.winner()
+		if w < 0 {
+			break
+		}
 		c := &b.r.Candidates[w]
-		if c.Value == key || b.accepted(c) {
-			return
+		if c.Clean == key || b.accepted(c) {
+			return // a working key wins already
 		}
 		switch c.Origin {
 		case probe.OriginDotenv:
-			if c.Var == probe.VarAPIKey {
-				b.setKey(SaveKey, c, key, "put the new key (tested just now) in place of the old one")
-				return
-			}
+			b.setKey(SaveKey, c, key, what)
+			return
 		case probe.OriginEnv:
 			b.unsetVar(SaveKey, c.Var)
 			for i := range b.r.Candidates {
 				s := &b.r.Candidates[i]
-				if s.Origin == probe.OriginShell && s.Var == c.Var && s.Clean == c.Clean {
-					b.setKey(SaveKey, s, key, "put the new key (tested just now) in place of the old one")
+				if s.Origin == probe.OriginShell && s.Var == c.Var && s.Clean == c.Clean && b.setKey(SaveKey, s, key, what) && shell == nil {
+					shell = s
 				}
 			}
-			if b.winner() >= 0 && b.accepted(&b.r.Candidates[b.winner()]) {
-				return
-			}
-		}
-		if w2 := b.winner(); w2 >= 0 && w2 != w {
+			continue
+		default:
+			b.manual(SaveKey, fmt.Sprintf("Replace the key in %s with the one you tested", c.Source), "", "")
 			return
 		}
+	}
+	if shell != nil {
+		b.manual(SaveKey, "Read the updated file again in this shell, or open a new terminal", "source "+shellQuote(shell.Path), "")
+		return
 	}
 	dir := b.projectDir()
 	if dir == "" || b.o.Dir == "" {

@@ -2,6 +2,7 @@ package fix
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/fix401/fix401/probe"
@@ -92,6 +93,7 @@ func TestPlanNeverBreaksAWorkingKey(t *testing.T) {
 
 			r, d, p := w.plan()
 			worked := d.Code == steps.OK
+			noKeyIn(t, p, w.keys)
 			accepted := acceptedInFiles(r)
 
 			w.apply(p)
@@ -137,4 +139,26 @@ func acceptedInFiles(r *probe.Report) map[string]string {
 		}
 	}
 	return out
+}
+
+// noKeyIn fails when a key appears in the words of a plan: its reasons
+// and manual steps (only a file's own bytes may hold it).
+func noKeyIn(t *testing.T, p Plan, keys []string) {
+	t.Helper()
+	var words []string
+	for _, c := range p.Changes {
+		for _, r := range c.Why {
+			words = append(words, r.Title)
+		}
+	}
+	for _, m := range p.Manual {
+		words = append(words, m.Title, m.Command, m.URL)
+	}
+	for _, w := range words {
+		for _, k := range keys {
+			if strings.Contains(w, k) || strings.Contains(w, k[13:]) {
+				t.Errorf("a key in %q", w)
+			}
+		}
+	}
 }
