@@ -87,6 +87,7 @@ func MakeWith(r *probe.Report, d steps.Diagnosis, read Reader, o Options) Plan {
 		seen[x.Code] = true
 		b.planFor(x)
 	}
+	b.appKey()
 	b.saveStdinKey()
 	b.saveWorkspace()
 	b.encodings()

@@ -347,6 +347,21 @@ func planAuthConflict(b *builder, d steps.Diagnosis) {
 	}
 }
 
+// appKey: with a key on stdin, the report judged that key, and the
+// diagnosis is about it; the app reads its own. When the app's key is
+// refused and a key that works takes over once it is gone, it goes.
+func (b *builder) appKey() {
+	k := b.r.ActiveKey()
+	if k == nil || k.Origin != probe.OriginStdin || b.stdinWorks() {
+		return
+	}
+	w := b.winner()
+	if w < 0 || b.accepted(&b.r.Candidates[w]) {
+		return
+	}
+	b.takeAway(steps.KeyShadowed, &b.r.Candidates[w], "the stale key that hides the working one")
+}
+
 // stdinWorks reports whether the key given on stdin was tested and
 // accepted.
 func (b *builder) stdinWorks() bool {
@@ -372,6 +387,9 @@ func (b *builder) saveStdinKey() {
 		}
 		c := &b.r.Candidates[w]
 		if c.Clean == key || b.accepted(c) {
+			if !b.works(c) && c.Origin == probe.OriginDotenv {
+				b.setKey(SaveKey, c, c.Clean, "clean the working key that takes over")
+			}
 			return // a working key wins already
 		}
 		switch c.Origin {
