@@ -511,3 +511,25 @@ func TestRootsOf(t *testing.T) {
 		t.Errorf("%+v, want %+v", got, want)
 	}
 }
+
+func TestUndoNeverWritesThroughASymlink(t *testing.T) {
+	w := newWorld(t)
+	p := filepath.Join(w.dir, ".env")
+	put(t, p, []byte("1\n"), 0o600)
+	if _, err := Apply(fix.Plan{Changes: []fix.Change{{Path: p, Before: []byte("1\n"), After: []byte("2\n")}}}, w.opts()); err != nil {
+		t.Fatal(err)
+	}
+	// Someone swaps the file for a link to a file elsewhere.
+	victim := filepath.Join(filepath.Dir(w.home), "victim")
+	put(t, victim, []byte("2\n"), 0o644)
+	if err := os.Remove(p); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(victim, p); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Undo(w.state, UndoOptions{Force: true}); !errors.Is(err, ErrSymlink) {
+		t.Errorf("error %v", err)
+	}
+	same(t, victim, []byte("2\n"), 0o644)
+}

@@ -48,7 +48,7 @@ func TestDiffShowsWhatATerminalHides(t *testing.T) {
 		{"a stray CR", "K=\"" + key + "\r\"\nB=2\n", "K=\"" + key + "\"\nB=2\n", []string{"[CR]", probe.Hint(key)}, []string{"CRLF"}},
 		{"zero-width", "K=" + key[:20] + "\u200b" + key[20:] + "\n", "K=" + key + "\n", []string{"[U+200B]"}, []string{key[20:]}},
 		{"bom", "\uFEFFK=1\nB=2\n", "K=1\nB=2\n", []string{"(encoding: UTF-8 with a byte-order mark → UTF-8)"}, []string{"@@"}},
-		{"new file", "", ".env\n", []string{"--- /dev/null", "(new file)", "@@ -0,0 +1 @@\n+.env\n"}, nil},
+		{"new file", "", ".env\n", []string{"--- /dev/null", "(new file, mode 0600)", "@@ -0,0 +1 @@\n+.env\n"}, nil},
 		{"trailing space", "K=1 \n", "K=1\n", []string{"-K=1   [trailing space]\n+K=1\n"}, nil},
 	}
 	for _, tc := range cases {
