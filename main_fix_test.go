@@ -383,3 +383,32 @@ func TestFixNeverShowsAKey(t *testing.T) {
 		}
 	}
 }
+
+// A fix that does not fix it says so and offers the undo.
+func TestFixThatDoesNotFixSaysSo(t *testing.T) {
+	in := newInvocation(t)
+	k := stub.NewAPIKey()
+	s := in.stubbed(stub.Options{RevokedKeys: []string{k}, ValidKeys: []string{stub.NewAPIKey()}})
+	env := filepath.Join(in.dir, ".env")
+	write(t, env, "ANTHROPIC_API_KEY="+k+"\n")
+	withPlanner(t, func(r *probe.Report, d steps.Diagnosis, e *probe.Env, c common) fix.Plan {
+		b, err := apply.Read(env)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fix.Plan{Changes: []fix.Change{{Path: env, Before: b, After: append([]byte("# tidied\n"), b...),
+			Why: []fix.Reason{{Code: d.Code, Title: "a change that changes nothing that matters"}}}}}
+	})
+	got := in.run(append([]string{"fix", "--yes"}, in.flags(s)...)...)
+	out := in.stdout.String()
+	assertNoKey(t, out+in.stderr.String(), k)
+	if got != exitProblem {
+		t.Errorf("exit %d", got)
+	}
+	for _, want := range []string{"Before: " + steps.Mark(probe.Fail) + " key_rejected", "After: " + steps.Mark(probe.Fail) + " key_rejected",
+		"The fix did not fix it", "fix401 fix --undo"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
