@@ -168,16 +168,23 @@ func fixRun(ctx context.Context, env *probe.Env, c common, o fixOpts, state stri
 	if rec.ID != "" {
 		fmt.Fprintf(out, "Backups: %s\nTo undo: fix401 fix --undo\n", apply.Tilde(rec.Dir, home))
 	}
-	return fixVerify(ctx, env, before, d, plan, red, out, width)
+	return fixVerify(ctx, env, before, d, plan, red, sys, width)
 }
 
 // fixVerify runs every probe again against what the user's app loads now
 // and prints before → after. Its exit status is 0 only when the key works
 // and nothing is left to do by hand.
-func fixVerify(ctx context.Context, env *probe.Env, before *probe.Report, d steps.Diagnosis, plan fix.Plan, red *probe.Redactor, out io.Writer, width int) int {
+func fixVerify(ctx context.Context, env *probe.Env, before *probe.Report, d steps.Diagnosis, plan fix.Plan, red *probe.Redactor, sys ioEnv, width int) int {
+	out := red.Writer(sys.stdout)
+	if sys.progress {
+		fmt.Fprint(sys.stderr, "\r\x1b[Kchecking again…")
+	}
 	app := ui.AppAfter(ctx, env, before)
+	if sys.progress {
+		fmt.Fprint(sys.stderr, "\r\x1b[K")
+	}
 	if ctx.Err() != nil {
-		fmt.Fprintln(out, "fix401: interrupted before the check after the fix")
+		fmt.Fprintln(sys.stderr, "fix401: interrupted before the check after the fix; the files are changed (to undo: fix401 fix --undo)")
 		return exitProblem
 	}
 	for _, r := range []*probe.Report{app.Here, app.New} {

@@ -340,7 +340,11 @@ func TestFixSavesAKeyGivenOnStdin(t *testing.T) {
 	k := stub.NewAPIKey()
 	s := in.stubbed(stub.Options{ValidKeys: []string{k}})
 	in.stdin = k + "\n"
+	in.progress = true // stderr is a terminal: progress there, never on stdout
 	got := in.run(append([]string{"fix", "--key-stdin", "--yes"}, in.flags(s)...)...)
+	if !strings.Contains(in.stderr.String(), "checking again…") || !strings.HasSuffix(in.stderr.String(), "\r\x1b[K") || strings.Contains(in.stdout.String(), "checking") {
+		t.Errorf("progress: stderr %q", in.stderr.String())
+	}
 	out := in.stdout.String() + in.stderr.String()
 	assertNoKey(t, out, k)
 	if got != exitOK {
