@@ -92,6 +92,9 @@ func fixUndo(state string, force bool, home string, sys ioEnv) int {
 	case u.Run.ID == "":
 		fmt.Fprintf(out, "Nothing to undo: no fix was recorded in %s.\n", apply.Tilde(filepath.Join(state, "backups"), home))
 		return exitOK
+	case u.Already && u.Run.State == apply.StateRolledBack:
+		fmt.Fprintf(out, "Nothing to undo: the last fix (%s) failed and was rolled back then.\n", u.Run.ID)
+		return exitOK
 	case u.Already:
 		fmt.Fprintf(out, "Nothing to undo: the last fix (%s) was undone already.\n", u.Run.ID)
 		return exitOK

@@ -533,3 +533,38 @@ func TestUndoNeverWritesThroughASymlink(t *testing.T) {
 	}
 	same(t, victim, []byte("2\n"), 0o644)
 }
+
+// An undo that stopped half-way finishes when run again, without --force.
+func TestUndoFinishesAHalfUndo(t *testing.T) {
+	w := newWorld(t)
+	a, b := filepath.Join(w.dir, ".env"), filepath.Join(w.home, ".zshrc")
+	put(t, a, []byte("A=1\n"), 0o600)
+	put(t, b, []byte("export A=1\n"), 0o644)
+	plan := fix.Plan{Changes: []fix.Change{
+		{Path: a, Before: []byte("A=1\n"), After: []byte("A=2\n")},
+		{Path: b, Before: []byte("export A=1\n"), After: []byte("# export A=1\n")},
+	}}
+	if _, err := Apply(plan, w.opts()); err != nil {
+		t.Fatal(err)
+	}
+	writeFile = func(path string, data []byte, perm fs.FileMode) error {
+		if path == b {
+			return errors.New("disk full")
+		}
+		return WriteAtomic(path, data, perm)
+	}
+	t.Cleanup(func() { writeFile = WriteAtomic })
+	if _, err := Undo(w.state, UndoOptions{}); err == nil {
+		t.Fatal("undo did not fail")
+	}
+	same(t, a, []byte("A=1\n"), 0o600)
+	writeFile = WriteAtomic
+	u, err := Undo(w.state, UndoOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	same(t, b, []byte("export A=1\n"), 0o644)
+	if len(u.Restored) != 1 || u.Restored[0] != b {
+		t.Errorf("undo %+v", u)
+	}
+}
