@@ -255,6 +255,19 @@ func TestApplyRefuses(t *testing.T) {
 			}
 			return fix.Change{Path: p, Before: content, After: fixed}
 		}, ErrOtherOwner, "another user"},
+		{"a new file in another user's folder", func(t *testing.T, w world) fix.Change {
+			if os.Geteuid() != 0 {
+				t.Skip("only root can give a folder to another user here")
+			}
+			sub := filepath.Join(w.dir, "shared")
+			if err := os.Mkdir(sub, 0o777); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Chown(sub, 65534, 65534); err != nil {
+				t.Skip("chown:", err)
+			}
+			return fix.Change{Path: filepath.Join(sub, ".gitignore"), After: []byte(".env\n")}
+		}, ErrOtherOwner, "its folder"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
