@@ -130,6 +130,9 @@ func Apply(plan fix.Plan, opts Options) (Record, error) {
 	}
 	rec, err := backup(targets, opts.StateDir, now())
 	if err != nil {
+		if rec.Dir != "" {
+			_ = os.RemoveAll(rec.Dir) // half a backup is no use, and may hold keys
+		}
 		return Record{}, err
 	}
 	for i, t := range targets {
