@@ -581,3 +581,22 @@ func TestUndoFinishesAHalfUndo(t *testing.T) {
 		t.Errorf("undo %+v", u)
 	}
 }
+
+func TestApplyWithoutABackupChangesNothing(t *testing.T) {
+	w := newWorld(t)
+	p := filepath.Join(w.dir, ".env")
+	put(t, p, []byte("1\n"), 0o600)
+	blocker := filepath.Join(w.home, "state-is-a-file")
+	put(t, blocker, nil, 0o600)
+	o := w.opts()
+	o.StateDir = filepath.Join(blocker, "fix401")
+	if _, err := Apply(fix.Plan{Changes: []fix.Change{{Path: p, Before: []byte("1\n"), After: []byte("2\n")}}}, o); err == nil || !strings.Contains(err.Error(), "nothing was changed") {
+		t.Errorf("error %v", err)
+	}
+	same(t, p, []byte("1\n"), 0o600)
+	o.StateDir = ""
+	if _, err := Apply(fix.Plan{Changes: []fix.Change{{Path: p, Before: []byte("1\n"), After: []byte("2\n")}}}, o); err == nil {
+		t.Error("applied without a place for backups")
+	}
+	same(t, p, []byte("1\n"), 0o600)
+}
