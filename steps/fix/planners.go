@@ -352,12 +352,16 @@ func planAuthConflict(b *builder, d steps.Diagnosis) {
 			}
 			b.unsetVar(d.Code, c.Var)
 		case probe.OriginDotenv, probe.OriginShell:
-			if c.Kind == probe.KindAPI && !b.hasVar(c.Path, probe.VarAPIKey) {
-				b.rename(d.Code, c, probe.VarAPIKey, "move the API key from "+probe.VarAuthToken+" to "+probe.VarAPIKey)
-				continue
-			}
-			if !b.disable(d.Code, c, "sent beside the API key") && b.accepted(c) {
-				b.manual(d.Code, fmt.Sprintf("%s sets ANTHROPIC_AUTH_TOKEN, which works: keep one credential there", c.Source), "", "")
+			k := b.r.ActiveKey()
+			switch {
+			case b.accepted(c) && k != nil && !b.accepted(k) && c.Kind == probe.KindAPI && !b.hasVar(c.Path, probe.VarAPIKey):
+				// The token is the API key that works: it moves to the name
+				// the key belongs under.
+				b.rename(d.Code, c, probe.VarAPIKey, "move the working API key from "+probe.VarAuthToken+" to "+probe.VarAPIKey)
+			case b.accepted(c):
+				b.manual(d.Code, fmt.Sprintf("%s sets ANTHROPIC_AUTH_TOKEN, which works: keep one credential, and delete the other", c.Source), "", "")
+			default:
+				b.disable(d.Code, c, "sent beside the API key")
 			}
 		}
 	}
