@@ -97,7 +97,7 @@ var fixtures = []fixture{
 			return stub.Options{ValidKeys: []string{fresh}, RevokedKeys: []string{old}}, map[string]string{
 				".zshrc":  "export ANTHROPIC_API_KEY=\"" + fresh + "\"\n",
 				".bashrc": "export ANTHROPIC_API_KEY=" + fresh + "\n",
-			}, []string{"unset ANTHROPIC_API_KEY", "source " + shellQuote(filepath.Join(w.env.Home, ".bashrc"))}
+			}, []string{"unset ANTHROPIC_API_KEY", "source ~/.bashrc"}
 		}},
 	{name: "workspace id added to the custom headers in .env", code: steps.OK, wsID: stub.DefaultWorkspace, fixed: true,
 		loaded: func(w *world) {
@@ -146,7 +146,7 @@ var fixtures = []fixture{
 			w.file(".zshrc", "export A=1\r\nexport ANTHROPIC_API_KEY="+k+"\r\n")
 			return stub.Options{ValidKeys: []string{k}}, map[string]string{
 				".zshrc": "export A=1\r\nexport ANTHROPIC_API_KEY=" + k + "\n",
-			}, []string{"source " + shellQuote(filepath.Join(w.env.Home, ".zshrc"))}
+			}, []string{"source ~/.zshrc"}
 		}},
 	{name: "UTF-8 byte-order mark", code: steps.OK, fixed: true,
 		setup: func(w *world) (stub.Options, map[string]string, []string) {
@@ -239,7 +239,7 @@ var fixtures = []fixture{
 			w.file(".zshrc", "ANTHROPIC_API_KEY="+k+"\n")
 			return stub.Options{ValidKeys: []string{k}}, map[string]string{
 				".zshrc": "export ANTHROPIC_API_KEY=" + k + "\n",
-			}, []string{"source " + shellQuote(filepath.Join(w.env.Home, ".zshrc"))}
+			}, []string{"source ~/.zshrc"}
 		}},
 	{name: "a name no SDK reads", code: steps.KeyNotLoaded, fixed: true,
 		setup: func(w *world) (stub.Options, map[string]string, []string) {

@@ -3,6 +3,7 @@ package fix
 import (
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/fix401/fix401/probe"
@@ -67,11 +68,11 @@ const (
 )
 
 // planAsSaid: no file edit fixes it; the diagnosis's own fix is the step.
-func planAsSaid(b *builder, d steps.Diagnosis) { b.manual(d.Code, d.Fix, "", "") }
+func planAsSaid(b *builder, d steps.Diagnosis) { b.manual(d.Code, d.Fix, b.commandIn(d.Fix), "") }
 
 // planPage: a Console (or status) page is where it is fixed.
 func planPage(url string) planner {
-	return func(b *builder, d steps.Diagnosis) { b.manual(d.Code, d.Fix, "", url) }
+	return func(b *builder, d steps.Diagnosis) { b.manual(d.Code, d.Fix, b.commandIn(d.Fix), url) }
 }
 
 func planNothing(*builder, steps.Diagnosis) {}
@@ -98,7 +99,7 @@ func planNewKey(b *builder, d steps.Diagnosis) {
 		return
 	}
 	b.manual(d.Code, d.Fix, "", URLKeys)
-	b.manual(d.Code, "Test the new key before saving it", "fix401 --key-stdin", "")
+	b.manual(d.Code, "Paste the new key: fix401 tests it, then saves it in place of the old one", "fix401 fix --key-stdin", "")
 }
 
 func planNoKey(b *builder, d steps.Diagnosis) {
@@ -146,12 +147,12 @@ func planNotLoaded(b *builder, d steps.Diagnosis) {
 			if f := b.file(c.Path); f != nil {
 				if s, ok := f.locate(c); ok && f.add(edit{start: s.nameAt, end: s.nameAt, with: "export "}) {
 					f.because(d.Code, "%s:%d: export %s, so programs started from the shell see it", label(c), c.Line, c.Var)
-					b.manual(d.Code, "Open a new terminal, or read the file again", "source "+shellQuote(c.Path), "")
+					b.manual(d.Code, "Open a new terminal, or read the file again", "source "+shellPath(c), "")
 					return
 				}
 			}
 		case c.Origin == probe.OriginShell:
-			b.manual(d.Code, "Open a new terminal, or read the file again", "source "+shellQuote(c.Path), "")
+			b.manual(d.Code, "Open a new terminal, or read the file again", "source "+shellPath(c), "")
 			b.manual(d.Code, "IDEs and services do not read shell files: set the key in their settings too", "", "")
 			return
 		}
@@ -327,7 +328,7 @@ func planMalformed(b *builder, d steps.Diagnosis) {
 			}
 		}
 		if cleaned != nil {
-			b.manual(d.Code, "Read the cleaned file again in this shell, or open a new terminal", "source "+shellQuote(cleaned.Path), "")
+			b.manual(d.Code, "Read the cleaned file again in this shell, or open a new terminal", "source "+shellPath(cleaned), "")
 		} else {
 			b.manual(d.Code, fmt.Sprintf("Set %s again where you set it, with the key alone (%s)", k.Var, k.Hint), "", "")
 		}
@@ -431,7 +432,7 @@ func (b *builder) saveStdinKey() {
 		}
 	}
 	if shell != nil {
-		b.manual(SaveKey, "Read the updated file again in this shell, or open a new terminal", "source "+shellQuote(shell.Path), "")
+		b.manual(SaveKey, "Read the updated file again in this shell, or open a new terminal", "source "+shellPath(shell), "")
 		return
 	}
 	dir := b.projectDir()
@@ -538,4 +539,45 @@ func emptyValue(c *probe.Candidate) bool {
 		}
 	}
 	return true
+}
+
+// shellPath names c's file for a command: ~/.zshrc when it is under the
+// home directory and needs no quotes, else the quoted absolute path.
+func shellPath(c *probe.Candidate) string {
+	if l := label(c); strings.HasPrefix(l, "~/") && shellQuote(l[2:]) == l[2:] {
+		return l
+	}
+	return shellQuote(c.Path)
+}
+
+// commands are the programs a diagnosis's fix may name in backquotes that
+// a manual step gives as its command.
+var commands = []string{"unset", "ant", "claude", "chmod", "source", "fix401", "git", "gh"}
+
+// commandIn returns the first command the fix names in backquotes
+// (`ant auth login`), or "". An unset it names counts as done by the
+// user: the plan's other steps assume it.
+func (b *builder) commandIn(fix string) string {
+	for rest := fix; ; {
+		i := strings.IndexByte(rest, '`')
+		if i < 0 {
+			return ""
+		}
+		j := strings.IndexByte(rest[i+1:], '`')
+		if j < 0 {
+			return ""
+		}
+		cmd := rest[i+1 : i+1+j]
+		rest = rest[i+j+2:]
+		name, args, _ := strings.Cut(cmd, " ")
+		if !slices.Contains(commands, name) || strings.ContainsAny(cmd, "…<>") {
+			continue
+		}
+		if name == "unset" {
+			for _, v := range strings.Fields(args) {
+				b.unset[v] = true
+			}
+		}
+		return cmd
+	}
 }
