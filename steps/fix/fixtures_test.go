@@ -241,6 +241,12 @@ var fixtures = []fixture{
 				".zshrc": "export ANTHROPIC_API_KEY=" + k + "\n",
 			}, []string{"source ~/.zshrc"}
 		}},
+	{name: "a refused key in .zshrc, not exported: not exported either", code: steps.KeyNotLoaded, manual: 2,
+		setup: func(w *world) (stub.Options, map[string]string, []string) {
+			k := w.key(stub.NewAPIKey())
+			w.file(".zshrc", "ANTHROPIC_API_KEY="+k+"\n")
+			return stub.Options{RevokedKeys: []string{k}}, map[string]string{}, []string{"fix401 fix --key-stdin"}
+		}},
 	{name: "a name no SDK reads", code: steps.KeyNotLoaded, fixed: true,
 		setup: func(w *world) (stub.Options, map[string]string, []string) {
 			k := w.key(stub.NewAPIKey())
@@ -307,6 +313,9 @@ func TestFixtures(t *testing.T) {
 				if len(c.Why) == 0 {
 					t.Errorf("%s: a change without a reason", rel)
 				}
+			}
+			if len(p.Manual) < fx.manual {
+				t.Errorf("%d manual steps, want at least %d:\n%s", len(p.Manual), fx.manual, describe(p))
 			}
 			for _, cmd := range commands {
 				if !hasCommand(p, cmd) {

@@ -143,9 +143,13 @@ func planNotLoaded(b *builder, d steps.Diagnosis) {
 				f.because(FileEncoding, "%s: save as UTF-8 (it is UTF-16, which no dotenv loader reads)", label(c))
 			}
 			return
+		case b.dead(c):
+			b.manual(d.Code, fmt.Sprintf("The key in %s (%s) is refused by the API: create a new one", c.Source, c.Hint), "", URLKeys)
+			b.manual(d.Code, "Paste the new key: fix401 tests it, then saves it", "fix401 fix --key-stdin", "")
+			return
 		case c.Origin == probe.OriginShell && !c.Exported && !fish(c.Path):
-			if f := b.file(c.Path); f != nil {
-				if s, ok := f.locate(c); ok && f.add(edit{start: s.nameAt, end: s.nameAt, with: "export "}) {
+			if f := b.file(c.Path); f != nil && !c.Foreign {
+				if s, ok := f.locate(c); ok && lineStart(f, s.nameAt) && f.add(edit{start: s.nameAt, end: s.nameAt, with: "export "}) {
 					f.because(d.Code, "%s:%d: export %s, so programs started from the shell see it", label(c), c.Line, c.Var)
 					b.manual(d.Code, "Open a new terminal, or read the file again", "source "+shellPath(c), "")
 					return
@@ -164,7 +168,7 @@ func planNotLoaded(b *builder, d steps.Diagnosis) {
 		if c.Value == "" || c.Origin == probe.OriginProfile || probe.ReadBySDK(c.Var) {
 			continue
 		}
-		if c.Origin == probe.OriginDotenv || c.Origin == probe.OriginShell {
+		if (c.Origin == probe.OriginDotenv || c.Origin == probe.OriginShell) && !b.dead(c) {
 			if b.hasVar(c.Path, probe.VarAPIKey) {
 				break
 			}
@@ -580,4 +584,14 @@ func (b *builder) commandIn(fix string) string {
 		}
 		return cmd
 	}
+}
+
+// lineStart reports whether only blanks come before offset at on its line.
+func lineStart(f *fileEdit, at int) bool {
+	for i := at - 1; i >= 0 && f.text[i] != '\n'; i-- {
+		if f.text[i] != ' ' && f.text[i] != '\t' {
+			return false
+		}
+	}
+	return true
 }
