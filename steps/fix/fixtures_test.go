@@ -175,6 +175,15 @@ var fixtures = []fixture{
 				"project/.env": "ANTHROPIC_API_KEY=" + k + "\n",
 			}, nil
 		}},
+	{name: "API key exported as ANTHROPIC_AUTH_TOKEN from .bashrc, refused", code: steps.KeyWrongKind,
+		setup: func(w *world) (stub.Options, map[string]string, []string) {
+			k := w.key(stub.NewAPIKey())
+			w.env.Vars["ANTHROPIC_AUTH_TOKEN"] = k
+			w.file(".bashrc", "export PATH=$PATH:~/bin\nexport ANTHROPIC_AUTH_TOKEN=\""+k+"\"\n")
+			return stub.Options{Scenario: stub.Revoked}, map[string]string{
+				".bashrc": "export PATH=$PATH:~/bin\nexport ANTHROPIC_API_KEY=\"" + k + "\"\n",
+			}, []string{"unset ANTHROPIC_AUTH_TOKEN", "source ~/.bashrc"}
+		}},
 	{name: "workspace id proved by --workspace-id", code: steps.OK, wsID: stub.DefaultWorkspace, fixed: true,
 		// fix401's probes read ANTHROPIC_CUSTOM_HEADERS from the environment
 		// only; a dotenv loader puts the .env line there.

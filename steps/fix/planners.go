@@ -220,10 +220,12 @@ func (b *builder) moveToAPIKey(code steps.Code, k *probe.Candidate) {
 			continue
 		}
 		if b.hasVar(c.Path, probe.VarAPIKey) {
-			b.manual(code, fmt.Sprintf("%s already sets %s: delete line %d (%s) there, keeping the key that works", label(c), probe.VarAPIKey, c.Line, probe.VarAuthToken), "", "")
+			b.manual(code, fmt.Sprintf("%s already sets %s: comment out line %d (%s) there, keeping the key that works", label(c), probe.VarAPIKey, c.Line, probe.VarAuthToken), "", "")
 			continue
 		}
-		b.rename(code, c, probe.VarAPIKey, "move the API key from "+probe.VarAuthToken+" to "+probe.VarAPIKey)
+		if b.rename(code, c, probe.VarAPIKey, "move the API key from "+probe.VarAuthToken+" to "+probe.VarAPIKey) && c.Origin == probe.OriginShell && k.Origin == probe.OriginEnv {
+			b.manual(code, "Read the fixed file again in this shell, or open a new terminal", "source "+shellPath(c), "")
+		}
 	}
 	if k.Origin == probe.OriginEnv {
 		b.unsetVar(code, probe.VarAuthToken)
