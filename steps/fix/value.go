@@ -53,7 +53,11 @@ func (f *fileEdit) locate(c *probe.Candidate) (s span, ok bool) {
 		}
 	}
 	vs := start + at
-	if c.Raw != "" && !bytes.HasPrefix(f.text[vs:], []byte(strings.TrimLeft(c.Raw, " \t"))) {
+	raw := c.Raw
+	if c.Origin != probe.OriginShell || fish(f.path) {
+		raw = strings.TrimLeft(raw, " \t") // the blanks after '=' were skipped
+	}
+	if !bytes.HasPrefix(f.text[vs:], []byte(raw)) {
 		return span{}, false
 	}
 	s.from, s.to = vs, vs
@@ -61,7 +65,7 @@ func (f *fileEdit) locate(c *probe.Candidate) (s span, ok bool) {
 	switch {
 	case c.Origin == probe.OriginShell && !fish(f.path):
 		// The parser gave the word's source: Raw.
-		raw := []byte(c.Raw)
+		raw := []byte(raw)
 		end := vs + len(raw)
 		if len(raw) > 1 && (raw[0] == '"' || raw[0] == '\'') && closing(raw, raw[0] == '"') == len(raw)-1 {
 			s.quote, s.from, s.to = raw[0], vs+1, end-1
@@ -77,7 +81,10 @@ func (f *fileEdit) locate(c *probe.Candidate) (s span, ok bool) {
 			}
 		}
 	case len(rest) > 0 && (rest[0] == '"' || rest[0] == '\''):
-		q := closing(rest, c.Origin == probe.OriginDotenv || rest[0] == '"')
+		q := closing(rest, rest[0] == '"' || fish(f.path)) // fish escapes \' too
+		if c.Origin == probe.OriginDotenv {
+			q = dotenvClosing(rest)
+		}
 		if q < 0 {
 			return span{}, false
 		}
@@ -125,6 +132,18 @@ func closing(s []byte, escaped bool) int {
 			continue
 		}
 		if s[i] == s[0] {
+			return i
+		}
+	}
+	return -1
+}
+
+// dotenvClosing returns the index of the quote that closes s[0] the way
+// discovery (and godotenv) read it: the first one not right after a
+// backslash; -1 when none does.
+func dotenvClosing(s []byte) int {
+	for i := 1; i < len(s); i++ {
+		if s[i] == s[0] && s[i-1] != '\\' {
 			return i
 		}
 	}
