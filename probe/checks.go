@@ -48,6 +48,9 @@ func (r *Report) Checks() []Result {
 	add(r.checkKeyFormat())
 	add(r.checkKeyKind())
 	add(r.checkKeySources())
+	if r.CI != nil {
+		add(r.checkCI())
+	}
 	if (r.Profile != nil && r.Profile.Found) || r.Federation != nil {
 		add(r.checkChain())
 	}
