@@ -119,6 +119,9 @@ func TestForkPullRequestInCI(t *testing.T) {
 	if j.Diagnosis.Code != steps.CISecretUnavailable || j.Diagnosis.Title != title {
 		t.Errorf("JSON diagnosis %+v", j.Diagnosis)
 	}
+	if j.CI == nil || j.CI.Withheld != probe.WithheldFork || j.CI.HeadRepository != "alice/app" || j.CI.Ref != "fix-typo" {
+		t.Errorf("JSON ci %+v", j.CI)
+	}
 	found := false
 	for _, c := range j.Checks {
 		found = found || c.ID == probe.CheckCI && c.Status == probe.Warn && c.Step == steps.VerifyKey

@@ -259,4 +259,13 @@ func TestCheckCI(t *testing.T) {
 	if _, ok := (&Report{Active: -1, Done: map[string]bool{}}).CheckByID(CheckCI); ok {
 		t.Error("ci.context outside CI")
 	}
+
+	// In a run that withholds secrets, an empty variable is the withheld
+	// secret: no shell file to fix.
+	empty := EnvFacts{EmptyVars: []string{VarAPIKey}}
+	in := (&Report{Active: -1, Env: empty, CI: DetectCI(&Env{Vars: fork})}).checkEmptyVars()
+	out := (&Report{Active: -1, Env: empty}).checkEmptyVars()
+	if in.Fix != "" || !strings.Contains(in.Detail, CheckCI) || !strings.Contains(out.Fix, "unset") {
+		t.Errorf("env.empty in a fork's run: %+v; elsewhere: %+v", in, out)
+	}
 }

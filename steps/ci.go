@@ -86,3 +86,31 @@ func ciNoKeyWords(r *probe.Report) string {
 	}
 	return ""
 }
+
+// JSONCI is the CI run in `check --json`: service github or gitlab, the
+// event (GitHub's event name, GitLab's pipeline source), the repository
+// and ref, withheld (why the run gets no secrets: fork_pull_request,
+// dependabot, fork_merge_request, unprotected_ref; empty when nothing
+// withholds them), and what that was read from.
+type JSONCI struct {
+	Service           string `json:"service"`
+	Event             string `json:"event"`
+	Repository        string `json:"repository"`
+	Ref               string `json:"ref"`
+	Withheld          string `json:"withheld"`
+	Fork              bool   `json:"fork"`
+	HeadRepository    string `json:"head_repository,omitempty"`
+	Dependabot        bool   `json:"dependabot"`
+	PullRequestTarget bool   `json:"pull_request_target"`
+	Unprotected       bool   `json:"unprotected_ref"`
+}
+
+func jsonCI(r *probe.Report) *JSONCI {
+	ci := r.CI
+	if ci == nil {
+		return nil
+	}
+	return &JSONCI{Service: ci.Service, Event: ci.Event, Repository: ci.Repo, Ref: ci.Ref, Withheld: ci.Withheld,
+		Fork: ci.Fork, HeadRepository: ci.HeadRepo, Dependabot: ci.Dependabot, PullRequestTarget: ci.PullRequestTarget,
+		Unprotected: ci.Unprotected}
+}

@@ -132,6 +132,9 @@ func TestCISecretUnavailable(t *testing.T) {
 					t.Errorf("credentials row %q, want %q", got, tt.row)
 				}
 			}
+			if r.CI == nil && ToJSON(r, d, "test").CI != nil {
+				t.Error("a ci block outside CI")
+			}
 			if d.Code != CISecretUnavailable {
 				return
 			}
@@ -145,6 +148,9 @@ func TestCISecretUnavailable(t *testing.T) {
 			j := ToJSON(r, d, "test")
 			if j.Diagnosis.Code != CISecretUnavailable || j.Diagnosis.Title != d.Title {
 				t.Errorf("JSON diagnosis %+v", j.Diagnosis)
+			}
+			if j.CI == nil || j.CI.Withheld != r.CI.Withheld || j.CI.Service != r.CI.Service {
+				t.Errorf("JSON ci %+v", j.CI)
 			}
 			md := SummaryMarkdown(SummaryInput{Report: r, Diagnosis: d, Version: "test"})
 			for _, s := range []string{"`ci_secret_unavailable`", d.Title, c.Title} {
