@@ -160,8 +160,8 @@ type ghRepo struct {
 // readPullRequest reads the pull request of the event file at path: nil
 // with a note when it cannot be read or holds none. The head is a fork's
 // when GitHub says so, or when its repository is not repo (the base
-// repository when repo is empty). A head repository that was deleted
-// leaves the question open: nil, with a note.
+// repository when repo is empty), or when it is gone: only a fork can be
+// deleted while the base repository stays.
 func readPullRequest(path, repo string) (*prHead, string) {
 	if path == "" {
 		return nil, "GITHUB_EVENT_PATH is not set"
@@ -183,7 +183,7 @@ func readPullRequest(path, repo string) (*prHead, string) {
 	}
 	h := pr.Head.Repo
 	if h == nil {
-		return nil, "the pull request's head repository is gone (a deleted fork?)"
+		return &prHead{fork: true}, ""
 	}
 	if repo == "" && pr.Base.Repo != nil {
 		repo = pr.Base.Repo.FullName
@@ -255,15 +255,23 @@ func (r *Report) checkCI() Result {
 	if ci.Ref != "" {
 		run += " (" + ci.Ref + ")"
 	}
+	fork := "a fork"
+	if ci.HeadRepo != "" {
+		fork = "the fork " + ci.HeadRepo
+	}
 	switch ci.Withheld {
 	case WithheldFork:
-		res.Title = fmt.Sprintf("%s: a pull request from the fork %s, which GitHub gives no secrets", where, orUnknown(ci.HeadRepo))
+		res.Title = fmt.Sprintf("%s: a pull request from %s, which GitHub gives no secrets", where, fork)
 		res.Detail = "Unless the repository is private and set to send secrets to fork pull requests, every ${{ secrets.… }} is empty here."
 	case WithheldDependabot:
 		res.Title = fmt.Sprintf("%s: %s started by Dependabot, which gets only Dependabot secrets", where, run)
 		res.Detail = "GitHub Actions secrets are empty in Dependabot's runs, re-runs included."
 	case WithheldForkMR:
-		res.Title = fmt.Sprintf("%s: a merge request pipeline from the fork %s, run in the fork, without %s's CI/CD variables", where, orUnknown(ci.HeadRepo), orUnknown(ci.Repo))
+		parent := "the parent project"
+		if ci.Repo != "" {
+			parent = ci.Repo
+		}
+		res.Title = fmt.Sprintf("%s: a merge request pipeline from %s, run in the fork, without %s's CI/CD variables", where, fork, parent)
 	case WithheldUnprotected:
 		res.Title = fmt.Sprintf("%s: %s on an unprotected ref, which gets no protected variables", where, run)
 	default:
@@ -279,7 +287,11 @@ func (r *Report) checkCI() Result {
 			"Never build or run the pull request's code in this job: it would run with your secrets."
 	}
 	if ci.EventNote != "" && ci.Withheld == "" && !ci.PullRequestTarget {
-		res.Detail = "Fork or not is unknown: " + ci.EventNote + "."
+		// Without the event, a fork's pull request cannot be told apart.
+		res.Title = fmt.Sprintf("%s: %s; whether it comes from a fork is unknown: %s", where, run, ci.EventNote)
+		if r.noCredential() {
+			res.Status = Warn
+		}
 	}
 	return res
 }

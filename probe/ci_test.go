@@ -55,7 +55,8 @@ func TestDetectCIGitHub(t *testing.T) {
 		// Without GITHUB_REPOSITORY the base repository is the reference.
 		{name: "fork, no GITHUB_REPOSITORY", vars: gh("pull_request", fixture(t, "renamed-fork-pull-request.json"), "GITHUB_REPOSITORY", ""),
 			withheld: WithheldFork, fork: true, head: "carol/my-app"},
-		{name: "deleted fork", vars: gh("pull_request", fixture(t, "deleted-fork-pull-request.json")), note: "gone"},
+		// Only a fork can be gone while the base repository stays.
+		{name: "deleted fork", vars: gh("pull_request", fixture(t, "deleted-fork-pull-request.json")), withheld: WithheldFork, fork: true},
 		{name: "pull_request_target from a fork", vars: gh("pull_request_target", fixture(t, "fork-pull-request.json")),
 			fork: true, head: "alice/app", prt: true},
 		{name: "push", vars: gh("push", fixture(t, "push.json"))},
@@ -241,6 +242,9 @@ func TestCheckCI(t *testing.T) {
 		// An empty variable is no credential.
 		{"fork, empty key", fork, []Candidate{{Source: "env ANTHROPIC_API_KEY", Origin: OriginEnv, Var: VarAPIKey}}, Warn, "no secrets"},
 		{"fork, a key anyway", fork, []Candidate{key}, Pass, "no secrets"},
+		{"deleted fork", gh("pull_request", fixture(t, "deleted-fork-pull-request.json")), nil, Warn, "a pull request from a fork, which"},
+		{"no event file, no key", gh("pull_request", ""), nil, Warn, "whether it comes from a fork is unknown: GITHUB_EVENT_PATH is not set"},
+		{"no event file, a key", gh("pull_request", ""), []Candidate{key}, Pass, "whether it comes from a fork is unknown"},
 		{"push", gh("push", fixture(t, "push.json")), nil, Pass, "push in acme/app (42/merge); nothing withholds"},
 		{"Dependabot", gh("push", fixture(t, "push.json"), "GITHUB_ACTOR", Dependabot), nil, Warn, "only Dependabot secrets"},
 		{"pull_request_target", gh("pull_request_target", fixture(t, "fork-pull-request.json")), []Candidate{key}, Warn, "base repository's secrets"},
