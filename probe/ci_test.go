@@ -273,3 +273,32 @@ func TestCheckCI(t *testing.T) {
 		t.Errorf("env.empty in a fork's run: %+v; elsewhere: %+v", in, out)
 	}
 }
+
+// FuzzReadPullRequest: any event file gives a head or a note, never both,
+// never a panic; a head's name is whatever the file says, kept bounded
+// and clean by DetectCI.
+func FuzzReadPullRequest(f *testing.F) {
+	for _, name := range []string{"fork-pull-request.json", "branch-pull-request.json", "deleted-fork-pull-request.json", "push.json"} {
+		b, err := os.ReadFile(filepath.Join("testdata", "ci", name))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Add([]byte(`{"pull_request":{"head":{"repo":{"full_name":"a\u001b]0;x\u0007/b","fork":"yes"}}}}`))
+	f.Add([]byte(`{"pull_request":null}`))
+	f.Fuzz(func(t *testing.T, doc []byte) {
+		p := filepath.Join(t.TempDir(), "event.json")
+		if err := os.WriteFile(p, doc, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		head, note := readPullRequest(p, "acme/app")
+		if (head == nil) == (note == "") {
+			t.Fatalf("head %+v, note %q", head, note)
+		}
+		ci := DetectCI(&Env{Vars: gh("pull_request", p)})
+		if what, bad := attack.Bad(ci.HeadRepo + ci.EventNote); bad || len(ci.HeadRepo) > maxCIValue+len("…") {
+			t.Fatalf("%s in %q", what, ci.HeadRepo)
+		}
+	})
+}
