@@ -326,9 +326,13 @@ func (r *Report) checkEmptyVars() Result {
 	if r.Env.InClaudeCode {
 		res.Detail = "This shell was started by Claude Code, which exports these variables empty; load .env with override (python-dotenv: load_dotenv(override=True)) or pass the key explicitly."
 	}
-	if r.CI != nil && r.CI.Withheld != "" {
-		// The CI service emptied the secret; there is no shell file to fix.
-		res.Fix, res.Detail = "", "In this CI run, an empty variable is what a withheld secret looks like (see ci.context)."
+	if r.CI != nil {
+		// In CI an empty variable is a secret that did not arrive; there is
+		// no shell file to fix.
+		res.Fix, res.Detail = r.CI.emptySecretFix(), ""
+		if r.CI.Withheld != "" {
+			res.Fix, res.Detail = "", "In this CI run, an empty variable is what a withheld secret looks like (see ci.context)."
+		}
 	}
 	return res
 }

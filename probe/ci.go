@@ -295,3 +295,16 @@ func (r *Report) checkCI() Result {
 	}
 	return res
 }
+
+// emptySecretFix is env.empty's fix in a CI run that does not withhold
+// secrets: the secret the variable maps is not defined where this run
+// reads secrets.
+func (ci *CI) emptySecretFix() string {
+	switch ci.Service {
+	case CIGitHub:
+		return "The workflow maps a secret that is not set for this repository or its environment: add it under Settings → Secrets and variables → Actions, with the name the workflow uses."
+	case CIGitLab:
+		return "Add the key as a CI/CD variable (Settings → CI/CD → Variables) of this project or its group, with the name the job uses, and an environment scope that includes this job."
+	}
+	return ""
+}

@@ -269,8 +269,10 @@ func TestCheckCI(t *testing.T) {
 	empty := EnvFacts{EmptyVars: []string{VarAPIKey}}
 	in := (&Report{Active: -1, Env: empty, CI: DetectCI(&Env{Vars: fork})}).checkEmptyVars()
 	out := (&Report{Active: -1, Env: empty}).checkEmptyVars()
-	if in.Fix != "" || !strings.Contains(in.Detail, CheckCI) || !strings.Contains(out.Fix, "unset") {
-		t.Errorf("env.empty in a fork's run: %+v; elsewhere: %+v", in, out)
+	push := (&Report{Active: -1, Env: empty, CI: DetectCI(&Env{Vars: gh("push", "")})}).checkEmptyVars()
+	if in.Fix != "" || !strings.Contains(in.Detail, CheckCI) || !strings.Contains(out.Fix, "unset") ||
+		!strings.Contains(push.Fix, "Secrets and variables → Actions") || strings.Contains(push.Fix, "shell") {
+		t.Errorf("env.empty in a fork's run: %+v; on a push: %+v; elsewhere: %+v", in, push, out)
 	}
 }
 
