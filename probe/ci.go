@@ -282,7 +282,7 @@ func (r *Report) checkCI() Result {
 	}
 	if ci.PullRequestTarget {
 		res.Status = Warn
-		res.Title = fmt.Sprintf("%s: %s runs as pull_request_target, with the base repository's secrets", where, run)
+		res.Title = fmt.Sprintf("%s: %s, which runs with the base repository's secrets", where, run)
 		res.Detail = "Claude's GitHub action cannot get claude_code_oauth_token through GitHub's OIDC here; pass an API key instead. " +
 			"Never build or run the pull request's code in this job: it would run with your secrets."
 	}

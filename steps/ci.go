@@ -54,6 +54,24 @@ func ruleCISecret(r *probe.Report) (Diagnosis, bool) {
 	return d, true
 }
 
+// ruleNoKeyCI is no_key, whose fix in CI says where the service keeps
+// secrets: there is no wizard to paste a key into there.
+func ruleNoKeyCI(r *probe.Report) (Diagnosis, bool) {
+	d, ok := ruleNoKey(r)
+	if !ok || r.CI == nil {
+		return d, ok
+	}
+	switch r.CI.Service {
+	case probe.CIGitHub:
+		d.Fix = fmt.Sprintf("Add the key as a secret of %s (Settings → Secrets and variables → Actions) and pass it to this step: "+
+			"`env: ANTHROPIC_API_KEY: ${{ secrets.ANTHROPIC_API_KEY }}`.", orRepo(r.CI.Repo))
+	case probe.CIGitLab:
+		d.Fix = fmt.Sprintf("Add ANTHROPIC_API_KEY as a masked CI/CD variable of %s (Settings → CI/CD → Variables); "+
+			"a protected variable reaches protected branches and tags only.", orRepo(r.CI.Repo))
+	}
+	return d, ok
+}
+
 func orRepo(s string) string {
 	if s == "" {
 		return "the repository"

@@ -83,10 +83,10 @@ func TestCISecretUnavailable(t *testing.T) {
 		}, OK, "", "", ""},
 		{"branch pull request", func(w *world) {
 			w.github("pull_request", w.event("acme/app", "acme/app", false))
-		}, NoKey, "", "", "no key found"},
+		}, NoKey, "", "secret of acme/app (Settings → Secrets and variables → Actions)", "no key found"},
 		{"pull_request_target has the secrets", func(w *world) {
 			w.github("pull_request_target", w.event("alice/app", "acme/app", true))
-		}, NoKey, "", "", "no key found"},
+		}, NoKey, "", "${{ secrets.ANTHROPIC_API_KEY }}", "no key found"},
 		{"Dependabot", func(w *world) {
 			w.github("pull_request", w.event("acme/app", "acme/app", false))
 			w.env.Vars["GITHUB_ACTOR"] = probe.Dependabot
@@ -94,13 +94,13 @@ func TestCISecretUnavailable(t *testing.T) {
 		}, CISecretUnavailable, "started by Dependabot", "Dependabot secret of acme/app", "Dependabot secrets"},
 		{"GitLab, unprotected branch", func(w *world) { w.gitlab() }, CISecretUnavailable,
 			"runs on feature-x, which is not protected", "Protect the branch", "unprotected ref"},
-		{"GitLab, protected branch", func(w *world) { w.gitlab("CI_COMMIT_REF_PROTECTED", "true") }, NoKey, "", "", "no key found"},
+		{"GitLab, protected branch", func(w *world) { w.gitlab("CI_COMMIT_REF_PROTECTED", "true") }, NoKey, "", "CI/CD variable of acme/app", "no key found"},
 		{"GitLab, fork merge request run in the fork", func(w *world) {
 			w.gitlab("CI_PIPELINE_SOURCE", "merge_request_event", "CI_PROJECT_ID", "200", "CI_PROJECT_PATH", "alice/app",
 				"CI_MERGE_REQUEST_SOURCE_PROJECT_ID", "200", "CI_MERGE_REQUEST_SOURCE_PROJECT_PATH", "alice/app",
 				"CI_MERGE_REQUEST_PROJECT_ID", "100", "CI_MERGE_REQUEST_PROJECT_PATH", "acme/app")
 		}, CISecretUnavailable, "runs in the fork alice/app: it has none of acme/app's CI/CD variables", "Run the pipeline in acme/app", "fork's pipeline"},
-		{"not in CI", func(w *world) {}, NoKey, "", "", "no key found"},
+		{"not in CI", func(w *world) {}, NoKey, "", "platform.claude.com", "no key found"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -43,7 +43,7 @@ var codeTable = []codeRow{
 	{Code: HeaderStripped, Step: Headers, Severity: probe.Fail, Unjudged: true, Supersedes: explainsRejection, Match: ruleHeaderStripped},
 	{Code: CISecretUnavailable, Step: VerifyKey, Severity: probe.Fail, Supersedes: []Code{NoKey}, Match: ruleCISecret,
 		Explain: "CI services hold secrets back from runs that could leak them: a fork's pull request, Dependabot, a branch that is not protected. The variable is then empty, as if no key had ever been set."},
-	{Code: NoKey, Step: VerifyKey, Severity: probe.Fail, Match: ruleNoKey},
+	{Code: NoKey, Step: VerifyKey, Severity: probe.Fail, Match: ruleNoKeyCI},
 	{Code: FederationIncomplete, Step: VerifyKey, Severity: probe.Fail, Supersedes: explainsRejection, Match: ruleFederationIncomplete,
 		Explain: "Workload Identity Federation trades a token from your platform (GitHub Actions, Kubernetes, a cloud) for a short-lived Anthropic token. The SDKs try it only when the rule, the organization and the identity token are all there."},
 	{Code: ProfileBroken, Step: VerifyKey, Severity: probe.Fail, Supersedes: explainsRejection, Match: ruleProfileBroken,
