@@ -120,7 +120,7 @@ func detectGitHub(v map[string]string) *CI {
 	ci.PullRequestTarget = ci.Event == "pull_request_target"
 	if prEvents[ci.Event] || ci.PullRequestTarget {
 		head, note := readPullRequest(v["GITHUB_EVENT_PATH"], v["GITHUB_REPOSITORY"])
-		ci.EventNote = note
+		ci.EventNote = ciValue(note)
 		if head != nil {
 			ci.Fork, ci.HeadRepo = head.fork, ciValue(head.name)
 		}

@@ -198,7 +198,14 @@ func TestCIHostileValues(t *testing.T) {
 	v := gh("pull_request", ev, "GITHUB_REPOSITORY", "acme/app"+attack.Payload, "GITHUB_HEAD_REF", "x\r\n::warning::y"+strings.Repeat("b", 500))
 	r := &Report{Active: -1, CI: DetectCI(&Env{Vars: v})}
 	res := r.checkCI()
-	for _, s := range []string{r.CI.Repo, r.CI.HeadRepo, r.CI.Ref, res.Title, res.Detail} {
+	// A path that cannot be read, named in the note.
+	v["GITHUB_EVENT_PATH"] = filepath.Join(t.TempDir(), "x\n::error::y"+attack.Payload)
+	nr := &Report{Active: -1, CI: DetectCI(&Env{Vars: v})}
+	note := nr.checkCI()
+	if !strings.Contains(note.Title, "cannot be read") {
+		t.Errorf("no note: %q", note.Title)
+	}
+	for _, s := range []string{r.CI.Repo, r.CI.HeadRepo, r.CI.Ref, res.Title, res.Detail, nr.CI.EventNote, note.Title} {
 		if what, bad := attack.Bad(s); bad || strings.ContainsAny(s, "\n\r") {
 			t.Errorf("%q holds %s or a line break", s, what)
 		}
