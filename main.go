@@ -14,6 +14,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -107,7 +108,9 @@ const usageText = `fix401 finds out why the Claude API answers 401 Unauthorized,
 
 Usage:
   fix401 [flags]                 the wizard (on a terminal); otherwise the same as 'fix401 check'
-  fix401 check [--json] [flags]  run every probe once and print the checklist (or one JSON object)
+  fix401 check [--format F] [flags]
+                                 run every probe once and print the checklist as text, one JSON
+                                 object (json, or --json), or GitHub Actions annotations (github)
   fix401 report [-o FILE] [--json] [flags]
                                  the sanitized support summary (Markdown), ready to paste
   fix401 fix [--dry-run|--yes|--undo] [flags]
@@ -404,7 +407,7 @@ func redactor(r *probe.Report, env *probe.Env) *probe.Redactor {
 	return red
 }
 
-const checkUsage = `Usage: fix401 check [--json] [flags]
+const checkUsage = `Usage: fix401 check [--format text|json|github] [flags]
 
 Runs every probe at once — key sources and hygiene, network, the API itself,
 the status page — and prints one line per check, then the diagnosis.
@@ -418,48 +421,104 @@ findings join the checklist (ids lint.*). With an Admin key
 (ANTHROPIC_ADMIN_API_KEY, or --admin-key-stdin), every key found is looked
 up in the Admin API, read only (GET /v1/organizations/*): disabled, expired
 or archived, and when it expires (key.record).
+--format github prints GitHub Actions workflow commands: the diagnosis as
+::error (::notice when the key works) and each warning as ::warning; when
+GITHUB_STEP_SUMMARY names a file, the report of 'fix401 report' is
+appended to it. In a pull request from a fork, or a run started by
+Dependabot, GitHub passes no secrets: fix401 says so
+(ci_secret_unavailable). --json is --format json.
 Exit status: 0 the key works, 1 a problem was diagnosed (or a linted
 request has an error), 2 usage error.
 `
 
+// Output formats of check (--format).
+const (
+	formatText   = "text"
+	formatJSON   = "json"
+	formatGitHub = "github"
+)
+
+var formats = []string{formatText, formatJSON, formatGitHub}
+
+// checkFormat is the output format --format and --json ask for.
+func checkFormat(format string, asJSON bool) (string, error) {
+	switch {
+	case format == "" && asJSON:
+		return formatJSON, nil
+	case format == "":
+		return formatText, nil
+	case !slices.Contains(formats, format):
+		return "", usagef("--format takes one of %s, not %q", strings.Join(formats, ", "), probe.Redact(format))
+	case asJSON && format != formatJSON:
+		return "", usagef("--json is --format json; it cannot go with --format %s", format)
+	}
+	return format, nil
+}
+
 func runCheck(ctx context.Context, name string, args []string, sys ioEnv, plain bool) int {
 	var c common
 	var asJSON bool
+	var format string
 	fs := newFlagSet(name, checkUsage, sys)
 	c.register(fs.FlagSet)
-	fs.BoolVar(&asJSON, "json", false, "print one JSON object (schema 1) instead of text")
+	fs.BoolVar(&asJSON, "json", false, "print one JSON object (schema 1) instead of text: --format json")
+	fs.StringVar(&format, "format", "", "the output `FORMAT`: text (the default), json, or github (GitHub Actions annotations, and the report in $GITHUB_STEP_SUMMARY)")
 	if err := parse(fs, args); err != nil {
+		return finish(err, sys)
+	}
+	format, err := checkFormat(format, asJSON)
+	if err != nil {
 		return finish(err, sys)
 	}
 	env, err := c.env(sys)
 	if err != nil {
 		return finish(err, sys)
 	}
-	if !plain && !asJSON {
+	if !plain && format == formatText {
 		return runWizard(ctx, env, c, sys, nil)
 	}
-	return check(ctx, env, c, sys, asJSON)
+	return check(ctx, env, c, sys, format)
 }
 
-// check runs every probe and prints the checklist as text or JSON; its
-// exit status says whether the key works.
-func check(ctx context.Context, env *probe.Env, c common, sys ioEnv, asJSON bool) int {
+// check runs every probe and prints the checklist as text, JSON or GitHub
+// annotations; its exit status says whether the key works.
+func check(ctx context.Context, env *probe.Env, c common, sys ioEnv, format string) int {
 	r, ok := runProbes(ctx, env, sys)
 	if !ok {
 		return exitProblem
 	}
 	d := steps.Diagnose(r)
 	red := redactor(r, env)
-	if asJSON {
+	switch format {
+	case formatJSON:
 		doc, err := red.JSON(steps.ToJSON(r, d, version))
 		if err != nil {
 			return finish(err, sys)
 		}
 		fmt.Fprintln(sys.stdout, doc)
-	} else if err := text.Check(sys.stdout, r, d, version, c.color(sys), red); err != nil {
-		return finish(err, sys)
+	case formatGitHub:
+		if err := text.GitHub(sys.stdout, r, d, red); err != nil {
+			return finish(err, sys)
+		}
+		if path := env.Vars["GITHUB_STEP_SUMMARY"]; path != "" {
+			doc := steps.SummaryMarkdown(summaryInput(env, r, d, red))
+			if err := ui.AppendFile(path, []byte(doc)); err != nil {
+				// The annotations are out; the exit status stays the diagnosis's.
+				fmt.Fprint(sys.stdout, text.GitHubCommand("warning", "fix401", "GITHUB_STEP_SUMMARY: "+err.Error(), red))
+			}
+		}
+	default:
+		if err := text.Check(sys.stdout, r, d, version, c.color(sys), red); err != nil {
+			return finish(err, sys)
+		}
 	}
 	return exitStatus(r, d)
+}
+
+// summaryInput is what 'fix401 report' makes its summary from.
+func summaryInput(env *probe.Env, r *probe.Report, d steps.Diagnosis, red *probe.Redactor) steps.SummaryInput {
+	return steps.SummaryInput{Report: r, Diagnosis: d, Version: version, OS: runtime.GOOS, Arch: runtime.GOARCH,
+		SDKs: probe.FindSDKs(env.Dir), Now: time.Now(), Redactor: red}
 }
 
 // runProbes runs every probe; false when Ctrl-C ended it first. At a
@@ -769,7 +828,11 @@ func runDemo(ctx context.Context, args []string, sys ioEnv) int {
 	case sys.tty && !asJSON:
 		return runWizard(ctx, d.Env, c, sys, d)
 	}
-	return check(ctx, d.Env, c, sys, asJSON)
+	format := formatText
+	if asJSON {
+		format = formatJSON
+	}
+	return check(ctx, d.Env, c, sys, format)
 }
 
 const reportUsage = `Usage: fix401 report [-o FILE] [--json] [flags]
@@ -806,8 +869,7 @@ func runReport(ctx context.Context, args []string, sys ioEnv) int {
 		return exitProblem
 	}
 	d := steps.Diagnose(r)
-	in := steps.SummaryInput{Report: r, Diagnosis: d, Version: version, OS: runtime.GOOS, Arch: runtime.GOARCH,
-		SDKs: probe.FindSDKs(env.Dir), Now: time.Now(), Redactor: redactor(r, env)}
+	in := summaryInput(env, r, d, redactor(r, env))
 	var doc string
 	if asJSON {
 		doc, err = in.Redactor.JSON(struct {

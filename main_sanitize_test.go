@@ -124,6 +124,7 @@ func everyOutput(t *testing.T, in *invocation, s *stub.Server, named []string) b
 	}{
 		{[]string{"check"}, "", named},
 		{[]string{"check", "--json"}, "json", named},
+		{[]string{"check", "--format", "github"}, "", nil},
 		{[]string{"report"}, "", append(sdks, named...)},
 		{[]string{"report", "--json"}, "json", append(sdks, "Europe/Berlin")},
 		{[]string{"report", "-o", file}, "", nil},

@@ -420,7 +420,7 @@ func TestReadmeMatchesHelp(t *testing.T) {
 			}
 		}
 		for f := range have {
-			if !shared[f] && !map[string]bool{"json": true, "o": true, "h": true, "help": true}[f] {
+			if !shared[f] && !map[string]bool{"json": true, "format": true, "o": true, "h": true, "help": true}[f] {
 				t.Errorf("`fix401 %s --help` has --%s, which the README does not document", cmd, f)
 			}
 		}

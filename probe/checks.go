@@ -48,6 +48,9 @@ func (r *Report) Checks() []Result {
 	add(r.checkKeyFormat())
 	add(r.checkKeyKind())
 	add(r.checkKeySources())
+	if r.CI != nil {
+		add(r.checkCI())
+	}
 	if (r.Profile != nil && r.Profile.Found) || r.Federation != nil {
 		add(r.checkChain())
 	}
@@ -322,6 +325,14 @@ func (r *Report) checkEmptyVars() Result {
 	res.Fix = "Run `unset " + strings.Join(r.Env.EmptyVars, " ") + "` and remove the empty export from your shell start-up files."
 	if r.Env.InClaudeCode {
 		res.Detail = "This shell was started by Claude Code, which exports these variables empty; load .env with override (python-dotenv: load_dotenv(override=True)) or pass the key explicitly."
+	}
+	if r.CI != nil {
+		// In CI an empty variable is a secret that did not arrive; there is
+		// no shell file to fix.
+		res.Fix, res.Detail = r.CI.emptySecretFix(), ""
+		if r.CI.Withheld != "" {
+			res.Fix, res.Detail = "", "In this CI run, an empty variable is what a withheld secret looks like (see ci.context)."
+		}
 	}
 	return res
 }

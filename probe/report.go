@@ -159,6 +159,10 @@ type Report struct {
 	AdminKey *AdminKeyInfo
 	Lookup   *KeyLookup
 
+	// CI is the CI run fix401 is part of (GitHub Actions, GitLab CI); nil
+	// outside CI.
+	CI *CI
+
 	Done map[string]bool // which probes have finished: net, auth, alt, clean, others, control, quota, model, admin, status
 
 	urlSecrets []string // the passwords of the base and proxy URLs (Prepare)

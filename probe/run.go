@@ -62,6 +62,7 @@ func Prepare(env *Env) *Report {
 	r.Candidates, r.FileNotes, r.Profile, r.Federation = found.Candidates, found.Notes, found.Profile, found.Federation
 	r.Active = ChooseActive(env, r.Candidates, r.precedence()...)
 	r.AdminKey = adminKeyInfo(env)
+	r.CI = DetectCI(env)
 	r.Lint = lintFiles(env)
 	// The SDKs send a profile's requests to its base_url, before
 	// ANTHROPIC_BASE_URL; only --base-url (or the demo's stub) beats it.

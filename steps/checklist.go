@@ -268,6 +268,8 @@ func credentialsRow(r *probe.Report, c ChecklistRow) ChecklistRow {
 		c.Status, c.Result = probe.Fail, "no key found"
 		if s := unloaded(r); s != nil {
 			c.Result = "no key in this process; " + s.Source + " has one"
+		} else if w := ciNoKeyWords(r); w != "" {
+			c.Result = w
 		}
 		return c
 	case !r.Done[probe.ProbeAuth] || a == nil:

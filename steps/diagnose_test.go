@@ -121,6 +121,10 @@ func TestDiagnoseThroughStub(t *testing.T) {
 			w.env.Vars["ANTHROPIC_API_KEY"] = w.key(stub.NewAPIKey())
 		}, Headers},
 		{NoKey, func(w *world) { w.serve(stub.Options{}, false) }, VerifyKey},
+		{CISecretUnavailable, func(w *world) { // a GitHub pull request from a fork: the secret is empty
+			w.serve(stub.Options{}, false)
+			w.forkPullRequest()
+		}, VerifyKey},
 		{KeyNotLoaded, func(w *world) {
 			w.serve(stub.Options{}, false)
 			w.file(".zshrc", "alias ll='ls -l'\nexport ANTHROPIC_API_KEY="+w.key(stub.NewAPIKey())+"\n")

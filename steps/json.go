@@ -22,6 +22,8 @@ type JSON struct {
 	Diagnosis   JSONDiagnosis    `json:"diagnosis"`
 	Checks      []JSONCheck      `json:"checks"`
 	Requests    []JSONRequest    `json:"requests"`
+	// CI is the CI run fix401 was part of; absent outside CI.
+	CI *JSONCI `json:"ci,omitempty"`
 }
 
 // JSONTool names the tool and its version.
@@ -134,6 +136,7 @@ func ToJSON(r *probe.Report, d Diagnosis, version string) JSON {
 			AdminRecord: jsonRecord(r, r.Active)}
 	}
 	j.Credentials = jsonCredentials(r)
+	j.CI = jsonCI(r)
 	for _, c := range r.Checks() {
 		j.Checks = append(j.Checks, JSONCheck{ID: c.ID, Step: StepOfCheck(c.ID), Status: c.Status, Title: c.Title,
 			Detail: c.Detail, Fix: c.Fix, DurationMS: c.Duration.Milliseconds()})

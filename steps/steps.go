@@ -65,6 +65,8 @@ func StepOfCheck(id string) StepID {
 		return Permissions
 	case probe.CheckKeySources, probe.CheckCandidates:
 		return NewKey
+	case probe.CheckCI:
+		return VerifyKey
 	}
 	return Headers // env.*, net.*, api.origin, api.control, lint.*
 }
