@@ -120,6 +120,7 @@ const (
 	SeenNewTerminal Seen = "new_terminal" // exported by a shell start-up file: a new terminal has it
 	SeenNot         Seen = "not"          // set in a shell file without export: Claude Code never gets it
 	SeenOverridden  Seen = "overridden"   // another place sets the variable and wins
+	SeenInherited   Seen = "inherited"    // exported by a shell file, and the environment has it: likely from there
 )
 
 // Setting is one place a variable Claude Code reads is set: the
@@ -192,23 +193,25 @@ func (p *Routing) Routed() bool {
 	return a != nil && !a.Provider.Guess
 }
 
-// ShellLines lists the shell start-up files' lines that set v, for the
-// fix "delete ~/.zshrc:12".
+// ShellLines lists the shell start-up files' lines that export v, for
+// the fix "delete ~/.zshrc:12".
 func (p *Routing) ShellLines(v string) []string {
 	if p == nil {
 		return nil
 	}
 	var out []string
-	for _, s := range p.vars[v] {
-		if s.Origin == OriginShell {
+	add := func(s Setting) {
+		if s.Var == v && s.Origin == OriginShell && s.Exported && !slices.Contains(out, s.Source) {
 			out = append(out, s.Source)
 		}
 	}
-	for _, f := range p.Flags {
-		if f.Var == v && f.Origin == OriginShell && !slices.Contains(out, f.Source) {
-			out = append(out, f.Source)
-		}
+	for _, s := range p.vars[v] {
+		add(s)
 	}
+	for _, f := range p.Flags {
+		add(f.Setting)
+	}
+	slices.Sort(out)
 	return out
 }
 
@@ -229,15 +232,13 @@ func (p *Routing) has(v string) bool {
 	return ok && (!s.Known || strings.TrimSpace(s.value) != "")
 }
 
-// shown returns v's value for a sentence, when v is not a secret: clipped
-// and sanitized.
-func (p *Routing) shown(v string) string {
+// shownURL returns a URL variable's value for a sentence, without its
+// credentials, clipped and sanitized, like the base URL's. Other
+// provider variables are named, never shown.
+func (p *Routing) shownURL(v string) string {
 	s, ok := p.lookup(v)
-	if !ok || slices.Contains(providerSecretVars, v) {
+	if !ok {
 		return ""
-	}
-	if !s.Known {
-		return "(set by a command)"
 	}
 	return clean(StripURLCredentials(strings.TrimSpace(s.value)), 80)
 }
@@ -305,17 +306,20 @@ func ReadRouting(env *Env, ci ClientInfo) *Routing {
 	}
 	r := &Routing{ClaudeCode: forClaudeCode(env, ci), vars: map[string][]Setting{}}
 	for name, ss := range all {
-		winner := false
+		winner, envWins := false, false
 		for i := range ss {
 			switch {
 			case ss[i].Origin == OriginShell && !ss[i].Exported:
 				ss[i].Seen = SeenNot
+			case ss[i].Origin == OriginShell && envWins:
+				ss[i].Seen = SeenInherited
 			case winner:
 				ss[i].Seen = SeenOverridden
 			case ss[i].Origin == OriginShell:
 				ss[i].Seen, winner = SeenNewTerminal, true
 			default:
 				ss[i].Seen, winner = SeenNow, true
+				envWins = ss[i].Origin == OriginEnv
 			}
 			if slices.Contains(providerSecretVars, name) {
 				keep.add(ss[i].value)

@@ -249,8 +249,6 @@ func (r *Report) checkProviderFlag() Result {
 		case p.ClaudeCode:
 			res.Status = Fail
 			res.Title = fmt.Sprintf("Claude Code sends its requests to %s: %s; your Anthropic key and login are not used", a.Provider.Name, where)
-			res.Fix = fmt.Sprintf("To use your Anthropic key, turn the flag off (%s). To use %s, go through the %s checks.",
-				unsetWords(p, a), a.Provider.Name, "provider."+a.Provider.ID)
 		default:
 			res.Status = Warn
 			res.Title = fmt.Sprintf("%s: Claude Code would go to %s; the SDK ignores the flag", where, a.Provider.Name)
@@ -284,38 +282,15 @@ func (r *Report) checkProviderFlag() Result {
 	return res
 }
 
-// unsetWords is how to turn a flag off everywhere Claude Code gets it.
-func unsetWords(p *Routing, f *FlagSetting) string {
-	var do []string
-	if slices.ContainsFunc(p.Flags, func(o FlagSetting) bool { return o.Var == f.Var && o.Origin == OriginEnv }) {
-		do = append(do, "`unset "+f.Var+"`")
-	}
-	for _, o := range p.Flags {
-		if o.Var != f.Var || o.Seen == SeenNot {
-			continue
-		}
-		switch o.Origin {
-		case OriginShell:
-			do = append(do, "delete "+o.Source)
-		case OriginClaude:
-			do = append(do, "remove it from the env block of "+o.Where())
-		}
-	}
-	return strings.Join(do, ", ")
-}
-
-// setting names where v came from: "us-east-1 (from ~/.zshrc:3)".
+// setting names where v came from: "set (from ~/.zshrc:3)". Values are
+// never shown.
 func (p *Routing) setting(v string) string {
 	s, _ := p.lookup(v)
-	val := p.shown(v)
 	from := "from " + s.Where()
 	if s.Seen == SeenNewTerminal {
 		from += ", a new terminal only"
 	}
-	if val == "" {
-		return "set (" + from + ")"
-	}
-	return val + " (" + from + ")"
+	return "set (" + from + ")"
 }
 
 // need is a variable the provider cannot go without.
@@ -359,15 +334,14 @@ func (r *Report) awsChecks(id string, bedrock bool) []Result {
 	if sso, ok := r.checkSSO(id+".sso", static); ok {
 		out = append(out, sso)
 	}
-	cmd := CmdAWSIdentity
-	if prof := p.shown(VarAWSProfile); prof != "" && !static {
-		cmd += " --profile " + prof
-	}
 	extra := ""
+	if s, ok := p.lookup(VarAWSProfile); ok && !static && s.Origin != OriginEnv {
+		extra = "Claude Code gets AWS_PROFILE from " + s.Where() + ": pass the same profile with --profile."
+	}
 	if bedrock && p.has(VarBedrockToken) {
 		extra = "It proves your AWS login, not the Bedrock API key in " + VarBedrockToken + "."
 	}
-	return append(out, p.identity(id, cmd, "the AWS account and role Claude Code signs its requests as", extra))
+	return append(out, p.identity(id, CmdAWSIdentity, "the AWS account and role Claude Code signs its requests as", extra))
 }
 
 // checkAWSCreds judges which AWS credentials Claude Code gets; static
@@ -419,7 +393,7 @@ func (p *Routing) checkAWSCreds(id string, bedrock bool) (res Result, static boo
 		}
 		if p.has(VarAWSProfile) {
 			res.Status = Warn
-			res.Title = "Static AWS keys (from " + from(VarAWSAccessKey) + ") beat AWS_PROFILE=" + p.shown(VarAWSProfile) + ": the profile is not used"
+			res.Title = "Static AWS keys (from " + from(VarAWSAccessKey) + ") beat AWS_PROFILE (from " + from(VarAWSProfile) + "): the profile is not used"
 			res.Detail = "AWS reads keys in the environment before any profile; stale keys there are the usual cause of \"The security token included in the request is invalid\"."
 			res.Fix = "To use the profile, unset " + VarAWSAccessKey + ", " + VarAWSSecretKey + " and " + VarAWSSessionToken + "; else unset " + VarAWSProfile + "."
 		}
@@ -458,8 +432,8 @@ func (r *Report) checkSSO(id string, static bool) (Result, bool) {
 		return Result{ID: id, Status: Pass, Title: fmt.Sprintf("AWS SSO login valid until %s", latest.ExpiresAt.UTC().Format("2006-01-02 15:04 UTC"))}, true
 	}
 	cmd := "aws sso login"
-	if prof := p.shown(VarAWSProfile); prof != "" {
-		cmd += " --profile " + prof
+	if p.has(VarAWSProfile) {
+		cmd += " --profile <the profile in AWS_PROFILE>"
 	}
 	res := Result{ID: id, Status: Warn,
 		Title: fmt.Sprintf("The AWS SSO login expired %s ago (%s)", now.Sub(latest.ExpiresAt).Round(time.Minute), latest.ExpiresAt.UTC().Format("2006-01-02 15:04 UTC")),
@@ -520,7 +494,7 @@ func (p *Routing) checkFoundryResource(id string) Result {
 	if p.has(VarFoundryBaseURL) {
 		s, _ := p.lookup(VarFoundryBaseURL)
 		u := strings.TrimRight(strings.TrimSpace(s.value), "/")
-		shown := p.shown(VarFoundryBaseURL)
+		shown := p.shownURL(VarFoundryBaseURL)
 		switch {
 		case !s.Known:
 			res.Status, res.Title = Warn, VarFoundryBaseURL+" is set by a command in "+s.Where()+": fix401 cannot check it"
@@ -532,7 +506,7 @@ func (p *Routing) checkFoundryResource(id string) Result {
 			res.Status, res.Title = Fail, VarFoundryBaseURL+" ("+shown+") is not https"
 			res.Fix = "Use the https:// address of your Foundry resource."
 		default:
-			res.Status, res.Title = Pass, VarFoundryBaseURL+" is "+p.setting(VarFoundryBaseURL)
+			res.Status, res.Title = Pass, VarFoundryBaseURL+" is "+shown+" (from "+s.Where()+")"
 		}
 		return res
 	}

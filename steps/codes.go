@@ -41,6 +41,7 @@ var codeTable = []codeRow{
 		Explain: "Cloudflare, in front of the API, answered for it: the request was turned away by where it came from, before any key was looked at."},
 	{Code: NotAnthropic, Step: Headers, Severity: probe.Fail, Unjudged: true, Supersedes: explainsRejection, Match: ruleNotAnthropic},
 	{Code: HeaderStripped, Step: Headers, Severity: probe.Fail, Unjudged: true, Supersedes: explainsRejection, Match: ruleHeaderStripped},
+	{Code: ProviderOverride, Step: Headers, Severity: probe.Fail, Unjudged: true, Match: ruleProviderOverride, Explain: providerExplain},
 	{Code: NoKey, Step: VerifyKey, Severity: probe.Fail, Match: ruleNoKey},
 	{Code: FederationIncomplete, Step: VerifyKey, Severity: probe.Fail, Supersedes: explainsRejection, Match: ruleFederationIncomplete,
 		Explain: "Workload Identity Federation trades a token from your platform (GitHub Actions, Kubernetes, a cloud) for a short-lived Anthropic token. The SDKs try it only when the rule, the organization and the identity token are all there."},
