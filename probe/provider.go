@@ -436,6 +436,8 @@ func describeSeen(s Seen) string {
 		return "not exported, so Claude Code never gets it"
 	case SeenOverridden:
 		return "another place sets it and wins"
+	case SeenInherited:
+		return "likely where the environment got it"
 	}
 	return ""
 }

@@ -201,6 +201,22 @@ func (r *Report) providerChecks() []Result {
 	return out
 }
 
+// FlagOrigin says which flag and where Claude Code gets it:
+// "CLAUDE_CODE_USE_BEDROCK, set in ~/.zshrc:12".
+func (p *Routing) FlagOrigin(a *FlagSetting) string {
+	switch a.Origin {
+	case OriginEnv:
+		s := a.Var + ", set in the environment"
+		if lines := p.ShellLines(a.Var); len(lines) > 0 {
+			s += " by " + strings.Join(lines, " and ")
+		}
+		return s
+	case OriginShell:
+		return a.Var + ", exported in " + a.Source + ": every new terminal gets it"
+	}
+	return a.Var + ", set in " + a.Where()
+}
+
 // flagWords names one place a flag is set: "CLAUDE_CODE_USE_BEDROCK=1 in
 // ~/.zshrc:12".
 func flagWords(f *FlagSetting) string {
@@ -227,9 +243,6 @@ func (r *Report) checkProviderFlag() Result {
 	a := p.Active()
 	if a != nil {
 		where := flagWords(a)
-		if a.Seen == SeenNewTerminal {
-			where += ", which a new terminal exports"
-		}
 		if len(p.On) > 1 {
 			var also []string
 			for _, o := range p.On[1:] {
@@ -248,7 +261,7 @@ func (r *Report) checkProviderFlag() Result {
 			res.Title = fmt.Sprintf("Claude Code may go to %s: %s (a flag known only from third parties)", a.Provider.Name, where)
 		case p.ClaudeCode:
 			res.Status = Fail
-			res.Title = fmt.Sprintf("Claude Code sends its requests to %s: %s; your Anthropic key and login are not used", a.Provider.Name, where)
+			res.Title = fmt.Sprintf("Claude Code is sending your requests to %s (%s); your Anthropic key is not used", a.Provider.Name, p.FlagOrigin(a))
 		default:
 			res.Status = Warn
 			res.Title = fmt.Sprintf("%s: Claude Code would go to %s; the SDK ignores the flag", where, a.Provider.Name)

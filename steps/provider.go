@@ -1,7 +1,6 @@
 package steps
 
 import (
-	"fmt"
 	"strings"
 
 	"github.com/fix401/fix401/probe"
@@ -36,9 +35,8 @@ func ruleProviderOverride(r *probe.Report) (Diagnosis, bool) {
 		return Diagnosis{}, false
 	}
 	p := r.Provider
-	d := Diagnosis{Code: ProviderOverride,
-		Title: fmt.Sprintf("Claude Code is sending your requests to %s (%s); your Anthropic key is not used",
-			a.Provider.Name, flagOrigin(p, a))}
+	res, _ := r.CheckByID(probe.CheckProviderFlag)
+	d := Diagnosis{Code: ProviderOverride, Title: res.Title}
 	var off []string
 	if a.Origin == probe.OriginEnv {
 		off = append(off, "`unset "+a.Var+"`")
@@ -54,22 +52,6 @@ func ruleProviderOverride(r *probe.Report) (Diagnosis, bool) {
 	d.Fix = "To use your Anthropic key: " + joinAnd(off) + ", then start Claude Code again. " +
 		"To use " + a.Provider.Name + ": " + providerNext(r, a)
 	return d, true
-}
-
-// flagOrigin says which flag and where Claude Code gets it:
-// "CLAUDE_CODE_USE_BEDROCK, set in ~/.zshrc:12".
-func flagOrigin(p *probe.Routing, a *probe.FlagSetting) string {
-	switch a.Origin {
-	case probe.OriginEnv:
-		s := a.Var + ", set in the environment"
-		if lines := p.ShellLines(a.Var); len(lines) > 0 {
-			s += " by " + strings.Join(lines, " and ")
-		}
-		return s
-	case probe.OriginShell:
-		return a.Var + ", exported in " + a.Source + ": every new terminal gets it"
-	}
-	return a.Var + ", set in " + a.Where()
 }
 
 // lineWords names a shell file's line for a fix: "line 12 of ~/.zshrc".
@@ -127,7 +109,7 @@ func providerFacts(r *probe.Report) []Fact {
 	}
 	goes := "the Anthropic API (no provider flag is on)"
 	if a := p.Active(); a != nil {
-		goes = a.Provider.Name + " (" + flagOrigin(p, a) + ")"
+		goes = a.Provider.Name + " (" + p.FlagOrigin(a) + ")"
 	}
 	facts := []Fact{{Label: "Claude Code goes to", Value: goes}}
 	if !p.ClaudeCode {
