@@ -233,14 +233,18 @@ func (p *Routing) has(v string) bool {
 }
 
 // shownURL returns a URL variable's value for a sentence, without its
-// credentials, clipped and sanitized, like the base URL's. Other
+// credentials, query or fragment, clipped and sanitized. Other
 // provider variables are named, never shown.
 func (p *Routing) shownURL(v string) string {
 	s, ok := p.lookup(v)
 	if !ok {
 		return ""
 	}
-	return clean(StripURLCredentials(strings.TrimSpace(s.value)), 80)
+	u := StripURLCredentials(strings.TrimSpace(s.value))
+	if i := strings.IndexAny(u, "?#"); i >= 0 {
+		u = u[:i] // a query may carry a key (?api-key=…)
+	}
+	return clean(u, 80)
 }
 
 // claudeCodeID is the client id of Claude Code in the client table

@@ -506,7 +506,11 @@ func (p *Routing) checkFoundryResource(id string) Result {
 	res := Result{ID: id}
 	if p.has(VarFoundryBaseURL) {
 		s, _ := p.lookup(VarFoundryBaseURL)
-		u := strings.TrimRight(strings.TrimSpace(s.value), "/")
+		u := strings.TrimSpace(s.value)
+		if i := strings.IndexAny(u, "?#"); i >= 0 {
+			u = u[:i]
+		}
+		u = strings.TrimRight(u, "/")
 		shown := p.shownURL(VarFoundryBaseURL)
 		switch {
 		case !s.Known:

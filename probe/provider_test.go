@@ -340,6 +340,8 @@ func TestFoundryChecklist(t *testing.T) {
 		{map[string]string{"ANTHROPIC_FOUNDRY_RESOURCE": "my-res"}, ".resource", Pass, "ANTHROPIC_FOUNDRY_RESOURCE is set"},
 		{map[string]string{"ANTHROPIC_FOUNDRY_BASE_URL": "https://my-res.services.ai.azure.com"}, ".resource", Fail, "does not end in /anthropic"},
 		{map[string]string{"ANTHROPIC_FOUNDRY_BASE_URL": "https://my-res.services.ai.azure.com/anthropic/"}, ".resource", Pass, "/anthropic"},
+		{map[string]string{"ANTHROPIC_FOUNDRY_BASE_URL": "https://u:pw0123456789@my-res.services.ai.azure.com?api-key=q0123456789"}, ".resource", Fail, "(https://my-res.services.ai.azure.com) does not end"},
+		{map[string]string{"ANTHROPIC_FOUNDRY_BASE_URL": "https://my-res.services.ai.azure.com/anthropic?api-key=q0123456789"}, ".resource", Pass, "is https://my-res.services.ai.azure.com/anthropic (from"},
 		{map[string]string{"ANTHROPIC_FOUNDRY_API_KEY": "f0undryK3yEXAMPLE0123456789abcdef"}, ".credentials", Pass, "is set (from the environment)"},
 		{nil, ".credentials", Pass, "Azure identity"},
 		{nil, ".identity", Skip, CmdAzureIdentity},
