@@ -109,7 +109,7 @@ func providerFacts(r *probe.Report) []Fact {
 	}
 	goes := "the Anthropic API (no provider flag is on)"
 	if a := p.Active(); a != nil {
-		goes = a.Provider.Name + " (" + p.FlagOrigin(a) + ")"
+		goes = a.Provider.Name
 	}
 	facts := []Fact{{Label: "Claude Code goes to", Value: goes}}
 	if !p.ClaudeCode {

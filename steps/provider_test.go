@@ -86,7 +86,7 @@ func TestProviderOverrideClaudeCode(t *testing.T) {
 				t.Errorf("JSON diagnosis %+v", j.Diagnosis)
 			}
 			page := BuildPage(Input{Report: r}, Headers)
-			if len(page.Facts) == 0 || !strings.Contains(page.Facts[0].Value, strings.Split(tt.title[0], ",")[0]) {
+			if len(page.Facts) == 0 || !strings.Contains(d.Title, "requests to "+page.Facts[0].Value+" (") {
 				t.Errorf("headers facts %+v", page.Facts)
 			}
 		})
