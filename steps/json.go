@@ -19,9 +19,12 @@ type JSON struct {
 	// Credentials are every credential found, with its role for the
 	// client and what the API said of it.
 	Credentials []JSONCredential `json:"credentials"`
-	Diagnosis   JSONDiagnosis    `json:"diagnosis"`
-	Checks      []JSONCheck      `json:"checks"`
-	Requests    []JSONRequest    `json:"requests"`
+	// Provider is where Claude Code sends its requests, when a
+	// CLAUDE_CODE_USE_* flag is set anywhere (absent otherwise).
+	Provider  *JSONProvider `json:"provider,omitempty"`
+	Diagnosis JSONDiagnosis `json:"diagnosis"`
+	Checks    []JSONCheck   `json:"checks"`
+	Requests  []JSONRequest `json:"requests"`
 }
 
 // JSONTool names the tool and its version.
@@ -134,6 +137,7 @@ func ToJSON(r *probe.Report, d Diagnosis, version string) JSON {
 			AdminRecord: jsonRecord(r, r.Active)}
 	}
 	j.Credentials = jsonCredentials(r)
+	j.Provider = jsonProvider(r)
 	for _, c := range r.Checks() {
 		j.Checks = append(j.Checks, JSONCheck{ID: c.ID, Step: StepOfCheck(c.ID), Status: c.Status, Title: c.Title,
 			Detail: c.Detail, Fix: c.Fix, DurationMS: c.Duration.Milliseconds()})

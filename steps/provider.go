@@ -140,3 +140,45 @@ func providerRow(r *probe.Report, c ChecklistRow) (ChecklistRow, bool) {
 	}
 	return c, true
 }
+
+// JSONProvider is where Claude Code sends its requests: provider is the
+// id of the provider whose flag is on (bedrock, foundry, anthropic_aws,
+// mantle, vertex, gateway) or "anthropic"; claude_code says whether the
+// run is about Claude Code (else the flags only concern Claude Code, not
+// the client checked); flags are every place a flag is set.
+type JSONProvider struct {
+	Provider   string     `json:"provider"`
+	ClaudeCode bool       `json:"claude_code"`
+	Flags      []JSONFlag `json:"flags"`
+}
+
+// JSONFlag is one place a provider flag is set. source is env:NAME or
+// file:line; state is on, off, unclear or unknown (set by a command);
+// seen says whether Claude Code gets it: now, new_terminal (exported by a
+// shell file this terminal predates), not (not exported), overridden,
+// inherited (the shell line the environment likely got it from).
+type JSONFlag struct {
+	Var    string `json:"var"`
+	Source string `json:"source"`
+	State  string `json:"state"`
+	Seen   string `json:"seen"`
+}
+
+func jsonProvider(r *probe.Report) *JSONProvider {
+	p := r.Provider
+	if p == nil {
+		return nil
+	}
+	j := &JSONProvider{Provider: "anthropic", ClaudeCode: p.ClaudeCode, Flags: []JSONFlag{}}
+	if a := p.Active(); a != nil {
+		j.Provider = a.Provider.ID
+	}
+	for _, f := range p.Flags {
+		src := f.Source
+		if f.Origin == probe.OriginEnv {
+			src = "env:" + f.Var
+		}
+		j.Flags = append(j.Flags, JSONFlag{Var: f.Var, Source: src, State: string(f.State), Seen: string(f.Seen)})
+	}
+	return j
+}

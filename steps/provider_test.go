@@ -82,8 +82,8 @@ func TestProviderOverrideClaudeCode(t *testing.T) {
 				t.Errorf("checklist row %+v", row)
 			}
 			j := ToJSON(r, d, "test")
-			if j.Diagnosis.Code != ProviderOverride {
-				t.Errorf("JSON diagnosis %+v", j.Diagnosis)
+			if j.Diagnosis.Code != ProviderOverride || j.Provider == nil || !j.Provider.ClaudeCode || j.Provider.Provider == "anthropic" || len(j.Provider.Flags) == 0 {
+				t.Errorf("JSON diagnosis %+v, provider %+v", j.Diagnosis, j.Provider)
 			}
 			page := BuildPage(Input{Report: r}, Headers)
 			if len(page.Facts) == 0 || !strings.Contains(d.Title, "requests to "+page.Facts[0].Value+" (") {
@@ -112,6 +112,10 @@ func TestProviderOverrideOnlyForClaudeCode(t *testing.T) {
 	if row := checklistRow(r, "checklist.provider"); row == nil || row.Status != probe.Warn || !strings.Contains(row.Result, "SDK ignores") {
 		t.Fatalf("%+v", row)
 	}
+	if j := ToJSON(r, Diagnose(r), "test").Provider; j == nil || j.ClaudeCode || j.Provider != "bedrock" ||
+		len(j.Flags) != 1 || j.Flags[0] != (JSONFlag{Var: "CLAUDE_CODE_USE_BEDROCK", Source: "env:CLAUDE_CODE_USE_BEDROCK", State: "on", Seen: "now"}) {
+		t.Fatalf("JSON provider %+v", j)
+	}
 	for _, c := range []struct {
 		vars  map[string]string
 		files map[string]string
@@ -126,7 +130,7 @@ func TestProviderOverrideOnlyForClaudeCode(t *testing.T) {
 		}
 	}
 	r = routed(t, "claude-code", map[string]string{"AWS_REGION": "us-east-1"}, nil)
-	if r.Provider != nil || checklistRow(r, "checklist.provider") != nil {
+	if r.Provider != nil || checklistRow(r, "checklist.provider") != nil || ToJSON(r, Diagnose(r), "test").Provider != nil {
 		t.Fatal("a provider row without a flag")
 	}
 }
