@@ -71,6 +71,10 @@ const (
 	varClaudeCodeMarker = "CLAUDECODE"
 )
 
+// bunDotenv are the .env files Bun loads from the working directory, most
+// important first (NODE_ENV unset: development).
+var bunDotenv = []string{".env.local", ".env.development", ".env"}
+
 // providerVars are the variables the checklists read, besides the flags.
 var providerVars = []string{
 	VarAWSRegion, VarAWSDefaultRegion, VarAWSProfile, VarAWSAccessKey, VarAWSSecretKey, VarAWSSessionToken,
@@ -124,11 +128,13 @@ const (
 )
 
 // Setting is one place a variable Claude Code reads is set: the
-// environment, a settings file's env block, or a shell start-up file.
+// environment, a settings file's env block, a .env file of the working
+// directory (loaded by the native, Bun-built Claude Code), or a shell
+// start-up file.
 type Setting struct {
 	Var      string
 	Source   string // as shown: env, ~/.zshrc:12, .claude/settings.json:4
-	Origin   Origin // OriginEnv, OriginClaude or OriginShell
+	Origin   Origin // OriginEnv, OriginClaude, OriginDotenv or OriginShell
 	Scope    string // for OriginClaude: managed, local, project, user
 	Path     string // absolute; empty for env
 	Line     int
@@ -260,8 +266,9 @@ func forClaudeCode(env *Env, ci ClientInfo) bool {
 }
 
 // ReadRouting reads every provider flag and variable from the process
-// environment, Claude Code's settings files (ClaudeSettingsFiles) and the
-// shell start-up files under env.Home, and the AWS SSO cache and Google
+// environment, Claude Code's settings files (ClaudeSettingsFiles), the
+// .env files Bun loads from env.Dir and the shell start-up files under
+// env.Home, and the AWS SSO cache and Google
 // ADC file the checklists need. It returns nil when no provider flag is
 // set anywhere. Only reads, within the bounds of bounds.go.
 func ReadRouting(env *Env, ci ClientInfo) *Routing {
@@ -291,6 +298,20 @@ func ReadRouting(env *Env, ci ClientInfo) *Routing {
 	for name := range names {
 		if v, ok := env.Vars[name]; ok {
 			all[name] = append(all[name], Setting{Var: name, Source: "env", Origin: OriginEnv, Exported: true, Known: true, value: v})
+		}
+	}
+	// The native Claude Code is a Bun program, and Bun loads the working
+	// directory's .env files (by reports; an npm install on Node does not),
+	// under the environment's variables. Most important first.
+	for _, name := range bunDotenv {
+		cs := d.dotenvFile(filepath.Join(d.dir, name))
+		for i := len(cs) - 1; i >= 0; i-- {
+			c := cs[i]
+			all[c.Var] = append(all[c.Var], Setting{Var: c.Var, Source: c.Source, Origin: OriginDotenv, Path: c.Path, Line: c.Line,
+				Exported: true, Known: !unresolvedCandidate(c), value: c.Value})
+			if slices.Contains(providerSecretVars, c.Var) {
+				keep.add(c.Value, c.Raw)
+			}
 		}
 	}
 	var shell []Setting

@@ -213,6 +213,8 @@ func (p *Routing) FlagOrigin(a *FlagSetting) string {
 		return s
 	case OriginShell:
 		return a.Var + ", exported in " + a.Source + ": every new terminal gets it"
+	case OriginDotenv:
+		return a.Var + ", set in " + a.Source + ", which the native Claude Code loads"
 	}
 	return a.Var + ", set in " + a.Where()
 }

@@ -90,6 +90,12 @@ func TestProviderFlagEverySource(t *testing.T) {
 			tc{"fish", flag, func(t *testing.T, env *Env) {
 				ktWrite(t, filepath.Join(env.Home, ".config", "fish", "config.fish"), "set -gx "+flag+" 1\n")
 			}, "~/.config/fish/config.fish:1", SeenNewTerminal, true},
+			tc{"dotenv", flag, func(t *testing.T, env *Env) {
+				ktWrite(t, filepath.Join(env.Dir, ".env"), "PORT=8080\n"+flag+"=1\n")
+			}, ".env:2", SeenNow, true},
+			tc{"dotenv local", flag, func(t *testing.T, env *Env) {
+				ktWrite(t, filepath.Join(env.Dir, ".env.local"), "export "+flag+"=true\n")
+			}, ".env.local:1", SeenNow, true},
 			tc{"zsh-only syntax", flag, func(t *testing.T, env *Env) {
 				ktWrite(t, filepath.Join(env.Home, ".zshrc"), "for f (~/.zsh/*.zsh) source $f\nif [[ 1 ]] {\n}\nexport "+flag+"=yes\n")
 			}, "~/.zshrc:4", SeenNewTerminal, true},
@@ -150,6 +156,22 @@ func TestProviderFlagPrecedence(t *testing.T) {
 		if f.Origin == OriginEnv && f.Seen != SeenOverridden {
 			t.Fatalf("env flag: %+v", f)
 		}
+	}
+}
+
+// TestProviderFlagDotenvUnderEnv: Bun does not override a variable the
+// environment sets, so an off in the environment beats an on in .env;
+// .env.local beats .env.
+func TestProviderFlagDotenvUnderEnv(t *testing.T) {
+	env := pvEnv(t, map[string]string{"CLAUDE_CODE_USE_VERTEX": "0"})
+	ktWrite(t, filepath.Join(env.Dir, ".env"), "CLAUDE_CODE_USE_VERTEX=1\n")
+	if r := Prepare(env); r.Provider == nil || r.Provider.Routed() {
+		t.Fatalf("%+v", r.Provider)
+	}
+	delete(env.Vars, "CLAUDE_CODE_USE_VERTEX")
+	ktWrite(t, filepath.Join(env.Dir, ".env.local"), "CLAUDE_CODE_USE_VERTEX=no\n")
+	if r := Prepare(env); r.Provider == nil || r.Provider.Routed() {
+		t.Fatalf(".env.local says no: %+v", r.Provider.Flags)
 	}
 }
 

@@ -45,8 +45,12 @@ func ruleProviderOverride(r *probe.Report) (Diagnosis, bool) {
 		off = append(off, "delete "+lineWords(line))
 	}
 	for _, f := range p.Flags {
-		if f.Var == a.Var && f.Origin == probe.OriginClaude && f.Seen != probe.SeenNot {
+		switch {
+		case f.Var != a.Var || f.Seen == probe.SeenNot:
+		case f.Origin == probe.OriginClaude:
 			off = append(off, "remove "+a.Var+" from the env block of "+f.Source)
+		case f.Origin == probe.OriginDotenv:
+			off = append(off, "delete "+lineWords(f.Source))
 		}
 	}
 	d.Fix = "To use your Anthropic key: " + joinAnd(off) + ", then start Claude Code again. " +

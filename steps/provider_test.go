@@ -39,27 +39,29 @@ func routed(t *testing.T, forID string, vars map[string]string, files map[string
 
 func TestProviderOverrideClaudeCode(t *testing.T) {
 	for _, tt := range []struct {
-		name       string
-		vars       map[string]string
-		files      map[string]string
-		title      []string
-		fix        []string
-		notInTitle string
+		name  string
+		vars  map[string]string
+		files map[string]string
+		title []string
+		fix   []string
 	}{
 		{"zshrc, no region", map[string]string{}, map[string]string{".zshrc": "alias k=kubectl\nexport CLAUDE_CODE_USE_BEDROCK=1\n"},
 			[]string{"Amazon Bedrock", "CLAUDE_CODE_USE_BEDROCK, exported in ~/.zshrc:2", "your Anthropic key is not used"},
-			[]string{"delete line 2 of ~/.zshrc", "AWS_REGION is not set", "`aws sts get-caller-identity`"}, ""},
+			[]string{"delete line 2 of ~/.zshrc", "AWS_REGION is not set", "`aws sts get-caller-identity`"}},
 		{"env from zshrc", map[string]string{"CLAUDE_CODE_USE_BEDROCK": "1", "AWS_REGION": "us-east-1", "AWS_PROFILE": "dev"},
 			map[string]string{".zshrc": "export CLAUDE_CODE_USE_BEDROCK=1\n"},
 			[]string{"set in the environment by ~/.zshrc:1"},
-			[]string{"`unset CLAUDE_CODE_USE_BEDROCK` and delete line 1 of ~/.zshrc", "settings look complete", "`aws sts get-caller-identity`"}, ""},
+			[]string{"`unset CLAUDE_CODE_USE_BEDROCK` and delete line 1 of ~/.zshrc", "settings look complete", "`aws sts get-caller-identity`"}},
 		{"user settings vertex", map[string]string{}, map[string]string{".claude/settings.json": "{\n \"env\": {\n  \"CLAUDE_CODE_USE_VERTEX\": \"true\"\n }\n}\n"},
 			[]string{"Google Vertex AI", "user settings ~/.claude/settings.json:3"},
-			[]string{"remove CLAUDE_CODE_USE_VERTEX from the env block of ~/.claude/settings.json:3", "ANTHROPIC_VERTEX_PROJECT_ID is not set"}, ""},
+			[]string{"remove CLAUDE_CODE_USE_VERTEX from the env block of ~/.claude/settings.json:3", "ANTHROPIC_VERTEX_PROJECT_ID is not set"}},
+		{"dotenv", map[string]string{}, map[string]string{"app/.env": "PORT=1\nCLAUDE_CODE_USE_BEDROCK=1\n"},
+			[]string{"Amazon Bedrock", "set in .env:2, which the native Claude Code loads"},
+			[]string{"delete line 2 of .env", "AWS_REGION is not set"}},
 		{"foundry without /anthropic", map[string]string{"CLAUDE_CODE_USE_FOUNDRY": "1", "ANTHROPIC_FOUNDRY_BASE_URL": "https://res.services.ai.azure.com"}, nil,
-			[]string{"Microsoft Foundry"}, []string{"does not end in /anthropic"}, ""},
+			[]string{"Microsoft Foundry"}, []string{"does not end in /anthropic"}},
 		{"platform on aws", map[string]string{"CLAUDE_CODE_USE_ANTHROPIC_AWS": "1", "AWS_REGION": "us-east-1"}, nil,
-			[]string{"Claude Platform on AWS"}, []string{"ANTHROPIC_AWS_WORKSPACE_ID is not set"}, ""},
+			[]string{"Claude Platform on AWS"}, []string{"ANTHROPIC_AWS_WORKSPACE_ID is not set"}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			r := routed(t, "claude-code", tt.vars, tt.files)
