@@ -323,7 +323,14 @@ func (p *Routing) identity(id, cmd, what, extra string) Result {
 	if extra != "" {
 		d += " " + extra
 	}
-	return Result{ID: id + ".identity", Status: Skip, Title: "Prove the identity: run `" + cmd + "`", Detail: d}
+	who := "AWS"
+	switch cmd {
+	case CmdGoogleIdentity:
+		who = "Google"
+	case CmdAzureIdentity:
+		who = "Azure"
+	}
+	return Result{ID: id + ".identity", Status: Skip, Title: "Prove your " + who + " identity: run `" + cmd + "`", Detail: d}
 }
 
 // awsChecks are the AWS items of Bedrock and Claude Platform on AWS:

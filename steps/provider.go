@@ -83,7 +83,9 @@ func providerNext(r *probe.Report, a *probe.FlagSetting) string {
 		case c.Status == probe.Warn && warn == nil:
 			warn = &c
 		case strings.HasSuffix(c.ID, ".identity"):
-			cmd = strings.TrimPrefix(c.Title, "Prove the identity: run ")
+			if i := strings.IndexByte(c.Title, '`'); i >= 0 {
+				cmd = c.Title[i:]
+			}
 		}
 	}
 	first := fail
