@@ -447,3 +447,27 @@ func mkfifoOrSkip(t *testing.T, path string) {
 		t.Skipf("no FIFOs here: %v", err)
 	}
 }
+
+// FuzzProviderFiles: whatever a settings file, a .env or a start-up file
+// holds, reading the routing never panics, every check it gives is
+// finished, and a flag set to 1 in the environment still routes.
+func FuzzProviderFiles(f *testing.F) {
+	f.Add(`{"env":{"CLAUDE_CODE_USE_BEDROCK":"1","AWS_REGION":7}}`, "export CLAUDE_CODE_USE_VERTEX=${X:-1}\n", "AWS_PROFILE='a\nb'\n")
+	f.Add(`{"env":{"CLAUDE_CODE_USE_BEDROCK":{"a":1}}}`, "CLAUDE_CODE_USE_FOUNDRY=$(id)\nexport CLAUDE_CODE_USE_FOUNDRY\n", "")
+	f.Add(`{"env":null}`, "set -x CLAUDE_CODE_USE_BEDROCK 0", "CLAUDE_CODE_USE_BEDROCK=\"1")
+	f.Fuzz(func(t *testing.T, settings, shell, dotenv string) {
+		env := pvEnv(t, map[string]string{"CLAUDE_CODE_USE_ANTHROPIC_AWS": "1"})
+		ktWrite(t, filepath.Join(env.Home, ".claude", "settings.json"), settings)
+		ktWrite(t, filepath.Join(env.Home, ".bashrc"), shell)
+		ktWrite(t, filepath.Join(env.Dir, ".env"), dotenv)
+		r := Prepare(env)
+		if r.Provider == nil {
+			t.Fatal("the environment's flag was missed")
+		}
+		for _, c := range r.Checks() {
+			if strings.HasPrefix(c.ID, "provider.") && (c.Status == Pending || c.Title == "") {
+				t.Fatalf("%+v", c)
+			}
+		}
+	})
+}
