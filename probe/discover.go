@@ -194,8 +194,8 @@ type discovery struct {
 	encoding  map[string]string // files read that are not plain UTF-8: their encoding
 	prof      *Profile          // the SDK profile, set by profileSource
 	fed       *Federation       // the federation setup, set by federationSource
-	// want, when set, picks the shell assignments to record instead of
-	// interesting (the provider scan reads its own variables).
+	// want, when set, picks the shell and .env assignments to record
+	// instead of interesting (the provider scan reads its own variables).
 	want func(name, raw string) bool
 }
 
@@ -230,7 +230,8 @@ func interesting(name, raw string) bool {
 	return slices.Contains(KeyVars, name) || strings.Contains(raw, "sk-ant-")
 }
 
-// wants reports whether an assignment in a shell file is worth recording.
+// wants reports whether an assignment in a shell or .env file is worth
+// recording.
 func (d *discovery) wants(name, raw string) bool {
 	if d.want != nil {
 		return d.want(name, raw)

@@ -19,12 +19,13 @@ type JSON struct {
 	// Credentials are every credential found, with its role for the
 	// client and what the API said of it.
 	Credentials []JSONCredential `json:"credentials"`
+	Diagnosis   JSONDiagnosis    `json:"diagnosis"`
+	Checks      []JSONCheck      `json:"checks"`
+	Requests    []JSONRequest    `json:"requests"`
+
 	// Provider is where Claude Code sends its requests, when a
 	// CLAUDE_CODE_USE_* flag is set anywhere (absent otherwise).
-	Provider  *JSONProvider `json:"provider,omitempty"`
-	Diagnosis JSONDiagnosis `json:"diagnosis"`
-	Checks    []JSONCheck   `json:"checks"`
-	Requests  []JSONRequest `json:"requests"`
+	Provider *JSONProvider `json:"provider,omitempty"`
 }
 
 // JSONTool names the tool and its version.
