@@ -72,6 +72,7 @@ func (r *Report) Checks() []Result {
 	if r.Client.KeyHeader != "" {
 		add(r.checkClient())
 	}
+	out = append(out, r.providerChecks()...)
 	add(r.checkAuthToken())
 	if len(r.Env.EmptyVars) > 0 {
 		add(r.checkEmptyVars())

@@ -194,6 +194,9 @@ type discovery struct {
 	encoding  map[string]string // files read that are not plain UTF-8: their encoding
 	prof      *Profile          // the SDK profile, set by profileSource
 	fed       *Federation       // the federation setup, set by federationSource
+	// want, when set, picks the shell and .env assignments to record
+	// instead of interesting (the provider scan reads its own variables).
+	want func(name, raw string) bool
 }
 
 func absPath(p string) string {
@@ -225,6 +228,15 @@ func (d *discovery) label(path string, line int, projectFirst bool) string {
 // interesting reports whether a variable in a file is worth a candidate.
 func interesting(name, raw string) bool {
 	return slices.Contains(KeyVars, name) || strings.Contains(raw, "sk-ant-")
+}
+
+// wants reports whether an assignment in a shell or .env file is worth
+// recording.
+func (d *discovery) wants(name, raw string) bool {
+	if d.want != nil {
+		return d.want(name, raw)
+	}
+	return interesting(name, raw)
 }
 
 // readFile reads the first MaxKeyFile bytes of a regular file, cut at the

@@ -154,6 +154,10 @@ type Report struct {
 
 	Lint []LintResult // the user's own request code, with check --lint
 
+	// Provider is where Claude Code sends its requests when a
+	// CLAUDE_CODE_USE_* flag is set anywhere; nil when none is.
+	Provider *Routing
+
 	// AdminKey says where the Admin key came from, nil without one; Lookup
 	// is what the Admin API said about the keys found (nil until asked).
 	AdminKey *AdminKeyInfo
@@ -170,7 +174,8 @@ type Report struct {
 
 // Secrets lists every secret the run knows, for a Redactor: each
 // candidate's value in every form, a profile's refresh token, the
-// federation identity token and a minted token, and the passwords of the
+// federation identity token and a minted token, the cloud providers' secrets
+// (AWS keys and tokens, the Foundry key, ADC and SSO secrets), and the passwords of the
 // base, status and proxy URLs. The text of a reference nobody resolved (op://…, ${VAR},
 // an apiKeyHelper command) is not a secret, was sent nowhere and is left
 // out, unless a key is written inside it.
@@ -190,6 +195,9 @@ func (r *Report) Secrets() []string {
 	}
 	if f := r.Federation; f != nil {
 		out = append(out, f.assertion, f.minted)
+	}
+	if r.Provider != nil {
+		out = append(out, r.Provider.secrets...)
 	}
 	return append(out, r.urlSecrets...)
 }

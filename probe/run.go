@@ -61,6 +61,7 @@ func Prepare(env *Env) *Report {
 	found := DiscoverAll(env)
 	r.Candidates, r.FileNotes, r.Profile, r.Federation = found.Candidates, found.Notes, found.Profile, found.Federation
 	r.Active = ChooseActive(env, r.Candidates, r.precedence()...)
+	r.Provider = ReadRouting(env, r.Client)
 	r.AdminKey = adminKeyInfo(env)
 	r.CI = DetectCI(env)
 	r.Lint = lintFiles(env)

@@ -126,7 +126,7 @@ func (d *discovery) scanDotenv(path string, data []byte, example bool) []Candida
 		if stmtEnd > end {
 			next = stmtEnd + 1
 		}
-		if interesting(name, raw) {
+		if d.wants(name, raw) {
 			value := dotenvValue(data[off:stmtEnd], name)
 			c := Candidate{
 				Origin: OriginDotenv, Var: name, Path: path, Line: startLine,

@@ -206,7 +206,7 @@ func (s *shellScan) assign(a *syntax.Assign, exported bool) {
 	case why != "":
 		s.over[name] = why
 	}
-	if !interesting(name, raw) {
+	if !s.d.wants(name, raw) {
 		return
 	}
 	line := int(a.Pos().Line()) + s.line
@@ -361,7 +361,7 @@ func (d *discovery) scanShellLines(path string, data []byte) []Candidate {
 			break
 		}
 		m := shellAssign.FindSubmatchIndex(line)
-		if m == nil || !interesting(string(line[m[6]:m[7]]), string(line[m[1]:])) {
+		if m == nil || !d.wants(string(line[m[6]:m[7]]), string(line[m[1]:])) {
 			continue
 		}
 		f, err := parseShell(line, path, syntax.LangBash)
@@ -443,7 +443,7 @@ func (d *discovery) scanFish(path string, data []byte) []Candidate {
 		if len(vals) > 0 {
 			raw = string(line[vals[0].start:])
 		}
-		if !interesting(name, raw) {
+		if !d.wants(name, raw) {
 			continue
 		}
 		texts := make([]string, len(vals))

@@ -115,6 +115,9 @@ func ChecklistRows(r *probe.Report, sdks []probe.SDK) []ChecklistRow {
 	add(c)
 
 	// The independent tests: credentials, permissions, quota, dependency, network.
+	if c, ok := providerRow(r, row("provider", "Provider routing")); ok {
+		add(c)
+	}
 	add(credentialsRow(r, row("credentials", "Credentials")))
 	c = fromCheck(r, row("permissions", "Permissions"), probe.CheckPermissions, func(res probe.Result) string {
 		if res.Status == probe.Pass {

@@ -307,6 +307,8 @@ var demoChecklist = map[string][]rowWant{
 	"profile":             {{"credentials", probe.Pass, "accepted"}, {"shape", probe.Pass, "Authorization: Bearer sk-ant-oat01-"}},
 	"profile-expired":     {{"credentials", probe.Fail, "rejected: 401"}, {"repro", probe.Pass, "(sent once)"}},
 	"federation-audience": {{"credentials", probe.Fail, "the token exchange refused the identity token: 401"}},
+	"claude-code-bedrock": {{"provider", probe.Fail, "Claude Code goes to Amazon Bedrock (CLAUDE_CODE_USE_BEDROCK in the environment)"},
+		{"credentials", probe.Pass, "accepted"}},
 }
 
 // leak matches the probe's phase codes, which must reach no one.

@@ -41,6 +41,7 @@ var codeTable = []codeRow{
 		Explain: "Cloudflare, in front of the API, answered for it: the request was turned away by where it came from, before any key was looked at."},
 	{Code: NotAnthropic, Step: Headers, Severity: probe.Fail, Unjudged: true, Supersedes: explainsRejection, Match: ruleNotAnthropic},
 	{Code: HeaderStripped, Step: Headers, Severity: probe.Fail, Unjudged: true, Supersedes: explainsRejection, Match: ruleHeaderStripped},
+	{Code: ProviderOverride, Step: Headers, Severity: probe.Fail, Unjudged: true, Match: ruleProviderOverride, Explain: providerExplain},
 	{Code: CISecretUnavailable, Step: VerifyKey, Severity: probe.Fail, Supersedes: []Code{NoKey}, Match: ruleCISecret,
 		Explain: "CI services hold secrets back from runs that could leak them: a fork's pull request, Dependabot, a branch that is not protected. The variable is then empty, as if no key had ever been set."},
 	{Code: NoKey, Step: VerifyKey, Severity: probe.Fail, Match: ruleNoKeyCI},

@@ -355,6 +355,12 @@ func TestDiagnoseThroughStub(t *testing.T) {
 			w.serve(stub.Options{}, false)
 			w.federation(identityJWT(time.Now().Add(-time.Hour), "https://api.anthropic.com"))
 		}, VerifyKey},
+		{ProviderOverride, func(w *world) { // Claude Code with a working key, sent to Bedrock by ~/.zshrc
+			w.serve(stub.Options{}, false)
+			w.env.Vars["ANTHROPIC_API_KEY"] = w.key(stub.NewAPIKey())
+			w.env.For = "claude-code"
+			w.file(".zshrc", "export CLAUDE_CODE_USE_BEDROCK=1\n")
+		}, Headers},
 		{KeyShadowed, func(w *world) {
 			key := w.key(stub.NewAPIKey())
 			w.serve(stub.Options{RevokedKeys: []string{key}}, false)

@@ -24,6 +24,10 @@ type JSON struct {
 	Requests    []JSONRequest    `json:"requests"`
 	// CI is the CI run fix401 was part of; absent outside CI.
 	CI *JSONCI `json:"ci,omitempty"`
+
+	// Provider is where Claude Code sends its requests, when a
+	// CLAUDE_CODE_USE_* flag is set anywhere (absent otherwise).
+	Provider *JSONProvider `json:"provider,omitempty"`
 }
 
 // JSONTool names the tool and its version.
@@ -137,6 +141,7 @@ func ToJSON(r *probe.Report, d Diagnosis, version string) JSON {
 	}
 	j.Credentials = jsonCredentials(r)
 	j.CI = jsonCI(r)
+	j.Provider = jsonProvider(r)
 	for _, c := range r.Checks() {
 		j.Checks = append(j.Checks, JSONCheck{ID: c.ID, Step: StepOfCheck(c.ID), Status: c.Status, Title: c.Title,
 			Detail: c.Detail, Fix: c.Fix, DurationMS: c.Duration.Milliseconds()})

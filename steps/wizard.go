@@ -393,6 +393,7 @@ func BuildPage(in Input, s StepID) Page {
 			}
 		}
 		p.Request = RequestChecks(requestLints(in))
+		p.Facts = providerFacts(r)
 	case NewKey:
 		// Which copy wins is the chain: shown here too, where stale copies
 		// are hunted, when a profile or federation takes part in it.

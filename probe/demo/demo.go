@@ -94,6 +94,7 @@ var specs = []spec{
 	{Scenario{"profile-expired", "the SDK profile's login expired two days ago and the API refuses its token", "token_expired"}, buildProfileExpired},
 	{Scenario{"federation-audience", "Workload Identity Federation with an EKS token meant for AWS STS (aud sts.amazonaws.com)", "federation_rejected"}, buildFederationAudience},
 	{Scenario{"model-not-found", "the key works but the model your code asks for does not exist", "model_not_found"}, buildModelNotFound},
+	{Scenario{"claude-code-bedrock", "Claude Code with a working key, but ~/.zshrc still exports CLAUDE_CODE_USE_BEDROCK from a Bedrock trial", "provider_override"}, buildClaudeCodeBedrock},
 }
 
 // Scenarios returns every demo scenario in a stable order.

@@ -27,6 +27,7 @@ var diagnosisCodes = []string{
 	"region_blocked", "key_unresolved", "credential_restricted", "ip_not_allowed", "workspace_required", "spend_limit",
 	"key_expired", "key_disabled",
 	"token_expired", "profile_broken", "federation_incomplete", "federation_rejected",
+	"provider_override",
 }
 
 // client asks a demo's stub on loopback; its limit only matters when a test
@@ -191,6 +192,21 @@ var checks = map[string]func(t *testing.T, d *Demo){
 		}
 	},
 	"redirect": scenarioStatus(301),
+	"claude-code-bedrock": func(t *testing.T, d *Demo) {
+		// The key works; only the flag sends Claude Code elsewhere.
+		wantStatus(t, d, d.keys["env"], 200)
+		wantExported(t, d, "ANTHROPIC_API_KEY", d.keys["env"])
+		if l := zshrcLine(t, d, 44); l != "export CLAUDE_CODE_USE_BEDROCK=1" {
+			t.Errorf("~/.zshrc:44 is %q", l)
+		}
+		if d.Env.For != "claude-code" || d.Env.Vars["CLAUDE_CODE_USE_BEDROCK"] != "1" {
+			t.Errorf("for %q, flag %q", d.Env.For, d.Env.Vars["CLAUDE_CODE_USE_BEDROCK"])
+		}
+		b, err := os.ReadFile(filepath.Join(d.Env.Home, ".claude", "settings.json"))
+		if err != nil || !strings.Contains(string(b), `"AWS_PROFILE"`) {
+			t.Errorf("user settings: %s %v", b, err)
+		}
+	},
 	"header-stripped": func(t *testing.T, d *Demo) {
 		// The gateway drops Authorization: the same key passes as x-api-key
 		// and fails as Bearer, the way the TypeScript SDK 1.x sends it.

@@ -93,6 +93,10 @@ func (d *Demo) Apply(env *probe.Env) (fixed *probe.Env, changes []string, ok boo
 		// The workspace id from the Console, sent the way the SDKs send it.
 		e.Vars["ANTHROPIC_CUSTOM_HEADERS"] = "anthropic-workspace-id: " + stub.DefaultWorkspace
 		changes = append(changes, "exported ANTHROPIC_CUSTOM_HEADERS with the workspace id in the demo's shell")
+	case "claude-code-bedrock":
+		var more []string
+		more, err = fixClaudeCodeBedrock(zshrc, e.Vars)
+		changes = append(changes, more...)
 	case "key-not-loaded":
 		e.Vars["ANTHROPIC_API_KEY"] = d.keys["shell"]
 		changes = append(changes, "opened a new terminal: ~/.zshrc exported ANTHROPIC_API_KEY there")
