@@ -95,16 +95,24 @@ func (f *fileEdit) commented(n int) bool {
 // commentOut plans a "# " before lines from..to, the first with the
 // stamp that says who disabled it and when. It returns false when any of
 // the lines is missing or already edited.
-func (f *fileEdit) commentOut(from, to int, stamp string) bool {
+//
+// In a POSIX shell file (block), an indented line is likely the body of
+// an if or a function, which must not be left empty: it becomes
+// "true # …", a command that does nothing, after its indentation.
+func (f *fileEdit) commentOut(from, to int, stamp string, block bool) bool {
 	var es []edit
 	for n := from; n <= to; n++ {
-		_, start, ok := f.line(n)
+		l, start, ok := f.line(n)
 		if !ok {
 			return false
 		}
 		prefix := "# "
 		if n == from {
 			prefix = "# " + stamp + ": "
+			if indent := len(l) - len(bytes.TrimLeft(l, " \t")); block && indent > 0 {
+				start += indent
+				prefix = "true " + prefix
+			}
 		}
 		es = append(es, edit{start: start, end: start, with: prefix})
 	}

@@ -292,7 +292,7 @@ func (b *builder) disable(code steps.Code, c *probe.Candidate, why string) bool 
 		return true
 	}
 	s, ok := f.locate(c)
-	if !ok || !f.commentOut(c.Line, s.lastLine, b.stamp) {
+	if !ok || !f.commentOut(c.Line, s.lastLine, b.stamp, c.Origin == probe.OriginShell && !fish(c.Path)) {
 		b.byHand(code, c, "Comment out")
 		return false
 	}
