@@ -172,6 +172,9 @@ func (f *fileEdit) change() (Change, bool) {
 
 // appendLine plans line (ending in a newline) at the end of the file.
 func (f *fileEdit) appendLine(line string) bool {
+	if bytes.Contains(f.text, []byte("\r\n")) {
+		line = strings.TrimSuffix(line, "\n") + "\r\n" // the file's own line ends
+	}
 	at := len(f.text)
 	if at > 0 && f.text[at-1] != '\n' {
 		fresh := true
@@ -179,11 +182,11 @@ func (f *fileEdit) appendLine(line string) bool {
 			fresh = fresh && !(e.start == at && e.end == at)
 		}
 		if fresh {
-			line = "\n" + line
+			line = lineEnd(f.text) + line
 		}
 	}
 	for _, e := range f.edits {
-		if e.start == at && e.end == at && strings.HasSuffix("\n"+e.with, "\n"+strings.TrimPrefix(line, "\n")) {
+		if e.start == at && e.end == at && strings.HasSuffix("\n"+e.with, "\n"+strings.TrimLeft(line, "\r\n")) {
 			return true
 		}
 	}
@@ -196,4 +199,12 @@ func (f *fileEdit) because(code steps.Code, format string, args ...any) {
 	if !slices.Contains(f.why, r) {
 		f.why = append(f.why, r)
 	}
+}
+
+// lineEnd is the file's line ending: \r\n when it has one, else \n.
+func lineEnd(text []byte) string {
+	if bytes.Contains(text, []byte("\r\n")) {
+		return "\r\n"
+	}
+	return "\n"
 }

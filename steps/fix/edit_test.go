@@ -55,6 +55,13 @@ func TestAppendsKeepTheirOrder(t *testing.T) {
 	if got, want := string(f.after()), "A=1\nB=2\nC=3\n"; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
+	f = newFileEdit("/x/.env", []byte("A=1\r\nB=2"))
+	if !f.appendLine("C=3\n") {
+		t.Fatal("append refused")
+	}
+	if got, want := string(f.after()), "A=1\r\nB=2\r\nC=3\r\n"; got != want {
+		t.Errorf("CRLF: got %q, want %q", got, want)
+	}
 }
 
 // The key is found under each file's syntax, and only its bytes are
