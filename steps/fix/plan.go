@@ -37,8 +37,6 @@ const (
 	URLBilling    = "https://platform.claude.com/settings/billing"
 	URLLimits     = "https://platform.claude.com/settings/limits"
 	URLWorkspaces = "https://platform.claude.com/settings/workspaces"
-	URLMembers    = "https://platform.claude.com/settings/members"
-	URLPrivacy    = "https://platform.claude.com/settings/privacy"
 	URLFederation = "https://platform.claude.com/settings/workload-identity-federation"
 	URLStatus     = "https://status.claude.com"
 )
