@@ -83,6 +83,15 @@ var fixtures = []fixture{
 				".bashrc": "if [ -d ~/work ]; then\n    true " + stamp + "export ANTHROPIC_API_KEY=" + old + "\nfi\n",
 			}, []string{"unset ANTHROPIC_API_KEY"}
 		}},
+	{name: "a rejected key still exported by .zshrc, a working one in use", code: steps.OK, fixed: true,
+		setup: func(w *world) (stub.Options, map[string]string, []string) {
+			old, fresh := w.key(stub.NewAPIKey()), w.key(stub.NewAPIKey())
+			w.env.Vars["ANTHROPIC_API_KEY"] = fresh
+			w.file(".zshrc", "export ANTHROPIC_API_KEY="+old+"\n")
+			return stub.Options{ValidKeys: []string{fresh}, RevokedKeys: []string{old}}, map[string]string{
+				".zshrc": stamp + "export ANTHROPIC_API_KEY=" + old + "\n",
+			}, nil
+		}},
 	{name: "stale .env.local over a working .env, multi-line", code: steps.KeyMalformed, fixed: true,
 		setup: func(w *world) (stub.Options, map[string]string, []string) {
 			old, fresh := w.key(stub.NewAPIKey()), w.key(stub.NewAPIKey())
