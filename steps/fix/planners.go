@@ -389,6 +389,32 @@ func (b *builder) appKey() {
 	b.takeAway(steps.KeyShadowed, &b.r.Candidates[w], "the stale key that hides the working one")
 }
 
+// staleCopies comments out the rejected keys that shell start-up files
+// export while the key the app uses (once the plan is made) works: each
+// would win again in the next terminal.
+func (b *builder) staleCopies() {
+	w := b.winner()
+	key, ok := b.added, b.added != ""
+	switch {
+	case w < 0 && !ok:
+		return
+	case w >= 0:
+		key, ok = b.written[w]
+	}
+	if !ok {
+		if !b.accepted(&b.r.Candidates[w]) {
+			return
+		}
+		key = b.r.Candidates[w].Clean
+	}
+	for i := range b.r.Candidates {
+		c := &b.r.Candidates[i]
+		if c.Origin == probe.OriginShell && c.Exported && probe.ReadBySDK(c.Var) && c.Clean != key && b.dead(c) {
+			b.disable(StaleCopy, c, "a rejected key the next terminal would export")
+		}
+	}
+}
+
 // stdinWorks reports whether the key given on stdin was tested and
 // accepted.
 func (b *builder) stdinWorks() bool {
@@ -456,6 +482,7 @@ func (b *builder) saveStdinKey() {
 		return
 	}
 	if f.appendLine(probe.VarAPIKey + "=" + key + "\n") {
+		b.added = key
 		f.because(SaveKey, "%s: add ANTHROPIC_API_KEY with the key you tested (%s)", ".env", b.r.ActiveKey().Hint)
 	}
 }
