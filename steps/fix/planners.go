@@ -50,22 +50,9 @@ var planners = map[steps.Code]planner{
 	steps.OK:                   planNothing,
 	steps.Unexplained:          planReport,
 
-	codeProviderOverride:    planAsSaid,
-	codeCISecretUnavailable: planAsSaid,
+	steps.ProviderOverride:    planAsSaid,
+	steps.CISecretUnavailable: planAsSaid,
 }
-
-// Codes the provider and ci branches add (DESIGN.md ★), planned here by
-// name so that merging them needs no edit here. Until then steps does not
-// know them, and nothing finds them. Replace with steps' constants once
-// merged.
-const (
-	// Claude Code routed to Bedrock, Vertex or Foundry: the flag is the
-	// user's to remove, where the diagnosis says.
-	codeProviderOverride steps.Code = "provider_override"
-	// A CI run that withholds secrets: only the workflow (or who triggers
-	// it) can change that.
-	codeCISecretUnavailable steps.Code = "ci_secret_unavailable"
-)
 
 // planAsSaid: no file edit fixes it; the diagnosis's own fix is the step.
 func planAsSaid(b *builder, d steps.Diagnosis) { b.manual(d.Code, d.Fix, b.commandIn(d.Fix), "") }
