@@ -48,8 +48,14 @@ func (r *Report) Checks() []Result {
 	add(r.checkKeyFormat())
 	add(r.checkKeyKind())
 	add(r.checkKeySources())
-	if (r.Profile != nil && r.Profile.Found) || r.Federation != nil {
+	if (r.Profile != nil && r.Profile.Found) || r.Federation != nil || r.Client.IsClaudeCode() {
 		add(r.checkChain())
+	}
+	if r.Client.IsClaudeCode() {
+		add(r.checkClaudeLogin())
+		if r.Claude != nil && len(r.Claude.Helpers) > 0 {
+			add(r.checkClaudeHelper())
+		}
 	}
 	if p := r.Profile; p != nil && (p.Found || p.Broken != "") {
 		add(r.checkProfile())
@@ -110,6 +116,9 @@ func pending(id, title string) Result { return Result{ID: id, Status: Pending, T
 
 func (r *Report) checkKeyFound() Result {
 	res := Result{ID: CheckKeyFound}
+	if res, ok := r.claudeKeyFound(); ok {
+		return res
+	}
 	if r.FederationWins() {
 		res.Status = Pass
 		res.Title = fmt.Sprintf("Credential in use: Workload Identity Federation (rule %s), its identity token from %s", r.Federation.RuleID, r.Federation.TokenFrom)
@@ -144,7 +153,7 @@ func (r *Report) checkKeyFound() Result {
 
 func (r *Report) checkKeyFormat() Result {
 	k := r.ActiveKey()
-	if k == nil {
+	if k == nil || !r.Testable() {
 		return Result{ID: CheckKeyFormat, Status: Skip, Title: "Key format: no key to inspect"}
 	}
 	if len(k.Issues) == 0 {
@@ -177,7 +186,7 @@ func rewriteFix(k *Candidate) string {
 
 func (r *Report) checkKeyKind() Result {
 	k := r.ActiveKey()
-	if k == nil {
+	if k == nil || !r.Testable() {
 		return Result{ID: CheckKeyKind, Status: Skip, Title: "Key kind: no key to inspect"}
 	}
 	switch k.Kind {
@@ -189,7 +198,7 @@ func (r *Report) checkKeyKind() Result {
 	case KindOAuth:
 		// A token where tokens belong (a profile's login, an auth-token
 		// variable) is sent as a token, with the oauth beta: nothing wrong.
-		if k.Origin == OriginProfile || k.Var == VarAuthToken || k.Var == VarOAuthToken {
+		if k.Origin == OriginProfile || k.Var == VarAuthToken || k.Var == VarOAuthToken || k.Var == VarClaudeLogin {
 			return Result{ID: CheckKeyKind, Status: Pass,
 				Title: "Key kind: an OAuth access token (sk-ant-oat01-), sent as Authorization: Bearer with the oauth beta"}
 		}
@@ -268,8 +277,11 @@ func (r *Report) checkClient() Result {
 	case ClientAssumed:
 		return Result{ID: CheckClient, Status: Pass,
 			Title:  "No Anthropic SDK named in the project: probed as curl sends it (x-api-key) and as current SDKs do (Authorization: Bearer)",
-			Detail: "Use --for go|python|typescript|curl to reproduce one client exactly."}
+			Detail: "Use --for go|python|typescript|curl|claude-code to reproduce one client exactly." + claudeHint(r)}
 	case ClientFromFlag:
+		if ci.IsClaudeCode() {
+			how = "an API key as x-api-key and tokens as Authorization: Bearer, anthropic-version " + ci.Version
+		}
 		return Result{ID: CheckClient, Status: Pass, Title: fmt.Sprintf("Client (--for %s): %s sends %s", ci.ID, ci.Label(), how)}
 	}
 	return Result{ID: CheckClient, Status: Pass, Title: fmt.Sprintf("Client: %s sends %s", ci.Label(), how)}
@@ -637,6 +649,8 @@ func (r *Report) checkAuth() Result {
 		return Result{ID: CheckAuth, Status: Skip, Title: "Nothing sent as your client would: no key is loaded in this process's environment"}
 	case k == nil:
 		return Result{ID: CheckAuth, Status: Skip, Title: "Nothing sent: no key found"}
+	case !r.Testable():
+		return Result{ID: CheckAuth, Status: Skip, Title: "Nothing sent: Claude Code gets its key from apiKeyHelper, which fix401 does not run"}
 	case !r.Done[ProbeAuth]:
 		return pending(CheckAuth, "Asking the API whether it accepts "+k.Hint+"…")
 	}
@@ -816,7 +830,7 @@ func (r *Report) checkCandidates() Result {
 }
 
 func (r *Report) checkPermissions() Result {
-	if r.ActiveKey() == nil || r.Insecure() {
+	if !r.Testable() || r.Insecure() {
 		return Result{ID: CheckPermissions, Status: Skip, Title: "Permissions: no key to test"}
 	}
 	if !r.Done[ProbeAuth] || !r.Done[ProbeQuota] {
@@ -849,7 +863,7 @@ func (r *Report) checkPermissions() Result {
 }
 
 func (r *Report) checkQuota() Result {
-	if r.ActiveKey() == nil || r.Insecure() {
+	if !r.Testable() || r.Insecure() {
 		return Result{ID: CheckQuota, Status: Skip, Title: "Quota: no key to test"}
 	}
 	if !r.Done[ProbeQuota] {
@@ -901,7 +915,7 @@ func (r *Report) checkQuota() Result {
 
 func (r *Report) checkModel() Result {
 	switch {
-	case r.Target.Model == "" || r.ActiveKey() == nil || r.Insecure():
+	case r.Target.Model == "" || !r.Testable() || r.Insecure():
 		return Result{ID: CheckModel, Status: Skip, Title: "Model: not checked (pass --model to check yours)"}
 	case !r.Done[ProbeModel]:
 		return pending(CheckModel, "Looking up "+r.Target.Model+"…")
