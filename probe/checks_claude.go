@@ -5,6 +5,7 @@ package probe
 
 import (
 	"fmt"
+	"path/filepath"
 	"strings"
 	"time"
 )
@@ -52,26 +53,28 @@ func (r *Report) claudeKeyFound() (Result, bool) {
 	}
 	if k := r.ActiveKey(); k != nil {
 		return Result{ID: CheckKeyFound, Status: Pass,
-			Title: fmt.Sprintf("Claude Code sends %s from %s (%s)", k.Hint, k.Source, ClaudeTierWords(k))}, true
+			Title: fmt.Sprintf("Claude Code sends %s: %s", k.Hint, ClaudeWhat(k))}, true
 	}
 	return Result{}, false
 }
 
-// ClaudeTierWords names the tier of Claude Code's order a candidate is
-// used for: "ANTHROPIC_API_KEY", "/login (claude.ai subscription)".
-func ClaudeTierWords(k *Candidate) string {
-	switch k.Var {
-	case VarClaudeLogin:
-		return "/login, a claude.ai subscription"
-	case VarPrimaryKey:
-		return "/login, a Console account's key"
-	case VarHelper:
-		return "apiKeyHelper"
+// ClaudeWhat names a credential Claude Code uses and where it is:
+// "ANTHROPIC_API_KEY from the environment", "ANTHROPIC_API_KEY from
+// .env:2", "the /login token in ~/.claude/.credentials.json:3".
+func ClaudeWhat(k *Candidate) string {
+	switch {
+	case k.Origin == OriginEnv:
+		return k.Var + " from the environment"
+	case k.Origin == OriginStdin:
+		return "the key given on stdin"
+	case k.Var == VarClaudeLogin:
+		return "the /login token in " + k.Source
+	case k.Var == VarPrimaryKey:
+		return "the /login key (primaryApiKey) in " + k.Source
+	case k.Origin == OriginProfile:
+		return "the " + k.Source
 	}
-	if k.Origin == OriginProfile {
-		return "SDK profile"
-	}
-	return k.Var
+	return k.Var + " from " + k.Source
 }
 
 // SubscriptionOverridden returns the credential in use when Claude Code
@@ -134,9 +137,12 @@ func (r *Report) checkClaudeLogin() Result {
 	}
 	if o := r.SubscriptionOverridden(); o != nil {
 		res.Status = Warn
-		res.Title = fmt.Sprintf("Claude Code uses %s from %s, not %s: it bills the key's API organization, not the plan", ClaudeTierWords(o), o.Source, plan)
+		res.Title = fmt.Sprintf("Claude Code uses %s, not %s: it bills the key's API organization, not the plan", ClaudeWhat(o), plan)
 		if o.Var == VarHelper {
 			res.Title = fmt.Sprintf("Claude Code runs apiKeyHelper from %s instead of using %s", o.Source, plan)
+		}
+		if o.Origin == OriginDotenv {
+			res.Detail = strings.TrimSpace(res.Detail + " Bun, which Claude Code runs on, loads " + filepath.Base(o.Path) + " from the directory claude starts in.")
 		}
 	}
 	return res

@@ -262,3 +262,41 @@ func (cc *ClaudeCode) helpers(c []Candidate) {
 		}
 	}
 }
+
+// ClaudeWithout returns the index of the credential Claude Code would use
+// if every place that sets variable name were cleared, or -1: what an
+// `unset` and deleting those lines would leave.
+func (r *Report) ClaudeWithout(name string) int {
+	if !r.Client.IsClaudeCode() || r.Claude == nil {
+		return -1
+	}
+	c := make([]Candidate, len(r.Candidates))
+	for i, k := range r.Candidates {
+		if k.Var == name {
+			k.Var = "" // cleared: no tier reads it
+		}
+		c[i] = k
+	}
+	return r.Claude.choose(nil, c, r.precedence())
+}
+
+// ClaudeSetters lists every candidate Claude Code could read variable name
+// from, or that puts it back into the next shell: settings env blocks, the
+// environment, the .env files Bun loads from the current directory, and
+// shell start-up files that export it.
+func (r *Report) ClaudeSetters(name string) []*Candidate {
+	var out []*Candidate
+	for i := range r.Candidates {
+		c := &r.Candidates[i]
+		if c.Var != name {
+			continue
+		}
+		switch {
+		case c.Origin == OriginEnv, c.Origin == OriginShell,
+			c.Origin == OriginClaude && isSettings(c.Path),
+			c.Origin == OriginDotenv && r.Claude != nil && filepath.Dir(c.Path) == r.Claude.dir && slices.Contains(bunEnvFiles(r.Claude.nodeEnv), filepath.Base(c.Path)):
+			out = append(out, c)
+		}
+	}
+	return out
+}
