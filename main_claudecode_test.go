@@ -156,3 +156,20 @@ func TestClaudeCodeHelper(t *testing.T) {
 		}
 	}
 }
+
+// The demo: the wizard's header names Claude Code, and its checklist ends
+// with the way back to the subscription.
+func TestClaudeCodeDemo(t *testing.T) {
+	in := newInvocation(t)
+	if code := in.run("demo", "subscription-overridden", "--snapshot", "checklist", "--width", "100", "--no-color"); code != exitProblem && code != exitOK {
+		t.Fatalf("exit %d: %s", code, in.stderr.String())
+	}
+	out := in.stdout.String()
+	head, _, _ := strings.Cut(out, "\n")
+	if !strings.Contains(head, "for Claude Code") {
+		t.Errorf("header %q does not name the client", head)
+	}
+	if !strings.Contains(strings.Join(strings.Fields(out), " "), "To use the subscription, run `unset ANTHROPIC_API_KEY` and delete line 41 of ~/.zshrc") {
+		t.Errorf("no way back to the subscription:\n%s", out)
+	}
+}

@@ -224,7 +224,7 @@ func (r *Report) checkKeySources() Result {
 	var lines []string
 	places := 0
 	for _, c := range r.Candidates {
-		if c.Clean != "" {
+		if c.Clean != "" && c.Var != VarClaudeLogin { // a login is no stale copy of a key
 			distinct[c.Clean] = true
 			places++
 		}

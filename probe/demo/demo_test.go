@@ -242,8 +242,16 @@ var checks = map[string]func(t *testing.T, d *Demo){
 			t.Errorf("the fix does not send the workspace: %v %v %q", ok, err, fixed.Vars["ANTHROPIC_CUSTOM_HEADERS"])
 		}
 	},
-	"spend-limit":  modelsButNoTokens,
-	"billing":      modelsButNoTokens,
+	"spend-limit": modelsButNoTokens,
+	"billing":     modelsButNoTokens,
+	"subscription-overridden": func(t *testing.T, d *Demo) {
+		modelsButNoTokens(t, d)
+		wantExported(t, d, "ANTHROPIC_API_KEY", d.keys["env"])
+		b, err := os.ReadFile(filepath.Join(d.Env.Home, ".claude", ".credentials.json"))
+		if err != nil || !strings.Contains(string(b), d.keys["login"]) || d.Env.For != "claude-code" {
+			t.Errorf("no /login for Claude Code: %v, --for %q", err, d.Env.For)
+		}
+	},
 	"rate-limited": scenarioStatus(429),
 	"outage":       scenarioStatus(500),
 	"profile": func(t *testing.T, d *Demo) {
