@@ -33,6 +33,7 @@ shots=(
 	"spend-limit      spend-limit permissions"
 	"workspace        workspace-required permissions"
 	"key-disabled     key-disabled permissions"
+	"subscription     subscription-overridden permissions"
 	"checklist        shadowed  checklist"
 	"verify           shadowed  verify --after-fix"
 	"summary          shadowed  summary --after-fix --height 40"
