@@ -326,6 +326,8 @@ func (r *Report) checkEmptyVars() Result {
 		res.Title += fmt.Sprintf(": the %s sends \"Authorization: Bearer \" and every call fails (Illegal header value)", ci.Name)
 	case ci.EmptySet && slices.Contains(r.Env.EmptyVars, VarAPIKey):
 		res.Title += fmt.Sprintf(": the %s takes the empty value as set, sends no key and never reads .env", ci.Name)
+	case ci.IsClaudeCode():
+		res.Title += ": Claude Code skips empty values, but Bun never loads .env over a variable already set, even empty"
 	case ci.From == ClientAssumed || ci.KeyHeader == "":
 		res.Title += ": the Python SDK takes an empty value as set (an empty ANTHROPIC_AUTH_TOKEN makes it send \"Bearer \" and fail), and dotenv loaders never replace it"
 	default:

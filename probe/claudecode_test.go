@@ -331,3 +331,37 @@ func TestClaudeCodeSendsAsClaudeCode(t *testing.T) {
 		})
 	}
 }
+
+// Claude Code's secrets — the /login access and refresh tokens and
+// primaryApiKey — are masked in every wrapping by the redactor taught
+// Report.Secrets, even in shapes no pattern knows.
+func TestClaudeTokensNeverLeak(t *testing.T) {
+	wrappers := []func(k string) string{
+		func(k string) string { return k },
+		func(k string) string { return "Authorization: Bearer " + k },
+		func(k string) string { return `{"claudeAiOauth":{"refreshToken":"` + k + `"}}` },
+		func(k string) string { return "prefix" + k + "suffix" },
+		func(k string) string { return k[:len(k)/2] + "\n" + k[len(k)/2:] },
+	}
+	for i := range 20 {
+		h := newClaudeHome(t)
+		access := "tok" + strings.Repeat(string(rune('a'+i)), 10) + stub.NewAPIKey()[13:60]
+		refresh := "refresh-" + stub.NewAPIKey()[13:70]
+		primary := stub.NewAPIKey()
+		h.login(access, refresh, time.Now().Add(time.Hour))
+		h.json(filepath.Join(h.home, ".claude.json"), map[string]any{"primaryApiKey": primary, "oauthAccount": map[string]any{"accountUuid": "u"}})
+		r := Prepare(h.env(nil))
+		if r.Claude == nil || !r.Claude.HasLogin || !r.Claude.PrimaryKey {
+			t.Fatalf("case %d: stores not read", i)
+		}
+		red := NewRedactor(r.Secrets()...)
+		for _, tok := range []string{access, refresh, primary} {
+			for j, wrap := range wrappers {
+				out := red.String(wrap(tok))
+				if p, ok := redactLeak(out, tok); ok {
+					t.Fatalf("case %d/%d: %q leaks %q of %.8s…", i, j, out, p, tok)
+				}
+			}
+		}
+	}
+}
