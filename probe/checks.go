@@ -345,6 +345,9 @@ func (r *Report) checkAuthToken() Result {
 		return Result{ID: CheckAuthToken, Status: Pass, Title: "ANTHROPIC_AUTH_TOKEN is not set"}
 	}
 	k := r.ActiveKey()
+	if res, ok := r.claudeAuthConflict(); ok {
+		return res
+	}
 	if k != nil && k.Var == VarAuthToken {
 		return Result{ID: CheckAuthToken, Status: Warn, Title: "ANTHROPIC_AUTH_TOKEN is the only credential: SDKs send it as a Bearer token"}
 	}

@@ -218,3 +218,21 @@ func claudeHint(r *Report) string {
 	}
 	return " This shell was started by Claude Code: to check the credential Claude Code itself uses, run `fix401 check --for claude-code` in the terminal you start claude from."
 }
+
+// claudeAuthConflict is env.auth_token when Claude Code uses
+// ANTHROPIC_AUTH_TOKEN while an API key is set where it reads one too: it
+// sends the token, ignores the key and warns "Auth conflict".
+func (r *Report) claudeAuthConflict() (Result, bool) {
+	k := r.ActiveKey()
+	if !r.Client.IsClaudeCode() || r.Claude == nil || k == nil || k.Var != VarAuthToken {
+		return Result{}, false
+	}
+	for _, c := range r.ClaudeSetters(VarAPIKey) {
+		if c.Value != "" && c.Origin != OriginShell {
+			return Result{ID: CheckAuthToken, Status: Warn,
+				Title: fmt.Sprintf("ANTHROPIC_AUTH_TOKEN (%s) and ANTHROPIC_API_KEY (%s) are both set: Claude Code sends the token, ignores the key and warns \"Auth conflict\"", k.Source, c.Source),
+				Fix:   "Keep one of them: unset the one you do not mean Claude Code to use."}, true
+		}
+	}
+	return Result{}, false
+}

@@ -365,3 +365,15 @@ func TestClaudeTokensNeverLeak(t *testing.T) {
 		}
 	}
 }
+
+// Both variables set: Claude Code sends the token and warns; fix401 says
+// which it sends, where each is set.
+func TestClaudeAuthConflict(t *testing.T) {
+	h := newClaudeHome(t)
+	h.write(filepath.Join(h.dir, ".env"), "ANTHROPIC_API_KEY="+stub.NewAPIKey()+"\n")
+	r := Prepare(h.env(map[string]string{VarAuthToken: stub.NewOAuthToken()}))
+	c, _ := r.CheckByID(CheckAuthToken)
+	if c.Status != Warn || !strings.Contains(c.Title, "Claude Code sends the token") || !strings.Contains(c.Title, ".env:1") {
+		t.Errorf("env.auth_token: %+v", c)
+	}
+}
