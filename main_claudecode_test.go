@@ -173,3 +173,25 @@ func TestClaudeCodeDemo(t *testing.T) {
 		t.Errorf("no way back to the subscription:\n%s", out)
 	}
 }
+
+// A revoked exported key over a working /login: the key shadows the
+// subscription, and the fix is said once.
+func TestClaudeCodeKeyShadowsLogin(t *testing.T) {
+	in := newInvocation(t)
+	key, login := stub.NewAPIKey(), stub.NewOAuthToken()
+	s := in.stubbed(stub.Options{RevokedKeys: []string{key}})
+	claudeLogin(t, in.home, login, "", time.Now().Add(time.Hour))
+	writeFile(t, filepath.Join(in.home, ".zshrc"), "export ANTHROPIC_API_KEY="+key+"\n")
+	in.vars["ANTHROPIC_API_KEY"] = key
+	if code := in.run(append([]string{"check", "--json", "--for", "claude-code"}, in.flags(s)...)...); code != exitProblem {
+		t.Fatalf("exit %d", code)
+	}
+	var j checkJSON
+	if err := json.Unmarshal(in.stdout.Bytes(), &j); err != nil {
+		t.Fatal(err)
+	}
+	if j.Diagnosis.Code != string(steps.KeyShadowed) || strings.Count(j.Diagnosis.Fix, "unset ANTHROPIC_API_KEY") != 1 ||
+		!strings.Contains(j.Diagnosis.Fix, "To use the subscription, run `unset ANTHROPIC_API_KEY` and delete line 1 of ~/.zshrc") {
+		t.Errorf("diagnosis %+v", j.Diagnosis)
+	}
+}

@@ -151,6 +151,10 @@ func subscriptionFix(r *probe.Report, d Diagnosis) Diagnosis {
 	default:
 		sub += fmt.Sprintf(" Clearing it (%s) would leave %s first.", joinAnd(steps), then)
 	}
+	if d.Code == KeyShadowed && then == plan {
+		d.Fix = sub // the shadowing fix says the same: one wording
+		return d
+	}
 	d.Fix = sub + " Otherwise: " + d.Fix
 	return d
 }
