@@ -169,3 +169,14 @@ func unlessHelper(rule func(*probe.Report) (Diagnosis, bool)) func(*probe.Report
 		return rule(r)
 	}
 }
+
+// loginWorks reports whether the API accepted Claude Code's /login token
+// when it was tested as another credential.
+func loginWorks(r *probe.Report) bool {
+	for _, o := range r.Others {
+		if r.Candidates[o.Index].Var == probe.VarClaudeLogin && o.Answer.Accepted() {
+			return true
+		}
+	}
+	return false
+}
