@@ -198,3 +198,25 @@ func TestClaudeCodeKeyShadowsLogin(t *testing.T) {
 		t.Errorf("diagnosis %+v", j.Diagnosis)
 	}
 }
+
+// A key in the user's settings env block over a /login: the fix names the
+// settings file and the variable, not a bare line to delete from JSON.
+func TestClaudeCodeSettingsKey(t *testing.T) {
+	in := newInvocation(t)
+	s := in.stubbed(stub.Options{Scenario: stub.OrgDisabled})
+	key := stub.NewAPIKey()
+	claudeLogin(t, in.home, stub.NewOAuthToken(), "", time.Now().Add(time.Hour))
+	writeFile(t, filepath.Join(in.home, ".claude", "settings.json"), "{\n  \"env\": {\n    \"ANTHROPIC_API_KEY\": \""+key+"\"\n  }\n}\n")
+	if code := in.run(append([]string{"check", "--json", "--for", "claude-code"}, in.flags(s)...)...); code != exitProblem {
+		t.Fatalf("exit %d", code)
+	}
+	var j checkJSON
+	if err := json.Unmarshal(in.stdout.Bytes(), &j); err != nil {
+		t.Fatal(err)
+	}
+	if j.Diagnosis.Code != string(steps.OrgDisabled) || j.Key.Source != "~/.claude/settings.json:3" ||
+		!strings.Contains(j.Diagnosis.Fix, "To use the subscription, remove ANTHROPIC_API_KEY from the env block of ~/.claude/settings.json (line 3).") ||
+		strings.Contains(j.Diagnosis.Fix, "unset") {
+		t.Errorf("key %+v, diagnosis %+v", j.Key, j.Diagnosis)
+	}
+}

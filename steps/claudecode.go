@@ -128,6 +128,8 @@ func subscriptionFix(r *probe.Report, d Diagnosis) Diagnosis {
 		switch {
 		case c.Origin == probe.OriginEnv:
 			unset = true
+		case c.Origin == probe.OriginClaude && c.Line > 0:
+			steps = append(steps, fmt.Sprintf("remove %s from the env block of %s (line %d)", k.Var, fileOf(c.Source), c.Line))
 		case c.Line > 0:
 			steps = append(steps, fmt.Sprintf("delete line %d of %s", c.Line, fileOf(c.Source)))
 		default:
