@@ -86,7 +86,9 @@ func (r *Report) SubscriptionOverridden() *Candidate {
 	if !r.Client.IsClaudeCode() || k == nil || !r.Claude.Subscribed() || k.Origin == OriginStdin {
 		return nil
 	}
-	if k.Var == VarClaudeLogin || k.Var == VarPrimaryKey {
+	// CLAUDE_CODE_OAUTH_TOKEN is a subscription token itself (claude
+	// setup-token).
+	if k.Var == VarClaudeLogin || k.Var == VarPrimaryKey || k.Var == VarOAuthToken {
 		return nil
 	}
 	return k
@@ -137,7 +139,10 @@ func (r *Report) checkClaudeLogin() Result {
 	}
 	if o := r.SubscriptionOverridden(); o != nil {
 		res.Status = Warn
-		res.Title = fmt.Sprintf("Claude Code uses %s, not %s: it bills the key's API organization, not the plan", ClaudeWhat(o), plan)
+		res.Title = fmt.Sprintf("Claude Code uses %s, not %s", ClaudeWhat(o), plan)
+		if o.Kind == KindAPI {
+			res.Title += ": it bills the key's API organization, not the plan"
+		}
 		if o.Var == VarHelper {
 			res.Title = fmt.Sprintf("Claude Code runs apiKeyHelper from %s instead of using %s", o.Source, plan)
 		}

@@ -377,3 +377,24 @@ func TestClaudeAuthConflict(t *testing.T) {
 		t.Errorf("env.auth_token: %+v", c)
 	}
 }
+
+// The subscription warning is for what bills elsewhere: an API key, not
+// CLAUDE_CODE_OAUTH_TOKEN, which is a subscription token itself.
+func TestSubscriptionOverridden(t *testing.T) {
+	for _, tt := range []struct {
+		vars map[string]string
+		want bool
+	}{
+		{map[string]string{VarAPIKey: stub.NewAPIKey()}, true},
+		{map[string]string{creds.VarOAuthToken: stub.NewOAuthToken()}, false},
+		{nil, false},
+	} {
+		h := newClaudeHome(t)
+		h.login(stub.NewOAuthToken(), "", time.Now().Add(time.Hour))
+		r := Prepare(h.env(tt.vars))
+		c, _ := r.CheckByID(CheckClaudeLogin)
+		if (r.SubscriptionOverridden() != nil) != tt.want || (c.Status == Warn) != tt.want {
+			t.Errorf("%v: overridden %v, claude.login %+v", tt.vars, r.SubscriptionOverridden() != nil, c)
+		}
+	}
+}
