@@ -182,3 +182,12 @@ func loginWorks(r *probe.Report) bool {
 	}
 	return false
 }
+
+// claudeExplain replaces a code's explanation when Claude Code's
+// apiKeyHelper is what the diagnosis is about.
+func claudeExplain(r *probe.Report) string {
+	if r.HelperWins() == nil {
+		return ""
+	}
+	return "Claude Code's settings name a command, apiKeyHelper, that prints the key when Claude Code needs one. fix401 reads the command but never runs it."
+}
