@@ -242,6 +242,9 @@ func (r *Report) checkKeySources() Result {
 		if places == 1 {
 			res.Title = "Key sources: one place holds a key"
 		}
+		if places == 0 {
+			res.Title = "Key sources: no key with a value to compare"
+		}
 	}
 	return res
 }
