@@ -93,15 +93,12 @@ func (cc *ClaudeCode) secrets() []string {
 // IsClaudeCode reports whether Claude Code is the client in use.
 func (ci ClientInfo) IsClaudeCode() bool { return ci.ID == creds.ClaudeCode }
 
-// ResolveClientEnv is ResolveClient for env: --for (env.For) and the SDKs
-// the project names. CLAUDECODE alone never makes Claude Code the client:
-// it is set in every shell Claude Code starts, where people run and debug
-// their own apps, and Claude Code exports its credential variables there
-// empty, so the environment fix401 sees is not the one Claude Code reads.
-// checkClient suggests --for claude-code instead.
-func ResolveClientEnv(env *Env, sdks []SDK) ClientInfo {
-	return ResolveClient(env.For, sdks)
-}
+// CLAUDECODE alone never makes Claude Code the client (ResolveClient
+// reads --for and the project only): it is set in every shell Claude Code
+// starts, where people run and debug their own apps, and Claude Code
+// exports its credential variables there empty, so the environment fix401
+// sees is not the one Claude Code reads. checkClient suggests
+// --for claude-code instead.
 
 // bunEnvFiles are the .env files Bun loads into Claude Code from the
 // directory it starts in, most important first: .env.local is skipped
@@ -155,7 +152,7 @@ func isSettings(path string) bool {
 	return b != ".claude.json" && b != ".credentials.json"
 }
 
-// chooseClaudeCode is ChooseActive for Claude Code: the stdin key when
+// choose is ChooseActive for Claude Code: the stdin key when
 // given, else the first tier of prec that holds a credential. A winning
 // apiKeyHelper is returned although it has no value: fix401 does not run
 // it, and nothing after it is used.

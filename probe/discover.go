@@ -62,12 +62,12 @@ type Discovery struct {
 }
 
 // DiscoverAll is Discover with the notes on the files. Claude Code's login
-// stores are read when the client env resolves to is Claude Code.
+// stores are read when env's client (--for) is Claude Code.
 func DiscoverAll(env *Env) Discovery {
 	if env == nil {
 		return Discovery{}
 	}
-	return discoverFor(env, ResolveClientEnv(env, FindSDKs(env.Dir)).IsClaudeCode())
+	return discoverFor(env, ResolveClient(env.For, FindSDKs(env.Dir)).IsClaudeCode())
 }
 
 // discoverFor is DiscoverAll for a client already resolved: claude says

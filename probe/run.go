@@ -57,7 +57,7 @@ func Prepare(env *Env) *Report {
 		r.Target.BaseURLSource = SourceDemo
 	}
 	r.SDKs = FindSDKs(env.Dir)
-	r.Client = ResolveClientEnv(env, r.SDKs)
+	r.Client = ResolveClient(env.For, r.SDKs)
 	found := discoverFor(env, r.Client.IsClaudeCode())
 	r.Candidates, r.FileNotes, r.Profile, r.Federation = found.Candidates, found.Notes, found.Profile, found.Federation
 	r.Claude = found.Claude
