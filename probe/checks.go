@@ -330,7 +330,7 @@ func (r *Report) checkEmptyVars() Result {
 	case ci.EmptySet && slices.Contains(r.Env.EmptyVars, VarAPIKey):
 		res.Title += fmt.Sprintf(": the %s takes the empty value as set, sends no key and never reads .env", ci.Name)
 	case ci.IsClaudeCode():
-		res.Title += ": Claude Code skips empty values, but Bun never loads .env over a variable already set, even empty"
+		res.Title += ": Claude Code skips empty values, and an empty export keeps Bun from loading the value in .env (loaders do not replace a set variable)"
 	case ci.From == ClientAssumed || ci.KeyHeader == "":
 		res.Title += ": the Python SDK takes an empty value as set (an empty ANTHROPIC_AUTH_TOKEN makes it send \"Bearer \" and fail), and dotenv loaders never replace it"
 	default:
