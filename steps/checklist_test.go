@@ -298,15 +298,17 @@ var demoChecklist = map[string][]rowWant{
 		{"status_page", probe.Error, "could not be read"}, {"network", probe.Fail, "Acme Corp TLS Inspection CA"}},
 	"timeout": {{"credentials", probe.Skip, "no answer from the API"}, {"quota", probe.Skip, "not judged"},
 		{"network", probe.Fail, "direct, but no answer"}},
-	"forbidden":               {{"credentials", probe.Pass, "accepted (then 403 permission_error)"}, {"permissions", probe.Fail, "403"}},
-	"org-disabled":            {{"credentials", probe.Pass, "accepted (then 400"}, {"permissions", probe.Fail, "disabled"}},
-	"billing":                 {{"error", probe.Pass, "captured on POST /v1/messages/count_tokens: 400"}, {"quota", probe.Fail, "credit balance"}},
-	"rate-limited":            {{"credentials", probe.Pass, "accepted (then 429 rate_limit_error)"}, {"quota", probe.Warn, "429"}},
-	"outage":                  {{"credentials", probe.Skip, "not judged (the API answered 500"}, {"status_page", probe.Fail, "Outage"}},
-	"model-not-found":         {{"error", probe.Pass, "captured on GET /v1/models/"}, {"versions", probe.Fail, "not found"}},
-	"profile":                 {{"credentials", probe.Pass, "accepted"}, {"shape", probe.Pass, "Authorization: Bearer sk-ant-oat01-"}},
-	"profile-expired":         {{"credentials", probe.Fail, "rejected: 401"}, {"repro", probe.Pass, "(sent once)"}},
-	"federation-audience":     {{"credentials", probe.Fail, "the token exchange refused the identity token: 401"}},
+	"forbidden":           {{"credentials", probe.Pass, "accepted (then 403 permission_error)"}, {"permissions", probe.Fail, "403"}},
+	"org-disabled":        {{"credentials", probe.Pass, "accepted (then 400"}, {"permissions", probe.Fail, "disabled"}},
+	"billing":             {{"error", probe.Pass, "captured on POST /v1/messages/count_tokens: 400"}, {"quota", probe.Fail, "credit balance"}},
+	"rate-limited":        {{"credentials", probe.Pass, "accepted (then 429 rate_limit_error)"}, {"quota", probe.Warn, "429"}},
+	"outage":              {{"credentials", probe.Skip, "not judged (the API answered 500"}, {"status_page", probe.Fail, "Outage"}},
+	"model-not-found":     {{"error", probe.Pass, "captured on GET /v1/models/"}, {"versions", probe.Fail, "not found"}},
+	"profile":             {{"credentials", probe.Pass, "accepted"}, {"shape", probe.Pass, "Authorization: Bearer sk-ant-oat01-"}},
+	"profile-expired":     {{"credentials", probe.Fail, "rejected: 401"}, {"repro", probe.Pass, "(sent once)"}},
+	"federation-audience": {{"credentials", probe.Fail, "the token exchange refused the identity token: 401"}},
+
+	// Claude Code (--for claude-code).
 	"subscription-overridden": {{"credentials", probe.Pass, "accepted"}, {"quota", probe.Fail, "credit balance"}},
 }
 

@@ -242,16 +242,8 @@ var checks = map[string]func(t *testing.T, d *Demo){
 			t.Errorf("the fix does not send the workspace: %v %v %q", ok, err, fixed.Vars["ANTHROPIC_CUSTOM_HEADERS"])
 		}
 	},
-	"spend-limit": modelsButNoTokens,
-	"billing":     modelsButNoTokens,
-	"subscription-overridden": func(t *testing.T, d *Demo) {
-		modelsButNoTokens(t, d)
-		wantExported(t, d, "ANTHROPIC_API_KEY", d.keys["env"])
-		b, err := os.ReadFile(filepath.Join(d.Env.Home, ".claude", ".credentials.json"))
-		if err != nil || !strings.Contains(string(b), d.keys["login"]) || d.Env.For != "claude-code" {
-			t.Errorf("no /login for Claude Code: %v, --for %q", err, d.Env.For)
-		}
-	},
+	"spend-limit":  modelsButNoTokens,
+	"billing":      modelsButNoTokens,
 	"rate-limited": scenarioStatus(429),
 	"outage":       scenarioStatus(500),
 	"profile": func(t *testing.T, d *Demo) {
@@ -272,6 +264,15 @@ var checks = map[string]func(t *testing.T, d *Demo){
 		resp, err := get(t, d, "/v1/models/"+d.Env.Model, d.keys["env"])
 		if d.Env.Model == "" || err != nil || resp.StatusCode != 404 {
 			t.Errorf("model %q: %v", d.Env.Model, err)
+		}
+	},
+	// Claude Code (--for claude-code).
+	"subscription-overridden": func(t *testing.T, d *Demo) {
+		modelsButNoTokens(t, d)
+		wantExported(t, d, "ANTHROPIC_API_KEY", d.keys["env"])
+		b, err := os.ReadFile(filepath.Join(d.Env.Home, ".claude", ".credentials.json"))
+		if err != nil || !strings.Contains(string(b), d.keys["login"]) || d.Env.For != "claude-code" {
+			t.Errorf("no /login for Claude Code: %v, --for %q", err, d.Env.For)
 		}
 	},
 }
