@@ -274,7 +274,7 @@ func (c *common) register(fs *flag.FlagSet) {
 	fs.BoolVar(&c.noColor, "no-color", false, "no colour (NO_COLOR is honoured too)")
 	fs.Var(&c.lint, "lint", "also lint the request in this `FILE` (a curl command or source file); repeatable")
 	fs.StringVar(&c.workspace, "workspace-id", "", "send anthropic-workspace-id: `ID` (wrkspc_…) with every request, as identity-linked keys need (default: from $ANTHROPIC_CUSTOM_HEADERS)")
-	fs.StringVar(&c.client, "for", "auto", "whose requests to reproduce, a `CLIENT`: auto (the SDK in --dir, else curl-style and both headers), go, python, typescript, curl")
+	fs.StringVar(&c.client, "for", "auto", "whose requests to reproduce, a `CLIENT`: auto (the SDK in --dir, else curl-style and both headers), go, python, typescript, curl, claude-code (its own precedence and stores)")
 }
 
 // fileList is a repeatable flag of file names.
@@ -414,7 +414,8 @@ the status page — and prints one line per check, then the diagnosis.
 The key is sent the way your client sends it: the SDK named in --dir
 (go.mod, package.json, requirements.txt, pyproject.toml, lock files) and its
 major version decide the header (x-api-key or Authorization: Bearer) and the
-anthropic-version; --for names the client instead. The key in use is also
+anthropic-version; --for names the client instead (--for claude-code: Claude
+Code's own order and stores, ~/.claude included). The key in use is also
 sent the other way, to tell a stripped header from a rejected key.
 With --lint FILE, the request your code sends is linted too, and its
 findings join the checklist (ids lint.*). With an Admin key

@@ -13,8 +13,8 @@ import (
 	"github.com/fix401/fix401/ui"
 )
 
-// TestProviderSecretsInEveryOutput: a Claude Code user (started from its
-// shell, no SDK in the project) sent to Bedrock, with AWS, Foundry, SSO
+// TestProviderSecretsInEveryOutput: a Claude Code user (--for claude-code)
+// sent to Bedrock, with AWS, Foundry, SSO
 // and ADC secrets in the environment, the shell, the settings and their
 // files. Every output names the routing, and none holds a secret or a
 // piece of one: check, check --json, report, report --json, report -o,
@@ -40,7 +40,6 @@ func TestProviderSecretsInEveryOutput(t *testing.T) {
 		echo = append(echo, v)
 	}
 	in.vars["TZ"] = "Europe/Berlin " + strings.Join(echo, " ")
-	in.vars["CLAUDECODE"] = "1"
 	in.vars["CLAUDE_CODE_USE_BEDROCK"] = "1"
 	in.vars["ANTHROPIC_API_KEY"] = stub.NewAPIKey()
 	in.vars["AWS_ACCESS_KEY_ID"] = secrets["aws key id"]
@@ -66,7 +65,7 @@ func TestProviderSecretsInEveryOutput(t *testing.T) {
 	type out struct{ name, text string }
 	var outs []out
 	for _, args := range [][]string{{"check"}, {"check", "--json"}, {"report"}, {"report", "--json"}, {"report", "-o", file}} {
-		in.run(append(args, in.flags(s)...)...)
+		in.run(append(args, append(in.flags(s), "--for", "claude-code")...)...)
 		name := strings.Join(args, " ")
 		outs = append(outs, out{name, in.stdout.String()}, out{name + " (stderr)", in.stderr.String()})
 	}
@@ -76,6 +75,7 @@ func TestProviderSecretsInEveryOutput(t *testing.T) {
 	}
 	outs = append(outs, out{"report -o (the file)", string(saved)})
 	env := envOf(in, s.URL, s.URL)
+	env.For = "claude-code"
 	for _, step := range steps.Order {
 		screen, err := ui.Snapshot(context.Background(), env, step, 100, 0, ui.Options{Version: "test"})
 		if err != nil {

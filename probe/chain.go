@@ -28,7 +28,6 @@ type ChainEntry struct {
 // Chain lists every credential found in discovery order, federation last,
 // each with its role for the client.
 func (r *Report) Chain() []ChainEntry {
-	prec := r.Client.Precedence()
 	var out []ChainEntry
 	for i := range r.Candidates {
 		c := &r.Candidates[i]
@@ -39,7 +38,7 @@ func (r *Report) Chain() []ChainEntry {
 		switch {
 		case i == r.Active:
 			role = RoleWinner
-		case ChooseActive(nil, r.Candidates[i:i+1], prec...) == 0:
+		case r.overridden(i):
 			role = RoleOverridden
 		}
 		out = append(out, ChainEntry{Index: i, Source: c.Source, Kind: string(c.Kind), Hint: c.Hint, Role: role})

@@ -51,8 +51,14 @@ func (r *Report) Checks() []Result {
 	if r.CI != nil {
 		add(r.checkCI())
 	}
-	if (r.Profile != nil && r.Profile.Found) || r.Federation != nil {
+	if (r.Profile != nil && r.Profile.Found) || r.Federation != nil || r.Client.IsClaudeCode() {
 		add(r.checkChain())
+	}
+	if r.Client.IsClaudeCode() {
+		add(r.checkClaudeLogin())
+		if r.Claude != nil && len(r.Claude.Helpers) > 0 {
+			add(r.checkClaudeHelper())
+		}
 	}
 	if p := r.Profile; p != nil && (p.Found || p.Broken != "") {
 		add(r.checkProfile())
@@ -114,6 +120,9 @@ func pending(id, title string) Result { return Result{ID: id, Status: Pending, T
 
 func (r *Report) checkKeyFound() Result {
 	res := Result{ID: CheckKeyFound}
+	if res, ok := r.claudeKeyFound(); ok {
+		return res
+	}
 	if r.FederationWins() {
 		res.Status = Pass
 		res.Title = fmt.Sprintf("Credential in use: Workload Identity Federation (rule %s), its identity token from %s", r.Federation.RuleID, r.Federation.TokenFrom)
@@ -148,7 +157,7 @@ func (r *Report) checkKeyFound() Result {
 
 func (r *Report) checkKeyFormat() Result {
 	k := r.ActiveKey()
-	if k == nil {
+	if k == nil || !r.Testable() {
 		return Result{ID: CheckKeyFormat, Status: Skip, Title: "Key format: no key to inspect"}
 	}
 	if len(k.Issues) == 0 {
@@ -181,7 +190,7 @@ func rewriteFix(k *Candidate) string {
 
 func (r *Report) checkKeyKind() Result {
 	k := r.ActiveKey()
-	if k == nil {
+	if k == nil || !r.Testable() {
 		return Result{ID: CheckKeyKind, Status: Skip, Title: "Key kind: no key to inspect"}
 	}
 	switch k.Kind {
@@ -193,7 +202,7 @@ func (r *Report) checkKeyKind() Result {
 	case KindOAuth:
 		// A token where tokens belong (a profile's login, an auth-token
 		// variable) is sent as a token, with the oauth beta: nothing wrong.
-		if k.Origin == OriginProfile || k.Var == VarAuthToken || k.Var == VarOAuthToken {
+		if k.Origin == OriginProfile || k.Var == VarAuthToken || k.Var == VarOAuthToken || k.Var == VarClaudeLogin {
 			return Result{ID: CheckKeyKind, Status: Pass,
 				Title: "Key kind: an OAuth access token (sk-ant-oat01-), sent as Authorization: Bearer with the oauth beta"}
 		}
@@ -219,7 +228,7 @@ func (r *Report) checkKeySources() Result {
 	var lines []string
 	places := 0
 	for _, c := range r.Candidates {
-		if c.Clean != "" {
+		if c.Clean != "" && c.Var != VarClaudeLogin { // a login is no stale copy of a key
 			distinct[c.Clean] = true
 			places++
 		}
@@ -236,6 +245,9 @@ func (r *Report) checkKeySources() Result {
 		res.Title = fmt.Sprintf("Key sources: %s", plural(places, "place", "places")+" hold the same key")
 		if places == 1 {
 			res.Title = "Key sources: one place holds a key"
+		}
+		if places == 0 {
+			res.Title = "Key sources: no key with a value to compare"
 		}
 	}
 	return res
@@ -272,8 +284,11 @@ func (r *Report) checkClient() Result {
 	case ClientAssumed:
 		return Result{ID: CheckClient, Status: Pass,
 			Title:  "No Anthropic SDK named in the project: probed as curl sends it (x-api-key) and as current SDKs do (Authorization: Bearer)",
-			Detail: "Use --for go|python|typescript|curl to reproduce one client exactly."}
+			Detail: "Use --for go|python|typescript|curl|claude-code to reproduce one client exactly." + claudeHint(r)}
 	case ClientFromFlag:
+		if ci.IsClaudeCode() {
+			how = "an API key as x-api-key and tokens as Authorization: Bearer, anthropic-version " + ci.Version
+		}
 		return Result{ID: CheckClient, Status: Pass, Title: fmt.Sprintf("Client (--for %s): %s sends %s", ci.ID, ci.Label(), how)}
 	}
 	return Result{ID: CheckClient, Status: Pass, Title: fmt.Sprintf("Client: %s sends %s", ci.Label(), how)}
@@ -318,6 +333,8 @@ func (r *Report) checkEmptyVars() Result {
 		res.Title += fmt.Sprintf(": the %s sends \"Authorization: Bearer \" and every call fails (Illegal header value)", ci.Name)
 	case ci.EmptySet && slices.Contains(r.Env.EmptyVars, VarAPIKey):
 		res.Title += fmt.Sprintf(": the %s takes the empty value as set, sends no key and never reads .env", ci.Name)
+	case ci.IsClaudeCode():
+		res.Title += ": Claude Code skips empty values, and an empty export keeps Bun from loading the value in .env (loaders do not replace a set variable)"
 	case ci.From == ClientAssumed || ci.KeyHeader == "":
 		res.Title += ": the Python SDK takes an empty value as set (an empty ANTHROPIC_AUTH_TOKEN makes it send \"Bearer \" and fail), and dotenv loaders never replace it"
 	default:
@@ -343,6 +360,9 @@ func (r *Report) checkAuthToken() Result {
 		return Result{ID: CheckAuthToken, Status: Pass, Title: "ANTHROPIC_AUTH_TOKEN is not set"}
 	}
 	k := r.ActiveKey()
+	if res, ok := r.claudeAuthConflict(); ok {
+		return res
+	}
 	if k != nil && k.Var == VarAuthToken {
 		return Result{ID: CheckAuthToken, Status: Warn, Title: "ANTHROPIC_AUTH_TOKEN is the only credential: SDKs send it as a Bearer token"}
 	}
@@ -649,6 +669,8 @@ func (r *Report) checkAuth() Result {
 		return Result{ID: CheckAuth, Status: Skip, Title: "Nothing sent as your client would: no key is loaded in this process's environment"}
 	case k == nil:
 		return Result{ID: CheckAuth, Status: Skip, Title: "Nothing sent: no key found"}
+	case !r.Testable():
+		return Result{ID: CheckAuth, Status: Skip, Title: "Nothing sent: Claude Code gets its key from apiKeyHelper, which fix401 does not run"}
 	case !r.Done[ProbeAuth]:
 		return pending(CheckAuth, "Asking the API whether it accepts "+k.Hint+"…")
 	}
@@ -828,7 +850,7 @@ func (r *Report) checkCandidates() Result {
 }
 
 func (r *Report) checkPermissions() Result {
-	if r.ActiveKey() == nil || r.Insecure() {
+	if !r.Testable() || r.Insecure() {
 		return Result{ID: CheckPermissions, Status: Skip, Title: "Permissions: no key to test"}
 	}
 	if !r.Done[ProbeAuth] || !r.Done[ProbeQuota] {
@@ -861,7 +883,7 @@ func (r *Report) checkPermissions() Result {
 }
 
 func (r *Report) checkQuota() Result {
-	if r.ActiveKey() == nil || r.Insecure() {
+	if !r.Testable() || r.Insecure() {
 		return Result{ID: CheckQuota, Status: Skip, Title: "Quota: no key to test"}
 	}
 	if !r.Done[ProbeQuota] {
@@ -913,7 +935,7 @@ func (r *Report) checkQuota() Result {
 
 func (r *Report) checkModel() Result {
 	switch {
-	case r.Target.Model == "" || r.ActiveKey() == nil || r.Insecure():
+	case r.Target.Model == "" || !r.Testable() || r.Insecure():
 		return Result{ID: CheckModel, Status: Skip, Title: "Model: not checked (pass --model to check yours)"}
 	case !r.Done[ProbeModel]:
 		return pending(CheckModel, "Looking up "+r.Target.Model+"…")

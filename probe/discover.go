@@ -56,20 +56,39 @@ type Discovery struct {
 	// Federation is the Workload Identity Federation setup; nil when no
 	// federation variable is set and no federation profile is active.
 	Federation *Federation
+	// Claude is what Claude Code's /login stores hold; nil unless Claude
+	// Code is the client (only then are they read).
+	Claude *ClaudeCode
 }
 
-// DiscoverAll is Discover with the notes on the files.
+// DiscoverAll is Discover with the notes on the files. Claude Code's login
+// stores are read when env's client (--for) is Claude Code.
 func DiscoverAll(env *Env) Discovery {
 	if env == nil {
 		return Discovery{}
 	}
+	return discoverFor(env, ResolveClient(env.For, FindSDKs(env.Dir)).IsClaudeCode())
+}
+
+// discoverFor is DiscoverAll for a client already resolved: claude says
+// whether it is Claude Code.
+func discoverFor(env *Env, claude bool) Discovery {
+	if env == nil {
+		return Discovery{}
+	}
 	d := discovery{env: env, home: absPath(env.Home), dir: absPath(cmp.Or(env.Dir, "."))}
+	if claude {
+		d.cc = d.newClaudeCode()
+	}
 	out := d.find()
 	if len(out) > MaxCandidates {
 		d.note("", "", fmt.Sprintf("%d candidates found; only the first %d are reported", len(out), MaxCandidates))
 		out = out[:MaxCandidates]
 	}
-	return Discovery{Candidates: out, Notes: d.notes, Profile: d.prof, Federation: d.fed}
+	if d.cc != nil {
+		d.cc.helpers(out)
+	}
+	return Discovery{Candidates: out, Notes: d.notes, Profile: d.prof, Federation: d.fed, Claude: d.cc}
 }
 
 func (d *discovery) find() []Candidate {
@@ -197,6 +216,7 @@ type discovery struct {
 	// want, when set, picks the shell and .env assignments to record
 	// instead of interesting (the provider scan reads its own variables).
 	want func(name, raw string) bool
+	cc        *ClaudeCode       // Claude Code's stores, when it is the client; filled by claudeSource
 }
 
 func absPath(p string) string {

@@ -68,7 +68,6 @@ const (
 	VarFoundryAPIKey    = "ANTHROPIC_FOUNDRY_API_KEY"
 	VarSkipFoundryAuth  = "CLAUDE_CODE_SKIP_FOUNDRY_AUTH"
 	VarAWSWorkspaceID   = "ANTHROPIC_AWS_WORKSPACE_ID"
-	varClaudeCodeMarker = "CLAUDECODE"
 )
 
 // bunDotenv are the .env files Bun loads from the working directory, most
@@ -253,17 +252,11 @@ func (p *Routing) shownURL(v string) string {
 	return clean(u, 80)
 }
 
-// claudeCodeID is the client id of Claude Code in the client table
-// (creds). Until that row exists, --for claude-code still reaches here.
-const claudeCodeID = "claude-code"
-
-// forClaudeCode reports whether the run reproduces Claude Code: --for
-// claude-code, the Claude Code client, or fix401 started from Claude
-// Code's shell (CLAUDECODE) with no SDK named by the project or a flag.
-func forClaudeCode(env *Env, ci ClientInfo) bool {
-	return env.For == claudeCodeID || ci.ID == claudeCodeID ||
-		env.Vars[varClaudeCodeMarker] != "" && ci.From == ClientAssumed
-}
+// forClaudeCode reports whether the run reproduces Claude Code (--for
+// claude-code). A shell Claude Code started sets CLAUDECODE, but there
+// people debug their own app, which ignores the flags: only the client
+// decides, as it does for the credential chain.
+func forClaudeCode(_ *Env, ci ClientInfo) bool { return ci.IsClaudeCode() }
 
 // ReadRouting reads every provider flag and variable from the process
 // environment, Claude Code's settings files (ClaudeSettingsFiles), the

@@ -217,11 +217,17 @@ func TestProviderSDKOnlyWarns(t *testing.T) {
 	if _, ok := r.CheckByID("provider.bedrock.region"); ok {
 		t.Fatal("a Bedrock checklist for an SDK user")
 	}
-	// Started from Claude Code's shell with no SDK named: Claude Code.
+	// Started from Claude Code's shell with no SDK named: still the
+	// user's own app (curl-style), which ignores the flag; only --for
+	// claude-code makes it the diagnosis.
 	env.For = ""
 	env.Vars["CLAUDECODE"] = "1"
+	if r := Prepare(env); r.Provider.ClaudeCode {
+		t.Fatal("CLAUDECODE alone made Claude Code the client")
+	}
+	env.For = "claude-code"
 	if r := Prepare(env); !r.Provider.ClaudeCode {
-		t.Fatal("CLAUDECODE without an SDK is Claude Code")
+		t.Fatal("--for claude-code is not Claude Code")
 	}
 }
 

@@ -138,6 +138,7 @@ type Report struct {
 	FileNotes  []FileNote  // files discovery skipped, read in part, or read despite their encoding
 	Profile    *Profile    // the SDK profile the SDKs would load; nil without a config directory
 	Federation *Federation // Workload Identity Federation; nil when not configured
+	Claude     *ClaudeCode // Claude Code's stores; nil unless Claude Code is the client
 	// Exchange is POST /v1/oauth/token when the federation token is the
 	// credential in use; Auth and Quota are then the minted token's.
 	Exchange *Answer
@@ -199,6 +200,7 @@ func (r *Report) Secrets() []string {
 	if r.Provider != nil {
 		out = append(out, r.Provider.secrets...)
 	}
+	out = append(out, r.Claude.secrets()...)
 	return append(out, r.urlSecrets...)
 }
 

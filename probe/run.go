@@ -58,9 +58,10 @@ func Prepare(env *Env) *Report {
 	}
 	r.SDKs = FindSDKs(env.Dir)
 	r.Client = ResolveClient(env.For, r.SDKs)
-	found := DiscoverAll(env)
+	found := discoverFor(env, r.Client.IsClaudeCode())
 	r.Candidates, r.FileNotes, r.Profile, r.Federation = found.Candidates, found.Notes, found.Profile, found.Federation
-	r.Active = ChooseActive(env, r.Candidates, r.precedence()...)
+	r.Claude = found.Claude
+	r.Active = r.choose(env, r.Candidates)
 	r.Provider = ReadRouting(env, r.Client)
 	r.AdminKey = adminKeyInfo(env)
 	r.CI = DetectCI(env)
@@ -93,7 +94,7 @@ func (r *Report) Planned() []string {
 	if r.FederationWins() && !r.Federation.Expired(r.StartedAt) {
 		ps = append(ps, ProbeFederation)
 	}
-	if k := r.ActiveKey(); k != nil {
+	if k := r.ActiveKey(); k != nil && r.Testable() {
 		ps = append(ps, ProbeAuth, ProbeQuota)
 		if r.Client.AltHeader(k) != "" {
 			ps = append(ps, ProbeAlt)
@@ -262,7 +263,7 @@ func Start(ctx context.Context, env *Env, r *Report) <-chan Part {
 			return func(r *Report) { r.Control = a }
 		})
 	}
-	if k := r.ActiveKey(); k != nil {
+	if k := r.ActiveKey(); k != nil && r.Testable() {
 		key := *k
 		kc := client.Via(r.Client.HeaderFor(k))
 		run(ProbeAuth, func() Part {

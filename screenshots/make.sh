@@ -34,6 +34,7 @@ shots=(
 	"workspace        workspace-required permissions"
 	"key-disabled     key-disabled permissions"
 	"claude-code-bedrock claude-code-bedrock headers"
+	"subscription     subscription-overridden permissions"
 	"checklist        shadowed  checklist"
 	"verify           shadowed  verify --after-fix"
 	"summary          shadowed  summary --after-fix --height 40"

@@ -856,6 +856,11 @@ func keysTest(r *probe.Report) TestRow {
 		t.Result = "works: " + strings.Join(good, ", ")
 		t.Meaning = "the key in use is the stale one"
 		t.Next = "use the working key everywhere"
+	case len(good) > 0 && r.SubscriptionOverridden() != nil && loginWorks(r):
+		t.Status = probe.Warn
+		t.Result = "works: " + strings.Join(good, ", ")
+		t.Meaning = "your /login works, but Claude Code sends " + r.SubscriptionOverridden().Var
+		t.Next = "clear it to use the subscription"
 	case len(good) > 0:
 		t.Status = probe.Pass
 		t.Result = "works: " + strings.Join(good, ", ")

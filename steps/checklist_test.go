@@ -309,6 +309,9 @@ var demoChecklist = map[string][]rowWant{
 	"federation-audience": {{"credentials", probe.Fail, "the token exchange refused the identity token: 401"}},
 	"claude-code-bedrock": {{"provider", probe.Fail, "Claude Code goes to Amazon Bedrock (CLAUDE_CODE_USE_BEDROCK in the environment)"},
 		{"credentials", probe.Pass, "accepted"}},
+
+	// Claude Code (--for claude-code).
+	"subscription-overridden": {{"credentials", probe.Pass, "accepted"}, {"quota", probe.Fail, "credit balance"}},
 }
 
 // leak matches the probe's phase codes, which must reach no one.

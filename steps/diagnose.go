@@ -120,7 +120,7 @@ func Diagnose(r *probe.Report) Diagnosis {
 		o.Step = StepOfCode(o.Code)
 		d.Also = append(d.Also, o)
 	}
-	return d
+	return subscriptionFix(r, d)
 }
 
 // netPhases are transport failures that mean "could not reach the API".

@@ -59,7 +59,8 @@ func StepOfCheck(id string) StepID {
 	case probe.CheckAuth:
 		return Understand
 	case probe.CheckKeyFound, probe.CheckKeyFormat, probe.CheckKeyKind, probe.CheckKeyCleaned, probe.CheckKeyFiles,
-		probe.CheckChain, probe.CheckFederation, probe.CheckExchange, probe.CheckProfile:
+		probe.CheckChain, probe.CheckFederation, probe.CheckExchange, probe.CheckProfile,
+		probe.CheckClaudeLogin, probe.CheckClaudeHelper:
 		return VerifyKey
 	case probe.CheckPermissions, probe.CheckQuota, probe.CheckModel, probe.CheckStatusPage, probe.CheckKeyRecord:
 		return Permissions

@@ -538,6 +538,9 @@ func explain(in Input, s StepID) string {
 	k := r.ActiveKey()
 	if r.Finished() && s != Verify && s != Checklist && s != Summary {
 		if d := Diagnose(r); d.Step == s && row(d.Code).Explain != "" {
+			if e := claudeExplain(r); e != "" {
+				return e
+			}
 			return row(d.Code).Explain
 		}
 	}

@@ -291,10 +291,23 @@ func (m Model) viewHeader() string {
 	if m.opts.DemoName != "" {
 		tag = "demo: " + m.opts.DemoName
 	}
+	if c := clientTag(m.report); c != "" && w-lipgloss.Width(left)-lipgloss.Width(c+" · "+tag) >= 2 {
+		tag = strings.TrimSuffix(c+" · "+tag, " · ")
+	}
 	if gap := w - lipgloss.Width(left) - lipgloss.Width(tag); tag != "" && gap >= 2 {
 		left += strings.Repeat(" ", gap) + s.Tag.Render(tag)
 	}
 	return left + "\n" + s.Rule.Render(strings.Repeat("─", w))
+}
+
+// clientTag names the client whose requests the run reproduces, for the
+// header: "for Claude Code", "for Go SDK v2"; "" before the run is
+// prepared or when no client was named (curl-style is the default).
+func clientTag(r *probe.Report) string {
+	if r == nil || r.Client.Name == "" || r.Client.From == probe.ClientAssumed {
+		return ""
+	}
+	return "for " + r.Client.Name
 }
 
 func (m Model) viewFooter(w int) string {

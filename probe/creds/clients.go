@@ -28,6 +28,22 @@ const (
 	VarAPIKey        = "ANTHROPIC_API_KEY"
 	VarAuthToken     = "ANTHROPIC_AUTH_TOKEN"
 	VarCustomHeaders = "ANTHROPIC_CUSTOM_HEADERS"
+	VarOAuthToken    = "CLAUDE_CODE_OAUTH_TOKEN" // Claude Code only: a long-lived subscription token (claude setup-token)
+)
+
+// ClaudeCode is the id of Claude Code in the client table: what --for takes.
+const ClaudeCode = "claude-code"
+
+// Tiers of Claude Code's chain that are neither a variable nor an SDK
+// profile.
+const (
+	// TierHelper is apiKeyHelper in Claude Code's settings: a command whose
+	// output is the key. fix401 names it and never runs it.
+	TierHelper = "apiKeyHelper"
+	// TierClaudeLogin is what `/login` stores: the claude.ai subscription
+	// token (~/.claude/.credentials.json, or the macOS Keychain), else the
+	// Console key it created (~/.claude.json primaryApiKey).
+	TierClaudeLogin = "/login"
 )
 
 // Tiers of the 2026 credential chain that are not a variable
@@ -58,6 +74,7 @@ const (
 	BothSent    = "both_sent"    // both headers go out: the API may refuse the pair
 	TokenIgnore = "token_ignore" // the API key wins; the token is ignored
 	TokenWarn   = "token_warn"   // the API key wins; the SDK prints a warning
+	TokenWins   = "token_wins"   // the token wins; the API key is ignored, with a warning
 )
 
 // Client is one row of the client table.
@@ -127,10 +144,27 @@ var table = []Client{
 		Vars: []string{VarAPIKey}, EmptySet: true,
 		// curl -H "x-api-key: $ANTHROPIC_API_KEY" sends the header even when empty.
 		Settled: "the API reference's curl examples"},
+	{ID: ClaudeCode, Name: "Claude Code", KeyHeader: HeaderAPIKey, Version: VersionLegacy,
+		Vars: []string{VarAuthToken, VarAPIKey, TierHelper, VarOAuthToken}, Both: TokenWins, CustomHeaders: true,
+		Chain: append(append([]string(nil), docsChain...), TierClaudeLogin),
+		// The order is Claude Code's documented one (API-FACTS.md), after the
+		// cloud-provider flags, which route it away from these credentials
+		// altogether. An API key goes as x-api-key; ANTHROPIC_AUTH_TOKEN and
+		// every OAuth token (CLAUDE_CODE_OAUTH_TOKEN, the /login token) as
+		// Bearer with anthropic-beta oauth-2025-04-20. anthropic-version is
+		// 2023-06-01: Claude Code 2.1.x bundles the TypeScript SDK 0.x line
+		// (X-Stainless-Package-Version 0.75.0 in captured traffic,
+		// router-for-me/CLIProxyAPI#1621) and sends 2023-06-01
+		// (griffinmartin/opencode-claude-auth#109, matching Claude Code
+		// 2.1.88). With ANTHROPIC_AUTH_TOKEN and ANTHROPIC_API_KEY both set it
+		// uses the token and warns "Auth conflict". It adds
+		// ANTHROPIC_CUSTOM_HEADERS to its requests (its settings docs). Inside /login, the
+		// claude.ai token before primaryApiKey is inferred, not documented.
+		Settled: "API-FACTS.md (precedence); captured Claude Code 2.1.x traffic (headers, version)"},
 }
 
 // IDs lists what --for accepts, auto first.
-func IDs() []string { return []string{"auto", "go", "python", "typescript", "curl"} }
+func IDs() []string { return []string{"auto", "go", "python", "typescript", "curl", ClaudeCode} }
 
 // Valid reports whether id is something --for accepts.
 func Valid(id string) bool {

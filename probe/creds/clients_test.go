@@ -38,7 +38,7 @@ func TestForSDK(t *testing.T) {
 // x-api-key with the legacy one (API-FACTS.md's table).
 func TestTableRows(t *testing.T) {
 	for _, c := range All() {
-		if c.ID == "" || c.Name == "" || c.Settled == "" || len(c.Vars) == 0 || c.Vars[0] != VarAPIKey {
+		if c.ID == "" || c.Name == "" || c.Settled == "" || len(c.Vars) == 0 || c.Vars[0] != VarAPIKey && c.ID != ClaudeCode {
 			t.Errorf("incomplete row: %+v", c)
 		}
 		if !slices.Contains(IDs(), c.ID) {
@@ -136,5 +136,25 @@ func TestCustomHeadersFollowTheSource(t *testing.T) {
 		if c.CustomHeaders != want {
 			t.Errorf("%s: CustomHeaders %v, want %v", c.Name, c.CustomHeaders, want)
 		}
+	}
+}
+
+// Claude Code's documented order: the auth token before the API key,
+// apiKeyHelper, its own OAuth variable, then profiles, federation and
+// /login last.
+func TestClaudeCodeRow(t *testing.T) {
+	c, ok := Lookup(ClaudeCode, "")
+	if !ok || !Valid(ClaudeCode) {
+		t.Fatal("no claude-code row, or --for does not take it")
+	}
+	want := []string{VarAuthToken, VarAPIKey, TierHelper, VarOAuthToken, TierProfileNamed, TierFederation, TierProfileActive, TierClaudeLogin}
+	if !slices.Equal(c.Precedence(), want) {
+		t.Errorf("precedence %q, want %q", c.Precedence(), want)
+	}
+	if c.KeyHeader != HeaderAPIKey || c.Version != VersionLegacy || c.Both != TokenWins {
+		t.Errorf("sends %s %s, both %s", c.KeyHeader, c.Version, c.Both)
+	}
+	if slices.Contains(docsChain, TierClaudeLogin) {
+		t.Error("the row changed the SDKs' chain")
 	}
 }

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/fix401/fix401/probe"
+	"github.com/fix401/fix401/probe/creds"
 	"github.com/fix401/fix401/probe/stub"
 )
 
@@ -95,6 +96,7 @@ var specs = []spec{
 	{Scenario{"federation-audience", "Workload Identity Federation with an EKS token meant for AWS STS (aud sts.amazonaws.com)", "federation_rejected"}, buildFederationAudience},
 	{Scenario{"model-not-found", "the key works but the model your code asks for does not exist", "model_not_found"}, buildModelNotFound},
 	{Scenario{"claude-code-bedrock", "Claude Code with a working key, but ~/.zshrc still exports CLAUDE_CODE_USE_BEDROCK from a Bedrock trial", "provider_override"}, buildClaudeCodeBedrock},
+	{Scenario{"subscription-overridden", "Claude Code with a Max subscription, but an old ANTHROPIC_API_KEY exported in ~/.zshrc wins and has no credit", "billing"}, buildSubscriptionOverridden},
 }
 
 // Scenarios returns every demo scenario in a stable order.
@@ -521,4 +523,34 @@ func buildFederationAudience(b *builder) error {
 	b.d.Env.Vars["ANTHROPIC_ORGANIZATION_ID"] = stub.OrganizationID
 	b.d.Env.Vars["ANTHROPIC_IDENTITY_TOKEN_FILE"] = path
 	return b.write(path, jwt, 0o600)
+}
+
+// buildSubscriptionOverridden: a Claude Code user on a Max plan, signed
+// in with /login, whose shell still exports an API key of an organization
+// without credit. Claude Code sends the key, not the subscription.
+func buildSubscriptionOverridden(b *builder) error {
+	b.d.Env.For = creds.ClaudeCode
+	b.opts.Scenario = stub.Billing
+	k, login := b.key("env"), stub.NewOAuthToken()
+	b.d.keys["login"] = login
+	b.exportKey("ANTHROPIC_API_KEY", k)
+	b.valid(k, login)
+	expires := b.d.Env.Now().Add(6 * time.Hour).UnixMilli()
+	if err := b.write(filepath.Join(b.d.Env.Home, ".claude", ".credentials.json"), `{
+  "claudeAiOauth": {
+    "accessToken": "`+login+`",
+    "refreshToken": "sk-ant-ort01-`+stub.NewAPIKey()[13:]+`",
+    "expiresAt": `+strconv.FormatInt(expires, 10)+`,
+    "scopes": ["user:inference", "user:profile"],
+    "subscriptionType": "max"
+  }
+}
+`, 0o600); err != nil {
+		return err
+	}
+	return b.home(".claude.json", `{
+  "numStartups": 41,
+  "oauthAccount": {"accountUuid": "3d1f0c2e-demo", "emailAddress": "dev@example.com", "organizationName": "dev's Individual Org"}
+}
+`)
 }

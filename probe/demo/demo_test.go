@@ -282,6 +282,15 @@ var checks = map[string]func(t *testing.T, d *Demo){
 			t.Errorf("model %q: %v", d.Env.Model, err)
 		}
 	},
+	// Claude Code (--for claude-code).
+	"subscription-overridden": func(t *testing.T, d *Demo) {
+		modelsButNoTokens(t, d)
+		wantExported(t, d, "ANTHROPIC_API_KEY", d.keys["env"])
+		b, err := os.ReadFile(filepath.Join(d.Env.Home, ".claude", ".credentials.json"))
+		if err != nil || !strings.Contains(string(b), d.keys["login"]) || d.Env.For != "claude-code" {
+			t.Errorf("no /login for Claude Code: %v, --for %q", err, d.Env.For)
+		}
+	},
 }
 
 // modelsButNoTokens: the key lists models, and count_tokens is refused
