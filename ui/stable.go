@@ -50,6 +50,14 @@ func (m *Model) stabilize() {
 			}
 		}
 	}
+	if m.fx != nil {
+		// A diff shows keys by their hints too.
+		for i := range m.fx.items {
+			for real, s := range st.byHint {
+				m.fx.items[i].diff = strings.ReplaceAll(m.fx.items[i].diff, real, s)
+			}
+		}
+	}
 }
 
 // appRun is a's run from this terminal, or from a new one.

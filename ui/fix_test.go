@@ -1,0 +1,256 @@
+package ui
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/golden"
+	"github.com/charmbracelet/x/exp/teatest/v2"
+
+	"github.com/fix401/fix401/probe"
+	"github.com/fix401/fix401/probe/demo"
+	"github.com/fix401/fix401/steps"
+	"github.com/fix401/fix401/steps/fix"
+)
+
+// commentOut is a hand-made plan: it comments out every line of path that
+// starts with prefix, for reason, with manual steps beside it.
+func commentOut(path, prefix, reason string, manual ...fix.Manual) func(*probe.Report, steps.Diagnosis, fix.Reader) fix.Plan {
+	return func(_ *probe.Report, d steps.Diagnosis, read fix.Reader) fix.Plan {
+		b, err := read(path)
+		if err != nil || d.Code == steps.OK {
+			return fix.Plan{}
+		}
+		lines := strings.SplitAfter(string(b), "\n")
+		for i, l := range lines {
+			if strings.HasPrefix(l, prefix) {
+				lines[i] = "# " + l
+			}
+		}
+		after := []byte(strings.Join(lines, ""))
+		if bytes.Equal(after, b) {
+			return fix.Plan{}
+		}
+		return fix.Plan{
+			Changes: []fix.Change{{Path: path, Before: b, After: after, Why: []fix.Reason{{Code: d.Code, Title: reason}}}},
+			Manual:  manual,
+		}
+	}
+}
+
+// demoSecrets are every key a demo's files and variables hold.
+func demoSecrets(d *demo.Demo) []string {
+	var out []string
+	for _, c := range probe.Prepare(d.Env).Candidates {
+		out = append(out, c.Value, c.Clean, c.Raw)
+	}
+	return out
+}
+
+func noSecrets(t *testing.T, screens []string, secrets []string) {
+	t.Helper()
+	for _, s := range screens {
+		for _, k := range secrets {
+			if len(k) < probe.MinPiece {
+				continue
+			}
+			if p := pieces(s, k); len(p) > 0 {
+				t.Fatalf("a screen holds a piece of a key: %q", p[0])
+			}
+		}
+	}
+}
+
+// TestFixReviewAppliesAndVerifies: f on the diagnosis shows the change
+// with its diff (keys masked), y writes it, the demo's shell plays the
+// step left to the user, and verify says Fixed, before → after.
+func TestFixReviewAppliesAndVerifies(t *testing.T) {
+	d := newDemo(t, "shadowed")
+	zshrc := filepath.Join(d.Env.Home, ".zshrc")
+	secrets := demoSecrets(d)
+	unset := fix.Manual{Code: steps.KeyShadowed, Title: "Unset the old key in this shell", Command: "unset ANTHROPIC_API_KEY"}
+	opts := Options{DemoName: "shadowed", DemoFix: d.Apply, DemoRoot: d.Root,
+		fixer: fixer{plan: commentOut(zshrc, "export ANTHROPIC_API_KEY=", "comment out the stale export", unset)}}
+	rec := newRecorder(New(context.Background(), d.Env, opts))
+	tm := teatest.NewTestModel(t, rec, teatest.WithInitialTermSize(100, 40))
+	waitScreen(t, rec, "1/8 The error", "shows how to fix it", "f fix it")
+	tm.Send(press("f"))
+	waitScreen(t, rec, "Fix: 1 file to change, 1 step for you.", "Change 1 of 1", "-export ANTHROPIC_API_KEY=",
+		"+# export ANTHROPIC_API_KEY=", "unset ANTHROPIC_API_KEY", "Apply change 1 of 1 to ~/.zshrc?")
+	tm.Send(press("y"))
+	waitScreen(t, rec, "Run your steps in the demo's shell?")
+	tm.Send(press("y"))
+	waitScreen(t, rec, "7/8 Verify the fix", "Before → after: key_shadowed → ok", "Fixed: key_shadowed → ok")
+	if strings.Contains(rec.last(), "u undo") {
+		t.Error("undo is offered for a fix that worked")
+	}
+	tm.Send(press("q"))
+	tm.WaitFinished(t, teatest.WithFinalTimeout(hangGuard))
+	if o := tm.FinalModel(t).(recorder).Model.Outcome(); !o.OK {
+		t.Errorf("after the fix the outcome is %+v", o)
+	}
+	b, _ := os.ReadFile(zshrc)
+	if !strings.Contains(string(b), "\n# export ANTHROPIC_API_KEY=") {
+		t.Errorf("~/.zshrc not changed:\n%s", b)
+	}
+	noSecrets(t, rec.all(), secrets)
+}
+
+// TestFixThatFailsOffersUndo: a change that does not fix it says so, and
+// u puts the file back byte for byte.
+func TestFixThatFailsOffersUndo(t *testing.T) {
+	d := newDemo(t, "shadowed")
+	dotenv := filepath.Join(d.Env.Dir, ".env")
+	before, err := os.ReadFile(dotenv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := Options{DemoName: "shadowed", DemoRoot: d.Root,
+		fixer: fixer{plan: commentOut(dotenv, "WEATHER_CITY=", "an unrelated edit")}}
+	rec := newRecorder(New(context.Background(), d.Env, opts))
+	tm := teatest.NewTestModel(t, rec, teatest.WithInitialTermSize(100, 40))
+	waitScreen(t, rec, "shows how to fix it", "f fix it")
+	tm.Send(press("f"))
+	waitScreen(t, rec, "Apply change 1 of 1")
+	tm.Send(press("y"))
+	waitScreen(t, rec, "The fix did not fix it: key_shadowed", "u undo fix")
+	if b, _ := os.ReadFile(dotenv); bytes.Equal(b, before) {
+		t.Fatal("the change was not written: the test proves nothing")
+	}
+	tm.Send(press("u"))
+	waitScreen(t, rec, "Undone: put back 1 file")
+	tm.Send(press("q"))
+	tm.WaitFinished(t, teatest.WithFinalTimeout(hangGuard))
+	if b, _ := os.ReadFile(dotenv); !bytes.Equal(b, before) {
+		t.Errorf("undo left\n%q\nwant\n%q", b, before)
+	}
+}
+
+// TestFixCancelAndStop: esc writes nothing; q stops asking and writes only
+// what was accepted before it.
+func TestFixCancelAndStop(t *testing.T) {
+	d := newDemo(t, "shadowed")
+	dotenv, zshrc := filepath.Join(d.Env.Dir, ".env"), filepath.Join(d.Env.Home, ".zshrc")
+	envBefore, _ := os.ReadFile(dotenv)
+	zshBefore, _ := os.ReadFile(zshrc)
+	two := func(r *probe.Report, dg steps.Diagnosis, read fix.Reader) fix.Plan {
+		a := commentOut(dotenv, "WEATHER_CITY=", "first")(r, dg, read)
+		b := commentOut(zshrc, "export ANTHROPIC_API_KEY=", "second")(r, dg, read)
+		return fix.Plan{Changes: append(a.Changes, b.Changes...)}
+	}
+	rec := newRecorder(New(context.Background(), d.Env, Options{DemoRoot: d.Root, fixer: fixer{plan: two}}))
+	tm := teatest.NewTestModel(t, rec, teatest.WithInitialTermSize(60, 24))
+	waitScreen(t, rec, "f fix it")
+	tm.Send(press("f"))
+	waitScreen(t, rec, "Change 1 of 2")
+	tm.Send(press("esc"))
+	waitScreen(t, rec, "Nothing was changed.")
+	tm.Send(press("f"))
+	waitScreen(t, rec, "Change 1 of 2")
+	tm.Send(press("y"))
+	waitScreen(t, rec, "Change 2 of 2")
+	tm.Send(press("q"))
+	waitScreen(t, rec, "7/8 Verify the fix", "The fix did not fix it")
+	tm.Send(press("ctrl+c"))
+	tm.WaitFinished(t, teatest.WithFinalTimeout(hangGuard))
+	if b, _ := os.ReadFile(dotenv); bytes.Equal(b, envBefore) {
+		t.Error("the accepted change was not written")
+	}
+	if b, _ := os.ReadFile(zshrc); !bytes.Equal(b, zshBefore) {
+		t.Error("the change after q was written")
+	}
+}
+
+// TestFixLongDiffScrolls: a diff taller than the screen scrolls with the
+// body's keys while the question stays in the footer.
+func TestFixLongDiffScrolls(t *testing.T) {
+	d := newDemo(t, "shadowed")
+	path := filepath.Join(d.Env.Dir, "notes.txt")
+	var b strings.Builder
+	for i := range 200 {
+		b.WriteString("line " + strings.Repeat("x", i%7) + "\n")
+	}
+	if err := os.WriteFile(path, []byte(b.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	rec := newRecorder(New(context.Background(), d.Env, Options{DemoRoot: d.Root,
+		fixer: fixer{plan: commentOut(path, "line", "every line")}}))
+	tm := teatest.NewTestModel(t, rec, teatest.WithInitialTermSize(60, 20))
+	waitScreen(t, rec, "f fix it")
+	tm.Send(press("f"))
+	waitScreen(t, rec, "Change 1 of 1", "more lines below", "Apply change 1 of 1")
+	first := rec.last()
+	tm.Send(press("pgdown"))
+	waitScreen(t, rec, "Apply change 1 of 1")
+	for rec.last() == first {
+		<-rec.drawn
+	}
+	if strings.Contains(rec.last(), "Change 1 of 1 ·") {
+		t.Errorf("page down did not scroll:\n%s", rec.last())
+	}
+	for _, l := range strings.Split(rec.last(), "\n") {
+		if w := len([]rune(l)); w > 60 {
+			t.Errorf("a line is %d cells wide at 60 columns: %q", w, l)
+		}
+	}
+	tm.Send(press("esc"))
+	tm.Send(press("ctrl+c"))
+	tm.WaitFinished(t, teatest.WithFinalTimeout(hangGuard))
+}
+
+// fixPreviewModel is the shadowed demo's wizard with its fix review open,
+// made stable for golden files.
+func fixPreviewModel(t *testing.T, noColor bool) (Model, []string) {
+	t.Helper()
+	d := newDemo(t, "shadowed")
+	zshrc := filepath.Join(d.Env.Home, ".zshrc")
+	unset := fix.Manual{Code: steps.KeyShadowed, Title: "Unset the old key in this shell", Command: "unset ANTHROPIC_API_KEY"}
+	m := finished(context.Background(), d.Env, Options{DemoName: "shadowed", Version: "test", NoColor: noColor,
+		fixer: fixer{plan: commentOut(zshrc, "export ANTHROPIC_API_KEY=", "comment out the stale export", unset)}})
+	step, err := m.previewFix()
+	if err != nil {
+		t.Fatal(err)
+	}
+	m.wiz = m.wiz.Goto(step)
+	secrets := demoSecrets(d)
+	m.stabilize()
+	return m, secrets
+}
+
+func TestGoldenFixPreview(t *testing.T) {
+	for _, tt := range []struct {
+		name          string
+		noColor       bool
+		width, height int
+	}{{"wide", false, 100, 0}, {"narrow-nocolor", true, 60, 20}} {
+		t.Run(tt.name, func(t *testing.T) {
+			m, secrets := fixPreviewModel(t, tt.noColor)
+			out := m.screen(m.wiz.Step, tt.width, tt.height)
+			checkScreen(t, out, secrets)
+			plain := out
+			if tt.noColor {
+				if strings.Contains(out, "\x1b") {
+					t.Error("escape sequences with NoColor")
+				}
+			} else {
+				plain = ansi.Strip(out)
+			}
+			for _, want := range []string{"Change 1 of 1 · ~/.zshrc", "-export ANTHROPIC_API_KEY=", "+# export ANTHROPIC_API_KEY="} {
+				if !strings.Contains(plain, want) {
+					t.Errorf("the preview lacks %q:\n%s", want, plain)
+				}
+			}
+			for i, l := range strings.Split(plain, "\n") {
+				if w := len([]rune(l)); w > tt.width {
+					t.Errorf("line %d is %d wide", i, w)
+				}
+			}
+			golden.RequireEqual(t, out)
+		})
+	}
+}
