@@ -110,6 +110,9 @@ Usage:
   fix401 check [--json] [flags]  run every probe once and print the checklist (or one JSON object)
   fix401 report [-o FILE] [--json] [flags]
                                  the sanitized support summary (Markdown), ready to paste
+  fix401 fix [--dry-run|--yes|--undo] [flags]
+                                 fix what a file edit can fix: a diff per file,
+                                 asked first, backed up, undoable, checked again
   fix401 lint [--json] [FILE|-]  lint the request your code sends: a curl command, raw HTTP, or source
   fix401 demo [--list] [SCENARIO]
                                  the wizard against the built-in stub (no key, no network)
@@ -145,6 +148,8 @@ func run(ctx context.Context, args []string, sys ioEnv) int {
 		return runCheck(ctx, "check", args, sys, true)
 	case "report":
 		return runReport(ctx, args, sys)
+	case "fix":
+		return runFix(ctx, args, sys)
 	case "lint":
 		return runLint(args, sys)
 	case "demo":

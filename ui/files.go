@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/fix401/fix401/probe"
+	"github.com/fix401/fix401/ui/apply"
 )
 
 // envVar is the line WriteEnvKey adds or replaces.
@@ -31,7 +32,7 @@ const maxEditFile = probe.MaxKeyFile
 
 // ErrSymlink is returned for a write to a path that is a symbolic link:
 // fix401 never writes through one, and writes nothing instead.
-var ErrSymlink = errors.New("is a symlink: nothing was written (fix401 does not write through links)")
+var ErrSymlink = apply.ErrSymlink
 
 // WriteEnvKey puts key in the .env file of dir: it replaces every
 // ANTHROPIC_API_KEY assignment (keeping an `export ` in front; a quoted
@@ -74,22 +75,8 @@ func CheckWrite(path string) error {
 	return err
 }
 
-// checkTarget says whether path may be replaced: it is missing or a
-// regular file (then st is set); a symlink or anything else is refused.
-func checkTarget(path string) (st fs.FileInfo, err error) {
-	st, err = os.Lstat(path)
-	switch {
-	case errors.Is(err, fs.ErrNotExist):
-		return nil, nil
-	case err != nil:
-		return nil, fmt.Errorf("%s: %w; nothing was written", path, err)
-	case st.Mode()&fs.ModeSymlink != 0:
-		return nil, fmt.Errorf("%s %w", path, ErrSymlink)
-	case !st.Mode().IsRegular():
-		return nil, fmt.Errorf("%s is %s: nothing was written", path, probe.FileKind(st.Mode()))
-	}
-	return st, nil
-}
+// checkTarget says whether path may be replaced (apply.CheckTarget).
+func checkTarget(path string) (fs.FileInfo, error) { return apply.CheckTarget(path) }
 
 // readForEdit reads a file about to be changed in place: nil when it does
 // not exist yet, an error when it may not be replaced or is too large to
@@ -188,58 +175,10 @@ func closing(v []byte) int {
 	return -1
 }
 
-// writeAtomic replaces path with data through a temporary file in the same
-// directory, so a crash never leaves half a file, and a link to the old
-// file (hard or symbolic) never sees the new content. The new file has
-// mode perm whatever the old one had.
+// writeAtomic replaces path atomically, never through a symlink's target
+// (apply.WriteAtomic).
 func writeAtomic(path string, data []byte, perm fs.FileMode) error {
-	tmp, err := writeTemp(path, data, perm)
-	if err != nil {
-		return err
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		_ = os.Remove(tmp)
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	syncDir(filepath.Dir(path))
-	return nil
-}
-
-// writeTemp writes data to a new temporary file next to path, synced and
-// closed, and returns its name.
-func writeTemp(path string, data []byte, perm fs.FileMode) (string, error) {
-	f, err := os.CreateTemp(filepath.Dir(path), ".fix401-*")
-	if err != nil {
-		return "", fmt.Errorf("write %s: %w", path, err)
-	}
-	tmp := f.Name()
-	fail := func(err error) (string, error) {
-		_ = f.Close()
-		_ = os.Remove(tmp)
-		return "", fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := f.Chmod(perm); err != nil {
-		return fail(err)
-	}
-	if _, err := f.Write(data); err != nil {
-		return fail(err)
-	}
-	if err := f.Sync(); err != nil {
-		return fail(err)
-	}
-	if err := f.Close(); err != nil {
-		_ = os.Remove(tmp)
-		return "", fmt.Errorf("write %s: %w", path, err)
-	}
-	return tmp, nil
-}
-
-// syncDir makes a rename in dir durable, where the system allows it.
-func syncDir(dir string) {
-	if d, err := os.Open(dir); err == nil {
-		_ = d.Sync()
-		_ = d.Close()
-	}
+	return apply.WriteAtomic(path, data, perm)
 }
 
 // IgnoreResult says whether git would commit a file.
@@ -516,7 +455,7 @@ func AddToGitignore(dir, name string) (string, error) {
 // returns the path written.
 func SaveSummary(dir, text string, now time.Time) (string, error) {
 	base := "fix401-summary-" + now.Format(time.DateOnly)
-	tmp, err := writeTemp(filepath.Join(dir, base+".md"), []byte(text), 0o600)
+	tmp, err := apply.WriteTemp(filepath.Join(dir, base+".md"), []byte(text), 0o600)
 	if err != nil {
 		return "", fmt.Errorf("save summary: %w", err)
 	}
@@ -541,7 +480,7 @@ func SaveSummary(dir, text string, now time.Time) (string, error) {
 				return "", fmt.Errorf("save summary: %w", err)
 			}
 		}
-		syncDir(dir)
+		apply.SyncDir(dir)
 		return path, nil
 	}
 	return "", fmt.Errorf("save summary: %s: too many summaries today", filepath.Join(dir, base+".md"))

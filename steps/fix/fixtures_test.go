@@ -1,0 +1,310 @@
+package fix
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf16"
+
+	"github.com/fix401/fix401/probe/stub"
+	"github.com/fix401/fix401/steps"
+)
+
+const stamp = "# disabled by fix401 on 2026-11-29: "
+
+func utf16le(s string) string {
+	var b bytes.Buffer
+	b.Write([]byte{0xFF, 0xFE})
+	for _, u := range utf16.Encode([]rune(s)) {
+		b.WriteByte(byte(u))
+		b.WriteByte(byte(u >> 8))
+	}
+	return b.String()
+}
+
+// fixture is one world before the fix, and what the plan must do to it.
+type fixture struct {
+	name string
+	// setup builds the world; it returns the stub's options (keys valid
+	// and revoked), the files the plan must change with their whole bytes
+	// after, and the commands the manual steps must give.
+	setup  func(w *world) (opts stub.Options, after map[string]string, commands []string)
+	code   steps.Code // the diagnosis before
+	stdin  string     // a key given on stdin
+	wsID   string     // --workspace-id
+	fixed  bool       // the key works after the plan is applied
+	manual int        // how many manual steps at least
+	modes  map[string]os.FileMode
+	// loaded, when set, does after the fix what the app's dotenv loader
+	// does and the probes do not model.
+	loaded func(w *world)
+}
+
+var fixtures = []fixture{
+	{name: "stale export in every shell file, multi-line and fish", code: steps.KeyShadowed, fixed: true,
+		setup: func(w *world) (stub.Options, map[string]string, []string) {
+			old, fresh := w.key(stub.NewAPIKey()), w.key(stub.NewAPIKey())
+			w.env.Vars["ANTHROPIC_API_KEY"] = old
+			zshrc := "alias ll='ls -l'\nexport ANTHROPIC_API_KEY=\"" + old + "\"\nexport EDITOR=nvim\n"
+			bashrc := "# keys\nexport ANTHROPIC_API_KEY='" + old + "\n'\nPS1='$ '\n"
+			fishc := "set -gx EDITOR nvim\nset -gx ANTHROPIC_API_KEY " + old + " # old\n"
+			profile := "ANTHROPIC_API_KEY=" + old + "\nexport ANTHROPIC_API_KEY\n"
+			w.file(".zshrc", zshrc)
+			w.file(".bashrc", bashrc)
+			w.file(".config/fish/config.fish", fishc)
+			w.file(".profile", profile)
+			w.file("project/.gitignore", ".env\n")
+			w.file("project/.env", "ANTHROPIC_API_KEY="+fresh+"\n")
+			return stub.Options{ValidKeys: []string{fresh}, RevokedKeys: []string{old}}, map[string]string{
+				".zshrc":                   "alias ll='ls -l'\n" + stamp + "export ANTHROPIC_API_KEY=\"" + old + "\"\nexport EDITOR=nvim\n",
+				".bashrc":                  "# keys\n" + stamp + "export ANTHROPIC_API_KEY='" + old + "\n# '\nPS1='$ '\n",
+				".config/fish/config.fish": "set -gx EDITOR nvim\n" + stamp + "set -gx ANTHROPIC_API_KEY " + old + " # old\n",
+				".profile":                 stamp + "ANTHROPIC_API_KEY=" + old + "\nexport ANTHROPIC_API_KEY\n",
+			}, []string{"unset ANTHROPIC_API_KEY"}
+		}},
+	{name: "stale .env.local over a working .env, multi-line", code: steps.KeyMalformed, fixed: true,
+		setup: func(w *world) (stub.Options, map[string]string, []string) {
+			old, fresh := w.key(stub.NewAPIKey()), w.key(stub.NewAPIKey())
+			w.file("project/.gitignore", ".env*\n")
+			w.file("project/.env", "ANTHROPIC_API_KEY="+fresh+"\n")
+			w.file("project/.env.local", "A=1\nANTHROPIC_API_KEY=\""+old+"\n\"\nB=2\n")
+			return stub.Options{ValidKeys: []string{fresh}, RevokedKeys: []string{old}}, map[string]string{
+				"project/.env.local": "A=1\n" + stamp + "ANTHROPIC_API_KEY=\"" + old + "\n# \"\nB=2\n",
+			}, nil
+		}},
+	{name: "dead key in .env, a new one on stdin", code: steps.OK, fixed: true,
+		setup: func(w *world) (stub.Options, map[string]string, []string) {
+			old, fresh := w.key(stub.NewAPIKey()), w.key(stub.NewAPIKey())
+			w.env.StdinKey, w.env.HasStdinKey = fresh, true
+			w.file("project/.gitignore", ".env\n")
+			w.file("project/.env", "X=1\nANTHROPIC_API_KEY='"+old+"' # from 2025\n")
+			return stub.Options{ValidKeys: []string{fresh}, RevokedKeys: []string{old}}, map[string]string{
+				"project/.env": "X=1\nANTHROPIC_API_KEY='" + fresh + "' # from 2025\n",
+			}, nil
+		}},
+	{name: "no key at all, a new one on stdin", code: steps.OK, fixed: true,
+		setup: func(w *world) (stub.Options, map[string]string, []string) {
+			fresh := w.key(stub.NewAPIKey())
+			w.env.StdinKey, w.env.HasStdinKey = fresh, true
+			return stub.Options{ValidKeys: []string{fresh}}, map[string]string{
+				"project/.env":       "ANTHROPIC_API_KEY=" + fresh + "\n",
+				"project/.gitignore": ".env\n",
+			}, nil
+		}},
+	{name: "newline, quotes and a zero-width space, CRLF .env", code: steps.KeyMalformed, fixed: true,
+		setup: func(w *world) (stub.Options, map[string]string, []string) {
+			k := w.key(stub.NewAPIKey())
+			w.file("project/.gitignore", ".env\n")
+			w.file("project/.env", "A=1\r\nANTHROPIC_API_KEY=\"'"+k+"\u200b'\\n\"\r\nB=2\r\n")
+			return stub.Options{ValidKeys: []string{k}}, map[string]string{
+				"project/.env": "A=1\r\nANTHROPIC_API_KEY=\"" + k + "\"\r\nB=2\r\n",
+			}, nil
+		}},
+	{name: "smart quotes, unquoted", code: steps.KeyMalformed, fixed: true,
+		setup: func(w *world) (stub.Options, map[string]string, []string) {
+			k := w.key(stub.NewAPIKey())
+			w.file("project/.gitignore", ".env\n")
+			w.file("project/.env", "ANTHROPIC_API_KEY=\u201c"+k+"\u201d \n")
+			return stub.Options{ValidKeys: []string{k}}, map[string]string{
+				"project/.env": "ANTHROPIC_API_KEY=" + k + " \n",
+			}, nil
+		}},
+	{name: "exported key with \\r from a CRLF .zshrc", code: steps.KeyMalformed,
+		setup: func(w *world) (stub.Options, map[string]string, []string) {
+			k := w.key(stub.NewAPIKey())
+			w.env.Vars["ANTHROPIC_API_KEY"] = k + "\r"
+			w.file(".zshrc", "export A=1\r\nexport ANTHROPIC_API_KEY="+k+"\r\n")
+			return stub.Options{ValidKeys: []string{k}}, map[string]string{
+				".zshrc": "export A=1\r\nexport ANTHROPIC_API_KEY=" + k + "\n",
+			}, []string{"source " + filepath.Join(w.env.Home, ".zshrc")}
+		}},
+	{name: "UTF-8 byte-order mark", code: steps.OK, fixed: true,
+		setup: func(w *world) (stub.Options, map[string]string, []string) {
+			k := w.key(stub.NewAPIKey())
+			w.file("project/.gitignore", ".env\n")
+			w.file("project/.env", "\ufeffANTHROPIC_API_KEY="+k+"\n")
+			return stub.Options{ValidKeys: []string{k}}, map[string]string{
+				"project/.env": "ANTHROPIC_API_KEY=" + k + "\n",
+			}, nil
+		}},
+	{name: "UTF-16 .env", code: steps.KeyNotLoaded, fixed: true,
+		setup: func(w *world) (stub.Options, map[string]string, []string) {
+			k := w.key(stub.NewAPIKey())
+			w.file("project/.gitignore", ".env\n")
+			w.file("project/.env", utf16le("ANTHROPIC_API_KEY="+k+"\r\n"))
+			return stub.Options{ValidKeys: []string{k}}, map[string]string{
+				"project/.env": "ANTHROPIC_API_KEY=" + k + "\r\n",
+			}, nil
+		}},
+	{name: "API key in ANTHROPIC_AUTH_TOKEN, refused", code: steps.KeyWrongKind,
+		setup: func(w *world) (stub.Options, map[string]string, []string) {
+			k := w.key(stub.NewAPIKey())
+			w.file("project/.gitignore", ".env\n")
+			w.file("project/.env", "ANTHROPIC_AUTH_TOKEN="+k+"\n")
+			return stub.Options{Scenario: stub.Revoked}, map[string]string{
+				"project/.env": "ANTHROPIC_API_KEY=" + k + "\n",
+			}, nil
+		}},
+	{name: "workspace id proved by --workspace-id", code: steps.OK, wsID: stub.DefaultWorkspace, fixed: true,
+		// fix401's probes read ANTHROPIC_CUSTOM_HEADERS from the environment
+		// only; a dotenv loader puts the .env line there.
+		loaded: func(w *world) {
+			w.env.Vars["ANTHROPIC_CUSTOM_HEADERS"] = "anthropic-workspace-id: " + stub.DefaultWorkspace
+		},
+		setup: func(w *world) (stub.Options, map[string]string, []string) {
+			k := w.key(stub.NewAPIKey())
+			w.env.For = "python" // a client that sends ANTHROPIC_CUSTOM_HEADERS
+			w.file("project/.gitignore", ".env\n")
+			w.file("project/.env", "ANTHROPIC_API_KEY="+k+"\n")
+			return stub.Options{Scenario: stub.WorkspaceNeeded, ValidKeys: []string{k}}, map[string]string{
+				"project/.env": "ANTHROPIC_API_KEY=" + k + "\nANTHROPIC_CUSTOM_HEADERS=\"anthropic-workspace-id: " + stub.DefaultWorkspace + "\"\n",
+			}, nil
+		}},
+	{name: "credentials file readable by others", code: steps.ProfileBroken, fixed: true,
+		modes: map[string]os.FileMode{".config/anthropic/credentials/default.json": 0o600},
+		setup: func(w *world) (stub.Options, map[string]string, []string) {
+			tok := w.key(stub.NewOAuthToken())
+			w.file(".config/anthropic/configs/default.json",
+				`{"version":"1.0","authentication":{"type":"user_oauth"},"organization_id":"`+stub.OrganizationID+`","base_url":"`+w.env.BaseURL+`"}`)
+			creds := `{"version":"1.0","access_token":"` + tok + `","expires_at":` + strconv.FormatInt(clock.Add(time.Hour).Unix(), 10) + `}`
+			p := w.file(".config/anthropic/credentials/default.json", creds)
+			if err := os.Chmod(p, 0o644); err != nil {
+				w.t.Fatal(err)
+			}
+			return stub.Options{ValidKeys: []string{tok}}, map[string]string{
+				".config/anthropic/credentials/default.json": creds,
+			}, nil
+		}},
+	{name: ".env with a key, not ignored", code: steps.OK, fixed: true,
+		setup: func(w *world) (stub.Options, map[string]string, []string) {
+			k := w.key(stub.NewAPIKey())
+			w.file("project/.gitignore", "node_modules/\n!.env\n.env.*") // no final newline
+			w.file("project/.env", "ANTHROPIC_API_KEY="+k+"\n")
+			return stub.Options{ValidKeys: []string{k}}, map[string]string{
+				"project/.gitignore": "node_modules/\n!.env\n.env.*\n.env\n",
+			}, nil
+		}},
+	{name: "set without export in .zshrc", code: steps.KeyNotLoaded,
+		setup: func(w *world) (stub.Options, map[string]string, []string) {
+			k := w.key(stub.NewAPIKey())
+			w.file(".zshrc", "ANTHROPIC_API_KEY="+k+"\n")
+			return stub.Options{ValidKeys: []string{k}}, map[string]string{
+				".zshrc": "export ANTHROPIC_API_KEY=" + k + "\n",
+			}, []string{"source " + filepath.Join(w.env.Home, ".zshrc")}
+		}},
+	{name: "a name no SDK reads", code: steps.KeyNotLoaded, fixed: true,
+		setup: func(w *world) (stub.Options, map[string]string, []string) {
+			k := w.key(stub.NewAPIKey())
+			w.file("project/.gitignore", ".env\n")
+			w.file("project/.env", "CLAUDE_API_KEY="+k+"\n")
+			return stub.Options{ValidKeys: []string{k}}, map[string]string{
+				"project/.env": "ANTHROPIC_API_KEY=" + k + "\n",
+			}, nil
+		}},
+	{name: "ANTHROPIC_AUTH_TOKEN beside the key", code: steps.AuthConflict,
+		setup: func(w *world) (stub.Options, map[string]string, []string) {
+			k, tok := w.key(stub.NewAPIKey()), w.key(stub.NewOAuthToken())
+			w.env.Vars["ANTHROPIC_API_KEY"] = k
+			w.env.Vars["ANTHROPIC_AUTH_TOKEN"] = tok
+			w.file(".bashrc", "export ANTHROPIC_AUTH_TOKEN="+tok+"\n")
+			return stub.Options{Scenario: stub.Revoked}, map[string]string{
+				".bashrc": stamp + "export ANTHROPIC_AUTH_TOKEN=" + tok + "\n",
+			}, []string{"unset ANTHROPIC_AUTH_TOKEN"}
+		}},
+}
+
+// TestFixtures: each kind of change on real files, probed against the
+// stub: the whole file after the plan, the manual steps, and for the
+// fixes a file edit completes, the key works once the plan is applied
+// and a second plan changes nothing.
+func TestFixtures(t *testing.T) {
+	for _, fx := range fixtures {
+		t.Run(fx.name, func(t *testing.T) {
+			t.Parallel()
+			w := newWorld(t, stub.Options{})
+			w.stub.Close()
+			opts, after, commands := fx.setup(w)
+			s, err := stub.Start(opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(s.Close)
+			rewriteURL(t, w, s.URL)
+			w.env.WorkspaceID = fx.wsID
+			r, d := w.run()
+			if d.Code != fx.code {
+				t.Fatalf("diagnosis %s (%s), want %s", d.Code, d.Title, fx.code)
+			}
+			p := MakeWith(r, d, readFile, Options{Dir: w.env.Dir, Now: func() time.Time { return clock }, WorkspaceID: fx.wsID})
+			if len(p.Changes) != len(after) {
+				t.Errorf("%d changes, want %d:\n%s", len(p.Changes), len(after), describe(p))
+			}
+			for rel, want := range after {
+				c := changeFor(t, p, filepath.Join(w.env.Home, rel))
+				if string(c.After) != want {
+					t.Errorf("%s after:\n%q\nwant:\n%q", rel, c.After, want)
+				}
+				if m := fx.modes[rel]; c.Mode != m {
+					t.Errorf("%s: mode %#o, want %#o", rel, c.Mode, m)
+				}
+				if len(c.Why) == 0 {
+					t.Errorf("%s: a change without a reason", rel)
+				}
+				for _, why := range c.Why {
+					for _, k := range w.keys {
+						if strings.Contains(why.Title, k) {
+							t.Errorf("%s: a key in the reason %q", rel, why.Title)
+						}
+					}
+				}
+			}
+			for _, cmd := range commands {
+				if !hasCommand(p, cmd) {
+					t.Errorf("no manual step runs %q:\n%s", cmd, describe(p))
+				}
+			}
+			for _, m := range p.Manual {
+				for _, k := range w.keys {
+					if strings.Contains(m.Title+m.Command+m.URL, k) {
+						t.Errorf("a key in the manual step %+v", m)
+					}
+				}
+			}
+			if !fx.fixed {
+				return
+			}
+			w.apply(p)
+			w.env.StdinKey, w.env.HasStdinKey = "", false
+			w.env.WorkspaceID = ""
+			if fx.loaded != nil {
+				fx.loaded(w)
+			}
+			r2, d2 := w.run()
+			if d2.Code != steps.OK {
+				t.Fatalf("after the plan: %s (%s)\nplan:\n%s", d2.Code, d2.Title, describe(p))
+			}
+			p2 := MakeWith(r2, d2, readFile, Options{Dir: w.env.Dir, Now: func() time.Time { return clock }})
+			if len(p2.Changes) != 0 {
+				t.Errorf("a second plan changes files:\n%s", describe(p2))
+			}
+		})
+	}
+}
+
+// rewriteURL points the world, and the files that name the old stub, at
+// the stub that serves the fixture's keys.
+func rewriteURL(t *testing.T, w *world, url string) {
+	t.Helper()
+	old := w.env.BaseURL
+	w.env.BaseURL, w.env.StatusURL = url, url
+	p := filepath.Join(w.env.Home, ".config/anthropic/configs/default.json")
+	if data, err := os.ReadFile(p); err == nil {
+		if err := os.WriteFile(p, bytes.ReplaceAll(data, []byte(old), []byte(url)), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,93 @@
+package apply
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/fix401/fix401/probe"
+	"github.com/fix401/fix401/steps/fix"
+)
+
+// Tilde writes a path under home as ~/…, the way people read their own
+// files.
+func Tilde(path, home string) string {
+	if home != "" {
+		if rel, ok := under(filepath.Clean(home), path); ok {
+			return "~" + string(filepath.Separator) + rel
+		}
+	}
+	return path
+}
+
+// PlanText is the plan as fix401 fix shows it: each change with what it
+// answers and its diff, then each step left to do by hand with its command
+// or page. Prose wraps at width columns; diff lines never do. The diffs
+// are masked through red; the caller passes the whole through red too.
+func PlanText(p fix.Plan, red *probe.Redactor, home string, width int) string {
+	var b strings.Builder
+	head := "Plan: " + Count(len(p.Changes), "file change", "file changes")
+	if n := len(p.Manual); n > 0 {
+		head += ", " + Count(n, "step", "steps") + " to do by hand"
+	}
+	b.WriteString(head + "\n")
+	for i, c := range p.Changes {
+		fmt.Fprintf(&b, "\n%d. %s\n", i+1, Tilde(c.Path, home))
+		for _, why := range c.Why {
+			b.WriteString(Wrap(why.Title+" ("+string(why.Code)+")", "   · ", "     ", width))
+		}
+		d := Diff(c, red)
+		if d == "" {
+			b.WriteString("   (nothing to change)\n")
+			continue
+		}
+		lines := strings.SplitAfterN(d, "\n", 3)
+		for j := 0; j < 2 && j < len(lines); j++ {
+			prefix := lines[j][:4]
+			lines[j] = prefix + Tilde(strings.TrimSuffix(lines[j][4:], "\n"), home) + "\n"
+		}
+		b.WriteString(strings.Join(lines, ""))
+	}
+	if len(p.Manual) > 0 {
+		b.WriteString("\nTo do by hand (no file edit can do these):\n")
+		for _, m := range p.Manual {
+			b.WriteString(Wrap(m.Title+" ("+string(m.Code)+")", "  · ", "    ", width))
+			if m.Command != "" {
+				b.WriteString("      " + m.Command + "\n")
+			}
+			if m.URL != "" {
+				b.WriteString("    → " + m.URL + "\n")
+			}
+		}
+	}
+	return b.String()
+}
+
+// Count is "1 file change", "2 file changes".
+func Count(n int, one, many string) string {
+	if n == 1 {
+		return "1 " + one
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+// Wrap wraps s at spaces to width columns, the first line after first and
+// the rest after rest, and ends it with a newline. Words are never split,
+// so a key hint or a path stays whole.
+func Wrap(s, first, rest string, width int) string {
+	var b strings.Builder
+	line := first
+	for i, word := range strings.Fields(s) {
+		switch {
+		case i > 0 && len([]rune(line))+1+len([]rune(word)) > width:
+			b.WriteString(line + "\n")
+			line = rest + word
+		case i > 0:
+			line += " " + word
+		default:
+			line += word
+		}
+	}
+	b.WriteString(line + "\n")
+	return b.String()
+}
