@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -30,6 +31,8 @@ const (
 type fixItem struct {
 	change *fix.Change // nil: the demo's shell
 	diff   string      // the change as a unified diff, keys masked
+	shell  []string    // what the demo's shell would do
+	env    *probe.Env  // the demo's environment after it
 	accept bool
 	asked  bool
 }
@@ -76,34 +79,27 @@ func (m Model) planCmd(run int) tea.Cmd {
 	if r == nil || !r.Finished() {
 		return nil
 	}
-	fx := m.fixer
+	plan, read := m.planFunc(), m.fixer.read
 	return func() tea.Msg {
-		return planMadeMsg{run: run, plan: fx.plan(r, steps.Diagnose(r), fx.read)}
+		return planMadeMsg{run: run, plan: plan(r, steps.Diagnose(r), read)}
 	}
 }
 
-// applyFixCmd writes the accepted changes, then plays the demo's shell
-// steps when they were accepted.
-func (m Model) applyFixCmd(cs []fix.Change, shell bool) tea.Cmd {
-	fx, demoFix, env := m.fixer, m.opts.DemoFix, m.env
+// applyFixCmd writes the accepted changes; shell, when the demo's shell
+// steps were accepted, is the demo's environment after them.
+func (m Model) applyFixCmd(cs []fix.Change, shell *fixItem) tea.Cmd {
+	fx, env, now := m.fixer, m.env, m.now
 	return func() tea.Msg {
 		var msg fixAppliedMsg
 		if len(cs) > 0 {
-			msg.applied, msg.err = fx.apply(cs)
+			msg.applied, msg.err = fx.apply(env, cs, now)
 			if msg.err != nil {
 				return msg
 			}
 			msg.written = cs
 		}
-		if shell && demoFix != nil {
-			e, changes, ok, err := demoFix(env)
-			if err != nil {
-				msg.err = err
-				return msg
-			}
-			if ok {
-				msg.env, msg.shell = e, changes
-			}
+		if shell != nil {
+			msg.env, msg.shell = shell.env, shell.shell
 		}
 		return msg
 	}
@@ -147,8 +143,8 @@ func (m *Model) openFix() {
 		diff := strings.ReplaceAll(m.fixer.diff(*c, m.red), c.Path, m.tidy(c.Path))
 		fx.items = append(fx.items, fixItem{change: c, diff: diff})
 	}
-	if m.opts.DemoFix != nil && len(m.plan.Manual) > 0 {
-		fx.items = append(fx.items, fixItem{})
+	if item, ok := m.demoShell(m.env); ok && len(m.plan.Manual) > 0 {
+		fx.items = append(fx.items, item)
 	}
 	m.fx = fx
 	m.state = stateFix
@@ -211,17 +207,17 @@ func (m *Model) finishReview() tea.Cmd {
 	fx := m.fx
 	m.state = stateBrowse
 	var cs []fix.Change
-	shell := false
-	for _, it := range fx.items {
+	var shell *fixItem
+	for i, it := range fx.items {
 		switch {
 		case !it.accept:
 		case it.change != nil:
 			cs = append(cs, *it.change)
 		default:
-			shell = true
+			shell = &fx.items[i]
 		}
 	}
-	if len(cs) == 0 && !shell {
+	if len(cs) == 0 && shell == nil {
 		m.fx = nil
 		m.setFlash("Nothing was changed.", false)
 		m.body.GotoTop()
@@ -276,6 +272,9 @@ func (m *Model) settleFix() {
 		return
 	}
 	msg := "The fix did not fix it: " + outcomeWords(fx.after) + "."
+	if fx.after.NewTerminal == steps.OK && m.manualCommands() {
+		msg = "A new terminal is fixed; this one still gets " + string(fx.after.Code) + ": run the commands below here (c copies them)."
+	}
 	if fx.applied.Undo != nil {
 		msg += " Press u to undo it."
 	}
@@ -338,13 +337,20 @@ func (m Model) viewFix(w int) string {
 	n := len(fx.plan.Changes)
 	head := fmt.Sprintf("Fix: %s, %s.", steps.CountWords(n, "file to change", "files to change"),
 		steps.CountWords(len(fx.plan.Manual), "step for you", "steps for you"))
+	if n == 0 {
+		head = "No file edit fixes this: " + steps.CountWords(len(fx.plan.Manual), "step", "steps") + " for you."
+	}
 	sec = append(sec, hang(s.Heading, head, w, "", ""))
 	if fx.at < len(fx.items) {
 		it := fx.items[fx.at]
 		if it.change != nil {
 			sec = append(sec, m.viewChangeHead(fx.at+1, n, *it.change, w)+"\n"+m.viewDiff(it.diff, w))
 		} else {
-			sec = append(sec, hang(s.Heading, "The demo's simulated shell can run your steps (a real shell's fix401 cannot).", w, "", ""))
+			lines := []string{hang(s.Label, "The demo's simulated shell can do your steps (fix401 cannot change a real shell):", w, "", "")}
+			for _, c := range it.shell {
+				lines = append(lines, hang(s.Text, c, w, "  • ", "    "))
+			}
+			sec = append(sec, strings.Join(lines, "\n"))
 		}
 	}
 	if list := m.viewFixList(w); list != "" {
@@ -416,9 +422,9 @@ func (m Model) viewFixList(w int) string {
 		case it.asked:
 			mark, st = "–", s.Faint
 		}
-		what := "the demo's shell: run your steps"
+		what := "the demo's shell: " + strings.Join(it.shell, "; ")
 		if it.change != nil {
-			what = m.tidy(it.change.Path) + ": " + reasons(*it.change)
+			what = reasons(*it.change)
 		}
 		lines = append(lines, st.Render(mark)+" "+hang(s.Text, what, w-2, "", "  "))
 	}
@@ -463,7 +469,7 @@ func (m Model) viewFixResult(w int) string {
 		lines = append(lines, s.Heading.Render("The fix"))
 	}
 	for _, c := range fx.written {
-		lines = append(lines, hang(s.Text, m.tidy(c.Path)+": "+reasons(c), w, s.Mark(probe.Pass)+" ", "  "))
+		lines = append(lines, hang(s.Text, "changed "+m.tidy(c.Path)+": "+reasons(c), w, s.Mark(probe.Pass)+" ", "  "))
 	}
 	for _, c := range fx.shell {
 		lines = append(lines, hang(s.Text, "demo shell: "+c, w, s.Mark(probe.Pass)+" ", "  "))
@@ -487,7 +493,7 @@ func (m Model) viewFixResult(w int) string {
 		}
 	}
 	out := strings.Join(lines, "\n")
-	if man := m.viewManual(fx.plan.Manual, w); man != "" && fx.phase != fixUndone {
+	if man := m.viewManual(fx.plan.Manual, w); man != "" && fx.phase != fixUndone && !(fx.phase == fixDone && fx.after.OK) {
 		out += "\n\n" + man
 	}
 	return out
@@ -496,6 +502,9 @@ func (m Model) viewFixResult(w int) string {
 // fixPrompt is the review's question for the footer.
 func (m Model) fixPrompt() string {
 	fx := m.fx
+	if len(fx.items) == 0 {
+		return "Nothing for fix401 to change here: the steps above are yours. (esc: back)"
+	}
 	if fx.at >= len(fx.items) {
 		return ""
 	}
@@ -525,7 +534,7 @@ func (m Model) manualCommands() bool {
 func (m *Model) previewFix() (steps.StepID, error) {
 	r := m.appHere()
 	d := steps.Diagnose(r)
-	m.plan, m.planRun = m.fixer.plan(r, d, m.fixer.read), m.run
+	m.plan, m.planRun = m.planFunc()(r, d, m.fixer.read), m.run
 	if m.plan.Empty() {
 		return "", fmt.Errorf("snapshot: no fix to preview for %s", d.Code)
 	}
@@ -543,4 +552,37 @@ func (m Model) fixFooter(w int) string {
 		return s.Faint.Render(m.moreBelow()) + "\n" + q
 	}
 	return q
+}
+
+// demoShell is the review's last question in a demo: the steps its
+// simulated shell can play (DemoFix reads and writes no file).
+func (m Model) demoShell(env *probe.Env) (fixItem, bool) {
+	if m.opts.DemoFix == nil {
+		return fixItem{}, false
+	}
+	e, changes, ok, err := m.opts.DemoFix(env)
+	if err != nil || !ok || len(changes) == 0 {
+		return fixItem{}, false
+	}
+	return fixItem{shell: changes, env: e}, true
+}
+
+// fixAll applies the whole plan of the current run, and in a demo its
+// shell's steps, then runs every probe again: Snapshot's FixAll.
+func (m Model) fixAll(ctx context.Context) (Model, error) {
+	r := m.appHere()
+	plan := m.planFunc()(r, steps.Diagnose(r), m.fixer.read)
+	env := m.env
+	if len(plan.Changes) > 0 {
+		if _, err := m.fixer.apply(env, plan.Changes, m.now); err != nil {
+			return m, fmt.Errorf("snapshot: applying the fix: %w", err)
+		}
+		m.actions = append(m.actions, "fix: changed "+steps.CountWords(len(plan.Changes), "file", "files"))
+	}
+	if item, ok := m.demoShell(env); ok {
+		env = item.env
+		m.actions = append(m.actions, item.shell...)
+	}
+	m.run++
+	return m.runNow(ctx, env), nil
 }

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/golden"
@@ -16,6 +17,7 @@ import (
 	"github.com/fix401/fix401/probe/demo"
 	"github.com/fix401/fix401/steps"
 	"github.com/fix401/fix401/steps/fix"
+	"github.com/fix401/fix401/ui/apply"
 )
 
 // commentOut is a hand-made plan: it comments out every line of path that
@@ -66,39 +68,72 @@ func noSecrets(t *testing.T, screens []string, secrets []string) {
 	}
 }
 
-// TestFixReviewAppliesAndVerifies: f on the diagnosis shows the change
-// with its diff (keys masked), y writes it, the demo's shell plays the
-// step left to the user, and verify says Fixed, before → after.
-func TestFixReviewAppliesAndVerifies(t *testing.T) {
-	d := newDemo(t, "shadowed")
-	zshrc := filepath.Join(d.Env.Home, ".zshrc")
-	secrets := demoSecrets(d)
-	unset := fix.Manual{Code: steps.KeyShadowed, Title: "Unset the old key in this shell", Command: "unset ANTHROPIC_API_KEY"}
-	opts := Options{DemoName: "shadowed", DemoFix: d.Apply, DemoRoot: d.Root,
-		fixer: fixer{plan: commentOut(zshrc, "export ANTHROPIC_API_KEY=", "comment out the stale export", unset)}}
-	rec := newRecorder(New(context.Background(), d.Env, opts))
-	tm := teatest.NewTestModel(t, rec, teatest.WithInitialTermSize(100, 40))
-	waitScreen(t, rec, "1/8 The error", "shows how to fix it", "f fix it")
-	tm.Send(press("f"))
-	waitScreen(t, rec, "Fix: 1 file to change, 1 step for you.", "Change 1 of 1", "-export ANTHROPIC_API_KEY=",
-		"+# export ANTHROPIC_API_KEY=", "unset ANTHROPIC_API_KEY", "Apply change 1 of 1 to ~/.zshrc?")
-	tm.Send(press("y"))
-	waitScreen(t, rec, "Run your steps in the demo's shell?")
-	tm.Send(press("y"))
-	waitScreen(t, rec, "7/8 Verify the fix", "Before → after: key_shadowed → ok", "Fixed: key_shadowed → ok")
-	if strings.Contains(rec.last(), "u undo") {
-		t.Error("undo is offered for a fix that worked")
+// TestDemoFixedInTheWizard plays the shadowed and trailing-newline demos
+// to their fix with the real plan and writes: f on the step that explains
+// the diagnosis shows each change with its diff (keys masked), y writes
+// it with a backup, the demo's shell plays what is left to a real shell,
+// verify says Fixed before → after, and undo — the one fix401 fix --undo
+// makes — puts every byte back.
+func TestDemoFixedInTheWizard(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		code    string
+		step    string // the step that explains the diagnosis
+		file    func(d *demo.Demo) string
+		diff    []string // lines the preview shows
+		written string   // a line the fixed file holds
+		answers []string // y per question
+	}{
+		{"shadowed", "key_shadowed", "5/8 Stale copies", func(d *demo.Demo) string { return filepath.Join(d.Env.Home, ".zshrc") },
+			[]string{"Change 1 of 1 · ~/.zshrc", "-export ANTHROPIC_API_KEY=", "+# disabled by fix401 on", "unset ANTHROPIC_API_KEY"},
+			"# disabled by fix401 on ", []string{"y", "y"}},
+		{"trailing-newline", "key_malformed", "2/8 Your key", func(d *demo.Demo) string { return filepath.Join(d.Env.Dir, ".env") },
+			[]string{"Change 1 of 1 · ~/projects/weather-bot/.env", "-ANTHROPIC_API_KEY=", "+ANTHROPIC_API_KEY="},
+			"ANTHROPIC_API_KEY=\"sk-ant-api03-", []string{"y"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d := newDemo(t, tc.name)
+			path := tc.file(d)
+			before, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			secrets := demoSecrets(d)
+			rec := newRecorder(New(context.Background(), d.Env, Options{DemoName: tc.name, DemoFix: d.Apply, DemoRoot: d.Root}))
+			tm := teatest.NewTestModel(t, rec, teatest.WithInitialTermSize(100, 40))
+			waitScreen(t, rec, "1/8 The error", "f fix it")
+			tm.Send(press("enter")) // the step that explains the diagnosis
+			waitScreen(t, rec, tc.step, "f fix it")
+			tm.Send(press("f"))
+			waitScreen(t, rec, append([]string{"Fix: 1 file to change"}, tc.diff...)...)
+			for _, a := range tc.answers {
+				tm.Send(press(a))
+			}
+			waitScreen(t, rec, "7/8 Verify the fix", "Fixed: ", "Before → after: "+tc.code+" → ok")
+			after, _ := os.ReadFile(path)
+			if !strings.Contains(string(after), tc.written) || bytes.Equal(after, before) {
+				t.Errorf("%s after the fix:\n%s", path, after)
+			}
+			final := rec.last()
+			if !strings.Contains(final, ".local/state/fix401/backups/") {
+				t.Errorf("the backups are not named:\n%s", final)
+			}
+			tm.Send(press("q"))
+			tm.WaitFinished(t, teatest.WithFinalTimeout(hangGuard))
+			if o := tm.FinalModel(t).(recorder).Model.Outcome(); !o.OK {
+				t.Errorf("after the fix the outcome is %+v", o)
+			}
+			noSecrets(t, rec.all(), secrets)
+			// fix401 fix --undo finds the backup the wizard made.
+			u, err := apply.Undo(apply.DefaultStateDir(d.Env.Vars, d.Env.Home), apply.UndoOptions{})
+			if err != nil || len(u.Restored) != 1 {
+				t.Fatalf("undo: %+v %v", u, err)
+			}
+			if b, _ := os.ReadFile(path); !bytes.Equal(b, before) {
+				t.Errorf("undo left\n%q\nwant\n%q", b, before)
+			}
+		})
 	}
-	tm.Send(press("q"))
-	tm.WaitFinished(t, teatest.WithFinalTimeout(hangGuard))
-	if o := tm.FinalModel(t).(recorder).Model.Outcome(); !o.OK {
-		t.Errorf("after the fix the outcome is %+v", o)
-	}
-	b, _ := os.ReadFile(zshrc)
-	if !strings.Contains(string(b), "\n# export ANTHROPIC_API_KEY=") {
-		t.Errorf("~/.zshrc not changed:\n%s", b)
-	}
-	noSecrets(t, rec.all(), secrets)
 }
 
 // TestFixThatFailsOffersUndo: a change that does not fix it says so, and
@@ -208,10 +243,8 @@ func TestFixLongDiffScrolls(t *testing.T) {
 func fixPreviewModel(t *testing.T, noColor bool) (Model, []string) {
 	t.Helper()
 	d := newDemo(t, "shadowed")
-	zshrc := filepath.Join(d.Env.Home, ".zshrc")
-	unset := fix.Manual{Code: steps.KeyShadowed, Title: "Unset the old key in this shell", Command: "unset ANTHROPIC_API_KEY"}
 	m := finished(context.Background(), d.Env, Options{DemoName: "shadowed", Version: "test", NoColor: noColor,
-		fixer: fixer{plan: commentOut(zshrc, "export ANTHROPIC_API_KEY=", "comment out the stale export", unset)}})
+		Now: func() time.Time { return StableClock }})
 	step, err := m.previewFix()
 	if err != nil {
 		t.Fatal(err)
@@ -240,7 +273,7 @@ func TestGoldenFixPreview(t *testing.T) {
 			} else {
 				plain = ansi.Strip(out)
 			}
-			for _, want := range []string{"Change 1 of 1 · ~/.zshrc", "-export ANTHROPIC_API_KEY=", "+# export ANTHROPIC_API_KEY="} {
+			for _, want := range []string{"Change 1 of 1 · ~/.zshrc", "-export ANTHROPIC_API_KEY=", "+# disabled by fix401 on 2026-11-25: export"} {
 				if !strings.Contains(plain, want) {
 					t.Errorf("the preview lacks %q:\n%s", want, plain)
 				}

@@ -69,6 +69,10 @@ type Options struct {
 	// FixPreview, for Snapshot, shows the review of the fix plan (f) over
 	// the step that explains the diagnosis.
 	FixPreview bool
+	// FixAll, for Snapshot, applies the whole fix plan (and DemoFix) after
+	// the first run and runs every probe again, as after f and y to all,
+	// so the verify step shows before and after.
+	FixAll bool
 
 	fixer fixer // tests: hand-made plans, failing writes
 }
@@ -308,6 +312,11 @@ func Snapshot(ctx context.Context, env *probe.Env, step steps.StepID, width, hei
 		m.run++
 		m = m.runNow(ctx, opts.After)
 		m.actions = append(m.actions, "applied the fix and re-ran every check")
+	}
+	if opts.FixAll {
+		if m, err = m.fixAll(ctx); err != nil {
+			return "", err
+		}
 	}
 	if opts.FixPreview {
 		if step, err = m.previewFix(); err != nil {

@@ -214,6 +214,8 @@ func (m *Model) updateBrowse(msg tea.KeyPressMsg) tea.Cmd {
 		m.state = stateConfirmWrite
 	case key.Matches(msg, m.keys.AddIgnore):
 		m.state = stateConfirmIgnore
+	case key.Matches(msg, m.keys.Copy) && m.wiz.Step != steps.Summary:
+		return m.copyManual()
 	case key.Matches(msg, m.keys.Copy):
 		text := m.summaryText()
 		m.setFlash(fmt.Sprintf("Copied the summary (%d lines) over OSC 52. If nothing arrived, press s to save it.",
@@ -456,7 +458,7 @@ func (m *Model) syncKeys() {
 	k.EnterKey.SetEnabled(browse && step != steps.Summary)
 	k.WriteEnv.SetEnabled(browse && m.canWriteEnv())
 	k.AddIgnore.SetEnabled(browse && m.canAddIgnore())
-	k.Copy.SetEnabled(browse && step == steps.Summary || fixing && m.manualCommands())
+	k.Copy.SetEnabled(browse && step == steps.Summary || (fixing || browse && step == steps.Verify) && m.manualCommands())
 	k.Save.SetEnabled(browse && step == steps.Summary)
 	k.Lint.SetEnabled(browse && step == steps.Headers)
 	k.Fix.SetEnabled(browse && m.canFix())
@@ -484,16 +486,19 @@ func (m *Model) syncKeys() {
 	}
 	k.Yes.SetEnabled(confirm || fixing)
 	k.No.SetEnabled(confirm || fixing)
+	if step != steps.Summary {
+		k.Copy.SetHelp("c", "copy commands")
+	} else {
+		k.Copy.SetHelp("c", "copy")
+	}
 	if fixing {
 		k.Yes.SetHelp("y", "apply")
 		k.No.SetKeys("n")
 		k.No.SetHelp("n", "skip")
-		k.Copy.SetHelp("c", "copy commands")
 	} else {
 		k.Yes.SetHelp("y", "yes")
 		k.No.SetKeys("n", "esc")
 		k.No.SetHelp("n", "no")
-		k.Copy.SetHelp("c", "copy")
 	}
 	k.Help.SetEnabled(browse)
 	if m.help.ShowAll {
