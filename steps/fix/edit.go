@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io/fs"
 	"slices"
+	"strings"
 
 	"github.com/fix401/fix401/probe"
 	"github.com/fix401/fix401/steps"
@@ -126,7 +127,10 @@ func (f *fileEdit) commentOut(from, to int, stamp string) bool {
 
 // after returns the whole file with every planned edit made.
 func (f *fileEdit) after() []byte {
+	// Last first; of two inserts at one offset, the one planned first
+	// stays first.
 	es := slices.Clone(f.edits)
+	slices.Reverse(es)
 	slices.SortStableFunc(es, func(a, b edit) int { return b.start - a.start })
 	out := slices.Clone(f.text)
 	for _, e := range es {
@@ -156,6 +160,26 @@ func (f *fileEdit) change() (Change, bool) {
 		after = slices.Clone(f.before)
 	}
 	return Change{Path: f.path, Before: f.before, After: after, Mode: f.mode, Why: f.why}, true
+}
+
+// appendLine plans line (ending in a newline) at the end of the file.
+func (f *fileEdit) appendLine(line string) bool {
+	at := len(f.text)
+	if at > 0 && f.text[at-1] != '\n' {
+		fresh := true
+		for _, e := range f.edits {
+			fresh = fresh && !(e.start == at && e.end == at)
+		}
+		if fresh {
+			line = "\n" + line
+		}
+	}
+	for _, e := range f.edits {
+		if e.start == at && e.end == at && strings.HasSuffix("\n"+e.with, "\n"+strings.TrimPrefix(line, "\n")) {
+			return true
+		}
+	}
+	return f.add(edit{start: at, end: at, with: line})
 }
 
 // because adds a reason, once.

@@ -106,16 +106,7 @@ func (b *builder) ignore(file string) {
 	if !strings.Contains(rel, "/") {
 		line = name + "\n"
 	}
-	at := len(f.text)
-	if at > 0 && f.text[at-1] != '\n' {
-		line = "\n" + line
-	}
-	for _, e := range f.edits {
-		if e.start == at && strings.Contains(e.with, strings.TrimSpace(line)+"\n") {
-			return
-		}
-	}
-	if f.add(edit{start: at, end: at, with: line}) {
+	if f.appendLine(line) {
 		f.because(NotIgnored, ".gitignore: add %s, which holds a key and would be committed", strings.TrimSpace(line))
 		return
 	}

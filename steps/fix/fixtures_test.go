@@ -39,6 +39,8 @@ type fixture struct {
 	fixed  bool       // the key works after the plan is applied
 	manual int        // how many manual steps at least
 	modes  map[string]os.FileMode
+	// tracked: git tracks these files (relative to the home).
+	tracked []string
 	// loaded, when set, does after the fix what the app's dotenv loader
 	// does and the probes do not model.
 	loaded func(w *world)
@@ -86,6 +88,31 @@ var fixtures = []fixture{
 				"project/.env": "X=1\nANTHROPIC_API_KEY='" + fresh + "' # from 2025\n",
 			}, nil
 		}},
+	{name: "dead key exported from .zshrc, a new one on stdin", code: steps.OK,
+		setup: func(w *world) (stub.Options, map[string]string, []string) {
+			old, fresh := w.key(stub.NewAPIKey()), w.key(stub.NewAPIKey())
+			w.env.StdinKey, w.env.HasStdinKey = fresh, true
+			w.env.Vars["ANTHROPIC_API_KEY"] = old
+			w.file(".zshrc", "export ANTHROPIC_API_KEY=\""+old+"\"\n")
+			w.file(".bashrc", "export ANTHROPIC_API_KEY="+old+"\n")
+			return stub.Options{ValidKeys: []string{fresh}, RevokedKeys: []string{old}}, map[string]string{
+				".zshrc":  "export ANTHROPIC_API_KEY=\"" + fresh + "\"\n",
+				".bashrc": "export ANTHROPIC_API_KEY=" + fresh + "\n",
+			}, []string{"unset ANTHROPIC_API_KEY", "source " + shellQuote(filepath.Join(w.env.Home, ".bashrc"))}
+		}},
+	{name: "workspace id added to the custom headers in .env", code: steps.OK, wsID: stub.DefaultWorkspace, fixed: true,
+		loaded: func(w *world) {
+			w.env.Vars["ANTHROPIC_CUSTOM_HEADERS"] = "x-trace: 1\nanthropic-workspace-id: " + stub.DefaultWorkspace
+		},
+		setup: func(w *world) (stub.Options, map[string]string, []string) {
+			k := w.key(stub.NewAPIKey())
+			w.env.For = "python"
+			w.file("project/.gitignore", ".env\n")
+			w.file("project/.env", "ANTHROPIC_CUSTOM_HEADERS=\"x-trace: 1\"\nANTHROPIC_API_KEY="+k+"\n")
+			return stub.Options{Scenario: stub.WorkspaceNeeded, ValidKeys: []string{k}}, map[string]string{
+				"project/.env": "ANTHROPIC_CUSTOM_HEADERS=\"x-trace: 1\\nanthropic-workspace-id: " + stub.DefaultWorkspace + "\"\nANTHROPIC_API_KEY=" + k + "\n",
+			}, nil
+		}},
 	{name: "no key at all, a new one on stdin", code: steps.OK, fixed: true,
 		setup: func(w *world) (stub.Options, map[string]string, []string) {
 			fresh := w.key(stub.NewAPIKey())
@@ -120,7 +147,7 @@ var fixtures = []fixture{
 			w.file(".zshrc", "export A=1\r\nexport ANTHROPIC_API_KEY="+k+"\r\n")
 			return stub.Options{ValidKeys: []string{k}}, map[string]string{
 				".zshrc": "export A=1\r\nexport ANTHROPIC_API_KEY=" + k + "\n",
-			}, []string{"source " + filepath.Join(w.env.Home, ".zshrc")}
+			}, []string{"source " + shellQuote(filepath.Join(w.env.Home, ".zshrc"))}
 		}},
 	{name: "UTF-8 byte-order mark", code: steps.OK, fixed: true,
 		setup: func(w *world) (stub.Options, map[string]string, []string) {
@@ -188,13 +215,32 @@ var fixtures = []fixture{
 				"project/.gitignore": "node_modules/\n!.env\n.env.*\n.env\n",
 			}, nil
 		}},
+	{name: ".env with a key, committed", code: steps.OK, fixed: true, tracked: []string{"project/.env"},
+		setup: func(w *world) (stub.Options, map[string]string, []string) {
+			k := w.key(stub.NewAPIKey())
+			w.file("project/.env", "ANTHROPIC_API_KEY="+k+"\n")
+			return stub.Options{ValidKeys: []string{k}}, map[string]string{
+				"project/.gitignore": ".env\n",
+			}, []string{"git -C " + shellQuote(filepath.Join(w.env.Home, "project")) + " rm --cached .env"}
+		}},
+	{name: "exported empty, hiding the key in .env", code: steps.KeyShadowed, fixed: true,
+		setup: func(w *world) (stub.Options, map[string]string, []string) {
+			k := w.key(stub.NewAPIKey())
+			w.env.Vars["ANTHROPIC_API_KEY"] = ""
+			w.file(".zshrc", "export ANTHROPIC_API_KEY=\nexport B=1\n")
+			w.file("project/.gitignore", ".env\n")
+			w.file("project/.env", "ANTHROPIC_API_KEY="+k+"\n")
+			return stub.Options{ValidKeys: []string{k}}, map[string]string{
+				".zshrc": stamp + "export ANTHROPIC_API_KEY=\nexport B=1\n",
+			}, []string{"unset ANTHROPIC_API_KEY"}
+		}},
 	{name: "set without export in .zshrc", code: steps.KeyNotLoaded,
 		setup: func(w *world) (stub.Options, map[string]string, []string) {
 			k := w.key(stub.NewAPIKey())
 			w.file(".zshrc", "ANTHROPIC_API_KEY="+k+"\n")
 			return stub.Options{ValidKeys: []string{k}}, map[string]string{
 				".zshrc": "export ANTHROPIC_API_KEY=" + k + "\n",
-			}, []string{"source " + filepath.Join(w.env.Home, ".zshrc")}
+			}, []string{"source " + shellQuote(filepath.Join(w.env.Home, ".zshrc"))}
 		}},
 	{name: "a name no SDK reads", code: steps.KeyNotLoaded, fixed: true,
 		setup: func(w *world) (stub.Options, map[string]string, []string) {
@@ -239,7 +285,15 @@ func TestFixtures(t *testing.T) {
 			if d.Code != fx.code {
 				t.Fatalf("diagnosis %s (%s), want %s", d.Code, d.Title, fx.code)
 			}
-			p := MakeWith(r, d, readFile, Options{Dir: w.env.Dir, Now: func() time.Time { return clock }, WorkspaceID: fx.wsID})
+			tracked := func(path string) bool {
+				for _, rel := range fx.tracked {
+					if path == filepath.Join(w.env.Home, rel) {
+						return true
+					}
+				}
+				return false
+			}
+			p := MakeWith(r, d, readFile, Options{Dir: w.env.Dir, Now: func() time.Time { return clock }, WorkspaceID: fx.wsID, Tracked: tracked})
 			if len(p.Changes) != len(after) {
 				t.Errorf("%d changes, want %d:\n%s", len(p.Changes), len(after), describe(p))
 			}

@@ -2,6 +2,7 @@ package fix
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"io/fs"
 	"maps"
@@ -133,10 +134,11 @@ type builder struct {
 
 	files   map[string]*fileEdit
 	order   []string
-	unread  map[string]bool // files the Reader refused
+	unread  map[string]error // files the Reader refused, and why
 	manuals []Manual
-	// answers: what the API said to each candidate value tested.
-	answers map[string]*probe.Answer
+	// valueOK: values the API accepted as they are; cleanOK: cleaned
+	// values it accepted (other keys are tested cleaned).
+	valueOK, cleanOK map[string]bool
 	// removed: candidates the plan disables; unset: variables the user is
 	// told to unset.
 	removed map[int]bool
@@ -150,41 +152,38 @@ func newBuilder(r *probe.Report, read Reader, o Options) *builder {
 	}
 	b := &builder{r: r, read: read, o: o,
 		stamp: "disabled by fix401 on " + now.Format(time.DateOnly),
-		files: map[string]*fileEdit{}, unread: map[string]bool{},
-		answers: map[string]*probe.Answer{}, removed: map[int]bool{}, unset: map[string]bool{}}
-	if k := r.ActiveKey(); k != nil && r.Auth != nil {
-		b.answers[k.Value] = r.Auth
+		files: map[string]*fileEdit{}, unread: map[string]error{},
+		valueOK: map[string]bool{}, cleanOK: map[string]bool{},
+		removed: map[int]bool{}, unset: map[string]bool{}}
+	if k := r.ActiveKey(); k != nil {
+		if r.Auth.Accepted() {
+			b.valueOK[k.Value] = true
+			if k.Value == k.Clean {
+				b.cleanOK[k.Clean] = true
+			}
+		}
+		if r.CleanAuth.Accepted() {
+			b.cleanOK[k.Clean] = true
+		}
 	}
 	for _, a := range r.Others {
-		if a.Index >= 0 && a.Index < len(r.Candidates) && a.Answer != nil {
-			if _, ok := b.answers[r.Candidates[a.Index].Value]; !ok {
-				b.answers[r.Candidates[a.Index].Value] = a.Answer
-			}
+		if a.Index >= 0 && a.Index < len(r.Candidates) && a.Answer.Accepted() {
+			b.cleanOK[r.Candidates[a.Index].Clean] = true
 		}
 	}
 	return b
 }
 
-// accepted reports whether the API accepted c's value: such a key is never
-// disabled or overwritten.
+// accepted reports whether the API accepted c's key, as it is or
+// cleaned: such a key is never disabled or overwritten.
 func (b *builder) accepted(c *probe.Candidate) bool {
-	if c.Value == "" {
-		return false
-	}
-	if a := b.answers[c.Value]; a.Accepted() {
-		return true
-	}
-	// The key in use, cleaned, may have been accepted.
-	if k := b.r.ActiveKey(); k != nil && c.Value == k.Clean && b.r.CleanAuth.Accepted() {
-		return true
-	}
-	return false
+	return c.Value != "" && (b.valueOK[c.Value] || c.Clean != "" && b.cleanOK[c.Clean])
 }
 
-// refused reports whether the API refused c's value (any refusal).
-func (b *builder) refused(c *probe.Candidate) bool {
-	a := b.answers[c.Value]
-	return c.Value != "" && a != nil && a.Err == nil && a.Anthropic && !a.OK()
+// works reports whether c's value works as it is, stray characters and
+// all.
+func (b *builder) works(c *probe.Candidate) bool {
+	return c.Value != "" && (b.valueOK[c.Value] || c.Value == c.Clean && b.cleanOK[c.Clean])
 }
 
 // file returns the edit of path, reading it once; nil when it cannot be
@@ -193,12 +192,12 @@ func (b *builder) file(path string) *fileEdit {
 	if f, ok := b.files[path]; ok {
 		return f
 	}
-	if b.unread[path] || b.read == nil || path == "" {
+	if b.unread[path] != nil || b.read == nil || path == "" {
 		return nil
 	}
 	data, err := b.read(path)
 	if err != nil {
-		b.unread[path] = true
+		b.unread[path] = err
 		return nil
 	}
 	f := newFileEdit(path, data)
@@ -207,15 +206,16 @@ func (b *builder) file(path string) *fileEdit {
 	return f
 }
 
-// newFile returns the edit of a file that does not exist yet (or nil when
-// it does and cannot be read).
+// newFile returns the edit of path, which is created when it does not
+// exist; nil when it exists and cannot be read.
 func (b *builder) newFile(path string) *fileEdit {
 	if f := b.file(path); f != nil {
 		return f
 	}
-	if b.unread[path] {
-		delete(b.unread, path)
+	if !errors.Is(b.unread[path], fs.ErrNotExist) {
+		return nil
 	}
+	delete(b.unread, path)
 	f := newFileEdit(path, nil)
 	b.files[path] = f
 	b.order = append(b.order, path)
@@ -263,6 +263,10 @@ func (b *builder) disable(code steps.Code, c *probe.Candidate, why string) bool 
 	if b.accepted(c) || c.Path == "" || c.Line <= 0 {
 		return false
 	}
+	if c.Foreign {
+		b.byHand(code, c, "Delete")
+		return false
+	}
 	idx := b.index(c)
 	f := b.file(c.Path)
 	if f == nil {
@@ -294,6 +298,10 @@ func (b *builder) setKey(code steps.Code, c *probe.Candidate, key, title string)
 	if b.accepted(c) && key != c.Value && key != c.Clean {
 		return false
 	}
+	if c.Foreign {
+		b.byHand(code, c, "Edit")
+		return false
+	}
 	f := b.file(c.Path)
 	if f == nil {
 		b.byHand(code, c, "Edit")
@@ -322,7 +330,7 @@ func (b *builder) setKey(code steps.Code, c *probe.Candidate, key, title string)
 // rename changes the variable c assigns to name.
 func (b *builder) rename(code steps.Code, c *probe.Candidate, name, title string) bool {
 	f := b.file(c.Path)
-	if f == nil {
+	if f == nil || c.Foreign {
 		b.byHand(code, c, "Rename the variable on")
 		return false
 	}
@@ -402,7 +410,12 @@ func (b *builder) clearStale(code steps.Code, stale func(*probe.Candidate) bool,
 func (b *builder) plan() Plan {
 	var p Plan
 	for _, path := range b.order {
-		if ch, ok := b.files[path].change(); ok {
+		f := b.files[path]
+		if (f.enc == probe.EncUTF16LE || f.enc == probe.EncUTF16BE) && len(f.edits) > 0 && !f.reenc {
+			f.reenc = true // fix401 writes UTF-8 only
+			f.because(FileEncoding, "%s: saved as UTF-8 (it was UTF-16)", path)
+		}
+		if ch, ok := f.change(); ok {
 			p.Changes = append(p.Changes, ch)
 		}
 	}

@@ -2,6 +2,7 @@ package fix
 
 import (
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"github.com/fix401/fix401/probe"
@@ -233,6 +234,12 @@ func (b *builder) takeAway(code steps.Code, k *probe.Candidate, why string) bool
 	saved := b.snapshot()
 	w := b.clearStale(code, stale, why)
 	if w >= 0 && b.accepted(&b.r.Candidates[w]) {
+		if c := &b.r.Candidates[w]; !b.works(c) {
+			if c.Origin != probe.OriginDotenv || !b.setKey(code, c, c.Clean, "clean the working key that takes over") {
+				b.restore(saved)
+				return false
+			}
+		}
 		if k.Origin == probe.OriginEnv {
 			b.manual(code, "Open a new terminal afterwards: the fixed start-up files no longer set the old key", "", "")
 		}
@@ -258,7 +265,7 @@ func planShadowed(b *builder, d steps.Diagnosis) {
 				b.unsetVar(d.Code, c.Var)
 				for j := range b.r.Candidates {
 					e := &b.r.Candidates[j]
-					if e.Origin == probe.OriginShell && e.Var == k.Var && e.Value == "" && e.Raw == "" {
+					if e.Origin == probe.OriginShell && e.Var == k.Var && emptyValue(e) {
 						b.disable(d.Code, e, "an empty export that hides the key in "+label(k))
 					}
 				}
@@ -356,50 +363,54 @@ func (b *builder) saveStdinKey() {
 		return
 	}
 	key := b.r.ActiveKey().Clean
-	w := b.winner()
-	if w >= 0 {
+	const what = "put the new key (tested just now) in place of the old one"
+	var shell *probe.Candidate
+	for range len(b.r.Candidates) + 1 {
+		w := b.winner()
+		if w < 0 {
+			break
+		}
 		c := &b.r.Candidates[w]
-		if c.Value == key || b.accepted(c) {
-			return
+		if c.Clean == key || b.accepted(c) {
+			return // a working key wins already
 		}
 		switch c.Origin {
 		case probe.OriginDotenv:
-			if c.Var == probe.VarAPIKey {
-				b.setKey(SaveKey, c, key, "put the new key (tested just now) in place of the old one")
-				return
-			}
+			b.setKey(SaveKey, c, key, what)
+			return
 		case probe.OriginEnv:
 			b.unsetVar(SaveKey, c.Var)
 			for i := range b.r.Candidates {
 				s := &b.r.Candidates[i]
-				if s.Origin == probe.OriginShell && s.Var == c.Var && s.Clean == c.Clean {
-					b.setKey(SaveKey, s, key, "put the new key (tested just now) in place of the old one")
+				if s.Origin == probe.OriginShell && s.Var == c.Var && s.Clean == c.Clean && b.setKey(SaveKey, s, key, what) && shell == nil {
+					shell = s
 				}
 			}
-			if b.winner() >= 0 && b.accepted(&b.r.Candidates[b.winner()]) {
-				return
-			}
-		}
-		if w2 := b.winner(); w2 >= 0 && w2 != w {
+			continue
+		default:
+			b.manual(SaveKey, fmt.Sprintf("Replace the key in %s with the one you tested", c.Source), "", "")
 			return
 		}
+	}
+	if shell != nil {
+		b.manual(SaveKey, "Read the updated file again in this shell, or open a new terminal", "source "+shellQuote(shell.Path), "")
+		return
 	}
 	dir := b.projectDir()
 	if dir == "" || b.o.Dir == "" {
 		b.manual(SaveKey, "Save the key you tested as ANTHROPIC_API_KEY where your app reads it", "", "")
 		return
 	}
-	path := dir + "/.env"
+	path := filepath.Join(dir, ".env")
 	f := b.newFile(path)
+	if f == nil {
+		b.manual(SaveKey, "Save the key you tested as ANTHROPIC_API_KEY in .env: fix401 cannot read it", "", "")
+		return
+	}
 	if b.hasVar(path, probe.VarAPIKey) {
 		return
 	}
-	line := probe.VarAPIKey + "=" + key + "\n"
-	at := len(f.text)
-	if at > 0 && f.text[at-1] != '\n' {
-		line = "\n" + line
-	}
-	if f.add(edit{start: at, end: at, with: line}) {
+	if f.appendLine(probe.VarAPIKey + "=" + key + "\n") {
 		f.because(SaveKey, "%s: add ANTHROPIC_API_KEY with the key you tested (%s)", ".env", b.r.ActiveKey().Hint)
 	}
 }
@@ -420,8 +431,12 @@ func (b *builder) saveWorkspace() {
 		b.manual(SaveWorkspace, "Send the workspace id with every request", "export ANTHROPIC_CUSTOM_HEADERS="+shellQuote(header), "")
 		return
 	}
-	path := dir + "/.env"
+	path := filepath.Join(dir, ".env")
 	f := b.newFile(path)
+	if f == nil {
+		b.manual(SaveWorkspace, "Add ANTHROPIC_CUSTOM_HEADERS to .env: fix401 cannot read it", "", "")
+		return
+	}
 	// An existing ANTHROPIC_CUSTOM_HEADERS line gets the header added.
 	for ln := 1; ln <= f.lines(); ln++ {
 		l, _, _ := f.line(ln)
@@ -455,12 +470,7 @@ func (b *builder) saveWorkspace() {
 		}
 		return
 	}
-	line := "ANTHROPIC_CUSTOM_HEADERS=\"" + header + "\"\n"
-	at := len(f.text)
-	if at > 0 && f.text[at-1] != '\n' {
-		line = "\n" + line
-	}
-	if f.add(edit{start: at, end: at, with: line}) {
+	if f.appendLine("ANTHROPIC_CUSTOM_HEADERS=\"" + header + "\"\n") {
 		f.because(SaveWorkspace, ".env: add ANTHROPIC_CUSTOM_HEADERS with %s (accepted with --workspace-id)", header)
 	}
 	if len(b.r.Env.CustomHeaders) > 0 {
@@ -476,4 +486,18 @@ func shellQuote(s string) string {
 		return s
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// emptyValue reports whether c assigns the empty string: not a value
+// fix401 did not work out (a command, another variable).
+func emptyValue(c *probe.Candidate) bool {
+	if c.Value != "" {
+		return false
+	}
+	for _, is := range c.Issues {
+		if is.Code == probe.IssueUnresolved {
+			return false
+		}
+	}
+	return true
 }
