@@ -335,8 +335,11 @@ func (m Model) viewFix(w int) string {
 	fx := m.fx
 	var sec []string
 	n := len(fx.plan.Changes)
-	head := fmt.Sprintf("Fix: %s, %s.", steps.CountWords(n, "file to change", "files to change"),
-		steps.CountWords(len(fx.plan.Manual), "step for you", "steps for you"))
+	head := "Fix: " + steps.CountWords(n, "file to change", "files to change") + "."
+	if k := len(fx.plan.Manual); k > 0 {
+		head = fmt.Sprintf("Fix: %s, %s.", steps.CountWords(n, "file to change", "files to change"),
+			steps.CountWords(k, "step for you", "steps for you"))
+	}
 	if n == 0 {
 		head = "No file edit fixes this: " + steps.CountWords(len(fx.plan.Manual), "step", "steps") + " for you."
 	}
@@ -469,13 +472,13 @@ func (m Model) viewFixResult(w int) string {
 		lines = append(lines, s.Heading.Render("The fix"))
 	}
 	for _, c := range fx.written {
-		lines = append(lines, hang(s.Text, "changed "+m.tidy(c.Path)+": "+reasons(c), w, s.Mark(probe.Pass)+" ", "  "))
+		lines = append(lines, hang(s.Text, reasons(c), w, s.Mark(probe.Pass)+" ", "    "))
 	}
 	for _, c := range fx.shell {
-		lines = append(lines, hang(s.Text, "demo shell: "+c, w, s.Mark(probe.Pass)+" ", "  "))
+		lines = append(lines, hang(s.Text, c, w, s.Mark(probe.Pass)+" ", "    "))
 	}
 	if fx.applied.Backups != "" {
-		lines = append(lines, hang(s.Faint, "Backups: "+m.shownPath(fx.applied.Backups)+"; fix401 fix --undo puts them back.", w, "  ", "  "))
+		lines = append(lines, hang(s.Faint, "Backups: "+m.shownPath(fx.applied.Backups)+"; fix401 fix --undo puts them back.", w, "    ", "    "))
 	}
 	switch {
 	case fx.err != "":
@@ -493,7 +496,7 @@ func (m Model) viewFixResult(w int) string {
 		}
 	}
 	out := strings.Join(lines, "\n")
-	if man := m.viewManual(fx.plan.Manual, w); man != "" && fx.phase != fixUndone && !(fx.phase == fixDone && fx.after.OK) {
+	if man := m.viewManual(fx.plan.Manual, w); man != "" && m.manualLeft() {
 		out += "\n\n" + man
 	}
 	return out
@@ -516,9 +519,16 @@ func (m Model) fixPrompt() string {
 		fx.at+1, len(fx.plan.Changes), m.tidy(it.change.Path))
 }
 
+// manualLeft: the fix's steps for the user are still to do (its review,
+// or a fix that did not make every terminal work).
+func (m Model) manualLeft() bool {
+	fx := m.fx
+	return fx != nil && fx.phase != fixUndone && !(fx.phase == fixDone && fx.after.OK)
+}
+
 // manualCommands: a step left to the user has a command to copy.
 func (m Model) manualCommands() bool {
-	if m.fx == nil {
+	if !m.manualLeft() {
 		return false
 	}
 	for _, s := range m.fx.plan.Manual {
