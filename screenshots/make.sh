@@ -34,6 +34,7 @@ shots=(
 	"workspace        workspace-required permissions"
 	"key-disabled     key-disabled permissions"
 	"checklist        shadowed  checklist"
+	"fix-preview      shadowed  fix"
 	"verify           shadowed  verify --after-fix"
 	"summary          shadowed  summary --after-fix --height 40"
 	"check            shadowed  check"
