@@ -296,7 +296,7 @@ func (m *Model) onFixUndone(msg fixUndoneMsg) tea.Cmd {
 	m.env = fx.env
 	m.actions = append(m.actions, fmt.Sprintf("undid the fix: put back %s", steps.CountWords(len(fx.written), "file", "files")))
 	cmd := m.startRun()
-	m.setFlash(fmt.Sprintf("Undone: put back %s as they were.", steps.CountWords(len(fx.written), "file", "files")), false)
+	m.setFlash("Undone: "+steps.CountWords(len(fx.written), "file is", "files are")+" back as before the fix.", false)
 	return cmd
 }
 
@@ -471,11 +471,15 @@ func (m Model) viewFixResult(w int) string {
 	default:
 		lines = append(lines, s.Heading.Render("The fix"))
 	}
+	mark := s.Mark(probe.Pass) + " "
+	if fx.phase == fixUndone {
+		mark = s.Mark(probe.Skip) + " "
+	}
 	for _, c := range fx.written {
-		lines = append(lines, hang(s.Text, reasons(c), w, s.Mark(probe.Pass)+" ", "    "))
+		lines = append(lines, hang(s.Text, reasons(c), w, mark, "    "))
 	}
 	for _, c := range fx.shell {
-		lines = append(lines, hang(s.Text, c, w, s.Mark(probe.Pass)+" ", "    "))
+		lines = append(lines, hang(s.Text, c, w, mark, "    "))
 	}
 	if fx.applied.Backups != "" {
 		lines = append(lines, hang(s.Faint, "Backups: "+m.shownPath(fx.applied.Backups)+"; fix401 fix --undo puts them back.", w, "    ", "    "))
@@ -490,10 +494,7 @@ func (m Model) viewFixResult(w int) string {
 		if !fx.after.OK {
 			st = s.Marks[probe.Fail]
 		}
-		lines = append(lines, s.Text.Render("Before → after: ")+st.Render(outcomeWords(fx.before)+" → "+outcomeWords(fx.after)))
-		if !fx.after.OK && m.canUndo() {
-			lines = append(lines, hang(s.FlashErr, "The fix did not fix it. Press u to undo it.", w, "", ""))
-		}
+		lines = append(lines, hang(st, "Before → after: "+outcomeWords(fx.before)+" → "+outcomeWords(fx.after), w, "", "  "))
 	}
 	out := strings.Join(lines, "\n")
 	if man := m.viewManual(fx.plan.Manual, w); man != "" && m.manualLeft() {

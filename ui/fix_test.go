@@ -158,7 +158,7 @@ func TestFixThatFailsOffersUndo(t *testing.T) {
 		t.Fatal("the change was not written: the test proves nothing")
 	}
 	tm.Send(press("u"))
-	waitScreen(t, rec, "Undone: put back 1 file")
+	waitScreen(t, rec, "Undone: 1 file is back as before the fix.")
 	tm.Send(press("q"))
 	tm.WaitFinished(t, teatest.WithFinalTimeout(hangGuard))
 	if b, _ := os.ReadFile(dotenv); !bytes.Equal(b, before) {
@@ -219,15 +219,12 @@ func TestFixLongDiffScrolls(t *testing.T) {
 	waitScreen(t, rec, "f fix it")
 	tm.Send(press("f"))
 	waitScreen(t, rec, "Change 1 of 1", "more lines below", "Apply change 1 of 1")
-	first := rec.last()
 	tm.Send(press("pgdown"))
-	waitScreen(t, rec, "Apply change 1 of 1")
-	for rec.last() == first {
-		<-rec.drawn
-	}
-	if strings.Contains(rec.last(), "Change 1 of 1 ·") {
-		t.Errorf("page down did not scroll:\n%s", rec.last())
-	}
+	// Scrolled: the change's heading is above the screen, the question
+	// still in the footer.
+	waitUntil(t, rec, func(s string) bool {
+		return !strings.Contains(s, "Change 1 of 1 ·") && strings.Contains(s, "Apply change 1 of 1")
+	})
 	for _, l := range strings.Split(rec.last(), "\n") {
 		if w := len([]rune(l)); w > 60 {
 			t.Errorf("a line is %d cells wide at 60 columns: %q", w, l)
@@ -285,5 +282,20 @@ func TestGoldenFixPreview(t *testing.T) {
 			}
 			golden.RequireEqual(t, out)
 		})
+	}
+}
+
+// waitUntil waits until the latest screen satisfies ok; only a stuck test
+// reaches the hang guard.
+func waitUntil(t *testing.T, r recorder, ok func(string) bool) {
+	t.Helper()
+	guard := time.NewTimer(hangGuard)
+	defer guard.Stop()
+	for !ok(r.last()) {
+		select {
+		case <-r.drawn:
+		case <-guard.C:
+			t.Fatalf("the screen never became what the test waits for; last screen:\n%s", r.last())
+		}
 	}
 }
