@@ -90,3 +90,46 @@ func hasCommand(p Plan, cmd string) bool {
 	}
 	return false
 }
+
+// TestEveryDemoHasAPlan: every demo that is not ok gets a plan with
+// something in it, none writes a key the report did not find, and no key
+// is in the plan's words.
+func TestEveryDemoHasAPlan(t *testing.T) {
+	for _, sc := range demo.Scenarios() {
+		if sc.Name == "timeout" {
+			continue // its run lasts the demo's time limit; nothing to plan but a manual step
+		}
+		t.Run(sc.Name, func(t *testing.T) {
+			d, err := demo.NewAt(sc.Name, func() time.Time { return clock })
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { d.Close() })
+			r, dg := demoRun(t, d)
+			p := MakeWith(r, dg, readFile, Options{Dir: d.Env.Dir})
+			if dg.Code != steps.OK && p.Empty() {
+				t.Errorf("%s: empty plan", dg.Code)
+			}
+			var keys []string
+			for _, s := range r.Secrets() {
+				if len(s) >= 20 {
+					keys = append(keys, s)
+				}
+			}
+			noKeyIn(t, p, keys)
+			for _, c := range p.Changes {
+				for _, k := range keyPattern.FindAllString(string(c.After), -1) {
+					if !strings.Contains(string(c.Before), k) {
+						t.Errorf("%s: writes a key it did not read there", c.Path)
+					}
+				}
+				if c.Before != nil {
+					if now, err := os.ReadFile(c.Path); err != nil || string(now) != string(c.Before) {
+						t.Errorf("%s: Before is not the file", c.Path)
+					}
+				}
+			}
+			t.Logf("%s:\n%s", dg.Code, describe(p))
+		})
+	}
+}

@@ -91,3 +91,33 @@ func TestLocate(t *testing.T) {
 		}
 	}
 }
+
+// FuzzLocate: whatever the file holds, finding a value stays inside the
+// text, and commenting out only adds bytes.
+func FuzzLocate(f *testing.F) {
+	f.Add(".env", "A=1\nANTHROPIC_API_KEY=\"x\ny\"\n", 2, "\"x")
+	f.Add(".zshrc", "export ANTHROPIC_API_KEY='a'\"b\"\r\n", 1, "'a'\"b\"")
+	f.Add("config.fish", "set -x ANTHROPIC_API_KEY 'a\\'b' # c", 1, "'a\\'b' # c")
+	f.Add(".env", "ANTHROPIC_API_KEY: \"\\\"", 1, "\"\\\"")
+	f.Fuzz(func(t *testing.T, name, text string, line int, raw string) {
+		origin := probe.OriginShell
+		if strings.HasPrefix(name, ".env") {
+			origin = probe.OriginDotenv
+		}
+		fe := newFileEdit("/h/"+name, []byte(text))
+		c := probe.Candidate{Var: "ANTHROPIC_API_KEY", Origin: origin, Line: line, Path: fe.path, Raw: raw}
+		s, ok := fe.locate(&c)
+		if !ok {
+			return
+		}
+		if s.nameAt < 0 || s.nameAt >= s.from || s.from > s.to || s.to > len(fe.text) || s.lastLine < line {
+			t.Fatalf("span %+v in %d bytes", s, len(fe.text))
+		}
+		if fe.commentOut(line, s.lastLine, "x") {
+			after := string(fe.after())
+			if len(after) <= len(fe.text) || strings.ReplaceAll(after, "# x: ", "") == "" {
+				t.Fatalf("comment out: %q → %q", fe.text, after)
+			}
+		}
+	})
+}

@@ -87,6 +87,7 @@ func MakeWith(r *probe.Report, d steps.Diagnosis, read Reader, o Options) Plan {
 		seen[x.Code] = true
 		b.planFor(x)
 	}
+	b.appKey()
 	b.saveStdinKey()
 	b.saveWorkspace()
 	b.encodings()
@@ -139,6 +140,8 @@ type builder struct {
 	// valueOK: values the API accepted as they are; cleanOK: cleaned
 	// values it accepted (other keys are tested cleaned).
 	valueOK, cleanOK map[string]bool
+	// tested: cleaned values the API rejected as keys (401).
+	tested map[string]bool
 	// removed: candidates the plan disables; unset: variables the user is
 	// told to unset.
 	removed map[int]bool
@@ -153,7 +156,7 @@ func newBuilder(r *probe.Report, read Reader, o Options) *builder {
 	b := &builder{r: r, read: read, o: o,
 		stamp: "disabled by fix401 on " + now.Format(time.DateOnly),
 		files: map[string]*fileEdit{}, unread: map[string]error{},
-		valueOK: map[string]bool{}, cleanOK: map[string]bool{},
+		valueOK: map[string]bool{}, cleanOK: map[string]bool{}, tested: map[string]bool{},
 		removed: map[int]bool{}, unset: map[string]bool{}}
 	if k := r.ActiveKey(); k != nil {
 		if r.Auth.Accepted() {
@@ -167,8 +170,15 @@ func newBuilder(r *probe.Report, read Reader, o Options) *builder {
 		}
 	}
 	for _, a := range r.Others {
-		if a.Index >= 0 && a.Index < len(r.Candidates) && a.Answer.Accepted() {
-			b.cleanOK[r.Candidates[a.Index].Clean] = true
+		if a.Index < 0 || a.Index >= len(r.Candidates) {
+			continue
+		}
+		c := r.Candidates[a.Index].Clean
+		if a.Answer.Accepted() {
+			b.cleanOK[c] = true
+		}
+		if k := a.Answer.Class(); k == probe.ClassInvalid || k == probe.ClassTokenExpired {
+			b.tested[c] = true
 		}
 	}
 	return b
@@ -178,6 +188,11 @@ func newBuilder(r *probe.Report, read Reader, o Options) *builder {
 // cleaned: such a key is never disabled or overwritten.
 func (b *builder) accepted(c *probe.Candidate) bool {
 	return c.Value != "" && (b.valueOK[c.Value] || c.Clean != "" && b.cleanOK[c.Clean])
+}
+
+// dead reports whether the API rejected c's key, cleaned, as a key.
+func (b *builder) dead(c *probe.Candidate) bool {
+	return c.Clean != "" && b.tested[c.Clean] && !b.accepted(c)
 }
 
 // works reports whether c's value works as it is, stray characters and
@@ -264,13 +279,13 @@ func (b *builder) disable(code steps.Code, c *probe.Candidate, why string) bool 
 		return false
 	}
 	if c.Foreign {
-		b.byHand(code, c, "Delete")
+		b.byHand(code, c, "Comment out")
 		return false
 	}
 	idx := b.index(c)
 	f := b.file(c.Path)
 	if f == nil {
-		b.byHand(code, c, "Delete")
+		b.byHand(code, c, "Comment out")
 		return false
 	}
 	if f.commented(c.Line) {
@@ -278,7 +293,7 @@ func (b *builder) disable(code steps.Code, c *probe.Candidate, why string) bool 
 	}
 	s, ok := f.locate(c)
 	if !ok || !f.commentOut(c.Line, s.lastLine, b.stamp) {
-		b.byHand(code, c, "Delete")
+		b.byHand(code, c, "Comment out")
 		return false
 	}
 	if idx >= 0 {

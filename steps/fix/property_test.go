@@ -2,7 +2,9 @@ package fix
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/fix401/fix401/probe"
@@ -17,10 +19,11 @@ type config struct {
 	dotenv string // absent, good, bad, newline (the good key with "\n" in its quotes)
 	shell  string // absent, good, bad: ~/.zshrc
 	export bool   // the shell line exports the variable
+	stdin  string // absent, good, bad: a key given with --key-stdin
 }
 
 func (c config) String() string {
-	return fmt.Sprintf("env=%s,dotenv=%s,zshrc=%s,export=%v", c.env, c.dotenv, c.shell, c.export)
+	return fmt.Sprintf("env=%s,dotenv=%s,zshrc=%s,export=%v,stdin=%s", c.env, c.dotenv, c.shell, c.export, c.stdin)
 }
 
 // configs lists the whole family.
@@ -33,7 +36,9 @@ func configs() []config {
 					if env == "shell" && (shell == "absent" || !export) {
 						continue // nothing exports it
 					}
-					out = append(out, config{env, dotenv, shell, export})
+					for _, stdin := range []string{"absent", "good", "bad"} {
+						out = append(out, config{env, dotenv, shell, export, stdin})
+					}
 				}
 			}
 		}
@@ -47,13 +52,32 @@ func configs() []config {
 // key the API accepted; a plan applied and probed again leaves nothing to
 // change in files.
 func TestPlanNeverBreaksAWorkingKey(t *testing.T) {
+	// The runs mostly wait on loopback: eight at a time, whatever
+	// -parallel says (t.Run may be called from several goroutines).
+	todo := make(chan config)
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			for cfg := range todo {
+				checkConfig(t, cfg)
+			}
+		})
+	}
 	for _, cfg := range configs() {
+		todo <- cfg
+	}
+	close(todo)
+	wg.Wait()
+}
+
+// checkConfig is one configuration of TestPlanNeverBreaksAWorkingKey.
+func checkConfig(t *testing.T, cfg config) {
+	{
 		t.Run(cfg.String(), func(t *testing.T) {
-			t.Parallel()
 			w := newWorld(t, stub.Options{})
 			w.stub.Close()
-			good := []string{w.key(stub.NewAPIKey()), w.key(stub.NewAPIKey()), w.key(stub.NewAPIKey())}
-			bad := []string{w.key(stub.NewAPIKey()), w.key(stub.NewAPIKey()), w.key(stub.NewAPIKey())}
+			good := []string{w.key(stub.NewAPIKey()), w.key(stub.NewAPIKey()), w.key(stub.NewAPIKey()), w.key(stub.NewAPIKey())}
+			bad := []string{w.key(stub.NewAPIKey()), w.key(stub.NewAPIKey()), w.key(stub.NewAPIKey()), w.key(stub.NewAPIKey())}
 			s, err := stub.Start(stub.Options{ValidKeys: good, RevokedKeys: bad})
 			if err != nil {
 				t.Fatal(err)
@@ -91,12 +115,29 @@ func TestPlanNeverBreaksAWorkingKey(t *testing.T) {
 				w.file("project/.env", "CITY=Berlin\nANTHROPIC_API_KEY=\""+good[1]+"\\n\"\n")
 			}
 
+			given := pick(cfg.stdin, 3)
+			if given != "" {
+				w.env.StdinKey, w.env.HasStdinKey = given, true
+			}
+
 			r, d, p := w.plan()
-			worked := d.Code == steps.OK
+			// With a key on stdin, the verdict is that key's; the app's is
+			// the one without it.
+			worked := d.Code == steps.OK && given == ""
 			noKeyIn(t, p, w.keys)
 			accepted := acceptedInFiles(r)
+			// A plan writes no key but those already in the file and the
+			// one given on stdin, when the API accepted it.
+			for _, c := range p.Changes {
+				for _, k := range keyPattern.FindAllString(string(c.After), -1) {
+					if !strings.Contains(string(c.Before), k) && (k != given || cfg.stdin != "good") {
+						t.Errorf("%s: the plan writes a key the user did not give\nplan:\n%s", c.Path, describe(p))
+					}
+				}
+			}
 
 			w.apply(p)
+			w.env.StdinKey, w.env.HasStdinKey = "", false
 			r2, d2, p2 := w.plan()
 			if worked && d2.Code != steps.OK {
 				t.Fatalf("the key worked, and after the plan: %s (%s)\nplan:\n%s", d2.Code, d2.Title, describe(p))
@@ -113,12 +154,17 @@ func TestPlanNeverBreaksAWorkingKey(t *testing.T) {
 					t.Errorf("the plan took away the working key of %s\nplan:\n%s", where, describe(p))
 				}
 			}
-			if len(p2.Changes) != 0 {
+			// A refused key on stdin is all the first run judged: the second
+			// judges the app's own key for the first time.
+			if len(p2.Changes) != 0 && cfg.stdin != "bad" {
 				t.Errorf("after the plan (%s), a second plan changes files:\n%s\nfirst plan:\n%s", d2.Code, describe(p2), describe(p))
 			}
 		})
 	}
 }
+
+// keyPattern finds the API keys in a file.
+var keyPattern = regexp.MustCompile(`sk-ant-api03-[A-Za-z0-9_-]{93}AA`)
 
 // acceptedInFiles maps every key found in a file that the API accepted
 // (cleaned: other keys are tested cleaned) to where it was found.

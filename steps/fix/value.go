@@ -53,7 +53,11 @@ func (f *fileEdit) locate(c *probe.Candidate) (s span, ok bool) {
 		}
 	}
 	vs := start + at
-	if c.Raw != "" && !bytes.HasPrefix(f.text[vs:], []byte(strings.TrimLeft(c.Raw, " \t"))) {
+	raw := c.Raw
+	if c.Origin != probe.OriginShell || fish(f.path) {
+		raw = strings.TrimLeft(raw, " \t") // the blanks after '=' were skipped
+	}
+	if !bytes.HasPrefix(f.text[vs:], []byte(raw)) {
 		return span{}, false
 	}
 	s.from, s.to = vs, vs
@@ -61,7 +65,7 @@ func (f *fileEdit) locate(c *probe.Candidate) (s span, ok bool) {
 	switch {
 	case c.Origin == probe.OriginShell && !fish(f.path):
 		// The parser gave the word's source: Raw.
-		raw := []byte(c.Raw)
+		raw := []byte(raw)
 		end := vs + len(raw)
 		if len(raw) > 1 && (raw[0] == '"' || raw[0] == '\'') && closing(raw, raw[0] == '"') == len(raw)-1 {
 			s.quote, s.from, s.to = raw[0], vs+1, end-1
