@@ -92,6 +92,9 @@ func fixUndo(state string, force bool, home string, sys ioEnv) int {
 	case u.Run.ID == "":
 		fmt.Fprintf(out, "Nothing to undo: no fix was recorded in %s.\n", apply.Tilde(filepath.Join(state, "backups"), home))
 		return exitOK
+	case u.Already && u.Run.State == apply.StateRolledBack:
+		fmt.Fprintf(out, "Nothing to undo: the last fix (%s) failed and was rolled back then.\n", u.Run.ID)
+		return exitOK
 	case u.Already:
 		fmt.Fprintf(out, "Nothing to undo: the last fix (%s) was undone already.\n", u.Run.ID)
 		return exitOK
@@ -129,7 +132,11 @@ func fixRun(ctx context.Context, env *probe.Env, c common, o fixOpts, state stri
 		fmt.Fprint(out, "\n"+apply.Wrap("No file edit fixes this. "+d.Fix, "", "", width))
 		return exitProblem
 	}
-	fmt.Fprint(out, "\n"+apply.PlanText(plan, red, home, width))
+	if text := "\n" + apply.PlanText(plan, red, home, width); c.color(sys) {
+		io.WriteString(sys.stdout, red.Styled(apply.Colors(text)))
+	} else {
+		fmt.Fprint(out, text)
+	}
 	if len(plan.Changes) == 0 {
 		return exitProblem // only steps by hand: they are printed
 	}
@@ -143,12 +150,17 @@ func fixRun(ctx context.Context, env *probe.Env, c common, o fixOpts, state stri
 		return exitProblem
 	case !o.yes:
 		fmt.Fprintf(out, "\nApply %s? [y/N] ", n)
-		if !confirm(sys.stdin) {
+		yes, asked := confirm(ctx, sys.stdin)
+		if !asked {
+			fmt.Fprintln(sys.stderr, "\nfix401: interrupted; nothing was changed")
+			return exitProblem
+		}
+		if !yes {
 			fmt.Fprintln(out, "Not applied; nothing was changed.")
 			return exitProblem
 		}
 	}
-	rec, err := apply.Apply(plan, apply.Options{Roots: roots(env), StateDir: state})
+	rec, err := apply.Apply(plan, apply.Options{Roots: apply.RootsOf(env), StateDir: state})
 	if err != nil {
 		return finish(fmt.Errorf("fix: %w", err), sys)
 	}
@@ -157,18 +169,25 @@ func fixRun(ctx context.Context, env *probe.Env, c common, o fixOpts, state stri
 		fmt.Fprintf(out, "Changed %s\n", apply.Tilde(p, home))
 	}
 	if rec.ID != "" {
-		fmt.Fprintf(out, "Backups: %s (undo: fix401 fix --undo)\n", apply.Tilde(rec.Dir, home))
+		fmt.Fprintf(out, "Backups: %s\nTo undo: fix401 fix --undo\n", apply.Tilde(rec.Dir, home))
 	}
-	return fixVerify(ctx, env, before, d, plan, red, out, width)
+	return fixVerify(ctx, env, before, d, plan, red, sys, width)
 }
 
 // fixVerify runs every probe again against what the user's app loads now
 // and prints before → after. Its exit status is 0 only when the key works
 // and nothing is left to do by hand.
-func fixVerify(ctx context.Context, env *probe.Env, before *probe.Report, d steps.Diagnosis, plan fix.Plan, red *probe.Redactor, out io.Writer, width int) int {
+func fixVerify(ctx context.Context, env *probe.Env, before *probe.Report, d steps.Diagnosis, plan fix.Plan, red *probe.Redactor, sys ioEnv, width int) int {
+	out := red.Writer(sys.stdout)
+	if sys.progress {
+		fmt.Fprint(sys.stderr, "\r\x1b[Kchecking again…")
+	}
 	app := ui.AppAfter(ctx, env, before)
+	if sys.progress {
+		fmt.Fprint(sys.stderr, "\r\x1b[K")
+	}
 	if ctx.Err() != nil {
-		fmt.Fprintln(out, "fix401: interrupted before the check after the fix")
+		fmt.Fprintln(sys.stderr, "fix401: interrupted before the check after the fix; the files are changed (to undo: fix401 fix --undo)")
 		return exitProblem
 	}
 	for _, r := range []*probe.Report{app.Here, app.New} {
@@ -189,7 +208,7 @@ func fixVerify(ctx context.Context, env *probe.Env, before *probe.Report, d step
 	fmt.Fprintln(out, "\nChecked again:")
 	fmt.Fprint(out, diagnosisLine("Before:", d, width))
 	fmt.Fprint(out, diagnosisLine(where, da, width))
-	left := len(plan.Manual) > 0
+	left, hereFails := len(plan.Manual) > 0, false
 	if app.New == nil {
 		fmt.Fprint(out, apply.Wrap("A start-up file sets a key from a command fix401 does not run, so a new terminal was not checked.", "  ", "  ", width))
 		left = true
@@ -198,7 +217,8 @@ func fixVerify(ctx context.Context, env *probe.Env, before *probe.Report, d step
 		dh := steps.Diagnose(app.Here)
 		if dh.Code != da.Code {
 			fmt.Fprint(out, diagnosisLine("This terminal:", dh, width))
-			left = left || dh.Code != steps.OK
+			hereFails = dh.Code != steps.OK
+			left = left || hereFails
 		}
 		for _, v := range app.Shell {
 			if !v.Differs || v.Here == "" {
@@ -215,6 +235,9 @@ func fixVerify(ctx context.Context, env *probe.Env, before *probe.Report, d step
 	case da.Code != steps.OK:
 		fmt.Fprint(out, "\n"+apply.Wrap("Not fixed yet: "+da.Fix, "", "  ", width))
 		fmt.Fprintln(out, "To put the files back: fix401 fix --undo")
+		return exitProblem
+	case hereFails:
+		fmt.Fprint(out, "\n"+apply.Wrap("Fixed for a new terminal. In this one, do what is listed under \"To do by hand\", or open a new terminal.", "", "", width))
 		return exitProblem
 	case left:
 		fmt.Fprint(out, "\n"+apply.Wrap("The key works now. What is listed under \"To do by hand\" is still yours to do.", "", "", width))
@@ -249,23 +272,22 @@ func diagnosisLine(label string, d steps.Diagnosis, width int) string {
 	return apply.Wrap(fmt.Sprintf("%s %s %s — %s", label, steps.Mark(st), d.Code, d.Title), "", "    ", width)
 }
 
-// confirm reads one answer line; only y or yes applies.
-func confirm(r io.Reader) bool {
-	line, _ := bufio.NewReader(io.LimitReader(r, 1024)).ReadString('\n')
-	a := strings.ToLower(strings.TrimSpace(line))
-	return a == "y" || a == "yes"
-}
-
-// roots are the places fix may write for this environment.
-func roots(env *probe.Env) apply.Roots {
-	abs := func(p string) string {
-		if filepath.IsAbs(p) {
-			return filepath.Clean(p)
-		}
-		return ""
+// confirm reads one answer line; only y or yes applies. asked is false
+// when ctx ended first (Ctrl-C at the question): the read is left behind,
+// as the process is about to end.
+func confirm(ctx context.Context, r io.Reader) (yes, asked bool) {
+	answer := make(chan string, 1)
+	go func() {
+		line, _ := bufio.NewReader(io.LimitReader(r, 1024)).ReadString('\n')
+		answer <- line
+	}()
+	select {
+	case <-ctx.Done():
+		return false, false
+	case line := <-answer:
+		a := strings.ToLower(strings.TrimSpace(line))
+		return a == "y" || a == "yes", true
 	}
-	return apply.Roots{Dir: env.Dir, Home: env.Home, ConfigHome: abs(env.Vars["XDG_CONFIG_HOME"]),
-		ZDotDir: abs(env.Vars["ZDOTDIR"]), AnthropicDir: abs(env.Vars[probe.VarConfigDir])}
 }
 
 // textWidth is where fix's prose wraps: the terminal's width, else 80.

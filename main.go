@@ -111,8 +111,7 @@ Usage:
   fix401 report [-o FILE] [--json] [flags]
                                  the sanitized support summary (Markdown), ready to paste
   fix401 fix [--dry-run|--yes|--undo] [flags]
-                                 fix what a file edit can fix: a diff per file,
-                                 asked first, backed up, undoable, checked again
+                                 fix the files behind the 401: diff, ask, back up, apply, check again
   fix401 lint [--json] [FILE|-]  lint the request your code sends: a curl command, raw HTTP, or source
   fix401 demo [--list] [SCENARIO]
                                  the wizard against the built-in stub (no key, no network)

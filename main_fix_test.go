@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -216,5 +218,201 @@ func TestFixUsage(t *testing.T) {
 	}
 	if got := in.run("fix", "--help"); got != exitOK || !strings.Contains(in.stdout.String(), "--undo") || !strings.Contains(in.stdout.String(), "Exit status") {
 		t.Errorf("fix --help: %d\n%s", got, in.stdout.String())
+	}
+}
+
+// The demos' two stories, through the real planner, end to end: fixed,
+// checked again, twice changes nothing, undone byte for byte.
+func TestFixDemoStories(t *testing.T) {
+	cases := []struct {
+		name  string
+		setup func(t *testing.T, in *invocation) (keys []string, s *stub.Server)
+		files []string // relative to home
+		want  []string
+		exit  int
+	}{
+		{"shadowed", func(t *testing.T, in *invocation) ([]string, *stub.Server) {
+			old, fresh, s := shadowed(t, in)
+			return []string{old, fresh}, s
+		}, []string{".zshrc", "app/.env", "app/.gitignore"},
+			[]string{"-export ANTHROPIC_API_KEY=", "+# disabled by fix401", "unset ANTHROPIC_API_KEY"}, exitProblem},
+		{"trailing newline", func(t *testing.T, in *invocation) ([]string, *stub.Server) {
+			k := stub.NewAPIKey()
+			s := in.stubbed(stub.Options{ValidKeys: []string{k}})
+			write(t, filepath.Join(in.dir, ".env"), "WEATHER_CITY=Berlin\nANTHROPIC_API_KEY=\""+k+"\\n\"\n")
+			write(t, filepath.Join(in.dir, ".gitignore"), ".env\n")
+			return []string{k}, s
+		}, []string{"app/.env", "app/.gitignore"},
+			[]string{"key_malformed", "Fixed: the key works."}, exitOK},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			in := newInvocation(t)
+			keys, s := tc.setup(t, in)
+			was := snapshot(t, in.home, tc.files)
+			got := in.run(append([]string{"fix", "--yes"}, in.flags(s)...)...)
+			out := in.stdout.String() + in.stderr.String()
+			for _, k := range keys {
+				assertNoKey(t, out, k)
+			}
+			if got != tc.exit {
+				t.Errorf("exit %d, want %d:\n%s", got, tc.exit, out)
+			}
+			for _, w := range append(tc.want, "After", steps.Mark(probe.Pass)+" ok") {
+				if !strings.Contains(out, w) {
+					t.Errorf("output lacks %q:\n%s", w, out)
+				}
+			}
+			fixed := snapshot(t, in.home, tc.files)
+			if fixed == was {
+				t.Fatal("nothing changed")
+			}
+			// Every key is still in some file: a working key is never removed.
+			for _, k := range keys {
+				if !strings.Contains(fixed, k) {
+					t.Errorf("a key was removed from the files")
+				}
+			}
+			// Twice: the second run has nothing to change.
+			in.run(append([]string{"fix", "--yes"}, in.flags(s)...)...)
+			if again := snapshot(t, in.home, tc.files); again != fixed {
+				t.Errorf("the second fix changed files:\n%s", in.stdout.String())
+			}
+			if strings.Contains(in.stdout.String(), "Changed ") {
+				t.Errorf("the second fix reports a change:\n%s", in.stdout.String())
+			}
+			if got := in.run("fix", "--undo", "--dir", in.dir); got != exitOK {
+				t.Fatalf("undo: %s", in.stderr.String())
+			}
+			if back := snapshot(t, in.home, tc.files); back != was {
+				t.Errorf("undo is not exact:\n%s\nwant\n%s", back, was)
+			}
+		})
+	}
+}
+
+// snapshot is the bytes and modes of files (relative to home), missing
+// ones included, as one comparable string.
+func snapshot(t *testing.T, home string, files []string) string {
+	t.Helper()
+	var b strings.Builder
+	for _, f := range files {
+		p := filepath.Join(home, f)
+		st, err := os.Lstat(p)
+		if err != nil {
+			b.WriteString(f + ": missing\n")
+			continue
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b.WriteString(f + " " + st.Mode().String() + ":\n" + string(data) + "\n")
+	}
+	return b.String()
+}
+
+func TestFixQuestionEndsOnInterrupt(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	r, w := io.Pipe() // an answer that never comes
+	defer w.Close()
+	done := make(chan bool)
+	go func() {
+		yes, asked := confirm(ctx, r)
+		done <- yes || asked
+	}()
+	cancel()
+	if <-done {
+		t.Error("an interrupted question counts as answered")
+	}
+	if yes, asked := confirm(context.Background(), strings.NewReader("Yes\n")); !yes || !asked {
+		t.Error("Yes is a yes")
+	}
+	if yes, _ := confirm(context.Background(), strings.NewReader("yep\n")); yes {
+		t.Error("only y or yes applies")
+	}
+}
+
+// A key given on stdin that works is saved where the app reads it; the
+// diff, the verification and the manifest never show it.
+func TestFixSavesAKeyGivenOnStdin(t *testing.T) {
+	in := newInvocation(t)
+	k := stub.NewAPIKey()
+	s := in.stubbed(stub.Options{ValidKeys: []string{k}})
+	in.stdin = k + "\n"
+	in.progress = true // stderr is a terminal: progress there, never on stdout
+	got := in.run(append([]string{"fix", "--key-stdin", "--yes"}, in.flags(s)...)...)
+	if !strings.Contains(in.stderr.String(), "checking again…") || !strings.HasSuffix(in.stderr.String(), "\r\x1b[K") || strings.Contains(in.stdout.String(), "checking") {
+		t.Errorf("progress: stderr %q", in.stderr.String())
+	}
+	out := in.stdout.String() + in.stderr.String()
+	assertNoKey(t, out, k)
+	if got != exitOK {
+		t.Errorf("exit %d:\n%s", got, out)
+	}
+	b, err := os.ReadFile(filepath.Join(in.dir, ".env"))
+	if err != nil || !strings.Contains(string(b), "ANTHROPIC_API_KEY="+k) {
+		t.Fatalf(".env: %q %v", b, err)
+	}
+	if !strings.Contains(out, "+ANTHROPIC_API_KEY="+probe.Hint(k)) || !strings.Contains(out, "from .env") {
+		t.Errorf("output:\n%s", out)
+	}
+	rec, err := apply.Latest(apply.DefaultStateDir(in.vars, in.home))
+	if err != nil || rec.ID == "" {
+		t.Fatalf("no run recorded: %v", err)
+	}
+	m, _ := os.ReadFile(filepath.Join(rec.Dir, "manifest.json"))
+	assertNoKey(t, string(m), k)
+}
+
+// Broken keys in every shape pass through the plan's diffs masked: a
+// zero-width space or a CR inside the quotes must not split a key into
+// pieces the redactor misses.
+func TestFixNeverShowsAKey(t *testing.T) {
+	for i, shape := range []string{"%s\\n", "%s\r", "%s\u200b", " %s ", "\u200b%s", "%s\\r\\n", "'%s'"} {
+		in := newInvocation(t)
+		k, shell := stub.NewAPIKey(), stub.NewAPIKey()
+		s := in.stubbed(stub.Options{ValidKeys: []string{k}})
+		write(t, filepath.Join(in.dir, ".env"), "ANTHROPIC_API_KEY=\""+strings.Replace(shape, "%s", k, 1)+"\"\n")
+		write(t, filepath.Join(in.home, ".zshrc"), "export ANTHROPIC_AUTH_TOKEN="+shell+"\n")
+		in.vars["ANTHROPIC_AUTH_TOKEN"] = shell
+		for _, args := range [][]string{{"fix", "--dry-run"}, {"fix", "--yes"}, {"fix", "--undo"}} {
+			in.run(append(args, in.flags(s)...)...)
+			out := in.stdout.String() + in.stderr.String()
+			assertNoKey(t, out, k)
+			assertNoKey(t, out, shell)
+			if i == 0 && args[1] == "--dry-run" && !strings.Contains(out, "@@") {
+				t.Errorf("no diff to check:\n%s", out)
+			}
+		}
+	}
+}
+
+// A fix that does not fix it says so and offers the undo.
+func TestFixThatDoesNotFixSaysSo(t *testing.T) {
+	in := newInvocation(t)
+	k := stub.NewAPIKey()
+	s := in.stubbed(stub.Options{RevokedKeys: []string{k}, ValidKeys: []string{stub.NewAPIKey()}})
+	env := filepath.Join(in.dir, ".env")
+	write(t, env, "ANTHROPIC_API_KEY="+k+"\n")
+	withPlanner(t, func(r *probe.Report, d steps.Diagnosis, e *probe.Env, c common) fix.Plan {
+		b, err := apply.Read(env)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fix.Plan{Changes: []fix.Change{{Path: env, Before: b, After: append([]byte("# tidied\n"), b...),
+			Why: []fix.Reason{{Code: d.Code, Title: "a change that changes nothing that matters"}}}}}
+	})
+	got := in.run(append([]string{"fix", "--yes"}, in.flags(s)...)...)
+	out := in.stdout.String()
+	assertNoKey(t, out+in.stderr.String(), k)
+	if got != exitProblem {
+		t.Errorf("exit %d", got)
+	}
+	for _, want := range []string{"Before: " + steps.Mark(probe.Fail) + " key_rejected", "After: " + steps.Mark(probe.Fail) + " key_rejected",
+		"The fix did not fix it", "fix401 fix --undo"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
 	}
 }

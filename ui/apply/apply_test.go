@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fix401/fix401/probe"
 	"github.com/fix401/fix401/probe/stub"
 	"github.com/fix401/fix401/steps/fix"
 )
@@ -500,5 +501,70 @@ func TestRead(t *testing.T) {
 				t.Errorf("other owner: %v", err)
 			}
 		}
+	}
+}
+
+func TestRootsOf(t *testing.T) {
+	env := &probe.Env{Dir: "/h/app", Home: "/h", Vars: map[string]string{"XDG_CONFIG_HOME": "/xdg", "ZDOTDIR": "rel", probe.VarConfigDir: "/ac/"}}
+	want := Roots{Dir: "/h/app", Home: "/h", ConfigHome: "/xdg", AnthropicDir: "/ac"}
+	if got := RootsOf(env); got != want {
+		t.Errorf("%+v, want %+v", got, want)
+	}
+}
+
+func TestUndoNeverWritesThroughASymlink(t *testing.T) {
+	w := newWorld(t)
+	p := filepath.Join(w.dir, ".env")
+	put(t, p, []byte("1\n"), 0o600)
+	if _, err := Apply(fix.Plan{Changes: []fix.Change{{Path: p, Before: []byte("1\n"), After: []byte("2\n")}}}, w.opts()); err != nil {
+		t.Fatal(err)
+	}
+	// Someone swaps the file for a link to a file elsewhere.
+	victim := filepath.Join(filepath.Dir(w.home), "victim")
+	put(t, victim, []byte("2\n"), 0o644)
+	if err := os.Remove(p); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(victim, p); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Undo(w.state, UndoOptions{Force: true}); !errors.Is(err, ErrSymlink) {
+		t.Errorf("error %v", err)
+	}
+	same(t, victim, []byte("2\n"), 0o644)
+}
+
+// An undo that stopped half-way finishes when run again, without --force.
+func TestUndoFinishesAHalfUndo(t *testing.T) {
+	w := newWorld(t)
+	a, b := filepath.Join(w.dir, ".env"), filepath.Join(w.home, ".zshrc")
+	put(t, a, []byte("A=1\n"), 0o600)
+	put(t, b, []byte("export A=1\n"), 0o644)
+	plan := fix.Plan{Changes: []fix.Change{
+		{Path: a, Before: []byte("A=1\n"), After: []byte("A=2\n")},
+		{Path: b, Before: []byte("export A=1\n"), After: []byte("# export A=1\n")},
+	}}
+	if _, err := Apply(plan, w.opts()); err != nil {
+		t.Fatal(err)
+	}
+	writeFile = func(path string, data []byte, perm fs.FileMode) error {
+		if path == b {
+			return errors.New("disk full")
+		}
+		return WriteAtomic(path, data, perm)
+	}
+	t.Cleanup(func() { writeFile = WriteAtomic })
+	if _, err := Undo(w.state, UndoOptions{}); err == nil {
+		t.Fatal("undo did not fail")
+	}
+	same(t, a, []byte("A=1\n"), 0o600)
+	writeFile = WriteAtomic
+	u, err := Undo(w.state, UndoOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	same(t, b, []byte("export A=1\n"), 0o644)
+	if len(u.Restored) != 1 || u.Restored[0] != b {
+		t.Errorf("undo %+v", u)
 	}
 }

@@ -31,7 +31,11 @@ func Diff(c fix.Change, red *probe.Redactor) string {
 	fmt.Fprintf(&b, "--- %s\n+++ %s\n", red.String(from), red.String(c.Path))
 	header := b.Len()
 	if c.Before == nil {
-		b.WriteString("(new file)\n")
+		mode := c.Mode.Perm()
+		if mode == 0 {
+			mode = newFileMode(c.Path)
+		}
+		fmt.Fprintf(&b, "(new file, mode %04o)\n", mode)
 	}
 	if encBefore != encAfter {
 		fmt.Fprintf(&b, "(encoding: %s → %s)\n", encName(encBefore), encName(encAfter))
@@ -170,7 +174,7 @@ func modeChange(c fix.Change) string {
 		return ""
 	}
 	if c.Before == nil {
-		return fmt.Sprintf("mode %04o", c.Mode.Perm())
+		return "" // said with "new file"
 	}
 	st, err := os.Lstat(c.Path)
 	if err != nil || !st.Mode().IsRegular() {

@@ -48,7 +48,7 @@ func TestDiffShowsWhatATerminalHides(t *testing.T) {
 		{"a stray CR", "K=\"" + key + "\r\"\nB=2\n", "K=\"" + key + "\"\nB=2\n", []string{"[CR]", probe.Hint(key)}, []string{"CRLF"}},
 		{"zero-width", "K=" + key[:20] + "\u200b" + key[20:] + "\n", "K=" + key + "\n", []string{"[U+200B]"}, []string{key[20:]}},
 		{"bom", "\uFEFFK=1\nB=2\n", "K=1\nB=2\n", []string{"(encoding: UTF-8 with a byte-order mark → UTF-8)"}, []string{"@@"}},
-		{"new file", "", ".env\n", []string{"--- /dev/null", "(new file)", "@@ -0,0 +1 @@\n+.env\n"}, nil},
+		{"new file", "", ".env\n", []string{"--- /dev/null", "(new file, mode 0600)", "@@ -0,0 +1 @@\n+.env\n"}, nil},
 		{"trailing space", "K=1 \n", "K=1\n", []string{"-K=1   [trailing space]\n+K=1\n"}, nil},
 	}
 	for _, tc := range cases {
@@ -103,5 +103,30 @@ func TestDiffMode(t *testing.T) {
 	}
 	if d := Diff(fix.Change{Path: p, Before: []byte("{}"), After: []byte("{}"), Mode: 0o600}, probe.NewRedactor()); d != "" {
 		t.Errorf("a change to nothing shows %q", d)
+	}
+}
+
+func TestColorsPaintOnlyDiffLines(t *testing.T) {
+	key := stub.NewAPIKey()
+	c := fix.Change{Path: "/p/.env", Before: []byte("A=1\n\tK=" + key + "\n"), After: []byte("A=1\n#\tK=" + key + "\n")}
+	plan := PlanText(fix.Plan{Changes: []fix.Change{c}, Manual: []fix.Manual{{Title: "- not a diff line", Command: "unset K"}}}, probe.NewRedactor(key), "", 80)
+	colored := Colors(plan)
+	if !strings.Contains(colored, "\x1b[") {
+		t.Fatal("nothing painted")
+	}
+	// Painted or not, the text is the same.
+	if got := probe.Sanitize(colored); got != plan {
+		t.Errorf("colours changed the text:\n%s\nwant\n%s", got, plan)
+	}
+	for _, l := range strings.Split(colored, "\n") {
+		plain := probe.Sanitize(l)
+		painted := l != plain
+		diffLine := strings.HasPrefix(plain, "-") || strings.HasPrefix(plain, "+") || strings.HasPrefix(plain, "@@")
+		if painted != diffLine {
+			t.Errorf("line %q painted=%v", plain, painted)
+		}
+	}
+	if strings.Contains(colored, key[13:30]) {
+		t.Error("key in the coloured plan")
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"charm.land/lipgloss/v2"
+
 	"github.com/fix401/fix401/probe"
 	"github.com/fix401/fix401/steps/fix"
 )
@@ -27,6 +29,9 @@ func Tilde(path, home string) string {
 func PlanText(p fix.Plan, red *probe.Redactor, home string, width int) string {
 	var b strings.Builder
 	head := "Plan: " + Count(len(p.Changes), "file change", "file changes")
+	if len(p.Changes) == 0 {
+		head = "Plan: no file to change"
+	}
 	if n := len(p.Manual); n > 0 {
 		head += ", " + Count(n, "step", "steps") + " to do by hand"
 	}
@@ -90,4 +95,39 @@ func Wrap(s, first, rest string, width int) string {
 	}
 	b.WriteString(line + "\n")
 	return b.String()
+}
+
+// Colors paints the diff lines of text (as PlanText writes them): removed
+// lines red, added green, hunk headers cyan, file headers bold. Each
+// painted line is sanitized first, so the result may go through
+// probe.Redactor.Styled; other lines are left as they are.
+func Colors(text string) string {
+	plain := lipgloss.NewStyle().TabWidth(lipgloss.NoTabConversion) // a diff keeps its tabs
+	del := plain.Foreground(lipgloss.Color("1"))
+	add := plain.Foreground(lipgloss.Color("2"))
+	hunk := plain.Foreground(lipgloss.Color("6"))
+	file := plain.Bold(true)
+	lines := strings.SplitAfter(text, "\n")
+	for i, l := range lines {
+		body, nl := strings.CutSuffix(l, "\n")
+		var st *lipgloss.Style
+		switch {
+		case strings.HasPrefix(body, "--- "), strings.HasPrefix(body, "+++ "):
+			st = &file
+		case strings.HasPrefix(body, "@@ "):
+			st = &hunk
+		case strings.HasPrefix(body, "-"):
+			st = &del
+		case strings.HasPrefix(body, "+"):
+			st = &add
+		}
+		if st == nil {
+			continue
+		}
+		lines[i] = st.Render(probe.Sanitize(body))
+		if nl {
+			lines[i] += "\n"
+		}
+	}
+	return strings.Join(lines, "")
 }

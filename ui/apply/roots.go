@@ -32,6 +32,20 @@ type Roots struct {
 	AnthropicDir string
 }
 
+// RootsOf are the places a fix may write for env: its project (Dir) and
+// home, and the folders its variables move the start-up and config files
+// to ($XDG_CONFIG_HOME, $ZDOTDIR, $ANTHROPIC_CONFIG_DIR; absolute only).
+func RootsOf(env *probe.Env) Roots {
+	abs := func(p string) string {
+		if filepath.IsAbs(p) {
+			return filepath.Clean(p)
+		}
+		return ""
+	}
+	return Roots{Dir: env.Dir, Home: env.Home, ConfigHome: abs(env.Vars["XDG_CONFIG_HOME"]),
+		ZDotDir: abs(env.Vars["ZDOTDIR"]), AnthropicDir: abs(env.Vars[probe.VarConfigDir])}
+}
+
 // Check returns nil when path may be written, else an error wrapping
 // ErrOutside. path must be absolute and clean: a relative path or one with
 // .. in it is refused as it is.

@@ -56,6 +56,9 @@ func Undo(stateDir string, opts UndoOptions) (Undone, error) {
 	// another user's.
 	var changed []string
 	backups := make([][]byte, len(rec.Files))
+	// done: the file is back as it was already (an undo that stopped
+	// half-way, run again); it is left alone.
+	done := make([]bool, len(rec.Files))
 	for i, f := range rec.Files {
 		if !f.Created {
 			b, err := Read(filepath.Join(rec.Dir, f.Backup))
@@ -75,6 +78,7 @@ func Undo(stateDir string, opts UndoOptions) (Undone, error) {
 			if !f.Created {
 				changed = append(changed, f.Path+" (removed)")
 			}
+			done[i] = f.Created
 			continue
 		}
 		if uid, other := ownedByOther(st); other {
@@ -84,7 +88,11 @@ func Undo(stateDir string, opts UndoOptions) (Undone, error) {
 		if err != nil {
 			return out, fmt.Errorf("undo: %w", err)
 		}
-		if sum(now) != f.SHA256After {
+		switch h := sum(now); {
+		case h == f.SHA256After:
+		case !f.Created && h == f.SHA256Before && st.Mode().Perm() == fs.FileMode(f.ModeBefore).Perm():
+			done[i] = true
+		default:
 			changed = append(changed, f.Path)
 		}
 	}
@@ -94,6 +102,9 @@ func Undo(stateDir string, opts UndoOptions) (Undone, error) {
 	}
 	var errs []error
 	for i, f := range rec.Files {
+		if done[i] {
+			continue
+		}
 		if f.Created {
 			err := os.Remove(f.Path)
 			switch {
