@@ -56,7 +56,11 @@ func (m Model) planFunc() func(*probe.Report, steps.Diagnosis, fix.Reader) fix.P
 	if m.fixer.plan != nil {
 		return m.fixer.plan
 	}
-	o := fix.Options{Dir: m.projectDir(), WorkspaceID: m.env.WorkspaceID, Now: m.now}
+	o := fix.Options{Dir: m.projectDir(), WorkspaceID: m.env.WorkspaceID, Now: m.now,
+		Tracked: func(path string) bool {
+			res, err := GitIgnored(filepath.Dir(path), filepath.Base(path))
+			return err == nil && res.Tracked
+		}}
 	return func(r *probe.Report, d steps.Diagnosis, read fix.Reader) fix.Plan { return fix.MakeWith(r, d, read, o) }
 }
 
@@ -65,7 +69,11 @@ func (m Model) planFunc() func(*probe.Report, steps.Diagnosis, fix.Reader) fix.P
 // refused when a later fix was made since.
 func applyFix(env *probe.Env, cs []fix.Change, now func() time.Time) (fixApplied, error) {
 	state := apply.DefaultStateDir(env.Vars, env.Home)
-	rec, err := apply.Apply(fix.Plan{Changes: cs}, apply.Options{Roots: fixRoots(env), StateDir: state, Now: now})
+	e := *env
+	if d, err := filepath.Abs(e.Dir); err == nil {
+		e.Dir = d
+	}
+	rec, err := apply.Apply(fix.Plan{Changes: cs}, apply.Options{Roots: apply.RootsOf(&e), StateDir: state, Now: now})
 	if err != nil {
 		return fixApplied{}, err
 	}
@@ -84,21 +92,4 @@ func applyFix(env *probe.Env, cs []fix.Change, now func() time.Time) (fixApplied
 		return err
 	}
 	return fixApplied{Backups: rec.Dir, Undo: undo}, nil
-}
-
-// fixRoots are the places a fix may write for env: the project, and the
-// user's own start-up and config files. (The same as fix401 fix's.)
-func fixRoots(env *probe.Env) apply.Roots {
-	abs := func(p string) string {
-		if filepath.IsAbs(p) {
-			return filepath.Clean(p)
-		}
-		return ""
-	}
-	dir := env.Dir
-	if d, err := filepath.Abs(dir); err == nil {
-		dir = d
-	}
-	return apply.Roots{Dir: dir, Home: env.Home, ConfigHome: abs(env.Vars["XDG_CONFIG_HOME"]),
-		ZDotDir: abs(env.Vars["ZDOTDIR"]), AnthropicDir: abs(env.Vars[probe.VarConfigDir])}
 }
