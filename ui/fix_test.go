@@ -15,6 +15,7 @@ import (
 
 	"github.com/fix401/fix401/probe"
 	"github.com/fix401/fix401/probe/demo"
+	"github.com/fix401/fix401/probe/stub"
 	"github.com/fix401/fix401/steps"
 	"github.com/fix401/fix401/steps/fix"
 	"github.com/fix401/fix401/ui/apply"
@@ -298,4 +299,29 @@ func waitUntil(t *testing.T, r recorder, ok func(string) bool) {
 			t.Fatalf("the screen never became what the test waits for; last screen:\n%s", r.last())
 		}
 	}
+}
+
+// TestFixDiffMasksKeys: a key a change writes, which no probe read, is
+// masked in the review like every other.
+func TestFixDiffMasksKeys(t *testing.T) {
+	d := newDemo(t, "shadowed")
+	dotenv := filepath.Join(d.Env.Dir, ".env")
+	fresh := stub.NewAPIKey()
+	plan := func(_ *probe.Report, dg steps.Diagnosis, read fix.Reader) fix.Plan {
+		b, err := read(dotenv)
+		if err != nil {
+			return fix.Plan{}
+		}
+		return fix.Plan{Changes: []fix.Change{{Path: dotenv, Before: b, After: append(b, "ANTHROPIC_API_KEY_NEW="+fresh+"\n"...),
+			Why: []fix.Reason{{Code: dg.Code, Title: "a key no probe read"}}}}}
+	}
+	rec := newRecorder(New(context.Background(), d.Env, Options{DemoRoot: d.Root, fixer: fixer{plan: plan}}))
+	tm := teatest.NewTestModel(t, rec, teatest.WithInitialTermSize(60, 30))
+	waitScreen(t, rec, "f fix it")
+	tm.Send(press("f"))
+	waitScreen(t, rec, "+ANTHROPIC_API_KEY_NEW=")
+	tm.Send(press("esc"))
+	tm.Send(press("ctrl+c"))
+	tm.WaitFinished(t, teatest.WithFinalTimeout(hangGuard))
+	noSecrets(t, rec.all(), append(demoSecrets(d), fresh))
 }

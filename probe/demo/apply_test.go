@@ -27,7 +27,7 @@ func TestApplyPlaysOnlyTheShell(t *testing.T) {
 	if err != nil || !ok {
 		t.Fatalf("apply: %v %v", ok, err)
 	}
-	if got := strings.Join(changes, "; "); got != "ran `unset ANTHROPIC_API_KEY` in the demo's shell" {
+	if got := strings.Join(changes, "; "); got != "`unset ANTHROPIC_API_KEY` in the demo's shell" {
 		t.Errorf("changes %q", got)
 	}
 	if _, set := fixed.Vars["ANTHROPIC_API_KEY"]; set {

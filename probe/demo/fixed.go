@@ -12,7 +12,7 @@ import (
 // the variable this shell exported, export a header, open a new terminal.
 // The files are fixed by the fix's plan (fix401's f), never here: Apply
 // reads and writes no file. env itself is not changed: the result is a
-// copy. changes says what was done, one sentence each. ok is false when
+// copy. changes says what is done, one step each. ok is false when
 // the demo's shell has nothing to do for the scenario.
 func (d *Demo) Apply(env *probe.Env) (fixed *probe.Env, changes []string, ok bool, err error) {
 	e := *env
@@ -20,7 +20,7 @@ func (d *Demo) Apply(env *probe.Env) (fixed *probe.Env, changes []string, ok boo
 	unset := func(name string) {
 		if _, set := e.Vars[name]; set {
 			delete(e.Vars, name)
-			changes = append(changes, "ran `unset "+name+"` in the demo's shell")
+			changes = append(changes, "`unset "+name+"` in the demo's shell")
 		}
 	}
 	switch d.Scenario.Name {
@@ -31,10 +31,10 @@ func (d *Demo) Apply(env *probe.Env) (fixed *probe.Env, changes []string, ok boo
 	case "workspace-required":
 		// The workspace id from the Console, sent the way the SDKs send it.
 		e.Vars["ANTHROPIC_CUSTOM_HEADERS"] = "anthropic-workspace-id: " + stub.DefaultWorkspace
-		changes = append(changes, "exported ANTHROPIC_CUSTOM_HEADERS with the workspace id in the demo's shell")
+		changes = append(changes, "export ANTHROPIC_CUSTOM_HEADERS with the workspace id in the demo's shell")
 	case "key-not-loaded":
 		e.Vars["ANTHROPIC_API_KEY"] = d.keys["shell"]
-		changes = append(changes, "opened a new terminal: ~/.zshrc exported ANTHROPIC_API_KEY there")
+		changes = append(changes, "a new terminal in the demo: ~/.zshrc exports ANTHROPIC_API_KEY there")
 	}
 	if len(changes) == 0 {
 		return nil, nil, false, nil
