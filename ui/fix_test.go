@@ -325,3 +325,34 @@ func TestFixDiffMasksKeys(t *testing.T) {
 	tm.WaitFinished(t, teatest.WithFinalTimeout(hangGuard))
 	noSecrets(t, rec.all(), append(demoSecrets(d), fresh))
 }
+
+// TestFixRefusedWriteChangesNothing: a file edited since the plan read it
+// is refused by the applier; the wizard says so and nothing is written.
+func TestFixRefusedWriteChangesNothing(t *testing.T) {
+	d := newDemo(t, "shadowed")
+	dotenv := filepath.Join(d.Env.Dir, ".env")
+	before, err := os.ReadFile(dotenv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stale := func(_ *probe.Report, dg steps.Diagnosis, _ fix.Reader) fix.Plan {
+		// Before is not what the file holds: as if it was edited since.
+		return fix.Plan{Changes: []fix.Change{{Path: dotenv, Before: []byte("OLD=1\n"), After: []byte("NEW=1\n"),
+			Why: []fix.Reason{{Code: dg.Code, Title: "a stale plan"}}}}}
+	}
+	rec := newRecorder(New(context.Background(), d.Env, Options{DemoRoot: d.Root, fixer: fixer{plan: stale}}))
+	tm := teatest.NewTestModel(t, rec, teatest.WithInitialTermSize(100, 30))
+	waitScreen(t, rec, "f fix it")
+	tm.Send(press("f"))
+	waitScreen(t, rec, "Apply change 1 of 1")
+	tm.Send(press("y"))
+	waitScreen(t, rec, "Could not apply the fix:", "since the plan was made: nothing was written")
+	if strings.Contains(rec.last(), "u undo") {
+		t.Error("undo offered for a fix that wrote nothing")
+	}
+	tm.Send(press("q"))
+	tm.WaitFinished(t, teatest.WithFinalTimeout(hangGuard))
+	if b, _ := os.ReadFile(dotenv); !bytes.Equal(b, before) {
+		t.Errorf(".env changed:\n%s", b)
+	}
+}
