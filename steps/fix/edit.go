@@ -95,16 +95,24 @@ func (f *fileEdit) commented(n int) bool {
 // commentOut plans a "# " before lines from..to, the first with the
 // stamp that says who disabled it and when. It returns false when any of
 // the lines is missing or already edited.
-func (f *fileEdit) commentOut(from, to int, stamp string) bool {
+//
+// In a POSIX shell file (block), an indented line is likely the body of
+// an if or a function, which must not be left empty: it becomes
+// "true # …", a command that does nothing, after its indentation.
+func (f *fileEdit) commentOut(from, to int, stamp string, block bool) bool {
 	var es []edit
 	for n := from; n <= to; n++ {
-		_, start, ok := f.line(n)
+		l, start, ok := f.line(n)
 		if !ok {
 			return false
 		}
 		prefix := "# "
 		if n == from {
 			prefix = "# " + stamp + ": "
+			if indent := len(l) - len(bytes.TrimLeft(l, " \t")); block && indent > 0 {
+				start += indent
+				prefix = "true " + prefix
+			}
 		}
 		es = append(es, edit{start: start, end: start, with: prefix})
 	}
@@ -164,6 +172,9 @@ func (f *fileEdit) change() (Change, bool) {
 
 // appendLine plans line (ending in a newline) at the end of the file.
 func (f *fileEdit) appendLine(line string) bool {
+	if bytes.Contains(f.text, []byte("\r\n")) {
+		line = strings.TrimSuffix(line, "\n") + "\r\n" // the file's own line ends
+	}
 	at := len(f.text)
 	if at > 0 && f.text[at-1] != '\n' {
 		fresh := true
@@ -171,11 +182,11 @@ func (f *fileEdit) appendLine(line string) bool {
 			fresh = fresh && !(e.start == at && e.end == at)
 		}
 		if fresh {
-			line = "\n" + line
+			line = lineEnd(f.text) + line
 		}
 	}
 	for _, e := range f.edits {
-		if e.start == at && e.end == at && strings.HasSuffix("\n"+e.with, "\n"+strings.TrimPrefix(line, "\n")) {
+		if e.start == at && e.end == at && strings.HasSuffix("\n"+e.with, "\n"+strings.TrimLeft(line, "\r\n")) {
 			return true
 		}
 	}
@@ -188,4 +199,12 @@ func (f *fileEdit) because(code steps.Code, format string, args ...any) {
 	if !slices.Contains(f.why, r) {
 		f.why = append(f.why, r)
 	}
+}
+
+// lineEnd is the file's line ending: \r\n when it has one, else \n.
+func lineEnd(text []byte) string {
+	if bytes.Contains(text, []byte("\r\n")) {
+		return "\r\n"
+	}
+	return "\n"
 }

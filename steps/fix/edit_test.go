@@ -55,6 +55,13 @@ func TestAppendsKeepTheirOrder(t *testing.T) {
 	if got, want := string(f.after()), "A=1\nB=2\nC=3\n"; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
+	f = newFileEdit("/x/.env", []byte("A=1\r\nB=2"))
+	if !f.appendLine("C=3\n") {
+		t.Fatal("append refused")
+	}
+	if got, want := string(f.after()), "A=1\r\nB=2\r\nC=3\r\n"; got != want {
+		t.Errorf("CRLF: got %q, want %q", got, want)
+	}
 }
 
 // The key is found under each file's syntax, and only its bytes are
@@ -113,10 +120,14 @@ func FuzzLocate(f *testing.F) {
 		if s.nameAt < 0 || s.nameAt >= s.from || s.from > s.to || s.to > len(fe.text) || s.lastLine < line {
 			t.Fatalf("span %+v in %d bytes", s, len(fe.text))
 		}
-		if fe.commentOut(line, s.lastLine, "x") {
-			after := string(fe.after())
-			if len(after) <= len(fe.text) || strings.ReplaceAll(after, "# x: ", "") == "" {
-				t.Fatalf("comment out: %q → %q", fe.text, after)
+		if fe.commentOut(line, s.lastLine, "x", origin == probe.OriginShell) {
+			for _, e := range fe.edits {
+				if e.start != e.end || !strings.Contains(e.with, "# ") {
+					t.Fatalf("commenting out planned %+v", e)
+				}
+			}
+			if len(fe.after()) <= len(fe.text) {
+				t.Fatal("commenting out added nothing")
 			}
 		}
 	})

@@ -4,10 +4,13 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
 	"unicode/utf16"
+
+	"mvdan.cc/sh/v3/syntax"
 
 	"github.com/fix401/fix401/probe/stub"
 	"github.com/fix401/fix401/steps"
@@ -38,6 +41,8 @@ type fixture struct {
 	fixed  bool       // the key works after the plan is applied
 	manual int        // how many manual steps at least
 	modes  map[string]os.FileMode
+	// parse: shell files that must still parse after the plan.
+	parse []string
 	// tracked: git tracks these files (relative to the home).
 	tracked []string
 	// loaded, when set, does after the fix what the app's dotenv loader
@@ -66,6 +71,26 @@ var fixtures = []fixture{
 				".config/fish/config.fish": "set -gx EDITOR nvim\n" + stamp + "set -gx ANTHROPIC_API_KEY " + old + " # old\n",
 				".profile":                 stamp + "ANTHROPIC_API_KEY=" + old + "\nexport ANTHROPIC_API_KEY\n",
 			}, []string{"unset ANTHROPIC_API_KEY"}
+		}},
+	{name: "stale export alone in an if block", code: steps.KeyShadowed, fixed: true, parse: []string{".bashrc"},
+		setup: func(w *world) (stub.Options, map[string]string, []string) {
+			old, fresh := w.key(stub.NewAPIKey()), w.key(stub.NewAPIKey())
+			w.env.Vars["ANTHROPIC_API_KEY"] = old
+			w.file(".bashrc", "if [ -d ~/work ]; then\n    export ANTHROPIC_API_KEY="+old+"\nfi\n")
+			w.file("project/.gitignore", ".env\n")
+			w.file("project/.env", "ANTHROPIC_API_KEY="+fresh+"\n")
+			return stub.Options{ValidKeys: []string{fresh}, RevokedKeys: []string{old}}, map[string]string{
+				".bashrc": "if [ -d ~/work ]; then\n    true " + stamp + "export ANTHROPIC_API_KEY=" + old + "\nfi\n",
+			}, []string{"unset ANTHROPIC_API_KEY"}
+		}},
+	{name: "a rejected key still exported by .zshrc, a working one in use", code: steps.OK, fixed: true,
+		setup: func(w *world) (stub.Options, map[string]string, []string) {
+			old, fresh := w.key(stub.NewAPIKey()), w.key(stub.NewAPIKey())
+			w.env.Vars["ANTHROPIC_API_KEY"] = fresh
+			w.file(".zshrc", "export ANTHROPIC_API_KEY="+old+"\n")
+			return stub.Options{ValidKeys: []string{fresh}, RevokedKeys: []string{old}}, map[string]string{
+				".zshrc": stamp + "export ANTHROPIC_API_KEY=" + old + "\n",
+			}, nil
 		}},
 	{name: "stale .env.local over a working .env, multi-line", code: steps.KeyMalformed, fixed: true,
 		setup: func(w *world) (stub.Options, map[string]string, []string) {
@@ -174,6 +199,15 @@ var fixtures = []fixture{
 			return stub.Options{Scenario: stub.Revoked}, map[string]string{
 				"project/.env": "ANTHROPIC_API_KEY=" + k + "\n",
 			}, nil
+		}},
+	{name: "API key exported as ANTHROPIC_AUTH_TOKEN from .bashrc, refused", code: steps.KeyWrongKind,
+		setup: func(w *world) (stub.Options, map[string]string, []string) {
+			k := w.key(stub.NewAPIKey())
+			w.env.Vars["ANTHROPIC_AUTH_TOKEN"] = k
+			w.file(".bashrc", "export PATH=$PATH:~/bin\nexport ANTHROPIC_AUTH_TOKEN=\""+k+"\"\n")
+			return stub.Options{Scenario: stub.Revoked}, map[string]string{
+				".bashrc": "export PATH=$PATH:~/bin\nexport ANTHROPIC_API_KEY=\"" + k + "\"\n",
+			}, []string{"unset ANTHROPIC_AUTH_TOKEN", "source ~/.bashrc"}
 		}},
 	{name: "workspace id proved by --workspace-id", code: steps.OK, wsID: stub.DefaultWorkspace, fixed: true,
 		// fix401's probes read ANTHROPIC_CUSTOM_HEADERS from the environment
@@ -312,6 +346,11 @@ func TestFixtures(t *testing.T) {
 				}
 				if len(c.Why) == 0 {
 					t.Errorf("%s: a change without a reason", rel)
+				}
+				if slices.Contains(fx.parse, rel) {
+					if _, err := syntax.NewParser().Parse(bytes.NewReader(c.After), rel); err != nil {
+						t.Errorf("%s no longer parses: %v", rel, err)
+					}
 				}
 			}
 			if len(p.Manual) < fx.manual {

@@ -9,9 +9,12 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"mvdan.cc/sh/v3/syntax"
 
 	"github.com/fix401/fix401/probe"
 	"github.com/fix401/fix401/probe/stub"
@@ -116,6 +119,7 @@ func (w *world) plan() (*probe.Report, steps.Diagnosis, Plan) {
 func (w *world) apply(p Plan) {
 	w.t.Helper()
 	for _, c := range p.Changes {
+		stillParses(w.t, c)
 		now, err := os.ReadFile(c.Path)
 		switch {
 		case c.Before == nil && !errors.Is(err, fs.ErrNotExist):
@@ -169,4 +173,27 @@ func describe(p Plan) string {
 		b.WriteString("manual " + string(m.Code) + ": " + m.Title + " [" + m.Command + "] " + m.URL + "\n")
 	}
 	return b.String()
+}
+
+// stillParses fails when a change breaks a POSIX shell start-up file
+// that parsed before it.
+func stillParses(t *testing.T, c Change) {
+	t.Helper()
+	name := filepath.Base(c.Path)
+	if !slices.Contains(probe.ShellFiles, name) || c.Before == nil {
+		return
+	}
+	lang := syntax.LangBash
+	if strings.HasPrefix(name, ".z") {
+		lang = syntax.LangZsh
+	}
+	parse := func(b []byte) error {
+		_, err := syntax.NewParser(syntax.Variant(lang)).Parse(bytes.NewReader(b), name)
+		return err
+	}
+	if parse(c.Before) == nil {
+		if err := parse(c.After); err != nil {
+			t.Errorf("%s no longer parses: %v", c.Path, err)
+		}
+	}
 }

@@ -29,6 +29,9 @@ const (
 	// SaveWorkspace: the workspace id given with --workspace-id was
 	// accepted and is saved in ANTHROPIC_CUSTOM_HEADERS.
 	SaveWorkspace steps.Code = "save_workspace"
+	// StaleCopy: a shell start-up file exports a key the API rejected,
+	// beside the key in use that works: the next terminal would use it.
+	StaleCopy steps.Code = "stale_copy"
 )
 
 // Console pages a Manual points at.
@@ -37,8 +40,6 @@ const (
 	URLBilling    = "https://platform.claude.com/settings/billing"
 	URLLimits     = "https://platform.claude.com/settings/limits"
 	URLWorkspaces = "https://platform.claude.com/settings/workspaces"
-	URLMembers    = "https://platform.claude.com/settings/members"
-	URLPrivacy    = "https://platform.claude.com/settings/privacy"
 	URLFederation = "https://platform.claude.com/settings/workload-identity-federation"
 	URLStatus     = "https://status.claude.com"
 )
@@ -89,6 +90,7 @@ func MakeWith(r *probe.Report, d steps.Diagnosis, read Reader, o Options) Plan {
 	}
 	b.appKey()
 	b.saveStdinKey()
+	b.staleCopies()
 	b.saveWorkspace()
 	b.encodings()
 	b.gitignore()
@@ -146,6 +148,11 @@ type builder struct {
 	// told to unset.
 	removed map[int]bool
 	unset   map[string]bool
+	// written: candidates whose value the plan replaces, with the key
+	// written there (a cleaned key that works, or the key given on stdin).
+	written map[int]string
+	// added is the key the plan adds to the project's .env (on stdin).
+	added string
 }
 
 func newBuilder(r *probe.Report, read Reader, o Options) *builder {
@@ -157,7 +164,7 @@ func newBuilder(r *probe.Report, read Reader, o Options) *builder {
 		stamp: "disabled by fix401 on " + now.Format(time.DateOnly),
 		files: map[string]*fileEdit{}, unread: map[string]error{},
 		valueOK: map[string]bool{}, cleanOK: map[string]bool{}, tested: map[string]bool{},
-		removed: map[int]bool{}, unset: map[string]bool{}}
+		removed: map[int]bool{}, unset: map[string]bool{}, written: map[int]string{}}
 	if k := r.ActiveKey(); k != nil {
 		if r.Auth.Accepted() {
 			b.valueOK[k.Value] = true
@@ -292,7 +299,7 @@ func (b *builder) disable(code steps.Code, c *probe.Candidate, why string) bool 
 		return true
 	}
 	s, ok := f.locate(c)
-	if !ok || !f.commentOut(c.Line, s.lastLine, b.stamp) {
+	if !ok || !f.commentOut(c.Line, s.lastLine, b.stamp, c.Origin == probe.OriginShell && !fish(c.Path)) {
 		b.byHand(code, c, "Comment out")
 		return false
 	}
@@ -337,6 +344,9 @@ func (b *builder) setKey(code steps.Code, c *probe.Candidate, key, title string)
 	if !f.add(edit{start: s.from, end: s.to, with: with}) {
 		b.byHand(code, c, "Edit")
 		return false
+	}
+	if i := b.index(c); i >= 0 {
+		b.written[i] = key
 	}
 	f.because(code, "%s:%d: %s", label(c), c.Line, title)
 	return true
@@ -460,12 +470,13 @@ type snap struct {
 	mode    map[string]fs.FileMode
 	removed map[int]bool
 	unset   map[string]bool
+	written map[int]string
 	manuals []Manual
 }
 
 func (b *builder) snapshot() snap {
 	s := snap{edits: map[string][]edit{}, why: map[string][]Reason{}, mode: map[string]fs.FileMode{},
-		removed: maps.Clone(b.removed), unset: maps.Clone(b.unset), manuals: slices.Clone(b.manuals)}
+		removed: maps.Clone(b.removed), unset: maps.Clone(b.unset), written: maps.Clone(b.written), manuals: slices.Clone(b.manuals)}
 	for p, f := range b.files {
 		s.edits[p], s.why[p], s.mode[p] = slices.Clone(f.edits), slices.Clone(f.why), f.mode
 	}
@@ -476,5 +487,5 @@ func (b *builder) restore(s snap) {
 	for p, f := range b.files {
 		f.edits, f.why, f.mode = s.edits[p], s.why[p], s.mode[p]
 	}
-	b.removed, b.unset, b.manuals = s.removed, s.unset, s.manuals
+	b.removed, b.unset, b.written, b.manuals = s.removed, s.unset, s.written, s.manuals
 }

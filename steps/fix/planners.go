@@ -220,10 +220,12 @@ func (b *builder) moveToAPIKey(code steps.Code, k *probe.Candidate) {
 			continue
 		}
 		if b.hasVar(c.Path, probe.VarAPIKey) {
-			b.manual(code, fmt.Sprintf("%s already sets %s: delete line %d (%s) there, keeping the key that works", label(c), probe.VarAPIKey, c.Line, probe.VarAuthToken), "", "")
+			b.manual(code, fmt.Sprintf("%s already sets %s: comment out line %d (%s) there, keeping the key that works", label(c), probe.VarAPIKey, c.Line, probe.VarAuthToken), "", "")
 			continue
 		}
-		b.rename(code, c, probe.VarAPIKey, "move the API key from "+probe.VarAuthToken+" to "+probe.VarAPIKey)
+		if b.rename(code, c, probe.VarAPIKey, "move the API key from "+probe.VarAuthToken+" to "+probe.VarAPIKey) && c.Origin == probe.OriginShell && k.Origin == probe.OriginEnv {
+			b.manual(code, "Read the fixed file again in this shell, or open a new terminal", "source "+shellPath(c), "")
+		}
 	}
 	if k.Origin == probe.OriginEnv {
 		b.unsetVar(code, probe.VarAuthToken)
@@ -387,6 +389,32 @@ func (b *builder) appKey() {
 	b.takeAway(steps.KeyShadowed, &b.r.Candidates[w], "the stale key that hides the working one")
 }
 
+// staleCopies comments out the rejected keys that shell start-up files
+// export while the key the app uses (once the plan is made) works: each
+// would win again in the next terminal.
+func (b *builder) staleCopies() {
+	w := b.winner()
+	key, ok := b.added, b.added != ""
+	switch {
+	case w < 0 && !ok:
+		return
+	case w >= 0:
+		key, ok = b.written[w]
+	}
+	if !ok {
+		if !b.accepted(&b.r.Candidates[w]) {
+			return
+		}
+		key = b.r.Candidates[w].Clean
+	}
+	for i := range b.r.Candidates {
+		c := &b.r.Candidates[i]
+		if c.Origin == probe.OriginShell && c.Exported && probe.ReadBySDK(c.Var) && c.Clean != key && b.dead(c) {
+			b.disable(StaleCopy, c, "a rejected key the next terminal would export")
+		}
+	}
+}
+
 // stdinWorks reports whether the key given on stdin was tested and
 // accepted.
 func (b *builder) stdinWorks() bool {
@@ -454,6 +482,7 @@ func (b *builder) saveStdinKey() {
 		return
 	}
 	if f.appendLine(probe.VarAPIKey + "=" + key + "\n") {
+		b.added = key
 		f.because(SaveKey, "%s: add ANTHROPIC_API_KEY with the key you tested (%s)", ".env", b.r.ActiveKey().Hint)
 	}
 }

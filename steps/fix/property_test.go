@@ -36,6 +36,9 @@ func configs() []config {
 					if env == "shell" && (shell == "absent" || !export) {
 						continue // nothing exports it
 					}
+					if shell == "absent" && export {
+						continue // the same as without export
+					}
 					for _, stdin := range []string{"absent", "good", "bad"} {
 						out = append(out, config{env, dotenv, shell, export, stdin})
 					}

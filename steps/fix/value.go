@@ -81,7 +81,10 @@ func (f *fileEdit) locate(c *probe.Candidate) (s span, ok bool) {
 			}
 		}
 	case len(rest) > 0 && (rest[0] == '"' || rest[0] == '\''):
-		q := closing(rest, c.Origin == probe.OriginDotenv || rest[0] == '"')
+		q := closing(rest, rest[0] == '"' || fish(f.path)) // fish escapes \' too
+		if c.Origin == probe.OriginDotenv {
+			q = dotenvClosing(rest)
+		}
 		if q < 0 {
 			return span{}, false
 		}
@@ -129,6 +132,18 @@ func closing(s []byte, escaped bool) int {
 			continue
 		}
 		if s[i] == s[0] {
+			return i
+		}
+	}
+	return -1
+}
+
+// dotenvClosing returns the index of the quote that closes s[0] the way
+// discovery (and godotenv) read it: the first one not right after a
+// backslash; -1 when none does.
+func dotenvClosing(s []byte) int {
+	for i := 1; i < len(s); i++ {
+		if s[i] == s[0] && s[i-1] != '\\' {
 			return i
 		}
 	}
