@@ -130,6 +130,9 @@ func Apply(plan fix.Plan, opts Options) (Record, error) {
 	}
 	rec, err := backup(targets, opts.StateDir, now())
 	if err != nil {
+		if rec.Dir != "" {
+			_ = os.RemoveAll(rec.Dir) // half a backup is no use, and may hold keys
+		}
 		return Record{}, err
 	}
 	for i, t := range targets {
@@ -190,6 +193,13 @@ func checkOne(c fix.Change, roots Roots) (target, error) {
 	}
 	switch {
 	case st == nil:
+		// A new file takes its folder's place in the world: the folder
+		// must be this user's too.
+		if dst, err := os.Stat(filepath.Dir(c.Path)); err == nil {
+			if uid, other := ownedByOther(dst); other {
+				return t, fmt.Errorf("%s: its folder (uid %d) %w", c.Path, uid, ErrOtherOwner)
+			}
+		}
 		t.created, t.after = true, c.Mode.Perm()
 		if t.after == 0 {
 			t.after = newFileMode(c.Path)

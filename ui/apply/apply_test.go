@@ -255,6 +255,19 @@ func TestApplyRefuses(t *testing.T) {
 			}
 			return fix.Change{Path: p, Before: content, After: fixed}
 		}, ErrOtherOwner, "another user"},
+		{"a new file in another user's folder", func(t *testing.T, w world) fix.Change {
+			if os.Geteuid() != 0 {
+				t.Skip("only root can give a folder to another user here")
+			}
+			sub := filepath.Join(w.dir, "shared")
+			if err := os.Mkdir(sub, 0o777); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Chown(sub, 65534, 65534); err != nil {
+				t.Skip("chown:", err)
+			}
+			return fix.Change{Path: filepath.Join(sub, ".gitignore"), After: []byte(".env\n")}
+		}, ErrOtherOwner, "its folder"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -567,4 +580,23 @@ func TestUndoFinishesAHalfUndo(t *testing.T) {
 	if len(u.Restored) != 1 || u.Restored[0] != b {
 		t.Errorf("undo %+v", u)
 	}
+}
+
+func TestApplyWithoutABackupChangesNothing(t *testing.T) {
+	w := newWorld(t)
+	p := filepath.Join(w.dir, ".env")
+	put(t, p, []byte("1\n"), 0o600)
+	blocker := filepath.Join(w.home, "state-is-a-file")
+	put(t, blocker, nil, 0o600)
+	o := w.opts()
+	o.StateDir = filepath.Join(blocker, "fix401")
+	if _, err := Apply(fix.Plan{Changes: []fix.Change{{Path: p, Before: []byte("1\n"), After: []byte("2\n")}}}, o); err == nil || !strings.Contains(err.Error(), "nothing was changed") {
+		t.Errorf("error %v", err)
+	}
+	same(t, p, []byte("1\n"), 0o600)
+	o.StateDir = ""
+	if _, err := Apply(fix.Plan{Changes: []fix.Change{{Path: p, Before: []byte("1\n"), After: []byte("2\n")}}}, o); err == nil {
+		t.Error("applied without a place for backups")
+	}
+	same(t, p, []byte("1\n"), 0o600)
 }
