@@ -328,6 +328,18 @@ func reasons(c fix.Change) string {
 	return strings.Join(out, "; ")
 }
 
+// whyLines is what a change answers, one line each; never empty.
+func whyLines(c fix.Change) []string {
+	var out []string
+	for _, r := range c.Why {
+		out = append(out, r.Title)
+	}
+	if len(out) == 0 {
+		out = append(out, "changed "+c.Path)
+	}
+	return out
+}
+
 // viewFix is the review: the change asked about with its diff, the
 // others, and what is left to the user.
 func (m Model) viewFix(w int) string {
@@ -427,7 +439,11 @@ func (m Model) viewFixList(w int) string {
 		}
 		what := "the demo's shell: " + strings.Join(it.shell, "; ")
 		if it.change != nil {
-			what = reasons(*it.change)
+			why := whyLines(*it.change)
+			what = why[0]
+			if len(why) > 1 {
+				what += fmt.Sprintf(" (and %d more)", len(why)-1)
+			}
 		}
 		lines = append(lines, st.Render(mark)+" "+hang(s.Text, what, w-2, "", "  "))
 	}
@@ -476,7 +492,9 @@ func (m Model) viewFixResult(w int) string {
 		mark = s.Mark(probe.Skip) + " "
 	}
 	for _, c := range fx.written {
-		lines = append(lines, hang(s.Text, reasons(c), w, mark, "    "))
+		for _, r := range whyLines(c) {
+			lines = append(lines, hang(s.Text, r, w, mark, "    "))
+		}
 	}
 	for _, c := range fx.shell {
 		lines = append(lines, hang(s.Text, c, w, mark, "    "))
