@@ -734,14 +734,17 @@ made-up keys, files and variables — so you can see what fix401 does without
 a key or a network. The default scenario is shadowed. When stdout is not a
 terminal it prints the checklist instead, like 'fix401 check'.
 
-In the wizard, f applies the scenario's fix inside the demo's folder (its
-files, and the variables of the demo's simulated shell), so that r shows the
-after state. The folder is temporary: it is removed when fix401 ends, by q,
+In the wizard, f shows the fix's plan with a diff per file and asks per
+change, as 'fix401 fix' does; the changes are made in the demo's folder
+(backups too), and the demo's simulated shell can play the steps left to
+you (unset a variable). Then every probe runs again: verify shows before
+and after. The folder is temporary: it is removed when fix401 ends, by q,
 Ctrl-C, a closed terminal or SIGTERM alike.
 
 --snapshot prints one step's final screen (understand, verify-key,
-permissions, headers, new-key, checklist, verify, summary), or the text of
-'fix401 check' (check), and exits. Snapshots are stable: the same scenario
+permissions, headers, new-key, checklist, verify, summary), the review of
+the fix's first change (fix), or the text of 'fix401 check' (check), and
+exits. Snapshots are stable: the same scenario
 always prints the same screen (a fixed clock, and stand-ins for the demo's
 random keys, request ids and port). screenshots/make.sh uses them.
 `
@@ -811,15 +814,16 @@ func runDemo(ctx context.Context, args []string, sys ioEnv) int {
 		return exitOK
 	case snap != "":
 		step := steps.StepID(snap)
+		if snap == "fix" {
+			step = steps.Understand // the preview picks the step that explains the diagnosis
+		}
 		if step.Index() < 0 {
 			return finish(usagef("--snapshot: unknown step %q", snap), sys)
 		}
 		opts := ui.Options{NoColor: !useColor(true, c.noColor, sys.vars), Version: version, DemoName: name, Stable: true}
-		if after {
-			if opts.After, _, err = d.Fixed(); err != nil {
-				return finish(err, sys)
-			}
-		}
+		// --after-fix applies the fix's plan in the demo's folder (and
+		// its shell's steps), as f does in the wizard.
+		opts.FixAll, opts.DemoFix, opts.FixPreview = after, d.Apply, snap == "fix"
 		out, err := ui.Snapshot(ctx, d.Env, step, width, height, opts)
 		if err != nil {
 			return finish(err, sys)

@@ -36,6 +36,7 @@ shots=(
 	"claude-code-bedrock claude-code-bedrock headers"
 	"subscription     subscription-overridden permissions"
 	"checklist        shadowed  checklist"
+	"fix-preview      shadowed  fix"
 	"verify           shadowed  verify --after-fix"
 	"summary          shadowed  summary --after-fix --height 40"
 	"check            shadowed  check"

@@ -91,12 +91,3 @@ func (m Model) lintCmd(text string) tea.Cmd {
 		return lintDoneMsg{result: lintRequest(dir, home, text)}
 	}
 }
-
-// demoFixCmd applies the demo scenario's fix inside the demo's folder.
-func (m Model) demoFixCmd() tea.Cmd {
-	fix, env := m.opts.DemoFix, m.env
-	return func() tea.Msg {
-		e, changes, ok, err := fix(env)
-		return demoFixedMsg{env: e, changes: changes, ok: ok, err: err}
-	}
-}

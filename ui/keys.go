@@ -15,7 +15,9 @@ type KeyMap struct {
 	Copy      key.Binding
 	Save      key.Binding
 	Lint      key.Binding // headers step: lint the request the user's code sends
-	DemoFix   key.Binding // fix401 demo: apply the scenario's fix inside the demo's folder
+	Fix       key.Binding // review the fix plan and apply it, change by change
+	Undo      key.Binding // undo a fix that did not fix it
+	Stop      key.Binding // fix review: stop asking, apply what was accepted
 	Newline   key.Binding // lint dialog: a line break in the pasted text
 	Up        key.Binding
 	Down      key.Binding
@@ -42,7 +44,9 @@ func DefaultKeyMap() KeyMap {
 		Copy:      key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "copy")),
 		Save:      key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "save")),
 		Lint:      key.NewBinding(key.WithKeys("l"), key.WithHelp("l", "lint request")),
-		DemoFix:   key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "apply fix (demo)")),
+		Fix:       key.NewBinding(key.WithKeys("f"), key.WithHelp("f", "fix it")),
+		Undo:      key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "undo fix")),
+		Stop:      key.NewBinding(key.WithKeys("q"), key.WithHelp("q", "stop")),
 		Newline:   key.NewBinding(key.WithKeys("ctrl+j", "alt+enter", "shift+enter"), key.WithHelp("ctrl+j", "new line")),
 		Up:        key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "scroll up")),
 		Down:      key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "scroll down")),
@@ -61,15 +65,15 @@ func DefaultKeyMap() KeyMap {
 func (k KeyMap) ShortHelp() []key.Binding {
 	// Most important first: what ends the current dialog or acts on this
 	// step, then moving, then quitting; a narrow bar drops the tail.
-	return []key.Binding{k.Submit, k.Newline, k.Cancel, k.Yes, k.No, k.WriteEnv, k.AddIgnore, k.Copy, k.Save,
-		k.Lint, k.Next, k.Back, k.Quit, k.DemoFix, k.EnterKey, k.Rerun, k.Jump, k.Help}
+	return []key.Binding{k.Submit, k.Newline, k.Yes, k.No, k.Stop, k.Cancel, k.Fix, k.Undo, k.WriteEnv, k.AddIgnore,
+		k.Copy, k.Save, k.Lint, k.Next, k.Back, k.Quit, k.EnterKey, k.Rerun, k.Jump, k.Help}
 }
 
 // FullHelp lists every key, in columns.
 func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Next, k.Back, k.Jump, k.Up, k.Down, k.PageUp, k.PageDown},
-		{k.Rerun, k.EnterKey, k.Lint, k.WriteEnv, k.AddIgnore, k.Copy, k.Save, k.DemoFix},
-		{k.Submit, k.Newline, k.Cancel, k.Yes, k.No, k.Help, k.Quit},
+		{k.Rerun, k.EnterKey, k.Lint, k.WriteEnv, k.AddIgnore, k.Copy, k.Save, k.Fix, k.Undo},
+		{k.Submit, k.Newline, k.Cancel, k.Yes, k.No, k.Stop, k.Help, k.Quit},
 	}
 }

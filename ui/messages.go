@@ -58,12 +58,3 @@ type summarySavedMsg struct {
 // lintDoneMsg carries the lint of what the user gave the lint dialog. It
 // holds findings only, never the text that was linted.
 type lintDoneMsg struct{ result probe.LintResult }
-
-// demoFixedMsg carries the demo's environment after its fix was applied
-// in the demo's folder.
-type demoFixedMsg struct {
-	env     *probe.Env
-	changes []string
-	ok      bool
-	err     error
-}

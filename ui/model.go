@@ -27,6 +27,7 @@ import (
 	"github.com/fix401/fix401/probe"
 	"github.com/fix401/fix401/probe/lint"
 	"github.com/fix401/fix401/steps"
+	"github.com/fix401/fix401/steps/fix"
 )
 
 // MinChecking is how long "checking…" stays on screen at least, so that a
@@ -51,10 +52,11 @@ type Options struct {
 	// Stable makes Snapshot draw the same screen for the same demo every
 	// time: fixed clock, stand-ins for random keys, ids and ports.
 	Stable bool
-	// DemoFix, for fix401 demo, applies the scenario's fix inside the
-	// demo's folder — its files and the demo shell's variables — and
-	// returns the environment after it (f); ok false: no local change fixes
-	// the scenario. Nil: no f.
+	// DemoFix, for fix401 demo, plays in the demo's simulated shell the
+	// steps a fix leaves to the user's shell (unset a variable, open a new
+	// terminal) and returns the environment after them; ok false: the
+	// shell has nothing to do. The files are changed by the fix's plan
+	// (f), never here.
 	DemoFix func(*probe.Env) (env *probe.Env, changes []string, ok bool, err error)
 	// DemoRoot is the demo's temporary folder, removed on quit: a file the
 	// wizard writes there is named by its real path and said to be the
@@ -64,6 +66,15 @@ type Options struct {
 	// the fix: the probes run again in it, as after pressing r, so the
 	// verify step shows before and after.
 	After *probe.Env
+	// FixPreview, for Snapshot, shows the review of the fix plan (f) over
+	// the step that explains the diagnosis.
+	FixPreview bool
+	// FixAll, for Snapshot, applies the whole fix plan (and DemoFix) after
+	// the first run and runs every probe again, as after f and y to all,
+	// so the verify step shows before and after.
+	FixAll bool
+
+	fixer fixer // tests: hand-made plans, failing writes
 }
 
 // state is what the wizard is doing: browsing steps, or one of the small
@@ -76,6 +87,7 @@ const (
 	stateConfirmWrite               // asked: write the key to .env?
 	stateConfirmIgnore              // asked: add .env to .gitignore?
 	stateLint                       // pasting a curl command or typing a file path to lint
+	stateFix                        // reviewing the fix plan, change by change
 )
 
 // ignoreState is what is known about git ignoring the project's .env.
@@ -119,7 +131,10 @@ type Model struct {
 	toLinted   bool               // scroll to "Your request" once it is drawn
 
 	envPath    string // where the pasted key was written
-	demoFixed  bool   // f was pressed: the demo's fix is applied
+	fixer      fixer
+	plan       fix.Plan    // the fix plan of run planRun
+	planRun    int         // 0: no plan made yet
+	fx         *fixSession // f was pressed
 	ignore     IgnoreResult
 	ignoreSt   ignoreState
 	savedPath  string // where the summary was saved
@@ -164,6 +179,7 @@ func New(ctx context.Context, env *probe.Env, opts Options) Model {
 		holding:  true,
 		ctx:      ctx,
 		platform: runtime.GOOS + "/" + runtime.GOARCH,
+		fixer:    fixerOf(opts.fixer),
 	}
 	if e.HasStdinKey {
 		m.red.Add(e.StdinKey)
@@ -284,7 +300,10 @@ func runProgram(p *tea.Program) (final tea.Model, err error) {
 // Snapshot runs every probe to completion and returns the screen of step
 // as the wizard would show it at width×height (a height of 0 shows the
 // whole step without scrolling), in ANSI, with every secret redacted.
-func Snapshot(ctx context.Context, env *probe.Env, step steps.StepID, width, height int, opts Options) (string, error) {
+//
+// With opts.FixPreview the screen is the review of the fix plan's first
+// change, over the step that explains the diagnosis, whatever step says.
+func Snapshot(ctx context.Context, env *probe.Env, step steps.StepID, width, height int, opts Options) (_ string, err error) {
 	if step.Index() < 0 {
 		return "", fmt.Errorf("snapshot: unknown step %q", step)
 	}
@@ -293,6 +312,16 @@ func Snapshot(ctx context.Context, env *probe.Env, step steps.StepID, width, hei
 		m.run++
 		m = m.runNow(ctx, opts.After)
 		m.actions = append(m.actions, "applied the fix and re-ran every check")
+	}
+	if opts.FixAll {
+		if m, err = m.fixAll(ctx); err != nil {
+			return "", err
+		}
+	}
+	if opts.FixPreview {
+		if step, err = m.previewFix(); err != nil {
+			return "", err
+		}
 	}
 	if opts.Stable {
 		m.stabilize()

@@ -50,6 +50,29 @@ func (m *Model) stabilize() {
 			}
 		}
 	}
+	if m.fx != nil {
+		// A fix's diffs and reasons name keys by their hints too.
+		hints := func(p *string) {
+			for real, s := range st.byHint {
+				*p = strings.ReplaceAll(*p, real, s)
+			}
+		}
+		for i := range m.fx.items {
+			hints(&m.fx.items[i].diff)
+		}
+		for i := range m.fx.plan.Changes {
+			c := &m.fx.plan.Changes[i]
+			c.Why = slices.Clone(c.Why)
+			for j := range c.Why {
+				hints(&c.Why[j].Title)
+			}
+		}
+		m.fx.plan.Manual = slices.Clone(m.fx.plan.Manual)
+		for i := range m.fx.plan.Manual {
+			hints(&m.fx.plan.Manual[i].Title)
+			hints(&m.fx.plan.Manual[i].Command)
+		}
+	}
 }
 
 // appRun is a's run from this terminal, or from a new one.

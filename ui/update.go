@@ -30,6 +30,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case runDoneMsg:
 		if msg.run == m.run {
 			m.running = false
+			cmds = append(cmds, m.planCmd(msg.run))
 		}
 	case holdDoneMsg:
 		if msg.run == m.run {
@@ -47,8 +48,12 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.onSummarySaved(msg)
 	case lintDoneMsg:
 		m.onLintDone(msg)
-	case demoFixedMsg:
-		m.onDemoFixed(msg)
+	case planMadeMsg:
+		m.onPlanMade(msg)
+	case fixAppliedMsg:
+		cmds = append(cmds, m.onFixApplied(msg))
+	case fixUndoneMsg:
+		cmds = append(cmds, m.onFixUndone(msg))
 	case tea.PasteMsg:
 		// A paste reaches only the key field and the lint dialog: anywhere
 		// else it is dropped, never echoed.
@@ -69,6 +74,7 @@ func (m Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			cmds = append(cmds, cmd)
 		}
 	}
+	m.settleFix()
 	// The scroll keys depend on the body's size and the body's size on the
 	// help's: settle both.
 	m.syncKeys()
@@ -161,25 +167,6 @@ func (m *Model) onSummarySaved(msg summarySavedMsg) {
 
 func (m *Model) setFlash(s string, isErr bool) { m.flash, m.flashErr = s, isErr }
 
-// onDemoFixed takes the demo's environment after its fix: the next run
-// (r) reads it afresh.
-func (m *Model) onDemoFixed(msg demoFixedMsg) {
-	m.demoFixed = true
-	switch {
-	case msg.err != nil:
-		m.setFlash("Could not apply the demo's fix: "+msg.err.Error(), true)
-	case !msg.ok:
-		m.setFlash("No change on your side fixes this demo's failure: there is nothing to apply.", false)
-	default:
-		e := *msg.env
-		// A key pasted meanwhile stays the one tested.
-		e.StdinKey, e.HasStdinKey, e.StdinSource = m.env.StdinKey, m.env.HasStdinKey, m.env.StdinSource
-		m.env = &e
-		m.actions = append(m.actions, "applied the demo's fix: "+strings.Join(msg.changes, "; "))
-		m.setFlash("Demo: "+strings.Join(msg.changes, "; ")+". Press r to check what your app loads now.", false)
-	}
-}
-
 // onKey hands a key to the handler of the current state.
 func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 	if key.Matches(msg, m.keys.Quit) {
@@ -193,6 +180,8 @@ func (m *Model) onKey(msg tea.KeyPressMsg) tea.Cmd {
 		return m.updateConfirm(msg)
 	case stateLint:
 		return m.updateLint(msg)
+	case stateFix:
+		return m.updateFix(msg)
 	}
 	return m.updateBrowse(msg)
 }
@@ -225,6 +214,8 @@ func (m *Model) updateBrowse(msg tea.KeyPressMsg) tea.Cmd {
 		m.state = stateConfirmWrite
 	case key.Matches(msg, m.keys.AddIgnore):
 		m.state = stateConfirmIgnore
+	case key.Matches(msg, m.keys.Copy) && m.wiz.Step != steps.Summary:
+		return m.copyManual()
 	case key.Matches(msg, m.keys.Copy):
 		text := m.summaryText()
 		m.setFlash(fmt.Sprintf("Copied the summary (%d lines) over OSC 52. If nothing arrived, press s to save it.",
@@ -244,9 +235,12 @@ func (m *Model) updateBrowse(msg tea.KeyPressMsg) tea.Cmd {
 		m.body.PageUp()
 	case key.Matches(msg, m.keys.PageDown):
 		m.body.PageDown()
-	case key.Matches(msg, m.keys.DemoFix):
-		m.setFlash("Applying the demo's fix…", false)
-		return m.demoFixCmd()
+	case key.Matches(msg, m.keys.Fix):
+		m.openFix()
+	case key.Matches(msg, m.keys.Undo):
+		m.fx.phase = fixUndoing
+		m.setFlash("Putting the files back…", false)
+		return m.undoFixCmd()
 	case msg.String() == "w" || msg.String() == "g":
 		// A key that cannot act now says why, rather than nothing.
 		m.setFlash(m.whyNot(msg.String()), false)
@@ -449,6 +443,7 @@ func (m *Model) syncKeys() {
 	input := m.state == stateEnterKey
 	linting := m.state == stateLint
 	confirm := m.state == stateConfirmWrite || m.state == stateConfirmIgnore
+	fixing := m.state == stateFix
 	step := m.wiz.Step
 
 	k.Next.SetEnabled(browse && m.wiz.CanNext())
@@ -463,18 +458,20 @@ func (m *Model) syncKeys() {
 	k.EnterKey.SetEnabled(browse && step != steps.Summary)
 	k.WriteEnv.SetEnabled(browse && m.canWriteEnv())
 	k.AddIgnore.SetEnabled(browse && m.canAddIgnore())
-	k.Copy.SetEnabled(browse && step == steps.Summary)
+	k.Copy.SetEnabled(browse && step == steps.Summary || (fixing || browse && step == steps.Verify) && m.manualCommands())
 	k.Save.SetEnabled(browse && step == steps.Summary)
 	k.Lint.SetEnabled(browse && step == steps.Headers)
-	k.DemoFix.SetEnabled(browse && m.opts.DemoFix != nil && !m.demoFixed)
+	k.Fix.SetEnabled(browse && m.canFix())
+	k.Undo.SetEnabled(browse && m.canUndo())
+	k.Stop.SetEnabled(fixing)
 	k.Newline.SetEnabled(linting)
-	scroll := browse && m.body.TotalLineCount() > m.body.Height()
+	scroll := (browse || fixing) && m.body.TotalLineCount() > m.body.Height()
 	k.Up.SetEnabled(scroll)
 	k.Down.SetEnabled(scroll)
 	k.PageUp.SetEnabled(scroll)
 	k.PageDown.SetEnabled(scroll)
 	k.Submit.SetEnabled(input || linting)
-	k.Cancel.SetEnabled(input || linting || browse && m.help.ShowAll)
+	k.Cancel.SetEnabled(input || linting || fixing || browse && m.help.ShowAll)
 	if browse {
 		k.Cancel.SetHelp("esc", "close help")
 	} else {
@@ -487,16 +484,31 @@ func (m *Model) syncKeys() {
 		k.Submit.SetKeys("enter")
 		k.Submit.SetHelp("enter", "test it")
 	}
-	k.Yes.SetEnabled(confirm)
-	k.No.SetEnabled(confirm)
+	k.Yes.SetEnabled(confirm || fixing)
+	k.No.SetEnabled(confirm || fixing)
+	if step != steps.Summary {
+		k.Copy.SetHelp("c", "copy commands")
+	} else {
+		k.Copy.SetHelp("c", "copy")
+	}
+	if fixing {
+		k.Yes.SetHelp("y", "apply")
+		k.No.SetKeys("n")
+		k.No.SetHelp("n", "skip")
+	} else {
+		k.Yes.SetHelp("y", "yes")
+		k.No.SetKeys("n", "esc")
+		k.No.SetHelp("n", "no")
+	}
 	k.Help.SetEnabled(browse)
 	if m.help.ShowAll {
 		k.Help.SetHelp("?", "less")
 	} else {
 		k.Help.SetHelp("?", "help")
 	}
-	if input || linting {
-		// q is a character of the text being typed; only ctrl+c quits.
+	if input || linting || fixing {
+		// q is a character of the text being typed, or stops the fix
+		// review; only ctrl+c quits.
 		k.Quit.SetKeys("ctrl+c")
 		k.Quit.SetHelp("ctrl+c", "quit")
 	} else {

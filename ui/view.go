@@ -323,6 +323,8 @@ func (m Model) viewFooter(w int) string {
 			m.shownPath(m.envFile())), w)
 	case stateConfirmIgnore:
 		return m.footerText(s.Prompt, fmt.Sprintf("Add .env to %s? (y/n)", m.shownPath(m.gitignoreFile())), w)
+	case stateFix:
+		return m.fixFooter(w)
 	}
 	switch {
 	case m.flash != "" && m.flashErr:
@@ -379,6 +381,9 @@ func (m Model) viewBody(w int) string {
 	if m.report == nil {
 		return m.pendingMark() + " " + s.Text.Render("Looking for keys…")
 	}
+	if m.state == stateFix {
+		return m.viewFix(w)
+	}
 	in := m.stepInput()
 	p := steps.BuildPage(in, m.wiz.Step)
 	var sec []string
@@ -395,6 +400,7 @@ func (m Model) viewBody(w int) string {
 	case steps.Checklist:
 		add(m.viewChecklist(in, w))
 	case steps.Verify:
+		add(m.viewFixResult(w))
 		add(m.viewCompare(p.Compare, w))
 		add(m.viewChecks(p.Checks, w))
 	case steps.Summary:
