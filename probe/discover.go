@@ -216,7 +216,7 @@ type discovery struct {
 	// want, when set, picks the shell and .env assignments to record
 	// instead of interesting (the provider scan reads its own variables).
 	want func(name, raw string) bool
-	cc        *ClaudeCode       // Claude Code's stores, when it is the client; filled by claudeSource
+	cc   *ClaudeCode // Claude Code's stores, when it is the client; filled by claudeSource
 }
 
 func absPath(p string) string {

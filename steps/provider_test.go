@@ -1,16 +1,13 @@
 package steps
 
 import (
-	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/fix401/fix401/probe"
-	"github.com/fix401/fix401/probe/demo"
 )
 
 // routed is a healthy report (the key works) whose routing is read from
@@ -168,31 +165,5 @@ func TestProviderSecretsNeverShown(t *testing.T) {
 				t.Errorf("%s shows %.6s…:\n%s", name, s, out)
 			}
 		}
-	}
-}
-
-// TestProviderDemoFixed: in the claude-code-bedrock demo, following the
-// advice (unset the flag, delete its line) leaves Claude Code on the
-// Anthropic API with a working key: ok.
-func TestProviderDemoFixed(t *testing.T) {
-	d, err := demo.New("claude-code-bedrock")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer d.Close()
-	if got := Diagnose(runDemo(t, d)); got.Code != ProviderOverride || !strings.Contains(got.Fix, "delete line 44 of ~/.zshrc") {
-		t.Fatalf("before: %s %q", got.Code, got.Fix)
-	}
-	env, ok, err := d.Fixed()
-	if err != nil || !ok {
-		t.Fatalf("no fix: %v", err)
-	}
-	env.Timeout = time.Minute
-	r := probe.Run(context.Background(), env)
-	if got := Diagnose(r); got.Code != OK {
-		t.Fatalf("after: %s %q\n%s", got.Code, got.Title, dump(r))
-	}
-	if r.Provider != nil {
-		t.Fatalf("a flag survives the fix: %+v", r.Provider.Flags)
 	}
 }

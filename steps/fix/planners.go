@@ -50,7 +50,7 @@ var planners = map[steps.Code]planner{
 	steps.OK:                   planNothing,
 	steps.Unexplained:          planReport,
 
-	steps.ProviderOverride:    planAsSaid,
+	steps.ProviderOverride:    planProviderOverride,
 	steps.CISecretUnavailable: planAsSaid,
 }
 
@@ -610,4 +610,41 @@ func lineStart(f *fileEdit, at int) bool {
 		}
 	}
 	return true
+}
+
+// planProviderOverride: a CLAUDE_CODE_USE_* flag sends Claude Code to a
+// cloud provider. Each shell start-up or .env line that turns it on is
+// commented out; the running shell's variable and a settings file's env
+// entry (JSON has no comments) are the user's to change, named exactly.
+func planProviderOverride(b *builder, d steps.Diagnosis) {
+	p := b.r.Provider
+	if p == nil || len(p.On) == 0 {
+		planAsSaid(b, d)
+		return
+	}
+	done := false
+	for _, fs := range p.Flags {
+		if fs.State != probe.FlagOn || fs.Provider.Guess {
+			continue
+		}
+		switch fs.Origin {
+		case probe.OriginEnv:
+			b.unsetVar(d.Code, fs.Var)
+			done = true
+		case probe.OriginShell, probe.OriginDotenv:
+			f := b.file(fs.Path)
+			if f == nil || fs.Line <= 0 || !(f.commented(fs.Line) || f.commentOut(fs.Line, fs.Line, b.stamp, fs.Origin == probe.OriginShell && !fish(fs.Path))) {
+				b.manual(d.Code, fmt.Sprintf("Delete %s (%s=%s) by hand: fix401 could not edit it", fs.Source, fs.Var, fs.Value), "", "")
+			} else {
+				f.because(d.Code, "%s: comment out %s, which sends Claude Code to %s", fs.Source, fs.Var, fs.Provider.Name)
+			}
+			done = true
+		case probe.OriginClaude:
+			b.manual(d.Code, fmt.Sprintf("Remove %s from the env block of %s (%s settings)", fs.Var, fs.Source, fs.Scope), "", "")
+			done = true
+		}
+	}
+	if !done {
+		planAsSaid(b, d)
+	}
 }
