@@ -535,6 +535,7 @@ func buildSubscriptionOverridden(b *builder) error {
 	b.d.keys["login"] = login
 	b.exportKey("ANTHROPIC_API_KEY", k)
 	b.valid(k, login)
+	b.opts.Subscriptions = append(b.opts.Subscriptions, login)
 	expires := b.d.Env.Now().Add(6 * time.Hour).UnixMilli()
 	if err := b.write(filepath.Join(b.d.Env.Home, ".claude", ".credentials.json"), `{
   "claudeAiOauth": {

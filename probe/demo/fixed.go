@@ -34,6 +34,8 @@ func (d *Demo) Apply(env *probe.Env) (fixed *probe.Env, changes []string, ok boo
 		changes = append(changes, "export ANTHROPIC_CUSTOM_HEADERS with the workspace id in the demo's shell")
 	case "claude-code-bedrock":
 		unset("CLAUDE_CODE_USE_BEDROCK")
+	case "subscription-overridden":
+		unset("ANTHROPIC_API_KEY")
 	case "key-not-loaded":
 		e.Vars["ANTHROPIC_API_KEY"] = d.keys["shell"]
 		changes = append(changes, "a new terminal in the demo: ~/.zshrc exports ANTHROPIC_API_KEY there")

@@ -105,6 +105,12 @@ type Options struct {
 	// Audience is the aud the federation rule matches at /v1/oauth/token;
 	// FederationAudience when empty.
 	Audience string
+	// Subscriptions are claude.ai subscription (/login) tokens. A plan is
+	// not API credit: the credit and usage-limit scenarios do not touch
+	// them, and the requests that cost answer 400 "only authorized for use
+	// with Claude Code", as the API does for such a token outside Claude
+	// Code.
+	Subscriptions []string
 }
 
 // OrganizationID is the anthropic-organization-id the stub reports.
@@ -475,6 +481,8 @@ type exchange struct {
 	auth string
 	org  bool // the key was accepted: the organization is known
 
+	token   string // the OAuth token accepted, if any
+
 	aborted bool // released by Close: drop the connection, send nothing
 	jwt     bool // the request carried something shaped like a JWT
 }
@@ -758,7 +766,7 @@ func (x *exchange) authenticate() (oauth bool, _ *apiError) {
 	case !a.acceptsOAuth(tok):
 		return false, reject(invalidBearer)
 	}
-	x.auth, x.org = AuthAccepted, true
+	x.auth, x.org, x.token = AuthAccepted, true, tok
 	return true, nil
 }
 
@@ -811,10 +819,20 @@ func checkVersion(vals []string) *apiError {
 	return nil
 }
 
+// codeOnlyMessage is the API's answer to a subscription token used
+// outside Claude Code (API-FACTS.md).
+const codeOnlyMessage = "This credential is only authorized for use with Claude Code and cannot be used for other API requests."
+
 // scenarioError is the failure an accepted request meets, if any, on any
 // path: ep only tells the requests that spend from those that do not.
 func (x *exchange) scenarioError(ep endpoint, oauth bool) *apiError {
 	costs := ep == epMessages || ep == epCountTokens
+	if oauth && slices.Contains(x.api.opts.Subscriptions, x.token) {
+		if costs {
+			return &apiError{http.StatusBadRequest, "invalid_request_error", codeOnlyMessage}
+		}
+		return nil
+	}
 	switch x.api.opts.Scenario {
 	case Forbidden:
 		if oauth {
@@ -861,8 +879,7 @@ func (x *exchange) scenarioError(ep endpoint, oauth bool) *apiError {
 		return x.workspaceError()
 	case CodeOnly:
 		if oauth && costs {
-			return &apiError{http.StatusBadRequest, "invalid_request_error",
-				"This credential is only authorized for use with Claude Code and cannot be used for other API requests."}
+			return &apiError{http.StatusBadRequest, "invalid_request_error", codeOnlyMessage}
 		}
 	case CORSBlocked:
 		if x.r.Header.Get("Origin") != "" {

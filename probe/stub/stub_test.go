@@ -291,6 +291,22 @@ func TestScenarios(t *testing.T) {
 		{name: "claude code only, models", opts: stub.Options{Scenario: stub.CodeOnly},
 			call:   call{path: "/v1/models", header: map[string]string{"authorization": "Bearer " + oauth, "anthropic-beta": "oauth-2025-04-20"}},
 			status: 200, api: true, scenario: stub.CodeOnly},
+		{name: "subscription token, no credit scenario", opts: stub.Options{Scenario: stub.Billing, Subscriptions: []string{oauth}},
+			call: call{method: "POST", path: "/v1/messages/count_tokens", body: countBody,
+				header: map[string]string{"authorization": "Bearer " + oauth, "anthropic-beta": "oauth-2025-04-20"}},
+			status: 400, errType: "invalid_request_error",
+			message: "This credential is only authorized for use with Claude Code and cannot be used for other API requests.", api: true},
+		{name: "subscription token, models", opts: stub.Options{Scenario: stub.Billing, Subscriptions: []string{oauth}},
+			call:   call{path: "/v1/models", header: map[string]string{"authorization": "Bearer " + oauth, "anthropic-beta": "oauth-2025-04-20"}},
+			status: 200, api: true},
+		{name: "other oauth token, credit scenario", opts: stub.Options{Scenario: stub.Billing, Subscriptions: []string{"sk-ant-oat01-someoneelse"}},
+			call: call{method: "POST", path: "/v1/messages/count_tokens", body: countBody,
+				header: map[string]string{"authorization": "Bearer " + oauth, "anthropic-beta": "oauth-2025-04-20"}},
+			status: 400, errType: "invalid_request_error", api: true, check: func(t *testing.T, a answer) {
+				if !strings.Contains(a.env.Error.Message, "credit balance is too low") {
+					t.Errorf("message %q", a.env.Error.Message)
+				}
+			}},
 		{name: "org disabled", opts: stub.Options{Scenario: stub.OrgDisabled}, call: call{path: "/v1/models", key: good},
 			status: 400, errType: "invalid_request_error", message: "This organization has been disabled.", api: true},
 		{name: "billing models", opts: stub.Options{Scenario: stub.Billing}, call: call{path: "/v1/models", key: good},

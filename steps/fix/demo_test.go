@@ -24,8 +24,8 @@ func demoRun(t *testing.T, d *demo.Demo) (*probe.Report, steps.Diagnosis) {
 	return r, steps.Diagnose(r)
 }
 
-// TestDemosFixedEndToEnd: the shadowed, trailing-newline and
-// claude-code-bedrock demos, planned,
+// TestDemosFixedEndToEnd: the shadowed, trailing-newline,
+// claude-code-bedrock and subscription-overridden demos, planned,
 // applied by a test writer, probed again: the key works, and a second plan
 // changes nothing.
 func TestDemosFixedEndToEnd(t *testing.T) {
@@ -41,6 +41,10 @@ func TestDemosFixedEndToEnd(t *testing.T) {
 			"ANTHROPIC_API_KEY=\"sk-ant-api03-", ""},
 		{"claude-code-bedrock", func(d *demo.Demo) string { return filepath.Join(d.Env.Home, ".zshrc") },
 			"# disabled by fix401 on 2026-11-29: export CLAUDE_CODE_USE_BEDROCK=1", "unset CLAUDE_CODE_USE_BEDROCK"},
+		// A key that authenticates but has no credit, over a Max login:
+		// commented out (the user confirms), the subscription takes over.
+		{"subscription-overridden", func(d *demo.Demo) string { return filepath.Join(d.Env.Home, ".zshrc") },
+			"# disabled by fix401 on 2026-11-29: export ANTHROPIC_API_KEY=\"", "unset ANTHROPIC_API_KEY"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			d, err := demo.NewAt(tc.name, func() time.Time { return clock })

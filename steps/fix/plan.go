@@ -105,6 +105,7 @@ func (b *builder) planFor(d steps.Diagnosis) {
 	if p, ok := planners[d.Code]; ok {
 		p(b, d)
 	}
+	b.subscription(d)
 	if d.Code != steps.OK && b.count(d.Code) == before {
 		b.manual(d.Code, d.Fix, "", "")
 	}
@@ -282,7 +283,17 @@ func (b *builder) byHand(code steps.Code, c *probe.Candidate, what string) {
 // disable comments out c's assignment (every line of it). It refuses a
 // key the API accepted.
 func (b *builder) disable(code steps.Code, c *probe.Candidate, why string) bool {
-	if b.accepted(c) || c.Path == "" || c.Line <= 0 {
+	if b.accepted(c) {
+		return false
+	}
+	return b.commentOut(code, c, why)
+}
+
+// commentOut comments out c's assignment, whether or not the API accepted
+// it: only for a credential that authenticates but is refused for what it
+// bills (see subscription).
+func (b *builder) commentOut(code steps.Code, c *probe.Candidate, why string) bool {
+	if c.Path == "" || c.Line <= 0 {
 		return false
 	}
 	if c.Foreign {
