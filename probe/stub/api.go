@@ -481,7 +481,7 @@ type exchange struct {
 	auth string
 	org  bool // the key was accepted: the organization is known
 
-	token   string // the OAuth token accepted, if any
+	token string // the OAuth token accepted, if any
 
 	aborted bool // released by Close: drop the connection, send nothing
 	jwt     bool // the request carried something shaped like a JWT
