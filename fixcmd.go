@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -161,6 +162,9 @@ func fixRun(ctx context.Context, env *probe.Env, c common, o fixOpts, state stri
 		}
 	}
 	rec, err := apply.Apply(plan, apply.Options{Roots: apply.RootsOf(env), StateDir: state})
+	if errors.Is(err, apply.ErrChanged) {
+		return finish(fmt.Errorf("fix: %w; run fix401 fix again", err), sys)
+	}
 	if err != nil {
 		return finish(fmt.Errorf("fix: %w", err), sys)
 	}

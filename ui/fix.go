@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -12,6 +13,7 @@ import (
 	"github.com/fix401/fix401/probe"
 	"github.com/fix401/fix401/steps"
 	"github.com/fix401/fix401/steps/fix"
+	"github.com/fix401/fix401/ui/apply"
 )
 
 // fixPhase is where a fix stands once f was pressed.
@@ -236,7 +238,10 @@ func (m *Model) onFixApplied(msg fixAppliedMsg) tea.Cmd {
 	fx.applied, fx.written, fx.shell = msg.applied, msg.written, msg.shell
 	if msg.err != nil {
 		fx.phase, fx.err = fixDone, msg.err.Error()
-		m.setFlash("Could not apply the fix: "+msg.err.Error(), true)
+		if errors.Is(msg.err, apply.ErrChanged) {
+			fx.err += "; press r to check again, then f"
+		}
+		m.setFlash("Could not apply the fix: "+fx.err, true)
 		return nil
 	}
 	for _, c := range msg.written {

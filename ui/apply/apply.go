@@ -18,7 +18,7 @@ import (
 
 // ErrChanged is returned for a file that no longer holds what the plan
 // read: someone edited it since. Nothing is written; make the plan again.
-var ErrChanged = errors.New("changed since the plan was made: nothing was written; run fix401 fix again")
+var ErrChanged = errors.New("changed since the plan was made: nothing was written")
 
 // Options say where Apply may write and where it keeps its backups.
 type Options struct {
