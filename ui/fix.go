@@ -177,14 +177,7 @@ func (m *Model) updateFix(msg tea.KeyPressMsg) tea.Cmd {
 		m.body.GotoTop()
 	case key.Matches(msg, m.keys.Copy):
 		return m.copyManual()
-	case key.Matches(msg, m.keys.Up):
-		m.body.ScrollUp(1)
-	case key.Matches(msg, m.keys.Down):
-		m.body.ScrollDown(1)
-	case key.Matches(msg, m.keys.PageUp):
-		m.body.PageUp()
-	case key.Matches(msg, m.keys.PageDown):
-		m.body.PageDown()
+	case m.scroll(msg):
 	}
 	return nil
 }

@@ -227,14 +227,7 @@ func (m *Model) updateBrowse(msg tea.KeyPressMsg) tea.Cmd {
 		m.help.ShowAll = !m.help.ShowAll
 	case key.Matches(msg, m.keys.Cancel):
 		m.help.ShowAll = false // esc closes the full help
-	case key.Matches(msg, m.keys.Up):
-		m.body.ScrollUp(1)
-	case key.Matches(msg, m.keys.Down):
-		m.body.ScrollDown(1)
-	case key.Matches(msg, m.keys.PageUp):
-		m.body.PageUp()
-	case key.Matches(msg, m.keys.PageDown):
-		m.body.PageDown()
+	case m.scroll(msg):
 	case key.Matches(msg, m.keys.Fix):
 		m.openFix()
 	case key.Matches(msg, m.keys.Undo):
@@ -531,4 +524,22 @@ func (m Model) canWriteEnv() bool {
 // ignore rule would stop that (it does not for a tracked file).
 func (m Model) canAddIgnore() bool {
 	return m.envPath != "" && m.ignoreSt == ignoreChecked && m.ignore.Repo != "" && !m.ignore.Ignored && !m.ignore.Tracked
+}
+
+// scroll moves the body for the scrolling keys (up, down, page up, page
+// down) and reports whether msg was one of them.
+func (m *Model) scroll(msg tea.KeyPressMsg) bool {
+	switch {
+	case key.Matches(msg, m.keys.Up):
+		m.body.ScrollUp(1)
+	case key.Matches(msg, m.keys.Down):
+		m.body.ScrollDown(1)
+	case key.Matches(msg, m.keys.PageUp):
+		m.body.PageUp()
+	case key.Matches(msg, m.keys.PageDown):
+		m.body.PageDown()
+	default:
+		return false
+	}
+	return true
 }
