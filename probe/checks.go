@@ -428,12 +428,16 @@ func (r *Report) checkCustomHeaders() Result {
 			auth = append(auth, h)
 		}
 	}
+	name := "ANTHROPIC_CUSTOM_HEADERS"
+	if r.Env.CustomHeadersFrom != "" {
+		name += " (from " + r.Env.CustomHeadersFrom + ")"
+	}
 	if len(auth) > 0 {
 		return Result{ID: CheckCustomHdrs, Status: Warn,
-			Title: "ANTHROPIC_CUSTOM_HEADERS overrides " + strings.Join(auth, ", "),
+			Title: name + " overrides " + strings.Join(auth, ", "),
 			Fix:   "Remove those headers from ANTHROPIC_CUSTOM_HEADERS; the SDK sets them itself."}
 	}
-	return Result{ID: CheckCustomHdrs, Status: Pass, Title: "ANTHROPIC_CUSTOM_HEADERS adds " + strings.Join(r.Env.CustomHeaders, ", ")}
+	return Result{ID: CheckCustomHdrs, Status: Pass, Title: name + " adds " + strings.Join(r.Env.CustomHeaders, ", ")}
 }
 
 func (r *Report) checkProxy() Result {

@@ -29,7 +29,11 @@ func ReadEnvFacts(env *Env) EnvFacts {
 	}
 	f.OAuthToken = v["CLAUDE_CODE_OAUTH_TOKEN"] != ""
 	f.InClaudeCode = v["CLAUDECODE"] != ""
-	f.CustomHeaders = customHeaderNames(v["ANTHROPIC_CUSTOM_HEADERS"])
+	ch, from := customHeaders(env)
+	f.CustomHeaders = customHeaderNames(ch)
+	if from != "env" {
+		f.CustomHeadersFrom = from
+	}
 	for _, name := range proxyVars {
 		if p := v[name]; p != "" {
 			f.Proxies = append(f.Proxies, ProxyVar{Name: name, Value: Redact(StripURLCredentials(p))})

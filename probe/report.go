@@ -87,9 +87,12 @@ type EnvFacts struct {
 	// Code, which exports the credential variables empty.
 	InClaudeCode  bool
 	CustomHeaders []string // header names in ANTHROPIC_CUSTOM_HEADERS
-	Proxies       []ProxyVar
-	NoProxy       string
-	OAuthToken    bool // CLAUDE_CODE_OAUTH_TOKEN is set
+	// CustomHeadersFrom is the .env file and line ANTHROPIC_CUSTOM_HEADERS
+	// comes from when the environment does not set it; empty for env.
+	CustomHeadersFrom string
+	Proxies           []ProxyVar
+	NoProxy           string
+	OAuthToken        bool // CLAUDE_CODE_OAUTH_TOKEN is set
 }
 
 // StatusPage is what the Statuspage summary said.

@@ -219,7 +219,8 @@ func Start(ctx context.Context, env *Env, r *Report) <-chan Part {
 	// Every key-carrying request goes out the way the user's client sends
 	// it; the key in use is also sent the other way, to tell a stripped
 	// header from a rejected key.
-	client = client.As(r.Client.Client, creds.CustomHeaders(env.Vars[creds.VarCustomHeaders]))
+	headers, _ := customHeaders(env)
+	client = client.As(r.Client.Client, creds.CustomHeaders(headers))
 	switch k := r.ActiveKey(); {
 	case env.WorkspaceID != "":
 		client = client.WithHeader(WorkspaceHeader, env.WorkspaceID)

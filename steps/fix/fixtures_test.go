@@ -45,9 +45,6 @@ type fixture struct {
 	parse []string
 	// tracked: git tracks these files (relative to the home).
 	tracked []string
-	// loaded, when set, does after the fix what the app's dotenv loader
-	// does and the probes do not model.
-	loaded func(w *world)
 }
 
 var fixtures = []fixture{
@@ -125,9 +122,6 @@ var fixtures = []fixture{
 			}, []string{"unset ANTHROPIC_API_KEY", "source ~/.bashrc"}
 		}},
 	{name: "workspace id added to the custom headers in .env", code: steps.OK, wsID: stub.DefaultWorkspace, fixed: true,
-		loaded: func(w *world) {
-			w.env.Vars["ANTHROPIC_CUSTOM_HEADERS"] = "x-trace: 1\nanthropic-workspace-id: " + stub.DefaultWorkspace
-		},
 		setup: func(w *world) (stub.Options, map[string]string, []string) {
 			k := w.key(stub.NewAPIKey())
 			w.env.For = "python"
@@ -210,11 +204,8 @@ var fixtures = []fixture{
 			}, []string{"unset ANTHROPIC_AUTH_TOKEN", "source ~/.bashrc"}
 		}},
 	{name: "workspace id proved by --workspace-id", code: steps.OK, wsID: stub.DefaultWorkspace, fixed: true,
-		// fix401's probes read ANTHROPIC_CUSTOM_HEADERS from the environment
-		// only; a dotenv loader puts the .env line there.
-		loaded: func(w *world) {
-			w.env.Vars["ANTHROPIC_CUSTOM_HEADERS"] = "anthropic-workspace-id: " + stub.DefaultWorkspace
-		},
+		// The check after the fix reads the header from .env, as the app's
+		// dotenv loader would: no --workspace-id, nothing in the environment.
 		setup: func(w *world) (stub.Options, map[string]string, []string) {
 			k := w.key(stub.NewAPIKey())
 			w.env.For = "python" // a client that sends ANTHROPIC_CUSTOM_HEADERS
@@ -368,9 +359,6 @@ func TestFixtures(t *testing.T) {
 			w.apply(p)
 			w.env.StdinKey, w.env.HasStdinKey = "", false
 			w.env.WorkspaceID = ""
-			if fx.loaded != nil {
-				fx.loaded(w)
-			}
 			r2, d2 := w.run()
 			if d2.Code != steps.OK {
 				t.Fatalf("after the plan: %s (%s)\nplan:\n%s", d2.Code, d2.Title, describe(p))
