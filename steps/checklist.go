@@ -199,6 +199,15 @@ func versionsRow(r *probe.Report, sdks []probe.SDK, c ChecklistRow) ChecklistRow
 	} else {
 		c.Status = probe.Skip
 	}
+	if r.Client.IsClaudeCode() {
+		// The project's SDK is not what sends the requests here.
+		c.Status = probe.Pass
+		if len(sdks) > 0 {
+			sdk = "Claude Code (--for claude-code; the project's " + sdk + " is not checked)"
+		} else {
+			sdk = "Claude Code (--for claude-code)"
+		}
+	}
 	model := "no model given (--model)"
 	if m, ok := r.CheckByID(probe.CheckModel); ok && r.Target.Model != "" {
 		model = r.Target.Model

@@ -311,7 +311,8 @@ var demoChecklist = map[string][]rowWant{
 		{"credentials", probe.Pass, "accepted"}},
 
 	// Claude Code (--for claude-code).
-	"subscription-overridden": {{"credentials", probe.Pass, "accepted"}, {"quota", probe.Fail, "credit balance"}},
+	"subscription-overridden": {{"credentials", probe.Pass, "accepted"}, {"quota", probe.Fail, "credit balance"},
+		{"versions", probe.Pass, "Claude Code (--for claude-code"}},
 }
 
 // leak matches the probe's phase codes, which must reach no one.
