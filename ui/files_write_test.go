@@ -11,25 +11,10 @@ import (
 	"time"
 
 	"github.com/fix401/fix401/probe"
+	"github.com/fix401/fix401/probe/hostile"
 	"github.com/fix401/fix401/probe/stub"
 	"github.com/fix401/fix401/steps"
 )
-
-// returnsSoon fails the test if f has not returned after a generous 30 s:
-// a write that blocks must fail the test, not hang it.
-func returnsSoon(t *testing.T, what string, f func()) {
-	t.Helper()
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		f()
-	}()
-	select {
-	case <-done:
-	case <-time.After(30 * time.Second):
-		t.Fatalf("%s blocked", what)
-	}
-}
 
 func readString(t *testing.T, path string) string {
 	t.Helper()
@@ -97,7 +82,7 @@ func TestWriteEnvKeyBounded(t *testing.T) {
 			t.Fatal(err)
 		}
 		var err error
-		returnsSoon(t, "WriteEnvKey", func() { _, err = WriteEnvKey(dir, key) })
+		hostile.ReturnsSoon(t, "WriteEnvKey", func() { _, err = WriteEnvKey(dir, key) })
 		if !errors.Is(err, ErrSymlink) {
 			t.Errorf("error %v", err)
 		}
@@ -108,7 +93,7 @@ func TestWriteEnvKeyBounded(t *testing.T) {
 			t.Fatal(err)
 		}
 		var err error
-		returnsSoon(t, "WriteEnvKey", func() { _, err = WriteEnvKey(dir, key) })
+		hostile.ReturnsSoon(t, "WriteEnvKey", func() { _, err = WriteEnvKey(dir, key) })
 		if err == nil || !strings.Contains(err.Error(), "a FIFO") || !strings.Contains(err.Error(), "nothing was written") {
 			t.Errorf("error %v", err)
 		}

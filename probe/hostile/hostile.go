@@ -10,6 +10,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"testing"
+	"time"
 	"unicode/utf8"
 )
 
@@ -172,4 +174,23 @@ func badValue(v any) (string, bool) {
 		}
 	}
 	return "", false
+}
+
+// ReturnsSoon runs f and fails the test if f has not returned after a
+// generous 30 s. It guards the tests that hand fix401 a FIFO or a device,
+// which a careless open blocks on forever: such a call must fail the test
+// with its name, not hang the whole run. The bound is a hang guard, not a
+// margin: a correct f returns at once.
+func ReturnsSoon(t testing.TB, what string, f func()) {
+	t.Helper()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		f()
+	}()
+	select {
+	case <-done:
+	case <-time.After(30 * time.Second):
+		t.Fatalf("%s blocked", what)
+	}
 }
