@@ -179,10 +179,7 @@ func TestFixCancelAndStop(t *testing.T) {
 		b := commentOut(zshrc, "export ANTHROPIC_API_KEY=", "second")(r, dg, read)
 		return fix.Plan{Changes: append(a.Changes, b.Changes...)}
 	}
-	rec := newRecorder(New(context.Background(), d.Env, Options{DemoRoot: d.Root, fixer: fixer{plan: two}}))
-	tm := teatest.NewTestModel(t, rec, teatest.WithInitialTermSize(60, 24))
-	waitScreen(t, rec, "f fix it")
-	tm.Send(press("f"))
+	rec, tm := review(t, d, two, 60, 24)
 	waitScreen(t, rec, "Change 1 of 2")
 	tm.Send(press("esc"))
 	waitScreen(t, rec, "Nothing was changed.")
@@ -214,11 +211,7 @@ func TestFixLongDiffScrolls(t *testing.T) {
 	if err := os.WriteFile(path, []byte(b.String()), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	rec := newRecorder(New(context.Background(), d.Env, Options{DemoRoot: d.Root,
-		fixer: fixer{plan: commentOut(path, "line", "every line")}}))
-	tm := teatest.NewTestModel(t, rec, teatest.WithInitialTermSize(60, 20))
-	waitScreen(t, rec, "f fix it")
-	tm.Send(press("f"))
+	rec, tm := review(t, d, commentOut(path, "line", "every line"), 60, 20)
 	waitScreen(t, rec, "Change 1 of 1", "more lines below", "Apply change 1 of 1")
 	tm.Send(press("pgdown"))
 	// Scrolled: the change's heading is above the screen, the question
@@ -315,10 +308,7 @@ func TestFixDiffMasksKeys(t *testing.T) {
 		return fix.Plan{Changes: []fix.Change{{Path: dotenv, Before: b, After: append(b, "ANTHROPIC_API_KEY_NEW="+fresh+"\n"...),
 			Why: []fix.Reason{{Code: dg.Code, Title: "a key no probe read"}}}}}
 	}
-	rec := newRecorder(New(context.Background(), d.Env, Options{DemoRoot: d.Root, fixer: fixer{plan: plan}}))
-	tm := teatest.NewTestModel(t, rec, teatest.WithInitialTermSize(60, 30))
-	waitScreen(t, rec, "f fix it")
-	tm.Send(press("f"))
+	rec, tm := review(t, d, plan, 60, 30)
 	waitScreen(t, rec, "+ANTHROPIC_API_KEY_NEW=")
 	tm.Send(press("esc"))
 	tm.Send(press("ctrl+c"))
@@ -340,10 +330,7 @@ func TestFixRefusedWriteChangesNothing(t *testing.T) {
 		return fix.Plan{Changes: []fix.Change{{Path: dotenv, Before: []byte("OLD=1\n"), After: []byte("NEW=1\n"),
 			Why: []fix.Reason{{Code: dg.Code, Title: "a stale plan"}}}}}
 	}
-	rec := newRecorder(New(context.Background(), d.Env, Options{DemoRoot: d.Root, fixer: fixer{plan: stale}}))
-	tm := teatest.NewTestModel(t, rec, teatest.WithInitialTermSize(100, 30))
-	waitScreen(t, rec, "f fix it")
-	tm.Send(press("f"))
+	rec, tm := review(t, d, stale, 100, 30)
 	waitScreen(t, rec, "Apply change 1 of 1")
 	tm.Send(press("y"))
 	waitScreen(t, rec, "Could not apply the fix:", "since the plan was made: nothing was written")
@@ -355,4 +342,15 @@ func TestFixRefusedWriteChangesNothing(t *testing.T) {
 	if b, _ := os.ReadFile(dotenv); !bytes.Equal(b, before) {
 		t.Errorf(".env changed:\n%s", b)
 	}
+}
+
+// review starts the wizard on demo d with plan in place of the real
+// planner, in a w×h terminal, and opens the fix review with f.
+func review(t *testing.T, d *demo.Demo, plan func(*probe.Report, steps.Diagnosis, fix.Reader) fix.Plan, w, h int) (recorder, *teatest.TestModel) {
+	t.Helper()
+	rec := newRecorder(New(context.Background(), d.Env, Options{DemoRoot: d.Root, fixer: fixer{plan: plan}}))
+	tm := teatest.NewTestModel(t, rec, teatest.WithInitialTermSize(w, h))
+	waitScreen(t, rec, "f fix it")
+	tm.Send(press("f"))
+	return rec, tm
 }
