@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -43,20 +42,8 @@ func newWorld(t *testing.T) *world {
 		// answer on loopback.
 		Timeout: time.Minute, Retries: 1, Backoff: 5 * time.Millisecond,
 		// Nothing in these tests may leave the machine.
-		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
-			host, _, _ := net.SplitHostPort(addr)
-			if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
-				return nil, &net.OpError{Op: "dial", Net: network, Err: os.ErrPermission}
-			}
-			var d net.Dialer
-			return d.DialContext(ctx, network, addr)
-		},
-		LookupHost: func(ctx context.Context, host string) ([]string, error) {
-			if host == "localhost" {
-				return []string{"127.0.0.1"}, nil
-			}
-			return nil, &net.DNSError{Err: "no such host", Name: host, IsNotFound: true}
-		},
+		DialContext: stub.DialLoopback,
+		LookupHost:  stub.LookupLocalhost,
 	}}
 }
 

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"io/fs"
 	"maps"
-	"net"
 	"os"
 	"path/filepath"
 	"slices"
@@ -66,18 +65,9 @@ func newWorld(t *testing.T, opts stub.Options) *world {
 		Vars: map[string]string{"HOME": home}, Home: home, Dir: dir,
 		BaseURL: s.URL, StatusURL: s.URL,
 		Timeout: time.Minute, Retries: 1, Backoff: 5 * time.Millisecond,
-		Now: func() time.Time { return clock },
-		DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
-			host, _, _ := net.SplitHostPort(addr)
-			if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
-				return nil, &net.OpError{Op: "dial", Net: network, Err: os.ErrPermission}
-			}
-			var d net.Dialer
-			return d.DialContext(ctx, network, addr)
-		},
-		LookupHost: func(ctx context.Context, host string) ([]string, error) {
-			return nil, &net.DNSError{Err: "no such host", Name: host, IsNotFound: true}
-		},
+		Now:         func() time.Time { return clock },
+		DialContext: stub.DialLoopback,
+		LookupHost:  stub.LookupLocalhost,
 	}}
 }
 
