@@ -21,8 +21,8 @@ func (b *builder) encodings() {
 		}
 		seen[c.Path] = true
 		f := b.file(c.Path)
-		if f == nil || f.enc == probe.EncUTF8 {
-			continue
+		if f == nil || f.enc == probe.EncUTF8 || f.reenc {
+			continue // nothing to re-encode, or planned already for the diagnosis
 		}
 		f.reenc = true
 		what := "drop the UTF-8 byte-order mark that hides its first variable from dotenv loaders"

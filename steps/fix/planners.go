@@ -127,7 +127,7 @@ func planNotLoaded(b *builder, d steps.Diagnosis) {
 		case c.Encoding == probe.EncUTF16LE || c.Encoding == probe.EncUTF16BE:
 			if f := b.file(c.Path); f != nil {
 				f.reenc = true
-				f.because(FileEncoding, "%s: save as UTF-8 (it is UTF-16, which no dotenv loader reads)", label(c))
+				f.because(d.Code, "%s: save as UTF-8 (it is UTF-16, which no dotenv loader reads)", label(c))
 			}
 			return
 		case b.dead(c):
