@@ -256,10 +256,12 @@ func (m *Model) onFixApplied(msg fixAppliedMsg) tea.Cmd {
 	return cmd
 }
 
-// settleFix gives the verdict once the run after a fix has answered.
+// settleFix gives the verdict once the run after a fix has answered, or
+// a later one (r re-runs while it checks: the latest run reads the files
+// afresh too, and is the one on the screen).
 func (m *Model) settleFix() {
 	fx := m.fx
-	if fx == nil || fx.phase != fixVerifying || m.run != fx.run || m.running || m.holding {
+	if fx == nil || fx.phase != fixVerifying || m.run < fx.run || m.running || m.holding {
 		return
 	}
 	fx.phase = fixDone

@@ -354,3 +354,22 @@ func review(t *testing.T, d *demo.Demo, plan func(*probe.Report, steps.Diagnosis
 	tm.Send(press("f"))
 	return rec, tm
 }
+
+// TestFixVerdictAfterALaterRun: r pressed while the fix is being checked
+// starts a newer run; its answer gives the verdict (it reads the files
+// afresh too), instead of leaving the session checking for ever.
+func TestFixVerdictAfterALaterRun(t *testing.T) {
+	d := newDemo(t, "healthy")
+	m := finished(context.Background(), d.Env, Options{DemoRoot: d.Root})
+	m.fx = &fixSession{phase: fixVerifying, run: m.run}
+	m.run++ // r: a newer run, finished too
+	m.settleFix()
+	if m.fx.phase != fixDone {
+		t.Fatalf("phase %v: the later run gave no verdict", m.fx.phase)
+	}
+	m.fx = &fixSession{phase: fixVerifying, run: m.run + 1} // its own run has not started
+	m.settleFix()
+	if m.fx.phase != fixVerifying {
+		t.Fatal("a verdict from a run older than the fix")
+	}
+}
