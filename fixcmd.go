@@ -229,7 +229,7 @@ func fixVerify(ctx context.Context, env *probe.Env, before *probe.Report, d step
 				continue
 			}
 			fmt.Fprint(out, apply.Wrap(fmt.Sprintf("This terminal still has %s=%s from before the fix; a new terminal gets %s. To clear it here, run:", v.Var, v.Here, newValue(v)), "  ", "  ", width))
-			fmt.Fprintf(out, "      %s\n", unsetCommand(env.Vars["SHELL"], v.Var))
+			fmt.Fprintf(out, "      %s\n", fix.UnsetCommand(env.Vars["SHELL"], v.Var))
 		}
 	}
 	switch {
@@ -257,14 +257,6 @@ func newValue(v steps.ShellVar) string {
 		return "none"
 	}
 	return v.New
-}
-
-// unsetCommand clears a variable in the user's shell.
-func unsetCommand(shell, name string) string {
-	if filepath.Base(shell) == "fish" {
-		return "set -e " + name
-	}
-	return "unset " + name
 }
 
 // diagnosisLine is "Before: ✗ key_shadowed — title", wrapped.

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"path/filepath"
 
 	"github.com/fix401/fix401/probe"
 	"github.com/fix401/fix401/steps"
@@ -17,9 +16,7 @@ var makePlan = func(r *probe.Report, d steps.Diagnosis, env *probe.Env, c common
 	return fix.MakeWith(r, d, apply.Read, fix.Options{
 		Dir:         env.Dir,
 		WorkspaceID: c.workspace,
-		Tracked: func(path string) bool {
-			res, err := ui.GitIgnored(filepath.Dir(path), filepath.Base(path))
-			return err == nil && res.Tracked
-		},
+		Tracked:     ui.GitTracked,
+		Shell:       env.Vars["SHELL"],
 	})
 }

@@ -212,6 +212,13 @@ func GitIgnored(dir, name string) (IgnoreResult, error) {
 	return ignoredByFiles(dir, name)
 }
 
+// GitTracked reports whether git tracks the file at path (it was
+// committed); false when git cannot tell.
+func GitTracked(path string) bool {
+	res, err := GitIgnored(filepath.Dir(path), filepath.Base(path))
+	return err == nil && res.Tracked
+}
+
 // gitTimeout bounds each git command GitIgnored runs.
 const gitTimeout = 10 * time.Second
 

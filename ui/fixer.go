@@ -57,10 +57,7 @@ func (m Model) planFunc() func(*probe.Report, steps.Diagnosis, fix.Reader) fix.P
 		return m.fixer.plan
 	}
 	o := fix.Options{Dir: m.projectDir(), WorkspaceID: m.env.WorkspaceID, Now: m.now,
-		Tracked: func(path string) bool {
-			res, err := GitIgnored(filepath.Dir(path), filepath.Base(path))
-			return err == nil && res.Tracked
-		}}
+		Tracked: GitTracked, Shell: m.env.Vars["SHELL"]}
 	return func(r *probe.Report, d steps.Diagnosis, read fix.Reader) fix.Plan { return fix.MakeWith(r, d, read, o) }
 }
 

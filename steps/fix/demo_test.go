@@ -140,3 +140,20 @@ func TestEveryDemoHasAPlan(t *testing.T) {
 		})
 	}
 }
+
+// TestUnsetFollowsTheShell: a fish user is told `set -e`, which fish has,
+// not `unset`, which it has not.
+func TestUnsetFollowsTheShell(t *testing.T) {
+	d, err := demo.NewAt("shadowed", func() time.Time { return clock })
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	r, dg := demoRun(t, d)
+	for shell, want := range map[string]string{"/usr/bin/fish": "set -e ANTHROPIC_API_KEY", "/bin/zsh": "unset ANTHROPIC_API_KEY", "": "unset ANTHROPIC_API_KEY"} {
+		p := MakeWith(r, dg, readFile, Options{Dir: d.Env.Dir, Shell: shell})
+		if !hasCommand(p, want) {
+			t.Errorf("SHELL=%q: no %q:\n%s", shell, want, describe(p))
+		}
+	}
+}

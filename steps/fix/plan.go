@@ -59,6 +59,9 @@ type Options struct {
 	// Tracked reports whether git tracks a file (it was committed); nil:
 	// not known, and nothing is said about it.
 	Tracked func(path string) bool
+	// Shell is the user's $SHELL: the command that clears a variable in
+	// it (fish has no unset); empty: a POSIX shell.
+	Shell string
 }
 
 // Make turns a finished report and its diagnosis into a plan: for the
@@ -263,7 +266,16 @@ func (b *builder) manual(code steps.Code, title, command, url string) {
 // unsetVar tells the user to unset a variable of this shell.
 func (b *builder) unsetVar(code steps.Code, name string) {
 	b.unset[name] = true
-	b.manual(code, fmt.Sprintf("Unset %s in this shell (a new terminal reads the fixed files)", name), "unset "+name, "")
+	b.manual(code, fmt.Sprintf("Unset %s in this shell (a new terminal reads the fixed files)", name), UnsetCommand(b.o.Shell, name), "")
+}
+
+// UnsetCommand is the command that clears variable name in shell (a
+// $SHELL path): set -e in fish, unset elsewhere.
+func UnsetCommand(shell, name string) string {
+	if filepath.Base(shell) == "fish" {
+		return "set -e " + name
+	}
+	return "unset " + name
 }
 
 // label names a file the way the candidates do: the source without its

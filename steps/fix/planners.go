@@ -341,7 +341,7 @@ func planAuthConflict(b *builder, d steps.Diagnosis) {
 		switch c.Origin {
 		case probe.OriginEnv:
 			if b.accepted(c) && !b.r.Auth.Accepted() {
-				b.manual(d.Code, "ANTHROPIC_AUTH_TOKEN holds the credential that works: keep it and remove ANTHROPIC_API_KEY instead", "unset ANTHROPIC_API_KEY", "")
+				b.manual(d.Code, "ANTHROPIC_AUTH_TOKEN holds the credential that works: keep it and remove ANTHROPIC_API_KEY instead", UnsetCommand(b.o.Shell, probe.VarAPIKey), "")
 				continue
 			}
 			b.unsetVar(d.Code, c.Var)
