@@ -141,7 +141,7 @@ func fixRun(ctx context.Context, env *probe.Env, c common, o fixOpts, state stri
 	if len(plan.Changes) == 0 {
 		return exitProblem // only steps by hand: they are printed
 	}
-	n := apply.Count(len(plan.Changes), "file change", "file changes")
+	n := steps.CountWords(len(plan.Changes), "file change", "file changes")
 	switch {
 	case o.dryRun:
 		fmt.Fprintf(out, "\nDry run: %s not applied. Run without --dry-run to apply.\n", n)

@@ -1,7 +1,6 @@
 package main
 
 import (
-
 	"github.com/fix401/fix401/probe"
 	"github.com/fix401/fix401/steps"
 	"github.com/fix401/fix401/steps/fix"

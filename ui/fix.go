@@ -141,8 +141,9 @@ func (m *Model) openFix() {
 	fx := &fixSession{plan: m.plan, before: m.Outcome(), env: m.env}
 	for i := range m.plan.Changes {
 		c := &fx.plan.Changes[i]
-		// The diff names the file as the rest of the screen does.
-		diff := strings.ReplaceAll(m.fixer.diff(*c, m.red), c.Path, m.tidy(c.Path))
+		// The same diff as fix401 fix prints: the file named as ~/… in
+		// its header, its lines as they are.
+		diff := apply.TildeHeader(m.fixer.diff(*c, m.red), m.env.Home)
 		fx.items = append(fx.items, fixItem{change: c, diff: diff})
 	}
 	if item, ok := m.demoShell(m.env); ok && len(m.plan.Manual) > 0 {

@@ -8,6 +8,7 @@ import (
 	"charm.land/lipgloss/v2"
 
 	"github.com/fix401/fix401/probe"
+	"github.com/fix401/fix401/steps"
 	"github.com/fix401/fix401/steps/fix"
 )
 
@@ -22,18 +23,31 @@ func Tilde(path, home string) string {
 	return path
 }
 
+// TildeHeader names the file in a diff's ---/+++ lines as ~/… when it is
+// under home; the lines of the file itself are left as they are.
+func TildeHeader(diff, home string) string {
+	lines := strings.SplitAfterN(diff, "\n", 3)
+	for j := 0; j < 2 && j < len(lines); j++ {
+		if len(lines[j]) < 4 || (!strings.HasPrefix(lines[j], "--- ") && !strings.HasPrefix(lines[j], "+++ ")) {
+			break
+		}
+		lines[j] = lines[j][:4] + Tilde(strings.TrimSuffix(lines[j][4:], "\n"), home) + "\n"
+	}
+	return strings.Join(lines, "")
+}
+
 // PlanText is the plan as fix401 fix shows it: each change with what it
 // answers and its diff, then each step left to do by hand with its command
 // or page. Prose wraps at width columns; diff lines never do. The diffs
 // are masked through red; the caller passes the whole through red too.
 func PlanText(p fix.Plan, red *probe.Redactor, home string, width int) string {
 	var b strings.Builder
-	head := "Plan: " + Count(len(p.Changes), "file change", "file changes")
+	head := "Plan: " + steps.CountWords(len(p.Changes), "file change", "file changes")
 	if len(p.Changes) == 0 {
 		head = "Plan: no file to change"
 	}
 	if n := len(p.Manual); n > 0 {
-		head += ", " + Count(n, "step", "steps") + " to do by hand"
+		head += ", " + steps.CountWords(n, "step", "steps") + " to do by hand"
 	}
 	b.WriteString(head + "\n")
 	for i, c := range p.Changes {
@@ -46,12 +60,7 @@ func PlanText(p fix.Plan, red *probe.Redactor, home string, width int) string {
 			b.WriteString("   (nothing to change)\n")
 			continue
 		}
-		lines := strings.SplitAfterN(d, "\n", 3)
-		for j := 0; j < 2 && j < len(lines); j++ {
-			prefix := lines[j][:4]
-			lines[j] = prefix + Tilde(strings.TrimSuffix(lines[j][4:], "\n"), home) + "\n"
-		}
-		b.WriteString(strings.Join(lines, ""))
+		b.WriteString(TildeHeader(d, home))
 	}
 	if len(p.Manual) > 0 {
 		b.WriteString("\nTo do by hand (no file edit can do these):\n")
@@ -66,14 +75,6 @@ func PlanText(p fix.Plan, red *probe.Redactor, home string, width int) string {
 		}
 	}
 	return b.String()
-}
-
-// Count is "1 file change", "2 file changes".
-func Count(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
 }
 
 // Wrap wraps s at spaces to width columns, the first line after first and
