@@ -190,13 +190,34 @@ func (p *Routing) Active() *FlagSetting {
 	return p.On[0]
 }
 
+// Known returns the first flag that is on for a known provider (not a
+// guess-level one), or nil: a Mantle or gateway flag must not hide a
+// Bedrock or Vertex one.
+func (p *Routing) Known() *FlagSetting {
+	if p == nil {
+		return nil
+	}
+	for _, f := range p.On {
+		if !f.Provider.Guess {
+			return f
+		}
+	}
+	return nil
+}
+
+// Lead is the flag the checks and the diagnosis are about: the first
+// known provider's, else the first flag that is on; nil when none is.
+func (p *Routing) Lead() *FlagSetting {
+	if k := p.Known(); k != nil {
+		return k
+	}
+	return p.Active()
+}
+
 // Routed reports whether Claude Code is sent to a provider the rule of
 // provider_override may act on: a known provider (not a guess-level
 // flag), from a place Claude Code reads.
-func (p *Routing) Routed() bool {
-	a := p.Active()
-	return a != nil && !a.Provider.Guess
-}
+func (p *Routing) Routed() bool { return p.Known() != nil }
 
 // ShellLines lists the shell start-up files' lines that export v, for
 // the fix "delete ~/.zshrc:12".

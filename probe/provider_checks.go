@@ -172,7 +172,7 @@ func (r *Report) providerChecks() []Result {
 		return nil
 	}
 	out := []Result{r.checkProviderFlag()}
-	a := p.Active()
+	a := p.Lead()
 	if !p.ClaudeCode || a == nil {
 		return out
 	}
@@ -242,20 +242,27 @@ func (r *Report) checkProviderFlag() Result {
 		places = append(places, w+")")
 	}
 	res.Detail = "Set in: " + strings.Join(places, ", ") + "."
-	a := p.Active()
+	a := p.Lead()
 	if a != nil {
 		where := flagWords(a)
 		if len(p.On) > 1 {
 			var also []string
-			for _, o := range p.On[1:] {
-				also = append(also, o.Var)
+			for _, o := range p.On {
+				if o != a {
+					also = append(also, o.Var)
+				}
 			}
 			verb := "is"
 			if len(also) > 1 {
 				verb = "are"
 			}
-			res.Detail += fmt.Sprintf(" %s %s on too; Claude Code is reported to take %s first.",
-				strings.Join(also, ", "), verb, a.Provider.Name)
+			if first := p.Active(); first == a {
+				res.Detail += fmt.Sprintf(" %s %s on too; Claude Code is reported to take %s first.",
+					strings.Join(also, ", "), verb, a.Provider.Name)
+			} else {
+				res.Detail += fmt.Sprintf(" %s %s on too; by third-party reports %s may be taken first, which fix401 cannot check.",
+					strings.Join(also, ", "), verb, first.Var)
+			}
 		}
 		switch {
 		case a.Provider.Guess:

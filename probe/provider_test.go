@@ -430,6 +430,22 @@ func TestProviderGuessFlag(t *testing.T) {
 	}
 }
 
+// TestProviderGuessFlagHidesNoKnownOne: a Mantle flag (guess-level, and
+// first in the reported resolver order) beside a Vertex flag: Vertex is
+// still found, its checklist shown, the routing is the diagnosis's.
+func TestProviderGuessFlagHidesNoKnownOne(t *testing.T) {
+	r := Prepare(pvEnv(t, map[string]string{"CLAUDE_CODE_USE_MANTLE": "1", "CLAUDE_CODE_USE_VERTEX": "1"}))
+	if !r.Provider.Routed() || r.Provider.Lead().Var != "CLAUDE_CODE_USE_VERTEX" {
+		t.Fatalf("routed %v, lead %+v", r.Provider.Routed(), r.Provider.Lead())
+	}
+	if _, ok := r.CheckByID("provider.vertex.project"); !ok {
+		t.Fatal("no Vertex checklist")
+	}
+	if c := pvCheck(t, r, CheckProviderFlag); !strings.Contains(c.Detail, "CLAUDE_CODE_USE_MANTLE is on too") {
+		t.Fatalf("%+v", c)
+	}
+}
+
 // TestProviderFIFO: a FIFO where a settings file or the ADC file belongs
 // is not opened.
 func TestProviderFIFO(t *testing.T) {

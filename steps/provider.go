@@ -26,7 +26,7 @@ func routedClaudeCode(r *probe.Report) *probe.FlagSetting {
 	if p == nil || !p.ClaudeCode || !p.Routed() {
 		return nil
 	}
-	return p.Active()
+	return p.Known()
 }
 
 func ruleProviderOverride(r *probe.Report) (Diagnosis, bool) {
@@ -114,7 +114,7 @@ func providerFacts(r *probe.Report) []Fact {
 		return nil
 	}
 	goes := "the Anthropic API (no provider flag is on)"
-	if a := p.Active(); a != nil {
+	if a := p.Lead(); a != nil {
 		goes = a.Provider.Name
 	}
 	facts := []Fact{{Label: "Claude Code goes to", Value: goes}}
@@ -136,7 +136,7 @@ func providerRow(r *probe.Report, c ChecklistRow) (ChecklistRow, bool) {
 	}
 	res, _ := r.CheckByID(probe.CheckProviderFlag)
 	c.Status = res.Status
-	switch a := p.Active(); {
+	switch a := p.Lead(); {
 	case a != nil && p.ClaudeCode:
 		c.Result = "Claude Code goes to " + a.Provider.Name + " (" + a.Var + " in " + a.Where() + ")"
 	case a != nil:
@@ -176,7 +176,7 @@ func jsonProvider(r *probe.Report) *JSONProvider {
 		return nil
 	}
 	j := &JSONProvider{Provider: "anthropic", ClaudeCode: p.ClaudeCode, Flags: []JSONFlag{}}
-	if a := p.Active(); a != nil {
+	if a := p.Lead(); a != nil {
 		j.Provider = a.Provider.ID
 	}
 	for _, f := range p.Flags {
