@@ -214,6 +214,22 @@ func (p *Routing) Lead() *FlagSetting {
 	return p.Active()
 }
 
+// TurnedOn lists every place a known provider's flag is set on, in the
+// environment, a settings file, a .env file or a shell file: each must go
+// for Claude Code to use the Anthropic API again.
+func (p *Routing) TurnedOn() []FlagSetting {
+	if p == nil {
+		return nil
+	}
+	var out []FlagSetting
+	for _, f := range p.Flags {
+		if f.State == FlagOn && !f.Provider.Guess {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
 // Routed reports whether Claude Code is sent to a provider the rule of
 // provider_override may act on: a known provider (not a guess-level
 // flag), from a place Claude Code reads.

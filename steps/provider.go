@@ -1,6 +1,7 @@
 package steps
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/fix401/fix401/probe"
@@ -38,19 +39,16 @@ func ruleProviderOverride(r *probe.Report) (Diagnosis, bool) {
 	res, _ := r.CheckByID(probe.CheckProviderFlag)
 	d := Diagnosis{Code: ProviderOverride, Title: res.Title}
 	var off []string
-	if a.Origin == probe.OriginEnv {
-		off = append(off, "`unset "+a.Var+"`")
-	}
-	for _, line := range p.ShellLines(a.Var) {
-		off = append(off, "delete "+lineWords(line))
-	}
-	for _, f := range p.Flags {
-		switch {
-		case f.Var != a.Var || f.Seen == probe.SeenNot:
-		case f.Origin == probe.OriginClaude:
-			off = append(off, "remove "+a.Var+" from the env block of "+f.Source)
-		case f.Origin == probe.OriginDotenv:
-			off = append(off, "delete "+lineWords(f.Source))
+	for _, f := range p.TurnedOn() {
+		step := "delete " + lineWords(f.Source)
+		switch f.Origin {
+		case probe.OriginEnv:
+			step = "`unset " + f.Var + "`"
+		case probe.OriginClaude:
+			step = "remove " + f.Var + " from the env block of " + f.Source
+		}
+		if !slices.Contains(off, step) {
+			off = append(off, step)
 		}
 	}
 	d.Fix = "To use your Anthropic key: " + joinAnd(off) + ", then start Claude Code again. " +

@@ -167,3 +167,29 @@ func TestProviderSecretsNeverShown(t *testing.T) {
 		}
 	}
 }
+
+// TestProviderOverrideFixTurnsEveryFlagOff: the fix names every place a
+// known provider's flag is on (two providers; the environment beside a
+// settings file), and never a line that turns it off.
+func TestProviderOverrideFixTurnsEveryFlagOff(t *testing.T) {
+	r := routed(t, "claude-code", map[string]string{"CLAUDE_CODE_USE_BEDROCK": "1", "CLAUDE_CODE_USE_VERTEX": "1"}, nil)
+	d := Diagnose(r)
+	for _, w := range []string{"`unset CLAUDE_CODE_USE_BEDROCK`", "`unset CLAUDE_CODE_USE_VERTEX`"} {
+		if !strings.Contains(d.Fix, w) {
+			t.Errorf("two flags on: fix %q lacks %q", d.Fix, w)
+		}
+	}
+	r = routed(t, "claude-code", map[string]string{"CLAUDE_CODE_USE_BEDROCK": "1"}, map[string]string{
+		".claude/settings.json": `{"env": {"CLAUDE_CODE_USE_BEDROCK": "1"}}`,
+		"app/.env":              "CLAUDE_CODE_USE_BEDROCK=0\n",
+	})
+	d = Diagnose(r)
+	for _, w := range []string{"`unset CLAUDE_CODE_USE_BEDROCK`", "remove CLAUDE_CODE_USE_BEDROCK from the env block of ~/.claude/settings.json"} {
+		if !strings.Contains(d.Fix, w) {
+			t.Errorf("env and settings: fix %q lacks %q", d.Fix, w)
+		}
+	}
+	if strings.Contains(d.Fix, "of .env") {
+		t.Errorf("the fix deletes the .env line that turns the flag off: %q", d.Fix)
+	}
+}

@@ -623,10 +623,7 @@ func planProviderOverride(b *builder, d steps.Diagnosis) {
 		return
 	}
 	done := false
-	for _, fs := range p.Flags {
-		if fs.State != probe.FlagOn || fs.Provider.Guess {
-			continue
-		}
+	for _, fs := range p.TurnedOn() {
 		switch fs.Origin {
 		case probe.OriginEnv:
 			b.unsetVar(d.Code, fs.Var)
