@@ -6,10 +6,10 @@ package probe
 // (source_claude.go); this file decides.
 
 import (
-	"cmp"
 	"path/filepath"
 	"runtime"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/fix401/fix401/probe/creds"
@@ -61,7 +61,7 @@ type ClaudeCode struct {
 
 	scopes  map[string]string // settings file → its scope
 	dir     string            // the project, absolute: where Bun reads .env files
-	nodeEnv string            // NODE_ENV, for Bun's .env.$NODE_ENV; "development" when unset
+	nodeEnv string            // NODE_ENV as set, for Bun's .env.$NODE_ENV (bunEnvFiles: "development" when unset)
 	refresh string            // the refresh token, a secret
 }
 
@@ -104,6 +104,9 @@ func (ci ClientInfo) IsClaudeCode() bool { return ci.ID == creds.ClaudeCode }
 // directory it starts in, most important first: .env.local is skipped
 // when NODE_ENV is test.
 func bunEnvFiles(nodeEnv string) []string {
+	if nodeEnv == "" || strings.ContainsAny(nodeEnv, `/\`) {
+		nodeEnv = "development" // unset, or no file name
+	}
 	out := []string{".env." + nodeEnv + ".local"}
 	if nodeEnv != "test" {
 		out = append(out, ".env.local")
@@ -237,7 +240,7 @@ func (r *Report) HelperScope(i int) string {
 
 // newClaudeCode starts the record of Claude Code's stores for d.
 func (d *discovery) newClaudeCode() *ClaudeCode {
-	return &ClaudeCode{dir: d.dir, nodeEnv: cmp.Or(d.env.Vars["NODE_ENV"], "development")}
+	return &ClaudeCode{dir: d.dir, nodeEnv: d.env.Vars["NODE_ENV"]}
 }
 
 // overridden reports whether the client reads candidate i but something

@@ -70,10 +70,6 @@ const (
 	VarAWSWorkspaceID   = "ANTHROPIC_AWS_WORKSPACE_ID"
 )
 
-// bunDotenv are the .env files Bun loads from the working directory, most
-// important first (NODE_ENV unset: development).
-var bunDotenv = []string{".env.local", ".env.development", ".env"}
-
 // providerVars are the variables the checklists read, besides the flags.
 var providerVars = []string{
 	VarAWSRegion, VarAWSDefaultRegion, VarAWSProfile, VarAWSAccessKey, VarAWSSecretKey, VarAWSSessionToken,
@@ -333,10 +329,13 @@ func ReadRouting(env *Env, ci ClientInfo) *Routing {
 	// The native Claude Code is a Bun program, and Bun loads the working
 	// directory's .env files (by reports; an npm install on Node does not),
 	// under the environment's variables. Most important first.
-	for _, name := range bunDotenv {
+	for _, name := range bunEnvFiles(d.env.Vars["NODE_ENV"]) {
 		cs := d.dotenvFile(filepath.Join(d.dir, name))
 		for i := len(cs) - 1; i >= 0; i-- {
 			c := cs[i]
+			if unloadable(c) {
+				continue // UTF-16: Bun cannot read it either
+			}
 			all[c.Var] = append(all[c.Var], Setting{Var: c.Var, Source: c.Source, Origin: OriginDotenv, Path: c.Path, Line: c.Line,
 				Exported: true, Known: !unresolvedCandidate(c), value: c.Value})
 			if slices.Contains(providerSecretVars, c.Var) {

@@ -96,6 +96,13 @@ func TestProviderFlagEverySource(t *testing.T) {
 			tc{"dotenv local", flag, func(t *testing.T, env *Env) {
 				ktWrite(t, filepath.Join(env.Dir, ".env.local"), "export "+flag+"=true\n")
 			}, ".env.local:1", SeenNow, true},
+			tc{"dotenv development local", flag, func(t *testing.T, env *Env) {
+				ktWrite(t, filepath.Join(env.Dir, ".env.development.local"), flag+"=1\n")
+			}, ".env.development.local:1", SeenNow, true},
+			tc{"dotenv of NODE_ENV", flag, func(t *testing.T, env *Env) {
+				env.Vars["NODE_ENV"] = "production"
+				ktWrite(t, filepath.Join(env.Dir, ".env.production"), flag+"=1\n")
+			}, ".env.production:1", SeenNow, true},
 			tc{"zsh-only syntax", flag, func(t *testing.T, env *Env) {
 				ktWrite(t, filepath.Join(env.Home, ".zshrc"), "for f (~/.zsh/*.zsh) source $f\nif [[ 1 ]] {\n}\nexport "+flag+"=yes\n")
 			}, "~/.zshrc:4", SeenNewTerminal, true},
