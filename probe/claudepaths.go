@@ -95,3 +95,10 @@ func ClaudeSettingsFiles(env *Env) []ClaudeSettingsFile {
 	}
 	return out
 }
+
+// settingsFiles is ClaudeSettingsFiles for this discovery's home and
+// project, made absolute, so every reader of the settings reads the same
+// files.
+func (d *discovery) settingsFiles() []ClaudeSettingsFile {
+	return ClaudeSettingsFiles(&Env{Home: d.home, Dir: d.dir, ManagedDir: d.env.ManagedDir})
+}

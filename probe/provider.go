@@ -10,7 +10,6 @@ import (
 	"cmp"
 	"encoding/json"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 )
@@ -316,7 +315,7 @@ func ReadRouting(env *Env, ci ClientInfo) *Routing {
 	// Claude Code copies each settings file's env block into its
 	// environment, the highest scope last, so a settings value beats the
 	// shell's.
-	for _, f := range ClaudeSettingsFiles(env) {
+	for _, f := range d.settingsFiles() {
 		for _, s := range d.settingsEnv(f, names) {
 			all[s.Var] = append(all[s.Var], s)
 		}
@@ -438,7 +437,7 @@ func (d *discovery) settingsEnv(f ClaudeSettingsFile, names map[string]bool) []S
 			continue
 		}
 		v, known := settingValue(raw)
-		line := settingsLine(data, name)
+		line := jsonKeyLine(data, name)
 		out = append(out, Setting{Var: name, Source: d.label(f.Path, line, f.Scope == ScopeLocal || f.Scope == ScopeProject),
 			Origin: OriginClaude, Scope: f.Scope, Path: f.Path, Line: line, Exported: true, Known: known, value: v})
 	}
@@ -458,16 +457,6 @@ func settingValue(raw json.RawMessage) (string, bool) {
 		return strings.TrimSpace(string(raw)), true
 	}
 	return "", false
-}
-
-// settingsLine returns the 1-based line of the first `"name":` in data,
-// or 0.
-func settingsLine(data []byte, name string) int {
-	loc := regexp.MustCompile(`"` + regexp.QuoteMeta(name) + `"\s*:`).FindIndex(data)
-	if loc == nil {
-		return 0
-	}
-	return strings.Count(string(data[:loc[0]]), "\n") + 1
 }
 
 // secrets are values read for the redactor only.

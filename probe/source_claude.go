@@ -37,7 +37,7 @@ func (claudeSource) Find(d *discovery) []Candidate {
 // variables of interest in their env block, and apiKeyHelper, which is a
 // command and is not run.
 func (d *discovery) claude() []Candidate {
-	files := ClaudeSettingsFiles(&Env{Home: d.home, Dir: d.dir, ManagedDir: d.env.ManagedDir})
+	files := d.settingsFiles()
 	var out []Candidate
 	for _, f := range files {
 		projectFirst := f.Scope == ScopeLocal || f.Scope == ScopeProject
