@@ -28,7 +28,7 @@ func ReadEnvFacts(env *Env) EnvFacts {
 		}
 	}
 	f.OAuthToken = v["CLAUDE_CODE_OAUTH_TOKEN"] != ""
-	f.InClaudeCode = v["CLAUDECODE"] != ""
+	f.InClaudeCode = v[VarInClaudeCode] != ""
 	ch, from := customHeaders(env)
 	f.CustomHeaders = customHeaderNames(ch)
 	if from != "env" {

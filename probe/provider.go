@@ -284,12 +284,6 @@ func (p *Routing) shownURL(v string) string {
 	return clean(u, 80)
 }
 
-// forClaudeCode reports whether the run reproduces Claude Code (--for
-// claude-code). A shell Claude Code started sets CLAUDECODE, but there
-// people debug their own app, which ignores the flags: only the client
-// decides, as it does for the credential chain.
-func forClaudeCode(_ *Env, ci ClientInfo) bool { return ci.IsClaudeCode() }
-
 // ReadRouting reads every provider flag and variable from the process
 // environment, Claude Code's settings files (ClaudeSettingsFiles), the
 // .env files Bun loads from env.Dir and the shell start-up files under
@@ -357,7 +351,7 @@ func ReadRouting(env *Env, ci ClientInfo) *Routing {
 	for i := len(shell) - 1; i >= 0; i-- {
 		all[shell[i].Var] = append(all[shell[i].Var], shell[i])
 	}
-	r := &Routing{ClaudeCode: forClaudeCode(env, ci), vars: map[string][]Setting{}}
+	r := &Routing{ClaudeCode: ci.IsClaudeCode(), vars: map[string][]Setting{}}
 	for name, ss := range all {
 		winner, envWins := false, false
 		for i := range ss {
