@@ -220,3 +220,31 @@ func TestClaudeCodeSettingsKey(t *testing.T) {
 		t.Errorf("key %+v, diagnosis %+v", j.Key, j.Diagnosis)
 	}
 }
+
+// An expired /login with a refresh token: Claude Code renews it by
+// itself, so the expiry is the diagnosis only when the API refused the
+// token too, and then the fix is to start claude, not /login.
+func TestClaudeCodeLoginExpiredWithRefresh(t *testing.T) {
+	for _, refused := range []bool{true, false} {
+		in := newInvocation(t)
+		login := stub.NewOAuthToken()
+		opts := stub.Options{}
+		if refused {
+			opts.RevokedKeys = []string{login}
+		}
+		s := in.stubbed(opts)
+		claudeLogin(t, in.home, login, "sk-ant-ort01-"+stub.NewAPIKey()[13:], time.Now().Add(-3*time.Hour))
+		in.run(append([]string{"check", "--json", "--for", "claude-code"}, in.flags(s)...)...)
+		var j checkJSON
+		if err := json.Unmarshal(in.stdout.Bytes(), &j); err != nil {
+			t.Fatal(err)
+		}
+		expired := j.Diagnosis.Code == string(steps.TokenExpired)
+		if refused && (!expired || !strings.Contains(j.Diagnosis.Fix, "renews the login with its refresh token")) {
+			t.Errorf("refused: %+v", j.Diagnosis)
+		}
+		if !refused && expired {
+			t.Errorf("accepted, yet the expiry is the diagnosis: %+v", j.Diagnosis)
+		}
+	}
+}
