@@ -94,12 +94,8 @@ func TestFixShadowed(t *testing.T) {
 		}
 	}
 
-	// Twice: nothing more to change.
-	in.run(append([]string{"fix", "--yes"}, in.flags(s)...)...)
-	again, _ := os.ReadFile(zshrc)
-	if !bytes.Equal(again, now) {
-		t.Errorf("the second fix changed .zshrc again:\n%s", again)
-	}
+	// (A second fix with the real planner changes nothing:
+	// TestFixDemoStories. This one's plan is written by hand.)
 
 	// Undo puts it back byte for byte; twice is a no-op that says so.
 	if got := in.run("fix", "--undo", "--dir", in.dir); got != exitOK {
