@@ -55,10 +55,12 @@ type fixSession struct {
 	err     string
 }
 
-// planMadeMsg carries the plan made from a finished run.
+// planMadeMsg carries the plan made from a finished run, and each
+// change's diff (made with the plan: a diff may stat the file).
 type planMadeMsg struct {
-	run  int
-	plan fix.Plan
+	run   int
+	plan  fix.Plan
+	diffs []string
 }
 
 // fixAppliedMsg reports the accepted changes written (and, in a demo, the
@@ -81,10 +83,24 @@ func (m Model) planCmd(run int) tea.Cmd {
 	if r == nil || !r.Finished() {
 		return nil
 	}
-	plan, read := m.planFunc(), m.fixer.read
+	plan, fx, red, home := m.planFunc(), m.fixer, m.red, m.env.Home
 	return func() tea.Msg {
-		return planMadeMsg{run: run, plan: plan(r, steps.Diagnose(r), read)}
+		p := plan(r, steps.Diagnose(r), fx.read)
+		return planMadeMsg{run: run, plan: p, diffs: fx.diffs(p, red, home)}
 	}
+}
+
+// diffs is each change of p as the review shows it: the same diff as
+// fix401 fix prints, the file named as ~/… in its header. What a change
+// writes may hold a cleaned key the report never named: red masks it
+// from now on, on every screen.
+func (fx fixer) diffs(p fix.Plan, red *probe.Redactor, home string) []string {
+	out := make([]string, len(p.Changes))
+	for i, c := range p.Changes {
+		red.Add(secretsIn(string(c.After))...)
+		out[i] = apply.TildeHeader(fx.diff(c, red), home)
+	}
+	return out
 }
 
 // applyFixCmd writes the accepted changes; shell, when the demo's shell
@@ -122,12 +138,7 @@ func (m *Model) onPlanMade(msg planMadeMsg) {
 	if msg.run != m.run {
 		return
 	}
-	m.plan, m.planRun = msg.plan, msg.run
-	for _, c := range msg.plan.Changes {
-		// What a change writes may hold a cleaned key the report never
-		// named: the screen masks it too.
-		m.red.Add(secretsIn(string(c.After))...)
-	}
+	m.plan, m.planDiffs, m.planRun = msg.plan, msg.diffs, msg.run
 }
 
 // canFix: a plan for the current run has something to show.
@@ -140,11 +151,7 @@ func (m Model) canFix() bool {
 func (m *Model) openFix() {
 	fx := &fixSession{plan: m.plan, before: m.Outcome(), env: m.env}
 	for i := range m.plan.Changes {
-		c := &fx.plan.Changes[i]
-		// The same diff as fix401 fix prints: the file named as ~/… in
-		// its header, its lines as they are.
-		diff := apply.TildeHeader(m.fixer.diff(*c, m.red), m.env.Home)
-		fx.items = append(fx.items, fixItem{change: c, diff: diff})
+		fx.items = append(fx.items, fixItem{change: &fx.plan.Changes[i], diff: m.planDiffs[i]})
 	}
 	if item, ok := m.demoShell(m.env); ok && len(m.plan.Manual) > 0 {
 		fx.items = append(fx.items, item)
@@ -564,11 +571,11 @@ func (m Model) manualCommands() bool {
 func (m *Model) previewFix() (steps.StepID, error) {
 	r := m.appHere()
 	d := steps.Diagnose(r)
-	m.plan, m.planRun = m.planFunc()(r, d, m.fixer.read), m.run
-	if m.plan.Empty() {
+	plan := m.planFunc()(r, d, m.fixer.read)
+	if plan.Empty() {
 		return "", fmt.Errorf("snapshot: no fix to preview for %s", d.Code)
 	}
-	m.onPlanMade(planMadeMsg{run: m.run, plan: m.plan})
+	m.onPlanMade(planMadeMsg{run: m.run, plan: plan, diffs: m.fixer.diffs(plan, m.red, m.env.Home)})
 	m.openFix()
 	return d.Step, nil
 }

@@ -133,6 +133,7 @@ type Model struct {
 	envPath    string // where the pasted key was written
 	fixer      fixer
 	plan       fix.Plan    // the fix plan of run planRun
+	planDiffs  []string    // each change of plan as a diff, keys masked
 	planRun    int         // 0: no plan made yet
 	fx         *fixSession // f was pressed
 	ignore     IgnoreResult
