@@ -597,8 +597,8 @@ func (m Model) demoShell(env *probe.Env) (fixItem, bool) {
 	if m.opts.DemoFix == nil {
 		return fixItem{}, false
 	}
-	e, changes, ok, err := m.opts.DemoFix(env)
-	if err != nil || !ok || len(changes) == 0 {
+	e, changes := m.opts.DemoFix(env)
+	if len(changes) == 0 {
 		return fixItem{}, false
 	}
 	return fixItem{shell: changes, env: e}, true

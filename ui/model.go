@@ -57,7 +57,7 @@ type Options struct {
 	// terminal) and returns the environment after them; ok false: the
 	// shell has nothing to do. The files are changed by the fix's plan
 	// (f), never here.
-	DemoFix func(*probe.Env) (env *probe.Env, changes []string, ok bool, err error)
+	DemoFix func(*probe.Env) (env *probe.Env, changes []string)
 	// DemoRoot is the demo's temporary folder, removed on quit: a file the
 	// wizard writes there is named by its real path and said to be the
 	// demo's.

@@ -12,9 +12,9 @@ import (
 // the variable this shell exported, export a header, open a new terminal.
 // The files are fixed by the fix's plan (fix401's f), never here: Apply
 // reads and writes no file. env itself is not changed: the result is a
-// copy. changes says what is done, one step each. ok is false when
+// copy. changes says what is done, one step each; both are nil when
 // the demo's shell has nothing to do for the scenario.
-func (d *Demo) Apply(env *probe.Env) (fixed *probe.Env, changes []string, ok bool, err error) {
+func (d *Demo) Apply(env *probe.Env) (fixed *probe.Env, changes []string) {
 	e := *env
 	e.Vars = maps.Clone(env.Vars)
 	unset := func(name string) {
@@ -41,7 +41,7 @@ func (d *Demo) Apply(env *probe.Env) (fixed *probe.Env, changes []string, ok boo
 		changes = append(changes, "a new terminal in the demo: ~/.zshrc exports ANTHROPIC_API_KEY there")
 	}
 	if len(changes) == 0 {
-		return nil, nil, false, nil
+		return nil, nil
 	}
-	return &e, changes, true, nil
+	return &e, changes
 }
