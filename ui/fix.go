@@ -36,7 +36,6 @@ type fixItem struct {
 	shell  []string    // what the demo's shell would do
 	env    *probe.Env  // the demo's environment after it
 	accept bool
-	asked  bool
 }
 
 // fixSession is one press of f, from the review to the verdict.
@@ -170,7 +169,6 @@ func (m *Model) updateFix(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, m.keys.Yes), key.Matches(msg, m.keys.No):
 		if fx.at < len(fx.items) {
 			fx.items[fx.at].accept = key.Matches(msg, m.keys.Yes)
-			fx.items[fx.at].asked = true
 			fx.at++
 			m.body.GotoTop()
 		}
@@ -325,16 +323,7 @@ func outcomeWords(o Outcome) string {
 }
 
 // reasons is what a change answers, in words.
-func reasons(c fix.Change) string {
-	var out []string
-	for _, r := range c.Why {
-		out = append(out, r.Title)
-	}
-	if len(out) == 0 {
-		return "no reason given"
-	}
-	return strings.Join(out, "; ")
-}
+func reasons(c fix.Change) string { return strings.Join(whyLines(c), "; ") }
 
 // whyLines is what a change answers, one line each; never empty.
 func whyLines(c fix.Change) []string {
@@ -440,9 +429,9 @@ func (m Model) viewFixList(w int) string {
 		switch {
 		case i == fx.at:
 			mark, st = "▸", s.Prompt
-		case it.asked && it.accept:
+		case i < fx.at && it.accept:
 			mark, st = "✓", s.Marks[probe.Pass]
-		case it.asked:
+		case i < fx.at: // asked, and skipped
 			mark, st = "–", s.Faint
 		}
 		what := "the demo's shell: " + strings.Join(it.shell, "; ")
