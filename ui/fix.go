@@ -170,6 +170,7 @@ func (m *Model) updateFix(msg tea.KeyPressMsg) tea.Cmd {
 		if fx.at < len(fx.items) {
 			fx.items[fx.at].accept = key.Matches(msg, m.keys.Yes)
 			fx.at++
+			m.flash = ""
 			m.body.GotoTop()
 		}
 		if fx.at >= len(fx.items) {
@@ -574,6 +575,9 @@ func (m *Model) previewFix() (steps.StepID, error) {
 func (m Model) fixFooter(w int) string {
 	s := m.styles
 	q := m.footerText(s.Prompt, m.fixPrompt(), w)
+	if m.flash != "" { // what c did, above the question it leaves open
+		q = m.footerText(s.Flash, m.flash, w) + "\n" + q
+	}
 	if m.keys.Down.Enabled() && !m.body.AtBottom() {
 		return s.Faint.Render(m.moreBelow()) + "\n" + q
 	}

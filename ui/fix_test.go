@@ -373,3 +373,33 @@ func TestFixVerdictAfterALaterRun(t *testing.T) {
 		t.Fatal("a verdict from a run older than the fix")
 	}
 }
+
+// TestFixSkipAndCopy: n skips a change and the next one is still asked;
+// only the accepted change is written; c copies the steps by hand.
+func TestFixSkipAndCopy(t *testing.T) {
+	d := newDemo(t, "shadowed")
+	dotenv, zshrc := filepath.Join(d.Env.Dir, ".env"), filepath.Join(d.Env.Home, ".zshrc")
+	envBefore, _ := os.ReadFile(dotenv)
+	zshBefore, _ := os.ReadFile(zshrc)
+	two := func(r *probe.Report, dg steps.Diagnosis, read fix.Reader) fix.Plan {
+		a := commentOut(dotenv, "WEATHER_CITY=", "first")(r, dg, read)
+		b := commentOut(zshrc, "export ANTHROPIC_API_KEY=", "second", fix.Manual{Code: dg.Code, Title: "Clear it here", Command: "unset ANTHROPIC_API_KEY"})(r, dg, read)
+		return fix.Plan{Changes: append(a.Changes, b.Changes...), Manual: b.Manual}
+	}
+	rec, tm := review(t, d, two, 100, 30)
+	waitScreen(t, rec, "Change 1 of 2", "unset ANTHROPIC_API_KEY")
+	tm.Send(press("c"))
+	waitScreen(t, rec, "Copied 1 command over OSC 52.")
+	tm.Send(press("n"))
+	waitScreen(t, rec, "Change 2 of 2")
+	tm.Send(press("y"))
+	waitScreen(t, rec, "7/8 Verify the fix")
+	tm.Send(press("ctrl+c"))
+	tm.WaitFinished(t, teatest.WithFinalTimeout(hangGuard))
+	if b, _ := os.ReadFile(dotenv); !bytes.Equal(b, envBefore) {
+		t.Error("the skipped change was written")
+	}
+	if b, _ := os.ReadFile(zshrc); bytes.Equal(b, zshBefore) {
+		t.Error("the change accepted after a skip was not written")
+	}
+}
