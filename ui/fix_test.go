@@ -333,7 +333,7 @@ func TestFixRefusedWriteChangesNothing(t *testing.T) {
 	rec, tm := review(t, d, stale, 100, 30)
 	waitScreen(t, rec, "Apply change 1 of 1")
 	tm.Send(press("y"))
-	waitScreen(t, rec, "Could not apply the fix:", "since the plan was made: nothing was written")
+	waitScreen(t, rec, "Could not apply the fix:", "since the plan was made: nothing was written", "press r to check again, then f")
 	if strings.Contains(rec.last(), "u undo") {
 		t.Error("undo offered for a fix that wrote nothing")
 	}
