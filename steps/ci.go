@@ -109,7 +109,8 @@ func ciNoKeyWords(r *probe.Report) string {
 // event (GitHub's event name, GitLab's pipeline source), the repository
 // and ref, withheld (why the run gets no secrets: fork_pull_request,
 // dependabot, fork_merge_request, unprotected_ref; empty when nothing
-// withholds them), and what that was read from.
+// withholds them), and, when GitHub's event file could not be read, why
+// (event_note: then fork or not is unknown).
 type JSONCI struct {
 	Service           string `json:"service"`
 	Event             string `json:"event"`
@@ -121,6 +122,7 @@ type JSONCI struct {
 	Dependabot        bool   `json:"dependabot"`
 	PullRequestTarget bool   `json:"pull_request_target"`
 	Unprotected       bool   `json:"unprotected_ref"`
+	EventNote         string `json:"event_note,omitempty"`
 }
 
 func jsonCI(r *probe.Report) *JSONCI {
@@ -130,5 +132,5 @@ func jsonCI(r *probe.Report) *JSONCI {
 	}
 	return &JSONCI{Service: ci.Service, Event: ci.Event, Repository: ci.Repo, Ref: ci.Ref, Withheld: ci.Withheld,
 		Fork: ci.Fork, HeadRepository: ci.HeadRepo, Dependabot: ci.Dependabot, PullRequestTarget: ci.PullRequestTarget,
-		Unprotected: ci.Unprotected}
+		Unprotected: ci.Unprotected, EventNote: ci.EventNote}
 }

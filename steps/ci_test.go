@@ -179,3 +179,12 @@ func TestCISecretPrecedence(t *testing.T) {
 		t.Error("ci_secret_unavailable does not supersede no_key")
 	}
 }
+
+// TestJSONCIEventNote: check --json says why fork or not is unknown.
+func TestJSONCIEventNote(t *testing.T) {
+	r := healthy()
+	r.CI = &probe.CI{Service: probe.CIGitHub, Event: "pull_request", EventNote: "the event file is missing"}
+	if j := jsonCI(r); j == nil || j.EventNote != "the event file is missing" {
+		t.Fatalf("%+v", j)
+	}
+}
