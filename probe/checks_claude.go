@@ -46,7 +46,7 @@ func (r *Report) claudeKeyFound() (Result, bool) {
 			Title: fmt.Sprintf("Claude Code gets its key by running apiKeyHelper from %s: `%s`; fix401 does not run it", h.Source, HelperCommand(h)),
 			Fix:   fmt.Sprintf("Test what it prints: `%s | fix401 check --for claude-code --key-stdin`.", HelperCommand(h))}, true
 	}
-	if r.ActiveKey() == nil && !r.FederationWins() && r.Claude != nil && r.Claude.Keychain {
+	if r.noCredential() && r.Claude != nil && r.Claude.Keychain {
 		return Result{ID: CheckKeyFound, Status: Warn,
 			Title: "Claude Code's /login is in the macOS Keychain, which fix401 does not read",
 			Fix:   "`claude /status` shows the account Claude Code signs in with; run `/login` in Claude Code if it has none."}, true
