@@ -29,6 +29,7 @@ import (
 	"github.com/fix401/fix401/probe/stub"
 	"github.com/fix401/fix401/steps"
 	"github.com/fix401/fix401/ui"
+	"github.com/fix401/fix401/ui/apply"
 	"github.com/fix401/fix401/ui/text"
 )
 
@@ -503,7 +504,7 @@ func check(ctx context.Context, env *probe.Env, c common, sys ioEnv, format stri
 		}
 		if path := env.Vars["GITHUB_STEP_SUMMARY"]; path != "" {
 			doc := steps.SummaryMarkdown(summaryInput(env, r, d, red))
-			if err := ui.AppendFile(path, []byte(doc)); err != nil {
+			if err := apply.AppendFile(path, []byte(doc)); err != nil {
 				// The annotations are out; the exit status stays the diagnosis's.
 				fmt.Fprint(sys.stdout, text.GitHubCommand("warning", "fix401", "GITHUB_STEP_SUMMARY: "+err.Error(), red))
 			}

@@ -1,6 +1,6 @@
 //go:build !unix
 
-package ui
+package apply
 
 // appendFlags: no extra open flags where O_NOFOLLOW does not exist; the
 // checks before and after the open stand alone.

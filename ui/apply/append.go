@@ -1,4 +1,4 @@
-package ui
+package apply
 
 import (
 	"fmt"
@@ -14,7 +14,7 @@ import (
 // the file held stays as it was. It is how fix401 writes to
 // $GITHUB_STEP_SUMMARY.
 func AppendFile(path string, data []byte) error {
-	before, err := checkTarget(path)
+	before, err := CheckTarget(path)
 	if err != nil {
 		return err
 	}
