@@ -125,7 +125,7 @@ func fixRun(ctx context.Context, env *probe.Env, c common, o fixOpts, state stri
 	fmt.Fprintf(out, "fix401 fix · %s\n\n", apply.Tilde(env.Dir, home))
 	fmt.Fprint(out, diagnosisLine("Now:", d, width))
 	plan := makePlan(before, d, env, c)
-	if len(plan.Changes) == 0 && len(plan.Manual) == 0 {
+	if plan.Empty() {
 		if d.Code == steps.OK {
 			fmt.Fprintln(out, "\nNothing to fix: the key works.")
 			return exitOK

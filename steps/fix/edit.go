@@ -164,9 +164,6 @@ func (f *fileEdit) change() (Change, bool) {
 	if f.before != nil && bytes.Equal(after, f.before) && f.mode == 0 {
 		return Change{}, false
 	}
-	if f.before != nil && bytes.Equal(after, f.before) {
-		after = slices.Clone(f.before)
-	}
 	return Change{Path: f.path, Before: f.before, After: after, Mode: f.mode, Why: f.why}, true
 }
 
