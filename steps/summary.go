@@ -261,7 +261,7 @@ func Reproduction(baseURL, header, version, ref string) string {
 	if header == creds.HeaderBearer {
 		auth = "  -H 'Authorization: Bearer '\"" + ref + "\" \\\n"
 	}
-	return "curl -sS -i " + summaryShellQuote(u) + " \\\n" + auth +
+	return "curl -sS -i " + ShellQuote(u) + " \\\n" + auth +
 		"  -H 'anthropic-version: " + version + "'"
 }
 
@@ -315,7 +315,17 @@ func shellWord(s string) string {
 	}, s)
 }
 
-func summaryShellQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'" }
+// ShellQuote quotes s for a POSIX shell when it needs it: a word of
+// letters, digits and / . _ - ~ stays as it is, anything else goes in
+// single quotes.
+func ShellQuote(s string) string {
+	if s != "" && strings.IndexFunc(s, func(r rune) bool {
+		return !(r == '/' || r == '.' || r == '_' || r == '-' || r == '~' || 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9')
+	}) < 0 {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
 
 func sumWhen(t time.Time, zone string) string {
 	abbr, _ := t.Zone()

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/fix401/fix401/probe"
+	"github.com/fix401/fix401/steps"
 )
 
 // encodings saves every .env file with a byte-order mark or in UTF-16 as
@@ -85,7 +86,7 @@ func (b *builder) ignore(file string) {
 	rel = filepath.ToSlash(rel)
 	name := path.Base(rel)
 	if b.o.Tracked != nil && b.o.Tracked(file) {
-		b.manual(NotIgnored, "Stop tracking "+rel+" (git keeps the file, only forgets it)", "git -C "+shellQuote(root)+" rm --cached "+shellQuote(rel), "")
+		b.manual(NotIgnored, "Stop tracking "+rel+" (git keeps the file, only forgets it)", "git -C "+steps.ShellQuote(root)+" rm --cached "+steps.ShellQuote(rel), "")
 		b.manual(NotIgnored, rel+" was committed with a key: create a new key and delete the old one", "", URLKeys)
 	}
 	if strings.HasSuffix(name, ".example") || strings.HasSuffix(name, ".sample") {

@@ -245,7 +245,7 @@ var fixtures = []fixture{
 			w.file("project/.env", "ANTHROPIC_API_KEY="+k+"\n")
 			return stub.Options{ValidKeys: []string{k}}, map[string]string{
 				"project/.gitignore": ".env\n",
-			}, []string{"git -C " + shellQuote(filepath.Join(w.env.Home, "project")) + " rm --cached .env"}
+			}, []string{"git -C " + steps.ShellQuote(filepath.Join(w.env.Home, "project")) + " rm --cached .env"}
 		}},
 	{name: "exported empty, hiding the key in .env", code: steps.KeyShadowed, fixed: true,
 		setup: func(w *world) (stub.Options, map[string]string, []string) {

@@ -107,7 +107,7 @@ func planProfile(b *builder, d steps.Diagnosis) {
 	}
 	f := b.file(p.CredentialsPath)
 	if f == nil {
-		b.manual(d.Code, "Make the profile's credentials readable by you only", "chmod 600 "+shellQuote(p.CredentialsPath), "")
+		b.manual(d.Code, "Make the profile's credentials readable by you only", "chmod 600 "+steps.ShellQuote(p.CredentialsPath), "")
 		return
 	}
 	f.mode = 0o600
@@ -487,7 +487,7 @@ func (b *builder) saveWorkspace() {
 	header := probe.WorkspaceHeader + ": " + id
 	dir := b.projectDir()
 	if dir == "" {
-		b.manual(SaveWorkspace, "Send the workspace id with every request", "export ANTHROPIC_CUSTOM_HEADERS="+shellQuote(header), "")
+		b.manual(SaveWorkspace, "Send the workspace id with every request", "export ANTHROPIC_CUSTOM_HEADERS="+steps.ShellQuote(header), "")
 		return
 	}
 	path := filepath.Join(dir, ".env")
@@ -537,16 +537,6 @@ func (b *builder) saveWorkspace() {
 	}
 }
 
-// shellQuote quotes s for a POSIX shell when it needs it.
-func shellQuote(s string) string {
-	if s != "" && strings.IndexFunc(s, func(r rune) bool {
-		return !(r == '/' || r == '.' || r == '_' || r == '-' || r == '~' || 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9')
-	}) < 0 {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
-}
-
 // emptyValue reports whether c assigns the empty string: not a value
 // fix401 did not work out (a command, another variable).
 func emptyValue(c *probe.Candidate) bool {
@@ -564,10 +554,10 @@ func emptyValue(c *probe.Candidate) bool {
 // shellPath names c's file for a command: ~/.zshrc when it is under the
 // home directory and needs no quotes, else the quoted absolute path.
 func shellPath(c *probe.Candidate) string {
-	if l := label(c); strings.HasPrefix(l, "~/") && shellQuote(l[2:]) == l[2:] {
+	if l := label(c); strings.HasPrefix(l, "~/") && steps.ShellQuote(l[2:]) == l[2:] {
 		return l
 	}
-	return shellQuote(c.Path)
+	return steps.ShellQuote(c.Path)
 }
 
 // commands are the programs a diagnosis's fix may name in backquotes that
