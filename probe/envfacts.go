@@ -29,11 +29,6 @@ func ReadEnvFacts(env *Env) EnvFacts {
 	}
 	f.OAuthToken = v["CLAUDE_CODE_OAUTH_TOKEN"] != ""
 	f.InClaudeCode = v[VarInClaudeCode] != ""
-	ch, from := customHeaders(env)
-	f.CustomHeaders = customHeaderNames(ch)
-	if from != "env" {
-		f.CustomHeadersFrom = from
-	}
 	for _, name := range proxyVars {
 		if p := v[name]; p != "" {
 			f.Proxies = append(f.Proxies, ProxyVar{Name: name, Value: Redact(StripURLCredentials(p))})
@@ -46,6 +41,16 @@ func ReadEnvFacts(env *Env) EnvFacts {
 		}
 	}
 	return f
+}
+
+// setCustomHeaders records the header names of ANTHROPIC_CUSTOM_HEADERS
+// and, when it is not the environment, the file and line it comes from.
+func (f *EnvFacts) setCustomHeaders(value, from string) {
+	f.CustomHeaders = customHeaderNames(value)
+	f.CustomHeadersFrom = ""
+	if from != "env" {
+		f.CustomHeadersFrom = from
+	}
 }
 
 // customHeaderNames returns the header names in ANTHROPIC_CUSTOM_HEADERS,

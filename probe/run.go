@@ -58,6 +58,7 @@ func Prepare(env *Env) *Report {
 	}
 	r.SDKs = FindSDKs(env.Dir)
 	r.Client = ResolveClient(env.For, r.SDKs)
+	r.Env.setCustomHeaders(customHeaders(env, r.Client.IsClaudeCode()))
 	found := discoverFor(env, r.Client.IsClaudeCode())
 	r.Candidates, r.FileNotes, r.Profile, r.Federation = found.Candidates, found.Notes, found.Profile, found.Federation
 	r.Claude = found.Claude
@@ -219,7 +220,7 @@ func Start(ctx context.Context, env *Env, r *Report) <-chan Part {
 	// Every key-carrying request goes out the way the user's client sends
 	// it; the key in use is also sent the other way, to tell a stripped
 	// header from a rejected key.
-	headers, _ := customHeaders(env)
+	headers, _ := customHeaders(env, r.Client.IsClaudeCode())
 	client = client.As(r.Client.Client, creds.CustomHeaders(headers))
 	switch k := r.ActiveKey(); {
 	case env.WorkspaceID != "":
