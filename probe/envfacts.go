@@ -29,6 +29,7 @@ func ReadEnvFacts(env *Env) EnvFacts {
 	}
 	f.OAuthToken = v["CLAUDE_CODE_OAUTH_TOKEN"] != ""
 	f.InClaudeCode = v[VarInClaudeCode] != ""
+	f.setCustomHeaders(customHeaders(env, false)) // as an SDK reads it; Prepare redoes it for Claude Code
 	for _, name := range proxyVars {
 		if p := v[name]; p != "" {
 			f.Proxies = append(f.Proxies, ProxyVar{Name: name, Value: Redact(StripURLCredentials(p))})

@@ -58,7 +58,9 @@ func Prepare(env *Env) *Report {
 	}
 	r.SDKs = FindSDKs(env.Dir)
 	r.Client = ResolveClient(env.For, r.SDKs)
-	r.Env.setCustomHeaders(customHeaders(env, r.Client.IsClaudeCode()))
+	if r.Client.IsClaudeCode() {
+		r.Env.setCustomHeaders(customHeaders(env, true))
+	}
 	found := discoverFor(env, r.Client.IsClaudeCode())
 	r.Candidates, r.FileNotes, r.Profile, r.Federation = found.Candidates, found.Notes, found.Profile, found.Federation
 	r.Claude = found.Claude
